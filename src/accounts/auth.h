@@ -1,0 +1,45 @@
+#pragma once
+// Who is calling: resolves the session token (Bearer header or atelier_session cookie)
+// to a user, and enforces CSRF for cookie-authenticated state changes (SPEC §2).
+// Thread-safe; every call reads the database (run it on a worker thread).
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "db/database.h"
+#include "http/types.h"
+
+namespace atelier::accounts {
+
+struct AuthUser {
+  std::int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  std::string email;
+  bool email_verified = false;
+  std::string session_hash;  // sha256 of the session token used
+};
+
+class Authenticator {
+ public:
+  Authenticator(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  // The signed-in user; throws 401 unauthenticated, or 403 csrf_failed when a cookie
+  // authenticates a POST/PUT/PATCH/DELETE without a matching X-CSRF-Token header.
+  AuthUser Require(const http::Request& req) const;
+  // Like Require, but nullopt instead of 401.
+  std::optional<AuthUser> Optional(const http::Request& req) const;
+  // Throws 403 email_not_verified unless the user's email is verified.
+  static void RequireVerified(const AuthUser& user);
+
+ private:
+  db::Database& db_;
+  const Clock& clock_;
+};
+
+// The public view of a user, used everywhere but /me (SPEC §3).
+boost::json::object PublicUser(std::int64_t id, std::string_view username, std::string_view display_name);
+
+}  // namespace atelier::accounts

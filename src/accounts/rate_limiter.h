@@ -1,0 +1,32 @@
+#pragma once
+// Token buckets keyed by (action, client address or account), kept in memory per
+// process. Thread-safe.
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "common/clock.h"
+
+namespace atelier::accounts {
+
+class RateLimiter {
+ public:
+  RateLimiter(const Clock& clock, bool enabled) : clock_(clock), enabled_(enabled) {}
+  // Takes one token from the bucket `key` that holds `burst` and refills `burst` per
+  // `window_ms`. Returns 0 when allowed, else the seconds until a token is available.
+  int Take(const std::string& key, int burst, Millis window_ms);
+
+ private:
+  struct Bucket {
+    double tokens;
+    Millis updated;
+  };
+  const Clock& clock_;
+  bool enabled_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_;
+  Millis last_sweep_ = 0;
+};
+
+}  // namespace atelier::accounts

@@ -1,0 +1,127 @@
+#include "accounts/routes.h"
+
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "common/json_util.h"
+
+namespace atelier::accounts {
+
+namespace {
+using http::Pool;
+using http::Request;
+using http::Response;
+
+std::string Ip(const Request& req) { return req.remote_ip.empty() ? "unknown" : req.remote_ip; }
+
+void SetSessionCookies(Response& r, const std::string& token, Millis ttl_ms, bool secure) {
+  std::string attrs = "; Path=/; SameSite=Lax; Max-Age=" + std::to_string(ttl_ms / 1000) + (secure ? "; Secure" : "");
+  r.AddHeader("Set-Cookie", "atelier_session=" + token + attrs + "; HttpOnly");
+  r.AddHeader("Set-Cookie", "atelier_csrf=" + RandomToken(24) + attrs);
+}
+
+void ClearSessionCookies(Response& r, bool secure) {
+  std::string attrs = std::string("; Path=/; SameSite=Lax; Max-Age=0") + (secure ? "; Secure" : "");
+  r.AddHeader("Set-Cookie", "atelier_session=" + attrs + "; HttpOnly");
+  r.AddHeader("Set-Cookie", "atelier_csrf=" + attrs);
+}
+}  // namespace
+
+void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticator& auth, bool secure) {
+  const std::string base = "/api/v1";
+  router.Add("POST", base + "/auth/register",
+             [&svc](Request& req) {
+               svc.Limit("register:ip:" + Ip(req), 10, 600'000);
+               auto body = req.JsonBody();
+               BodyReader in(body);
+               auto username = in.RequireString("username");
+               auto email = in.RequireString("email");
+               auto password = in.RequireString("password");
+               return Response::Json(201, svc.Register(username, email, password));
+             },
+             {.pool = Pool::kCrypto});
+  router.Add("POST", base + "/auth/verify-email", [&svc](Request& req) {
+    auto body = req.JsonBody();
+    BodyReader in(body);
+    return Response::Json(200, svc.VerifyEmail(in.RequireString("token")));
+  });
+  router.Add("POST", base + "/auth/resend-verification", [&svc](Request& req) {
+    svc.Limit("resend:ip:" + Ip(req), 10, 600'000);
+    auto body = req.JsonBody();
+    BodyReader in(body);
+    svc.ResendVerification(in.RequireString("email"));
+    return Response::Json(202, {{"status", "accepted"}});
+  });
+  router.Add("POST", base + "/auth/login",
+             [&svc, secure](Request& req) {
+               svc.Limit("login:ip:" + Ip(req), 30, 60'000);
+               auto body = req.JsonBody();
+               BodyReader in(body);
+               auto login = in.RequireString("login");
+               auto password = in.RequireString("password");
+               auto result = svc.Login(login, password);
+               auto r = Response::Json(200, {{"token", result.token},
+                                             {"expiresAt", FormatTime(result.expires_at)},
+                                             {"user", std::move(result.user)}});
+               SetSessionCookies(r, result.token, AccountsConfig{}.session_ttl, secure);
+               return r;
+             },
+             {.pool = Pool::kCrypto});
+  router.Add("POST", base + "/auth/logout", [&svc, &auth, secure](Request& req) {
+    auto user = auth.Require(req);
+    svc.Logout(user);
+    auto r = Response::NoContent();
+    ClearSessionCookies(r, secure);
+    return r;
+  });
+  router.Add("POST", base + "/auth/password-reset/request", [&svc](Request& req) {
+    svc.Limit("reset:ip:" + Ip(req), 10, 600'000);
+    auto body = req.JsonBody();
+    BodyReader in(body);
+    svc.RequestPasswordReset(in.RequireString("email"));
+    return Response::Json(202, {{"status", "accepted"}});
+  });
+  router.Add("POST", base + "/auth/password-reset/confirm",
+             [&svc](Request& req) {
+               svc.Limit("reset-confirm:ip:" + Ip(req), 20, 600'000);
+               auto body = req.JsonBody();
+               BodyReader in(body);
+               auto token = in.RequireString("token");
+               auto password = in.RequireString("password");
+               svc.ConfirmPasswordReset(token, password);
+               return Response::NoContent();
+             },
+             {.pool = Pool::kCrypto});
+  router.Add("GET", base + "/me", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    return Response::Json(200, svc.Me(user.id));
+  });
+  router.Add("PATCH", base + "/me", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    auto body = req.JsonBody();
+    BodyReader in(body);
+    auto display_name = in.String("displayName");
+    auto bio = in.String("bio");
+    bool url_null = in.IsNull("portfolioUrl");
+    auto url = in.String("portfolioUrl");
+    if (in.IsNull("displayName")) in.Errors().Add("displayName", "invalid", "must be a string");
+    in.Finish();
+    return Response::Json(200, svc.UpdateProfile(user.id, display_name, bio, url, url_null));
+  });
+  router.Add("POST", base + "/me/password",
+             [&svc, &auth](Request& req) {
+               auto user = auth.Require(req);
+               auto body = req.JsonBody();
+               BodyReader in(body);
+               auto current = in.RequireString("currentPassword");
+               auto next = in.RequireString("newPassword");
+               svc.ChangePassword(user, current, next);
+               return Response::NoContent();
+             },
+             {.pool = Pool::kCrypto});
+  router.Add("GET", base + "/users/{username}", [&svc, &auth](Request& req) {
+    auth.Require(req);
+    return Response::Json(200, svc.PublicProfile(req.Param("username")));
+  });
+}
+
+}  // namespace atelier::accounts

@@ -1,0 +1,338 @@
+#include "accounts/service.h"
+
+#include <boost/url/parse.hpp>
+
+#include "accounts/passwords.h"
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/json_util.h"
+#include "common/text.h"
+
+namespace atelier::accounts {
+
+namespace {
+constexpr Millis kVerifyTtl = 24LL * 3600 * 1000;
+constexpr Millis kResetTtl = 3600LL * 1000;
+constexpr Millis kMinute = 60'000;
+
+ApiError InvalidToken() { return ApiError(400, "invalid_token", "This link is not valid (or was used already)"); }
+}  // namespace
+
+bool ValidUsername(const std::string& u) {
+  if (u.size() < 3 || u.size() > 32) return false;
+  for (char c : u)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+bool ValidEmail(const std::string& e) {
+  if (e.size() > 254 || e.size() < 3) return false;
+  auto at = e.find('@');
+  if (at == std::string::npos || at == 0 || e.find('@', at + 1) != std::string::npos) return false;
+  std::string_view domain = std::string_view(e).substr(at + 1);
+  if (domain.empty() || domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.')
+    return false;
+  for (char c : e)
+    if (static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == ',' || c == '"' || c == '\\') return false;
+  return true;
+}
+
+bool ValidHttpUrl(const std::string& url) {
+  if (url.size() > 2048 || !IsValidUtf8(url)) return false;
+  auto r = boost::urls::parse_absolute_uri(url);
+  if (!r) return false;
+  auto scheme = AsciiLower(r->scheme());
+  return (scheme == "http" || scheme == "https") && r->has_authority() && !r->host().empty();
+}
+
+bool WeakPassword(const std::string& password, const std::string& username, const std::string& email) {
+  size_t len = Utf8Length(password);
+  if (len < 8 || len > 128) return true;
+  std::string lowered = AsciiLower(password);
+  return lowered == username || lowered == email;
+}
+
+AccountService::AccountService(db::Database& db, const Clock& clock, const notify::Notifier& notifier,
+                               AccountsConfig config)
+    : db_(db), clock_(clock), notifier_(notifier), config_(config), limiter_(clock, config.rate_limits) {}
+
+void AccountService::Limit(const std::string& key, int burst, Millis window_ms) {
+  if (int wait = limiter_.Take(key, burst, window_ms); wait > 0)
+    throw ApiError(429, "rate_limited", "Too many attempts; try again in " + std::to_string(wait) + " s")
+        .WithRetryAfter(wait);
+}
+
+std::string AccountService::NewToken(db::Tx& tx, const char* kind, std::int64_t user_id, const std::string& email,
+                                     Millis ttl) {
+  std::string token = RandomToken();
+  Millis now = clock_.Now();
+  tx.Exec(
+      "INSERT INTO account_tokens (token_hash, kind, user_id, email, created_at, expires_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6)",
+      Sha256Hex(token), kind, user_id, email, now, now + ttl);
+  return token;
+}
+
+boost::json::object AccountService::UserJson(db::Tx& tx, std::int64_t user_id) {
+  auto r = tx.QueryOne(
+      "SELECT id, username, email, email_verified, created_at, display_name, bio, portfolio_url FROM users "
+      "WHERE id = $1",
+      user_id);
+  if (!r) throw NotFound();
+  boost::json::object profile{{"displayName", r->Str(5)}, {"bio", r->Str(6)}};
+  if (auto url = r->OptStr(7))
+    profile["portfolioUrl"] = *url;
+  else
+    profile["portfolioUrl"] = nullptr;
+  return {{"id", IdStr(r->Int(0))},
+          {"username", r->Str(1)},
+          {"email", r->Str(2)},
+          {"emailVerified", r->Bool(3)},
+          {"createdAt", FormatTime(r->Int(4))},
+          {"profile", std::move(profile)}};
+}
+
+boost::json::object AccountService::Register(const std::string& username_in, const std::string& email_in,
+                                             const std::string& password) {
+  std::string username = AsciiLower(Trim(username_in));
+  std::string email = AsciiLower(Trim(email_in));
+  Validation v;
+  if (!ValidUsername(username))
+    v.Add("username", "invalid", "3–32 characters: lowercase letters, digits and underscores");
+  if (!ValidEmail(email)) v.Add("email", "invalid", "not a valid email address");
+  if (WeakPassword(password, username, email))
+    v.Add("password", "weak_password", "8–128 characters, and not your username or email");
+  v.ThrowIfAny();
+  // Cheap duplicate check before the expensive hash; the UNIQUE constraints decide races.
+  auto taken = [&](db::Tx& tx) {
+    if (tx.QueryOne("SELECT 1 FROM users WHERE username = $1", username))
+      throw Conflict("username_taken", "That username is taken");
+    if (tx.QueryOne("SELECT 1 FROM users WHERE email = $1", email))
+      throw Conflict("email_taken", "An account with that email exists");
+  };
+  db_.Read(taken);
+  std::string hash = HashPassword(password);
+  Millis now = clock_.Now();
+  try {
+    return db_.Write([&](db::Tx& tx) {
+      taken(tx);
+      auto row = tx.QueryOne(
+          "INSERT INTO users (username, email, password_hash, display_name, created_at) VALUES ($1, $2, $3, $1, $4) "
+          "RETURNING id",
+          username, email, hash, now);
+      std::int64_t id = row->Int(0);
+      std::string token = NewToken(tx, "verify", id, email, kVerifyTtl);
+      notifier_.QueueMail(tx, {email, "Verify your email address for Atelier",
+                               "Welcome to Atelier, " + username +
+                                   "!\n\nPlease confirm your email address by opening this link (valid for 24 "
+                                   "hours):\n\n" +
+                                   notifier_.PublicUrl() + "/verify-email?token=" + token +
+                                   "\n\nIf you did not sign up, ignore this message.\n"});
+      return UserJson(tx, id);
+    });
+  } catch (const db::ConstraintError&) {
+    // Lost a race with a registration of the same name or address.
+    db_.Read(taken);
+    throw;
+  }
+}
+
+boost::json::object AccountService::VerifyEmail(const std::string& token) {
+  if (token.empty() || token.size() > 128) throw InvalidToken();
+  std::string hash = Sha256Hex(token);
+  Millis now = clock_.Now();
+  return db_.Write([&](db::Tx& tx) {
+    auto t = tx.QueryOne(
+        "SELECT user_id, email, expires_at, used_at FROM account_tokens WHERE token_hash = $1 AND kind = 'verify'",
+        hash);
+    if (!t || !t->IsNull(3)) throw InvalidToken();
+    if (t->Int(2) <= now) throw ApiError(410, "token_expired", "This link has expired; ask for a new one");
+    tx.Exec("UPDATE account_tokens SET used_at = $2 WHERE token_hash = $1", hash, now);
+    tx.Exec("UPDATE users SET email_verified = 1 WHERE id = $1 AND email = $2", t->Int(0), t->Str(1));
+    return UserJson(tx, t->Int(0));
+  });
+}
+
+void AccountService::ResendVerification(const std::string& email_in) {
+  std::string email = AsciiLower(Trim(email_in));
+  Limit("resend:" + email, 3, 10 * kMinute);
+  db_.Write([&](db::Tx& tx) {
+    auto u = tx.QueryOne("SELECT id, username FROM users WHERE email = $1 AND email_verified = 0", email);
+    if (!u) return;
+    std::string token = NewToken(tx, "verify", u->Int(0), email, kVerifyTtl);
+    notifier_.QueueMail(tx, {email, "Verify your email address for Atelier",
+                             "Hello " + u->Str(1) +
+                                 ",\n\nPlease confirm your email address by opening this link (valid for 24 "
+                                 "hours):\n\n" +
+                                 notifier_.PublicUrl() + "/verify-email?token=" + token + "\n"});
+  });
+}
+
+LoginResult AccountService::Login(const std::string& login_in, const std::string& password) {
+  std::string login = AsciiLower(Trim(login_in));
+  Limit("login:account:" + login, 10, kMinute);
+  Millis now = clock_.Now();
+  auto user = db_.Read([&](db::Tx& tx) {
+    return tx.QueryOne(
+        "SELECT id, password_hash, locked_until FROM users WHERE username = $1 OR email = $1 ORDER BY id LIMIT 1",
+        login);
+  });
+  auto locked = [] { return ApiError(423, "account_locked", "Too many failed logins; the account is locked for now"); };
+  if (user && user->Int(2) > now) throw locked();
+  bool ok = false;
+  if (user) {
+    ok = VerifyPassword(user->Str(1), password);
+  } else {
+    VerifyDummy(password);
+  }
+  if (!user) throw ApiError(401, "invalid_credentials", "Wrong username, email or password");
+  std::int64_t id = user->Int(0);
+  enum class Outcome { kOk, kFailed, kLocked };
+  std::string token = RandomToken();
+  now = clock_.Now();
+  Millis expires = now + config_.session_ttl;
+  Outcome outcome = db_.Write([&](db::Tx& tx) {
+    auto state = tx.QueryOne(std::string("SELECT locked_until, email FROM users WHERE id = $1") + tx.ForUpdate(), id);
+    if (!state) return Outcome::kFailed;
+    // Re-checked inside the transaction: a parallel attempt may have locked it meanwhile.
+    if (state->Int(0) > now) return Outcome::kLocked;
+    if (ok) {
+      tx.Exec("UPDATE users SET failed_logins = 0 WHERE id = $1", id);
+      tx.Exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+              Sha256Hex(token), id, now, expires);
+      return Outcome::kOk;
+    }
+    auto count =
+        tx.QueryOne("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins", id);
+    if (count->Int(0) >= config_.lockout_attempts) {
+      tx.Exec("UPDATE users SET failed_logins = 0, locked_until = $2 WHERE id = $1", id,
+              now + config_.lockout_seconds * 1000LL);
+      std::string email = state->Str(1);
+      std::string reset = NewToken(tx, "reset", id, email, kResetTtl);
+      notifier_.QueueMail(
+          tx, {email, "Security alert: your Atelier account was locked",
+               "There were " + std::to_string(config_.lockout_attempts) +
+                   " failed attempts to log in to your Atelier account, so it is locked for " +
+                   std::to_string(config_.lockout_seconds / 60) +
+                   " minutes.\n\nIf this was not you, reset your password now (the link is valid for one hour):\n\n" +
+                   notifier_.PublicUrl() + "/reset-password?token=" + reset + "\n"});
+    }
+    return Outcome::kFailed;
+  });
+  if (outcome == Outcome::kLocked) throw locked();
+  if (outcome == Outcome::kFailed) throw ApiError(401, "invalid_credentials", "Wrong username, email or password");
+  LoginResult result;
+  result.token = token;
+  result.expires_at = expires;
+  result.user = db_.Read([&](db::Tx& tx) { return UserJson(tx, id); });
+  return result;
+}
+
+void AccountService::Logout(const AuthUser& user) {
+  db_.Write([&](db::Tx& tx) { tx.Exec("DELETE FROM sessions WHERE token_hash = $1", user.session_hash); });
+}
+
+void AccountService::RequestPasswordReset(const std::string& email_in) {
+  std::string email = AsciiLower(Trim(email_in));
+  Limit("reset:" + email, 3, 10 * kMinute);
+  db_.Write([&](db::Tx& tx) {
+    auto u = tx.QueryOne("SELECT id, username FROM users WHERE email = $1", email);
+    if (!u) return;
+    std::string token = NewToken(tx, "reset", u->Int(0), email, kResetTtl);
+    notifier_.QueueMail(tx, {email, "Reset your Atelier password",
+                             "Hello " + u->Str(1) +
+                                 ",\n\nSomeone asked to reset the password of your Atelier account. To choose a new "
+                                 "password, open this link (valid for one hour):\n\n" +
+                                 notifier_.PublicUrl() + "/reset-password?token=" + token +
+                                 "\n\nIf it was not you, ignore this message; your password stays as it is.\n"});
+  });
+}
+
+void AccountService::ConfirmPasswordReset(const std::string& token, const std::string& password) {
+  if (token.empty() || token.size() > 128) throw InvalidToken();
+  std::string hash = Sha256Hex(token);
+  Millis now = clock_.Now();
+  auto t = db_.Read([&](db::Tx& tx) {
+    return tx.QueryOne(
+        "SELECT t.user_id, t.expires_at, t.used_at, u.username, u.email FROM account_tokens t "
+        "JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.kind = 'reset'",
+        hash);
+  });
+  if (!t || !t->IsNull(2)) throw InvalidToken();
+  if (t->Int(1) <= now) throw ApiError(410, "token_expired", "This link has expired; ask for a new one");
+  if (WeakPassword(password, t->Str(3), t->Str(4))) {
+    Validation v;
+    v.Add("password", "weak_password", "8–128 characters, and not your username or email");
+    v.ThrowIfAny();
+  }
+  std::string new_hash = HashPassword(password);
+  db_.Write([&](db::Tx& tx) {
+    // Single use: only the first confirmation flips used_at.
+    if (tx.Exec("UPDATE account_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL", hash, now) != 1)
+      throw InvalidToken();
+    tx.Exec(
+        "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = 0, email_verified = 1 WHERE id = $1",
+        t->Int(0), new_hash);
+    tx.Exec("DELETE FROM sessions WHERE user_id = $1", t->Int(0));
+  });
+}
+
+boost::json::object AccountService::Me(std::int64_t user_id) {
+  return db_.Read([&](db::Tx& tx) { return UserJson(tx, user_id); });
+}
+
+boost::json::object AccountService::UpdateProfile(std::int64_t user_id, const std::optional<std::string>& display_name,
+                                                  const std::optional<std::string>& bio,
+                                                  const std::optional<std::string>& portfolio_url,
+                                                  bool portfolio_url_null) {
+  Validation v;
+  if (display_name) {
+    size_t n = Utf8Length(*display_name);
+    if (n < 1 || n > 64 || Trim(*display_name).empty())
+      v.Add("displayName", "invalid", "1–64 characters, not only spaces");
+  }
+  if (bio && Utf8Length(*bio) > 2000) v.Add("bio", "too_long", "at most 2000 characters");
+  if (portfolio_url && !ValidHttpUrl(*portfolio_url))
+    v.Add("portfolioUrl", "invalid", "an http:// or https:// URL of at most 2048 characters");
+  v.ThrowIfAny();
+  return db_.Write([&](db::Tx& tx) {
+    if (display_name) tx.Exec("UPDATE users SET display_name = $2 WHERE id = $1", user_id, *display_name);
+    if (bio) tx.Exec("UPDATE users SET bio = $2 WHERE id = $1", user_id, *bio);
+    if (portfolio_url) tx.Exec("UPDATE users SET portfolio_url = $2 WHERE id = $1", user_id, *portfolio_url);
+    if (portfolio_url_null) tx.Exec("UPDATE users SET portfolio_url = NULL WHERE id = $1", user_id);
+    return UserJson(tx, user_id);
+  });
+}
+
+void AccountService::ChangePassword(const AuthUser& user, const std::string& current, const std::string& next) {
+  auto hash = db_.Read(
+      [&](db::Tx& tx) { return tx.QueryOne("SELECT password_hash FROM users WHERE id = $1", user.id)->Str(0); });
+  if (!VerifyPassword(hash, current)) throw ApiError(403, "wrong_password", "The current password is not right");
+  if (WeakPassword(next, user.username, user.email)) {
+    Validation v;
+    v.Add("newPassword", "weak_password", "8–128 characters, and not your username or email");
+    v.ThrowIfAny();
+  }
+  std::string new_hash = HashPassword(next);
+  db_.Write([&](db::Tx& tx) {
+    tx.Exec("UPDATE users SET password_hash = $2 WHERE id = $1", user.id, new_hash);
+    tx.Exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", user.id, user.session_hash);
+  });
+}
+
+boost::json::object AccountService::PublicProfile(const std::string& username) {
+  auto r = db_.Read([&](db::Tx& tx) {
+    return tx.QueryOne("SELECT id, username, display_name, bio, portfolio_url FROM users WHERE username = $1",
+                       AsciiLower(username));
+  });
+  if (!r) throw NotFound("No such user");
+  auto o = PublicUser(r->Int(0), r->Str(1), r->Str(2));
+  o["bio"] = r->Str(3);
+  if (auto url = r->OptStr(4))
+    o["portfolioUrl"] = *url;
+  else
+    o["portfolioUrl"] = nullptr;
+  return o;
+}
+
+}  // namespace atelier::accounts

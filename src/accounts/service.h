@@ -1,0 +1,71 @@
+#pragma once
+// The rules of SPEC §3: registration, verification, login with lockout, password reset,
+// sessions and profiles. Methods that hash passwords take tens of milliseconds: routes
+// run them on the crypto pool. Thread-safe.
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "accounts/auth.h"
+#include "accounts/rate_limiter.h"
+#include "common/clock.h"
+#include "db/database.h"
+#include "notify/notifier.h"
+
+namespace atelier::accounts {
+
+struct AccountsConfig {
+  int lockout_attempts = 5;
+  int lockout_seconds = 900;
+  bool rate_limits = true;
+  Millis session_ttl = 30LL * 24 * 3600 * 1000;
+};
+
+struct LoginResult {
+  std::string token;
+  Millis expires_at = 0;
+  boost::json::object user;
+};
+
+class AccountService {
+ public:
+  AccountService(db::Database& db, const Clock& clock, const notify::Notifier& notifier, AccountsConfig config);
+
+  boost::json::object Register(const std::string& username, const std::string& email, const std::string& password);
+  boost::json::object VerifyEmail(const std::string& token);
+  void ResendVerification(const std::string& email);
+  LoginResult Login(const std::string& login, const std::string& password);
+  void Logout(const AuthUser& user);
+  void RequestPasswordReset(const std::string& email);
+  void ConfirmPasswordReset(const std::string& token, const std::string& password);
+  boost::json::object Me(std::int64_t user_id);
+  // Absent optionals leave a field alone; portfolio_url_null clears the URL.
+  boost::json::object UpdateProfile(std::int64_t user_id, const std::optional<std::string>& display_name,
+                                    const std::optional<std::string>& bio,
+                                    const std::optional<std::string>& portfolio_url, bool portfolio_url_null);
+  void ChangePassword(const AuthUser& user, const std::string& current, const std::string& next);
+  boost::json::object PublicProfile(const std::string& username);
+
+  // Throws 429 rate_limited with Retry-After when `key` has used its budget.
+  void Limit(const std::string& key, int burst, Millis window_ms);
+
+ private:
+  // Creates a verification or reset token in tx; returns the token (only its hash is kept).
+  std::string NewToken(db::Tx& tx, const char* kind, std::int64_t user_id, const std::string& email, Millis ttl);
+  boost::json::object UserJson(db::Tx& tx, std::int64_t user_id);
+
+  db::Database& db_;
+  const Clock& clock_;
+  const notify::Notifier& notifier_;
+  AccountsConfig config_;
+  RateLimiter limiter_;
+};
+
+// Password rules (SPEC §3): 8–128 characters, not equal to the username or email.
+bool WeakPassword(const std::string& password, const std::string& username, const std::string& email);
+bool ValidUsername(const std::string& lowered);
+bool ValidEmail(const std::string& lowered);
+bool ValidHttpUrl(const std::string& url);
+
+}  // namespace atelier::accounts

@@ -1,0 +1,114 @@
+#include "app/config.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "common/text.h"
+
+#ifndef ATELIER_VERSION
+#define ATELIER_VERSION "0.0.0"
+#endif
+
+namespace atelier::app {
+
+namespace {
+[[noreturn]] void Fail(const std::string& msg) {
+  std::fprintf(stderr, "atelier: %s\n", msg.c_str());
+  std::exit(2);
+}
+
+bool SplitListen(const std::string& listen, std::string& host, std::uint16_t& port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  auto p = ParseInt(listen.substr(colon + 1));
+  if (!p || *p < 0 || *p > 65535) return false;
+  port = static_cast<std::uint16_t>(*p);
+  return true;
+}
+
+std::string FindWebDir(const char* argv0) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path exe = fs::canonical("/proc/self/exe", ec);
+  if (ec) exe = fs::absolute(argv0, ec);
+  for (fs::path dir = exe.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+    if (fs::is_regular_file(dir / "web/dist/index.html", ec)) return (dir / "web/dist").string();
+    if (dir == dir.root_path()) break;
+  }
+  return "";
+}
+}  // namespace
+
+Config ParseConfig(int argc, char** argv) {
+  Config c;
+  CLI::App app{"Atelier: art events for communities of artists", "atelier"};
+  app.set_version_flag("--version", std::string("atelier ") + ATELIER_VERSION);
+  app.require_subcommand(1);
+  std::string rate_limits = "on", access_log = "on";
+  auto add_common = [&](CLI::App* sub) {
+    sub->add_option("--listen", c.listen, "host:port to listen on")->envname("ATELIER_LISTEN");
+    sub->add_option("--db", c.db, "sqlite:PATH, sqlite::memory: or postgresql://…")->envname("ATELIER_DB");
+    sub->add_option("--data-dir", c.data_dir, "where images (and by default mail) are kept")
+        ->envname("ATELIER_DATA_DIR");
+    sub->add_option("--public-url", c.public_url, "base URL used in links in emails")->envname("ATELIER_PUBLIC_URL");
+    sub->add_option("--smtp-url", c.smtp_url, "smtp://host:port; unset: mail goes to the mail dir")
+        ->envname("ATELIER_SMTP_URL");
+    sub->add_option("--smtp-from", c.smtp_from, "From header of outgoing mail")->envname("ATELIER_SMTP_FROM");
+    sub->add_option("--mail-dir", c.mail_dir, "where mail goes when no SMTP URL is set")->envname("ATELIER_MAIL_DIR");
+    sub->add_option("--lockout-attempts", c.lockout_attempts, "failed logins before an account locks")
+        ->envname("ATELIER_LOCKOUT_ATTEMPTS")
+        ->check(CLI::Range(1, 1000));
+    sub->add_option("--lockout-seconds", c.lockout_seconds, "how long a locked account stays locked")
+        ->envname("ATELIER_LOCKOUT_SECONDS")
+        ->check(CLI::Range(1, 86400 * 30));
+    sub->add_option("--rate-limits", rate_limits, "on|off")
+        ->envname("ATELIER_RATE_LIMITS")
+        ->check(CLI::IsMember({"on", "off"}));
+    sub->add_option("--web-dir", c.web_dir, "the built web UI (default: web/dist of the source tree)")
+        ->envname("ATELIER_WEB_DIR");
+    sub->add_option("--access-log", access_log, "on|off: one JSON line per request on stdout")
+        ->envname("ATELIER_ACCESS_LOG")
+        ->check(CLI::IsMember({"on", "off"}));
+    sub->add_option("--workers", c.workers, "worker threads for database work")
+        ->envname("ATELIER_WORKERS")
+        ->check(CLI::Range(1, 256));
+    sub->add_option("--scheduler-interval-ms", c.scheduler_interval_ms, "how often due phase changes are looked for")
+        ->envname("ATELIER_SCHEDULER_INTERVAL_MS")
+        ->check(CLI::Range(10, 5000));
+  };
+  add_common(app.add_subcommand("serve", "run the HTTP server, background jobs and the web UI"));
+  add_common(app.add_subcommand("migrate", "apply database migrations and exit"));
+  add_common(app.add_subcommand("demo", "fill an empty database with a demo community"));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    std::exit(app.exit(e));
+  } catch (const CLI::CallForAllHelp& e) {
+    std::exit(app.exit(e));
+  } catch (const CLI::CallForVersion& e) {
+    std::exit(app.exit(e));
+  } catch (const CLI::ParseError& e) {
+    Fail(e.what());
+  }
+  for (auto* sub : app.get_subcommands()) c.command = sub->get_name();
+  c.rate_limits = rate_limits == "on";
+  c.access_log = access_log == "on";
+  if (!SplitListen(c.listen, c.host, c.port)) Fail("--listen must be host:port, got '" + c.listen + "'");
+  if (c.public_url.empty()) c.public_url = "http://" + c.listen;
+  while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  if (!c.public_url.starts_with("http://") && !c.public_url.starts_with("https://"))
+    Fail("--public-url must start with http:// or https://");
+  if (c.mail_dir.empty()) c.mail_dir = (std::filesystem::path(c.data_dir) / "mail").string();
+  if (!c.smtp_url.empty() && !c.smtp_url.starts_with("smtp://") && !c.smtp_url.starts_with("smtps://"))
+    Fail("--smtp-url must start with smtp:// or smtps://");
+  if (c.web_dir.empty()) c.web_dir = FindWebDir(argv[0]);
+  return c;
+}
+
+}  // namespace atelier::app

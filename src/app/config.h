@@ -1,0 +1,33 @@
+#pragma once
+// Configuration (SPEC §1): flags, then ATELIER_* variables, then defaults.
+#include <cstdint>
+#include <string>
+
+namespace atelier::app {
+
+struct Config {
+  std::string command;  // serve | migrate | demo
+  std::string listen = "127.0.0.1:8080";
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string db = "sqlite:data/atelier.db";
+  std::string data_dir = "data";
+  std::string public_url;  // default http://<listen>
+  std::string smtp_url;
+  std::string smtp_from = "Atelier <no-reply@localhost>";
+  std::string mail_dir;  // default <data-dir>/mail
+  int lockout_attempts = 5;
+  int lockout_seconds = 900;
+  bool rate_limits = true;
+  // Not in SPEC's table; for operators and tests.
+  std::string web_dir;  // default: web/dist next to the binary's source tree, if found
+  bool access_log = true;
+  int workers = 8;
+  int scheduler_interval_ms = 1000;
+};
+
+// Parses argv. On --help/--version prints and exits 0; on a bad flag or value prints one
+// line "atelier: …" to stderr and exits 2.
+Config ParseConfig(int argc, char** argv);
+
+}  // namespace atelier::app

@@ -1,0 +1,62 @@
+#pragma once
+// Everything the features are built from, and what they register: the one place that
+// builds the parts and hands each what it needs (constructor injection). Each feature
+// has a Wire*() function in app/wire_<feature>.cpp that creates its services and adds
+// its routes and background jobs.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "accounts/auth.h"
+#include "app/config.h"
+#include "common/clock.h"
+#include "db/database.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "notify/notifier.h"
+
+namespace atelier::app {
+
+struct AppContext {
+  Config config;
+  SystemClock clock;
+  std::unique_ptr<db::Database> db;
+  http::Router router;
+  http::Metrics metrics;
+  std::unique_ptr<accounts::Authenticator> auth;
+  std::unique_ptr<notify::Notifier> notifier;
+  // Background work: started once the server listens (serve only), stopped in reverse
+  // order before exit.
+  std::vector<std::function<void()>> starters;
+  std::vector<std::function<void()>> stoppers;
+
+  // Keeps a feature's object alive as long as the context; returns it.
+  template <typename T, typename... A>
+  T& Own(A&&... args) {
+    auto p = std::make_shared<T>(std::forward<A>(args)...);
+    T& ref = *p;
+    owned_.push_back(std::move(p));
+    return ref;
+  }
+  ~AppContext() {
+    // Destroy features before the database they use, newest first.
+    while (!owned_.empty()) owned_.pop_back();
+  }
+
+ private:
+  std::vector<std::shared_ptr<void>> owned_;
+};
+
+void WireHealth(AppContext& ctx);
+void WireAccounts(AppContext& ctx);
+void WireNotify(AppContext& ctx);
+void WireGroups(AppContext& ctx);
+void WireEvents(AppContext& ctx);
+void WireArtworks(AppContext& ctx);
+void WireMatching(AppContext& ctx);
+
+// `atelier demo`: fills an empty database with a demo community; prints the logins.
+int RunDemo(AppContext& ctx);
+
+}  // namespace atelier::app

@@ -1,0 +1,96 @@
+// atelier: serve | migrate | demo (SPEC §1).
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+
+#include "app/config.h"
+#include "app/context.h"
+#include "common/crypto.h"
+#include "http/problem.h"
+#include "http/server.h"
+
+using namespace atelier;
+
+namespace {
+
+int EnvInt(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::atoi(v) : fallback;
+}
+
+std::optional<http::Response> MapError(std::exception_ptr ep) {
+  try {
+    std::rethrow_exception(ep);
+  } catch (const db::Unavailable&) {
+    auto r = http::Problem(503, "unavailable", "The database is unavailable; try again shortly");
+    r.AddHeader("Retry-After", "2");
+    return r;
+  } catch (const db::ConstraintError&) {
+    return http::Problem(409, "conflict", "The change conflicts with the current state; try again");
+  } catch (...) {
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  app::AppContext ctx;
+  ctx.config = app::ParseConfig(argc, argv);
+  const auto& cfg = ctx.config;
+  InitCrypto();
+  try {
+    if (cfg.db.starts_with("sqlite:") && cfg.db != "sqlite::memory:") {
+      auto parent = std::filesystem::path(cfg.db.substr(7)).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent);
+    }
+    std::filesystem::create_directories(cfg.data_dir);
+    db::Options options;
+    options.pool_size = cfg.workers + 2;
+    ctx.db = db::Open(cfg.db, options);
+    db::Migrate(*ctx.db);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "atelier: %s\n", e.what());
+    return 1;
+  }
+  if (cfg.command == "migrate") {
+    std::printf("migrations applied\n");
+    return 0;
+  }
+
+  ctx.auth = std::make_unique<accounts::Authenticator>(*ctx.db, ctx.clock);
+  ctx.notifier = std::make_unique<notify::Notifier>(*ctx.db, ctx.clock, cfg.public_url);
+  app::WireHealth(ctx);
+  app::WireNotify(ctx);
+  app::WireAccounts(ctx);
+  app::WireGroups(ctx);
+  app::WireEvents(ctx);
+  app::WireArtworks(ctx);
+  app::WireMatching(ctx);
+
+  if (cfg.command == "demo") return app::RunDemo(ctx);
+
+  http::ServerOptions so;
+  so.host = cfg.host;
+  so.port = cfg.port;
+  so.worker_threads = cfg.workers;
+  so.web_dir = cfg.web_dir;
+  so.access_log = cfg.access_log;
+  so.header_timeout = std::chrono::seconds(EnvInt("ATELIER_HEADER_TIMEOUT_S", 15));
+  so.error_mapper = MapError;
+  http::Server server(ctx.router, ctx.metrics, so);
+  try {
+    server.Listen();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "atelier: %s\n", e.what());
+    return 1;
+  }
+  for (auto& start : ctx.starters) start();
+  std::printf("atelier %s listening on http://%s:%u\n", ATELIER_VERSION, cfg.host.c_str(), server.Port());
+  std::fflush(stdout);
+  server.Run();
+  for (auto it = ctx.stoppers.rbegin(); it != ctx.stoppers.rend(); ++it) (*it)();
+  std::printf("atelier stopped\n");
+  return 0;
+}

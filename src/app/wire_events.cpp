@@ -1,0 +1,20 @@
+#include <algorithm>
+#include <chrono>
+
+#include "app/context.h"
+#include "events/event_service.h"
+#include "events/routes.h"
+#include "events/scheduler.h"
+
+namespace atelier::app {
+
+void WireEvents(AppContext& ctx) {
+  auto& svc = ctx.Own<events::EventService>(*ctx.db, ctx.clock, *ctx.notifier);
+  events::RegisterRoutes(ctx.router, svc, *ctx.auth);
+  auto& scheduler =
+      ctx.Own<events::Scheduler>(svc, std::chrono::milliseconds(std::max(10, ctx.config.scheduler_interval_ms)));
+  ctx.starters.push_back([&scheduler] { scheduler.Start(); });
+  ctx.stoppers.push_back([&scheduler] { scheduler.Stop(); });
+}
+
+}  // namespace atelier::app

@@ -1,0 +1,137 @@
+#include "artworks/artwork_routes.h"
+
+#include <string>
+
+#include "artworks/upload_form.h"
+#include "common/json_util.h"
+#include "common/text.h"
+#include "http/multipart.h"
+
+namespace atelier::artworks {
+
+namespace {
+using http::Request;
+using http::Response;
+
+// Images never change under a key: a year is safe, and "private" keeps members' images
+// out of shared caches.
+constexpr const char* kImageCacheControl = "private, max-age=31536000, immutable";
+
+std::int64_t PathId(const Request& req) {
+  auto id = ParseId(req.Param("id"));
+  if (!id) throw NotFound();
+  return *id;
+}
+
+Response VotesRemaining(int remaining) { return Response::Json(200, {{"votesRemaining", remaining}}); }
+
+Response ServeImage(ArtworkService& svc, const ImageStore& images, const accounts::Authenticator& auth,
+                    const Request& req, bool thumbnail) {
+  auto user = auth.Require(req);
+  auto ref = svc.Image(user.id, PathId(req), thumbnail);
+  std::string etag = "\"" + ref.key + "\"";
+  Response r;
+  r.AddHeader("ETag", etag);
+  r.AddHeader("Cache-Control", kImageCacheControl);
+  if (IfNoneMatchHits(req.Header("if-none-match"), etag)) {
+    r.status = 304;
+    return r;
+  }
+  r.status = 200;
+  r.content_type = ref.content_type;
+  r.file_path = images.PathOf(ref.key).string();
+  return r;
+}
+
+}  // namespace
+
+bool IfNoneMatchHits(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    size_t comma = header.find(',');
+    std::string_view tag = Trim(header.substr(0, comma));
+    if (tag == "*") return true;
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == etag) return true;
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore& images,
+                    const accounts::Authenticator& auth, accounts::RateLimiter& limiter) {
+  const std::string base = "/api/v1";
+  router.Add("POST", base + "/events/{id}/artworks",
+             [&svc, &auth, &limiter](Request& req) {
+               auto user = auth.Require(req);
+               auto event_id = PathId(req);
+               // Cheap refusals first: no multipart parsing or decoding for a request that fails anyway.
+               svc.CheckCanSubmit(user.id, event_id);
+               auto boundary = http::MultipartBoundary(req.Header("content-type"));
+               if (!boundary) throw BadRequest("Content-Type must be multipart/form-data with a boundary");
+               auto parts = http::ParseMultipart(req.body, *boundary);
+               if (!parts) throw BadRequest("The multipart/form-data body is malformed");
+               UploadForm form = ReadUploadForm(*parts);
+               ArtworkService::CheckText(form.title, form.description);
+               if (int wait = limiter.Take("upload:user:" + std::to_string(user.id), 60, 600'000); wait > 0)
+                 throw ApiError(429, "rate_limited", "Too many uploads; try again later").WithRetryAfter(wait);
+               auto processed = ProcessImage(form.image);
+               if (auto* err = std::get_if<ImageError>(&processed)) {
+                 if (*err == ImageError::kTooLarge)
+                   throw ApiError(413, "payload_too_large", "The image has more than 100 megapixels");
+                 throw ApiError(415, "unsupported_image", "The file is not a complete PNG, JPEG, WebP or GIF image");
+               }
+               return Response::Json(201, svc.Create(user.id, event_id, form.title, form.description.value_or(""),
+                                                     std::get<ProcessedImage>(processed)));
+             },
+             {.max_body = kMaxUploadBody});
+  router.Add("GET", base + "/events/{id}/artworks", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    auto event_id = PathId(req);
+    auto sort_name = req.Query("sort").value_or("new");
+    if (sort_name != "new" && sort_name != "votes") throw BadRequest("sort must be new or votes");
+    int limit = ParseLimit(req.Query("limit"));
+    return Response::Json(
+        200, svc.List(user.id, event_id, sort_name == "new" ? Sort::kNew : Sort::kVotes, limit, req.Query("cursor")));
+  });
+  router.Add("GET", base + "/events/{id}/results", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    auto event_id = PathId(req);
+    int limit = ParseLimit(req.Query("limit"));
+    return Response::Json(200, svc.Results(user.id, event_id, limit, req.Query("cursor")));
+  });
+  router.Add("GET", base + "/artworks/{id}", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    return Response::Json(200, svc.Get(user.id, PathId(req)));
+  });
+  router.Add("PATCH", base + "/artworks/{id}", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    auto artwork_id = PathId(req);
+    auto body = req.JsonBody();
+    BodyReader in(body);
+    auto title = in.String("title");
+    std::optional<std::optional<std::string>> description;
+    if (in.Has("description")) description = in.String("description");
+    in.Finish();
+    return Response::Json(200, svc.Update(user.id, artwork_id, std::move(title), std::move(description)));
+  });
+  router.Add("DELETE", base + "/artworks/{id}", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    svc.Delete(user.id, PathId(req));
+    return Response::NoContent();
+  });
+  router.Add("GET", base + "/artworks/{id}/image",
+             [&svc, &images, &auth](Request& req) { return ServeImage(svc, images, auth, req, false); });
+  router.Add("GET", base + "/artworks/{id}/thumbnail",
+             [&svc, &images, &auth](Request& req) { return ServeImage(svc, images, auth, req, true); });
+  router.Add("PUT", base + "/artworks/{id}/vote", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    return VotesRemaining(svc.Vote(user.id, PathId(req)));
+  });
+  router.Add("DELETE", base + "/artworks/{id}/vote", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    return VotesRemaining(svc.Unvote(user.id, PathId(req)));
+  });
+}
+
+}  // namespace atelier::artworks

@@ -1,0 +1,18 @@
+#pragma once
+// HTTP ↔ ArtworkService for SPEC §6's endpoints under /api/v1.
+#include "accounts/auth.h"
+#include "accounts/rate_limiter.h"
+#include "artworks/artwork_service.h"
+#include "http/router.h"
+
+namespace atelier::artworks {
+
+// svc, images, auth and limiter must outlive the router.
+void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore& images,
+                    const accounts::Authenticator& auth, accounts::RateLimiter& limiter);
+
+// Whether an If-None-Match header value matches the strong ETag `etag` (quoted): a list
+// of entity tags, weak ones compared weakly (RFC 9110 §13.1.2), or "*".
+bool IfNoneMatchHits(std::string_view header, std::string_view etag);
+
+}  // namespace atelier::artworks

@@ -1,0 +1,275 @@
+#include "artworks/artwork_service.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <climits>
+
+#include "accounts/auth.h"
+#include "artworks/ranking.h"
+#include "common/error.h"
+#include "common/json_util.h"
+#include "events/phase.h"
+#include "events/validate.h"
+#include "groups/membership.h"
+
+namespace atelier::artworks {
+
+namespace {
+using events::EventInfo;
+using events::Phase;
+
+ApiError WrongPhase(std::string detail) { return Conflict("wrong_phase", std::move(detail)); }
+
+EventInfo MustLoadEvent(db::Tx& tx, std::int64_t event_id, bool for_update = false) {
+  auto e = events::store::LoadEvent(tx, event_id, for_update);
+  if (!e) throw NotFound();
+  return std::move(*e);
+}
+
+// The artwork and its event, for a member of the event's group (404 for anyone else).
+struct Loaded {
+  ArtworkRow art;
+  EventInfo event;
+  groups::Role role;
+};
+Loaded MustLoadForMember(db::Tx& tx, std::int64_t artwork_id, std::int64_t user_id) {
+  auto art = store::Find(tx, artwork_id, user_id);
+  if (!art) throw NotFound();
+  EventInfo e = MustLoadEvent(tx, art->event_id);
+  auto role = groups::RequireMember(tx, e.group_id, user_id);
+  return {std::move(*art), std::move(e), role};
+}
+
+void CheckSubmission(db::Tx& tx, const EventInfo& e, std::int64_t user_id) {
+  if (e.phase != Phase::kOpen) throw WrongPhase("Artworks can be submitted only while the event is OPEN");
+  if (store::CountByArtist(tx, e.id, user_id) >= e.max_artworks_per_member)
+    throw Conflict("artwork_limit_reached", "You have submitted " + std::to_string(e.max_artworks_per_member) +
+                                                " artwork(s) to this event, the most it allows");
+}
+
+int Remaining(const EventInfo& e, int used) { return std::max(0, e.votes_per_member - used); }
+
+std::string Quoted(const std::string& s) { return "\u201c" + s + "\u201d"; }
+
+}  // namespace
+
+boost::json::object ArtworkService::ArtworkJson(const ArtworkRow& a, bool counts_visible) {
+  std::string base = "/api/v1/artworks/" + IdStr(a.id);
+  // The key in the URL makes a cached image safe to keep for long: new bytes, new URL.
+  std::string version = "?v=" + a.image_key.substr(0, 16);
+  boost::json::value like = nullptr;
+  if (a.liked) {
+    boost::json::object l;
+    if (a.like_rank)
+      l["rank"] = *a.like_rank;
+    else
+      l["rank"] = nullptr;
+    like = std::move(l);
+  }
+  boost::json::value votes = nullptr;
+  if (counts_visible) votes = a.vote_count;
+  return {{"id", IdStr(a.id)},
+          {"eventId", IdStr(a.event_id)},
+          {"artist", accounts::PublicUser(a.artist_id, a.artist_username, a.artist_display_name)},
+          {"title", a.title},
+          {"description", a.description},
+          {"imageUrl", base + "/image" + version},
+          {"thumbnailUrl", base + "/thumbnail?v=" + a.thumb_key.substr(0, 16)},
+          {"width", a.width},
+          {"height", a.height},
+          {"createdAt", FormatTime(a.created_at)},
+          {"voteCount", std::move(votes)},
+          {"myVote", a.my_vote},
+          {"myLike", std::move(like)},
+          {"isMatched", a.matched}};
+}
+
+void ArtworkService::CheckCanSubmit(std::int64_t user_id, std::int64_t event_id) {
+  db_.Read([&](db::Tx& tx) {
+    EventInfo e = MustLoadEvent(tx, event_id);
+    groups::RequireMember(tx, e.group_id, user_id);
+    CheckSubmission(tx, e, user_id);
+  });
+}
+
+void ArtworkService::CheckText(std::string& title, std::optional<std::string>& description) {
+  Validation v;
+  title = events::CheckLine("title", title, events::kMaxName, v);
+  if (description) events::CheckText("description", *description, events::kMaxDescription, v);
+  v.ThrowIfAny();
+}
+
+boost::json::object ArtworkService::Create(std::int64_t user_id, std::int64_t event_id, const std::string& title,
+                                           const std::string& description, const ProcessedImage& image) {
+  NewArtwork a;
+  a.event_id = event_id;
+  a.artist_id = user_id;
+  a.title = title;
+  a.description = description;
+  a.image_key = images_.Put(image.image);
+  a.image_type = image.image_type;
+  a.thumb_key = images_.Put(image.thumb);
+  a.thumb_type = image.thumb_type;
+  a.width = image.width;
+  a.height = image.height;
+  return db_.Write([&](db::Tx& tx) {
+    // Locking the event row orders this insert after a phase change or another upload of
+    // the same member, so the phase and the count checked here hold until commit.
+    EventInfo e = MustLoadEvent(tx, event_id, true);
+    groups::RequireMember(tx, e.group_id, user_id);
+    CheckSubmission(tx, e, user_id);
+    NewArtwork row = a;
+    row.created_at = clock_.Now();
+    std::int64_t id = store::Insert(tx, row);
+    return ArtworkJson(*store::Find(tx, id, user_id), false);
+  });
+}
+
+boost::json::object ArtworkService::List(std::int64_t user_id, std::int64_t event_id, Sort sort, int limit,
+                                         const std::optional<std::string>& cursor) {
+  std::optional<std::int64_t> before;
+  std::optional<std::pair<std::int64_t, std::int64_t>> after;
+  if (cursor && sort == Sort::kNew) before = DecodeCursor(*cursor, 1)[0];
+  if (cursor && sort == Sort::kVotes) {
+    auto keys = DecodeCursor(*cursor, 2);
+    if (keys[0] < 0 || keys[0] > INT_MAX) throw BadRequest("cursor is not one this server issued");
+    after = std::make_pair(keys[0], keys[1]);
+  }
+  return db_.Read([&](db::Tx& tx) {
+    EventInfo e = MustLoadEvent(tx, event_id);
+    groups::RequireMember(tx, e.group_id, user_id);
+    bool visible = events::CountsVisible(e.phase);
+    if (sort == Sort::kVotes && !visible)
+      throw WrongPhase("Vote counts are hidden until voting ends; sort=votes works from MATCHING on");
+    auto rows = sort == Sort::kNew ? store::ListNew(tx, event_id, user_id, before, limit + 1)
+                                   : store::ListByVotes(tx, event_id, user_id, after, limit + 1, false);
+    std::optional<std::string> next;
+    if (static_cast<int>(rows.size()) > limit) {
+      rows.resize(limit);
+      next =
+          sort == Sort::kNew ? EncodeCursor({rows.back().id}) : EncodeCursor({rows.back().vote_count, rows.back().id});
+    }
+    boost::json::array items;
+    for (const auto& r : rows) items.push_back(ArtworkJson(r, visible));
+    return Page(std::move(items), next);
+  });
+}
+
+boost::json::object ArtworkService::Get(std::int64_t user_id, std::int64_t artwork_id) {
+  return db_.Read([&](db::Tx& tx) {
+    auto l = MustLoadForMember(tx, artwork_id, user_id);
+    return ArtworkJson(l.art, events::CountsVisible(l.event.phase));
+  });
+}
+
+boost::json::object ArtworkService::Update(std::int64_t user_id, std::int64_t artwork_id,
+                                           std::optional<std::string> title,
+                                           std::optional<std::optional<std::string>> description) {
+  Validation v;
+  if (title) *title = events::CheckLine("title", *title, events::kMaxName, v);
+  std::optional<std::string> new_description;
+  if (description) {
+    new_description = description->value_or("");
+    events::CheckText("description", *new_description, events::kMaxDescription, v);
+  }
+  return db_.Write([&](db::Tx& tx) {
+    auto l = MustLoadForMember(tx, artwork_id, user_id);
+    if (l.art.artist_id != user_id) throw Forbidden("Only the artist can edit an artwork");
+    EventInfo e = MustLoadEvent(tx, l.event.id, true);
+    if (e.phase != Phase::kOpen) throw WrongPhase("Artworks can be edited only while the event is OPEN");
+    v.ThrowIfAny();
+    store::UpdateText(tx, artwork_id, title.value_or(l.art.title), new_description.value_or(l.art.description));
+    return ArtworkJson(*store::Find(tx, artwork_id, user_id), false);
+  });
+}
+
+void ArtworkService::Delete(std::int64_t user_id, std::int64_t artwork_id) {
+  db_.Write([&](db::Tx& tx) {
+    auto l = MustLoadForMember(tx, artwork_id, user_id);
+    EventInfo e = MustLoadEvent(tx, l.event.id, true);
+    bool admin = l.role != groups::Role::kMember;
+    bool artist = l.art.artist_id == user_id;
+    if (!admin) {
+      if (!artist) throw Forbidden("Only the artist or a group admin can delete an artwork");
+      if (e.phase != Phase::kOpen)
+        throw WrongPhase("The artist can delete an artwork only while the event is OPEN; ask a group admin");
+    }
+    store::Delete(tx, artwork_id, e.id);
+  });
+}
+
+ArtworkService::ImageRef ArtworkService::Image(std::int64_t user_id, std::int64_t artwork_id, bool thumbnail) {
+  return db_.Read([&](db::Tx& tx) {
+    auto l = MustLoadForMember(tx, artwork_id, user_id);
+    return thumbnail ? ImageRef{l.art.thumb_key, l.art.thumb_type} : ImageRef{l.art.image_key, l.art.image_type};
+  });
+}
+
+int ArtworkService::Vote(std::int64_t user_id, std::int64_t artwork_id) {
+  return db_.Write([&](db::Tx& tx) {
+    auto l = MustLoadForMember(tx, artwork_id, user_id);
+    if (l.event.phase != Phase::kVoting) throw WrongPhase("Votes can be cast only while the event is VOTING");
+    if (l.art.artist_id == user_id) throw Forbidden("You cannot vote for your own artwork", "cannot_vote_own");
+    // The vote row first (a repeat changes nothing), then the budget as a conditional
+    // update in the same transaction: refused, the whole vote rolls back.
+    if (store::AddVote(tx, user_id, artwork_id, l.event.id, clock_.Now()) &&
+        !store::TakeBudget(tx, l.event.id, user_id, l.event.votes_per_member)) {
+      throw Conflict("vote_budget_exhausted",
+                     "You have used all " + std::to_string(l.event.votes_per_member) + " votes in this event");
+    }
+    return Remaining(l.event, store::UsedVotes(tx, l.event.id, user_id));
+  });
+}
+
+int ArtworkService::Unvote(std::int64_t user_id, std::int64_t artwork_id) {
+  return db_.Write([&](db::Tx& tx) {
+    auto l = MustLoadForMember(tx, artwork_id, user_id);
+    if (l.event.phase != Phase::kVoting) throw WrongPhase("Votes can be withdrawn only while the event is VOTING");
+    store::RemoveVote(tx, user_id, artwork_id, l.event.id);
+    return Remaining(l.event, store::UsedVotes(tx, l.event.id, user_id));
+  });
+}
+
+boost::json::object ArtworkService::Results(std::int64_t user_id, std::int64_t event_id, int limit,
+                                            const std::optional<std::string>& cursor) {
+  std::optional<std::pair<std::int64_t, std::int64_t>> after;
+  if (cursor) {
+    auto keys = DecodeCursor(*cursor, 2);
+    if (keys[0] < 0 || keys[0] > INT_MAX) throw BadRequest("cursor is not one this server issued");
+    after = std::make_pair(keys[0], keys[1]);
+  }
+  return db_.Read([&](db::Tx& tx) {
+    EventInfo e = MustLoadEvent(tx, event_id);
+    groups::RequireMember(tx, e.group_id, user_id);
+    if (!events::CountsVisible(e.phase)) throw WrongPhase("Results are published when voting ends");
+    auto rows = store::ListByVotes(tx, event_id, user_id, after, limit + 1, true);
+    std::optional<std::string> next;
+    if (static_cast<int>(rows.size()) > limit) {
+      rows.resize(limit);
+      next = EncodeCursor({rows.back().vote_count, rows.back().id});
+    }
+    boost::json::array items;
+    for (const auto& r : rows)
+      items.push_back({{"rank", r.rank}, {"artwork", ArtworkJson(r, true)}, {"voteCount", r.vote_count}});
+    return Page(std::move(items), next);
+  });
+}
+
+void ArtworkService::PublishVotes(db::Tx& tx, const EventInfo& event) const {
+  auto tallies = store::TallyEvent(tx, event.id);
+  std::vector<std::int64_t> counts;
+  counts.reserve(tallies.size());
+  for (const auto& t : tallies) counts.push_back(t.votes);
+  auto ranks = CompetitionRanks(counts);
+  for (size_t i = 0; i < tallies.size(); ++i) {
+    const auto& t = tallies[i];
+    std::string message = "Voting has ended in " + Quoted(event.name) + ": " + Quoted(t.title) + " received " +
+                          std::to_string(t.votes) + (t.votes == 1 ? " vote" : " votes") + " and ranks #" +
+                          std::to_string(ranks[i]) + " of " + std::to_string(tallies.size());
+    boost::json::object data{
+        {"artworkId", IdStr(t.id)}, {"eventId", IdStr(event.id)}, {"voteCount", t.votes}, {"rank", ranks[i]}};
+    notifier_.Notify(tx, t.artist_id, notify::Type::kVoteNotification, message, data);
+  }
+}
+
+}  // namespace atelier::artworks

@@ -1,0 +1,380 @@
+#include "artworks/image.h"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <thread>
+#include <vector>
+#include <vips/vips8>
+
+#include "artworks/image_store.h"
+#include "common/crypto.h"
+
+namespace atelier::artworks {
+namespace {
+
+using vips::VImage;
+using namespace std::string_literals;
+
+std::string FromBlob(VipsBlob* blob) {
+  size_t length = 0;
+  const void* data = vips_blob_get(blob, &length);
+  std::string out(static_cast<const char*>(data), length);
+  vips_area_unref(VIPS_AREA(blob));
+  return out;
+}
+
+// A colourful RGB test card (gradients compress like a photo would, not like flat black).
+VImage Card(int width, int height) {
+  VImage xy = VImage::xyz(width, height);
+  VImage x = xy[0];
+  VImage y = xy[1];
+  return (x % 256).bandjoin(y % 256).bandjoin((x + y) % 256).cast(VIPS_FORMAT_UCHAR);
+}
+
+std::string Png(int w, int h) { return FromBlob(Card(w, h).pngsave_buffer()); }
+std::string Jpeg(int w, int h) { return FromBlob(Card(w, h).jpegsave_buffer()); }
+std::string Webp(int w, int h) { return FromBlob(Card(w, h).webpsave_buffer()); }
+std::string Gif(int w, int h) { return FromBlob(Card(w, h).gifsave_buffer()); }
+
+ProcessedImage Ok(std::variant<ProcessedImage, ImageError> r) {
+  if (const auto* error = std::get_if<ImageError>(&r)) {
+    ADD_FAILURE() << "ProcessImage failed: " << static_cast<int>(*error);
+    return {};
+  }
+  return std::get<ProcessedImage>(std::move(r));
+}
+
+bool IsError(const std::variant<ProcessedImage, ImageError>& r, ImageError e) {
+  const auto* error = std::get_if<ImageError>(&r);
+  return error != nullptr && *error == e;
+}
+
+VImage Decode(const std::string& bytes) {
+  return VImage::new_from_buffer(bytes.data(), bytes.size(), "");  // the test's own data
+}
+
+uint32_t Crc32(std::string_view data) {
+  uint32_t crc = 0xffffffffu;
+  for (unsigned char byte : data) {
+    crc ^= byte;
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+std::string Be32(uint32_t v) {
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+}
+
+std::string Chunk(std::string_view type, std::string_view data) {
+  std::string body = std::string(type) + std::string(data);
+  return Be32(static_cast<uint32_t>(data.size())) + body + Be32(Crc32(body));
+}
+
+class ImageTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    InitCrypto();
+    InitImages();
+  }
+};
+
+TEST_F(ImageTest, PngStaysPng) {
+  const ProcessedImage out = Ok(ProcessImage(Png(640, 400)));
+  EXPECT_EQ(out.image_type, "image/png");
+  EXPECT_TRUE(out.image.starts_with("\x89PNG"));
+  EXPECT_EQ(out.width, 640);
+  EXPECT_EQ(out.height, 400);
+  EXPECT_EQ(out.thumb_type, "image/webp");
+  EXPECT_EQ(out.thumb.substr(8, 4), "WEBP");
+  const VImage thumb = Decode(out.thumb);
+  EXPECT_EQ(thumb.width(), 480);
+  EXPECT_EQ(thumb.height(), 300);
+  // Pixels survive: PNG is lossless.
+  const VImage back = Decode(out.image);
+  EXPECT_EQ((back - Card(640, 400)).abs().max(), 0.0);
+}
+
+TEST_F(ImageTest, JpegStaysJpegAndLosesExifAndGps) {
+  VImage card = Card(800, 600).copy();
+  card.set("exif-ifd0-ImageDescription", "secret place");
+  card.set("exif-ifd0-Make", "SpyCam");
+  card.set("exif-ifd3-GPSLatitude", "48/1 51/1 2938/100");
+  card.set("exif-ifd3-GPSLatitudeRef", "N");
+  const std::string jpeg = FromBlob(card.jpegsave_buffer());
+  // The input really carries the metadata …
+  const VImage in = Decode(jpeg);
+  ASSERT_NE(in.get_typeof("exif-data"), 0u);
+  ASSERT_NE(in.get_typeof("exif-ifd3-GPSLatitude"), 0u);
+  ASSERT_NE(jpeg.find("SpyCam"), std::string::npos);
+
+  const ProcessedImage out = Ok(ProcessImage(jpeg));
+  EXPECT_EQ(out.image_type, "image/jpeg");
+  EXPECT_TRUE(out.image.starts_with("\xff\xd8\xff"));
+  EXPECT_EQ(out.width, 800);
+  EXPECT_EQ(out.height, 600);
+  // … and the output has none of it.
+  const VImage back = Decode(out.image);
+  EXPECT_EQ(back.get_typeof("exif-data"), 0u);
+  EXPECT_EQ(back.get_typeof("exif-ifd3-GPSLatitude"), 0u);
+  EXPECT_EQ(back.get_typeof("xmp-data"), 0u);
+  EXPECT_EQ(out.image.find("SpyCam"), std::string::npos);
+  EXPECT_EQ(out.image.find("secret place"), std::string::npos);
+  EXPECT_EQ(out.image.find("Exif"), std::string::npos);
+  EXPECT_EQ(out.thumb.find("Exif"), std::string::npos);
+  EXPECT_EQ(out.thumb.find("SpyCam"), std::string::npos);
+}
+
+TEST_F(ImageTest, ExifOrientationIsAppliedBeforeStripping) {
+  VImage card = Card(300, 200).copy();
+  card.set(VIPS_META_ORIENTATION, 6);  // "rotate 90° clockwise to display"
+  const std::string jpeg = FromBlob(card.jpegsave_buffer());
+  ASSERT_EQ(Decode(jpeg).get_int(VIPS_META_ORIENTATION), 6);
+  const ProcessedImage out = Ok(ProcessImage(jpeg));
+  EXPECT_EQ(out.width, 200);
+  EXPECT_EQ(out.height, 300);
+  const VImage back = Decode(out.image);
+  EXPECT_EQ(back.width(), 200);
+  EXPECT_EQ(back.get_typeof(VIPS_META_ORIENTATION), 0u);
+}
+
+TEST_F(ImageTest, PngMetadataIsStripped) {
+  // libvips 8.14 writes no text chunks, so add a tEXt and an XMP iTXt chunk after IHDR.
+  std::string png = Png(100, 100);
+  const std::string text = Chunk("tEXt", "Location\0"s + "47.37N 8.54E home");
+  const std::string xmp = Chunk("iTXt", "XML:com.adobe.xmp\0\0\0\0\0"s + "<x:xmpmeta>GPS 47.37N</x:xmpmeta>");
+  png.insert(33, text + xmp);  // signature (8) + IHDR chunk (25)
+  const VImage in = Decode(png);
+  ASSERT_NE(in.get_typeof("xmp-data"), 0u);
+  const ProcessedImage out = Ok(ProcessImage(png));
+  EXPECT_EQ(out.image.find("47.37N"), std::string::npos);
+  EXPECT_EQ(out.thumb.find("47.37N"), std::string::npos);
+  EXPECT_EQ(Decode(out.image).get_typeof("xmp-data"), 0u);
+}
+
+TEST_F(ImageTest, WebpHasNoExifOrXmp) {
+  VImage card = Card(300, 300).copy();
+  card.set("exif-ifd0-Make", "SpyCam");
+  const ProcessedImage out = Ok(ProcessImage(FromBlob(card.webpsave_buffer())));
+  for (const std::string* webp : {&out.image, &out.thumb}) {
+    EXPECT_EQ(webp->find("EXIF"), std::string::npos);
+    EXPECT_EQ(webp->find("XMP "), std::string::npos);
+    EXPECT_EQ(webp->find("SpyCam"), std::string::npos);
+    EXPECT_EQ(Decode(*webp).get_typeof("exif-data"), 0u);
+  }
+}
+
+TEST_F(ImageTest, WebpStaysWebp) {
+  const ProcessedImage out = Ok(ProcessImage(Webp(500, 500)));
+  EXPECT_EQ(out.image_type, "image/webp");
+  EXPECT_EQ(out.image.substr(8, 4), "WEBP");
+  EXPECT_EQ(out.width, 500);
+  const VImage thumb = Decode(out.thumb);
+  EXPECT_EQ(thumb.width(), 480);
+  EXPECT_EQ(thumb.height(), 480);
+}
+
+TEST_F(ImageTest, GifBecomesPng) {
+  const ProcessedImage out = Ok(ProcessImage(Gif(320, 240)));
+  EXPECT_EQ(out.image_type, "image/png");
+  EXPECT_TRUE(out.image.starts_with("\x89PNG"));
+  EXPECT_EQ(out.width, 320);
+  EXPECT_EQ(out.height, 240);
+}
+
+TEST_F(ImageTest, ContentDecidesNotName) {
+  // What a browser would send as "photo.png" but is a JPEG: the bytes are all we look at.
+  const ProcessedImage out = Ok(ProcessImage(Jpeg(64, 64)));
+  EXPECT_EQ(out.image_type, "image/jpeg");
+}
+
+TEST_F(ImageTest, ThumbnailSizes) {
+  struct Case {
+    int w, h, tw, th;
+  };
+  for (const Case c : {Case{2000, 1000, 480, 240}, Case{1000, 2000, 240, 480}, Case{300, 200, 300, 200},
+                       Case{480, 480, 480, 480}, Case{1, 1, 1, 1}, Case{4000, 10, 480, 1}}) {
+    const ProcessedImage out = Ok(ProcessImage(Jpeg(c.w, c.h)));
+    const VImage thumb = Decode(out.thumb);
+    EXPECT_EQ(thumb.width(), c.tw) << c.w << "x" << c.h;
+    EXPECT_EQ(thumb.height(), c.th) << c.w << "x" << c.h;
+    EXPECT_EQ(out.width, c.w);
+    EXPECT_EQ(out.height, c.h);
+  }
+}
+
+TEST_F(ImageTest, NotAnImage) {
+  const std::vector<std::string> inputs = {
+      "",
+      "hello world",
+      "<!DOCTYPE html><html><body><img src=x onerror=alert(1)></body></html>",
+      "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+      "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+      "\x89PNG",  // a signature and nothing else
+      "\xff\xd8\xff",
+      "GIF89a",
+      "RIFF\x10\0\0\0WEBPVP8 ",
+      FromBlob(Card(20, 20).tiffsave_buffer()),  // a real image, but not a format we take
+  };
+  for (const std::string& bytes : inputs)
+    EXPECT_TRUE(IsError(ProcessImage(bytes), ImageError::kUnsupported)) << bytes.substr(0, 20);
+}
+
+TEST_F(ImageTest, TruncatedFilesAreRefused) {
+  const std::vector<std::pair<const char*, std::string>> files = {
+      {"png", Png(400, 300)}, {"jpeg", Jpeg(400, 300)}, {"webp", Webp(400, 300)}, {"gif", Gif(400, 300)}};
+  for (const auto& [name, bytes] : files) {
+    ASSERT_TRUE(std::holds_alternative<ProcessedImage>(ProcessImage(bytes))) << name;
+    for (const double keep : {0.9, 0.5, 0.1}) {
+      const std::string cut = bytes.substr(0, static_cast<size_t>(static_cast<double>(bytes.size()) * keep));
+      EXPECT_TRUE(IsError(ProcessImage(cut), ImageError::kUnsupported)) << name << " cut to " << keep;
+    }
+    // Losing only the last few bytes (a JPEG's EOI marker, a PNG's IEND) is refused too.
+    const std::string almost = bytes.substr(0, bytes.size() - 2);
+    EXPECT_TRUE(IsError(ProcessImage(almost), ImageError::kUnsupported)) << name << " minus 2 bytes";
+  }
+}
+
+TEST_F(ImageTest, CorruptDataIsRefused) {
+  std::string png = Png(200, 200);
+  png[png.size() / 2] ^= 0x55;  // breaks the IDAT CRC / deflate stream
+  EXPECT_TRUE(IsError(ProcessImage(png), ImageError::kUnsupported));
+}
+
+long MaxRssKb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+TEST_F(ImageTest, DecompressionBombIsRefusedFromTheHeader) {
+  // A 100000×100000 RGB PNG header (10 gigapixels, 30 GB decoded) in 60 bytes.
+  const std::string ihdr = Be32(100000) + Be32(100000) + std::string("\x08\x02\x00\x00\x00", 5);
+  const std::string idat("\x78\x9c\x03\x00\x00\x00\x00\x01", 8);  // an empty zlib stream
+  const std::string bomb = "\x89PNG\r\n\x1a\n" + Chunk("IHDR", ihdr) + Chunk("IDAT", idat) + Chunk("IEND", "");
+
+  const long rss_before = MaxRssKb();
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(IsError(ProcessImage(bomb), ImageError::kTooLarge));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  EXPECT_LT(MaxRssKb() - rss_before, 50 * 1024);
+
+  // A real, valid image over the limit is refused the same way.
+  EXPECT_TRUE(IsError(ProcessImage(Png(2000, 1000), 1'000'000), ImageError::kTooLarge));
+  EXPECT_TRUE(std::holds_alternative<ProcessedImage>(ProcessImage(Png(1000, 1000), 1'000'000)));
+}
+
+TEST_F(ImageTest, ConcurrentCalls) {
+  const std::string png = Png(600, 400);
+  const std::string jpeg = Jpeg(600, 400);
+  const std::string bad = jpeg.substr(0, jpeg.size() / 2);
+  std::vector<std::thread> threads;
+  std::array<int, 4> ok{};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        const auto good = ProcessImage(t % 2 == 0 ? png : jpeg);
+        const auto refused = ProcessImage(bad);
+        if (std::holds_alternative<ProcessedImage>(good) && IsError(refused, ImageError::kUnsupported)) ++ok[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int n : ok) EXPECT_EQ(n, 10);
+}
+
+// Timing on this machine (2 cores, RelWithDebInfo), printed for the record, not asserted.
+TEST_F(ImageTest, TimingOf1600x1200) {
+  for (const auto& [name, bytes] : {std::pair{"png", Png(1600, 1200)}, std::pair{"jpeg", Jpeg(1600, 1200)}}) {
+    const int runs = 5;
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < runs; ++i) ASSERT_TRUE(std::holds_alternative<ProcessedImage>(ProcessImage(bytes)));
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    std::printf("ProcessImage 1600x1200 %s (%zu bytes): %.1f ms\n", name, bytes.size(), ms / runs);
+  }
+}
+
+// ---- ImageStore ----
+
+class ImageStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    InitCrypto();
+    dir_ = std::filesystem::temp_directory_path() / ("atelier-image-store-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  static std::string ReadFile(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  static size_t CountFiles(const std::filesystem::path& root) {
+    size_t n = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root))
+      if (entry.is_regular_file()) ++n;
+    return n;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(ImageStoreTest, PutStoresUnderTheHashAndDeduplicates) {
+  ImageStore store(dir_);
+  const std::string bytes = "some image bytes\0\x01\x02"s;
+  const std::string key = store.Put(bytes);
+  EXPECT_EQ(key, Sha256Hex(bytes));
+  EXPECT_TRUE(ImageStore::ValidKey(key));
+  EXPECT_TRUE(store.Exists(key));
+  EXPECT_EQ(store.PathOf(key), dir_ / "images" / key.substr(0, 2) / key.substr(2, 2) / key);
+  EXPECT_EQ(ReadFile(store.PathOf(key)), bytes);
+
+  const auto mtime = std::filesystem::last_write_time(store.PathOf(key));
+  EXPECT_EQ(store.Put(bytes), key);  // the existing file is reused, not rewritten
+  EXPECT_EQ(std::filesystem::last_write_time(store.PathOf(key)), mtime);
+
+  const std::string other = store.Put("other bytes");
+  EXPECT_NE(other, key);
+  EXPECT_EQ(ReadFile(store.PathOf(other)), "other bytes");
+  EXPECT_EQ(CountFiles(dir_), 2u);  // no temp files left behind
+
+  const std::string empty = store.Put("");
+  EXPECT_EQ(ReadFile(store.PathOf(empty)), "");
+}
+
+TEST_F(ImageStoreTest, ConcurrentPutsOfTheSameBytes) {
+  ImageStore store(dir_);
+  const std::string bytes(1 << 20, 'x');
+  std::vector<std::thread> threads;
+  std::vector<std::string> keys(8);
+  for (size_t i = 0; i < keys.size(); ++i) threads.emplace_back([&, i] { keys[i] = store.Put(bytes); });
+  for (auto& t : threads) t.join();
+  for (const auto& k : keys) EXPECT_EQ(k, keys[0]);
+  EXPECT_EQ(ReadFile(store.PathOf(keys[0])), bytes);
+  EXPECT_EQ(CountFiles(dir_), 1u);
+}
+
+TEST_F(ImageStoreTest, BadKeys) {
+  ImageStore store(dir_);
+  for (const std::string& key :
+       std::vector<std::string>{"", "../../etc/passwd", std::string(64, 'g'), std::string(63, 'a'),
+                                std::string(64, 'A'), std::string(62, 'a') + "/."}) {
+    EXPECT_FALSE(store.Exists(key)) << key;
+    EXPECT_THROW(store.PathOf(key), std::invalid_argument) << key;
+  }
+  EXPECT_FALSE(store.Exists(std::string(64, 'a')));
+}
+
+}  // namespace
+}  // namespace atelier::artworks

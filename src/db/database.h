@@ -1,0 +1,197 @@
+#pragma once
+// The storage interface every feature uses. Two backends implement it: SQLite (one writer
+// connection, several readers, WAL) and PostgreSQL (libpq, a pool). Feature code writes
+// SQL that both accept, with numbered parameters $1, $2, … only; where the dialects
+// differ, the difference is asked of Tx (ForUpdate(), Dialect()).
+//
+// Thread-safety: Database is safe to use from any number of threads. A Tx belongs to the
+// thread that runs the transaction's function and must not escape it.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace atelier::db {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// A bound parameter or a result cell. Booleans are stored as integers 0/1, times as
+// integer milliseconds since the epoch, ids as integers.
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+
+// Builds a Value from the usual C++ types (bool and all integers become int64,
+// std::optional<T> becomes NULL when empty, string-likes become text).
+template <typename T>
+Value ToValue(T&& v) {
+  using D = std::decay_t<T>;
+  if constexpr (std::is_same_v<D, Value>) {
+    return v;
+  } else if constexpr (std::is_same_v<D, std::nullptr_t>) {
+    return nullptr;
+  } else if constexpr (std::is_same_v<D, bool>) {
+    return std::int64_t{v ? 1 : 0};
+  } else if constexpr (std::is_integral_v<D>) {
+    return static_cast<std::int64_t>(v);
+  } else if constexpr (std::is_floating_point_v<D>) {
+    return static_cast<double>(v);
+  } else if constexpr (requires { v.has_value(); *v; }) {
+    if (!v.has_value()) return nullptr;
+    return ToValue(*v);
+  } else {
+    return std::string(std::string_view(v));
+  }
+}
+
+class Row {
+ public:
+  explicit Row(std::vector<Value> cells) : cells_(std::move(cells)) {}
+  size_t Size() const { return cells_.size(); }
+  bool IsNull(size_t i) const { return std::holds_alternative<std::nullptr_t>(cells_.at(i)); }
+  // Int() and Str() convert between text and integers when the backend returned the
+  // other form (PostgreSQL answers text); they throw std::runtime_error on NULL.
+  std::int64_t Int(size_t i) const;
+  double Real(size_t i) const;
+  std::string Str(size_t i) const;
+  bool Bool(size_t i) const { return Int(i) != 0; }
+  std::optional<std::int64_t> OptInt(size_t i) const {
+    return IsNull(i) ? std::nullopt : std::optional<std::int64_t>(Int(i));
+  }
+  std::optional<std::string> OptStr(size_t i) const {
+    return IsNull(i) ? std::nullopt : std::optional<std::string>(Str(i));
+  }
+  const Value& Cell(size_t i) const { return cells_.at(i); }
+
+ private:
+  std::vector<Value> cells_;
+};
+
+// Errors the backends raise. Unavailable: the database cannot be reached (the server
+// answers 503). Constraint: a UNIQUE/CHECK/FOREIGN KEY constraint refused a change.
+// Serialization failures are retried inside Database::Write and never reach callers
+// unless the retries run out (then they surface as Error).
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+class Unavailable : public Error {
+ public:
+  using Error::Error;
+};
+class ConstraintError : public Error {
+ public:
+  using Error::Error;
+};
+class SerializationError : public Error {
+ public:
+  using Error::Error;
+};
+
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  virtual Dialect GetDialect() const = 0;
+  // Runs one statement with bound parameters; returns its rows (empty for statements
+  // without RETURNING). Statements are prepared once per connection and cached.
+  virtual std::vector<Row> Run(std::string_view sql, std::span<const Value> params) = 0;
+  // Rows changed by the last statement run on this Tx.
+  virtual std::int64_t Changes() const = 0;
+
+  template <typename... A>
+  std::vector<Row> Query(std::string_view sql, A&&... args) {
+    const Value params[] = {Value(nullptr), ToValue(std::forward<A>(args))...};
+    return Run(sql, std::span<const Value>(params + 1, sizeof...(A)));
+  }
+  template <typename... A>
+  std::optional<Row> QueryOne(std::string_view sql, A&&... args) {
+    auto rows = Query(sql, std::forward<A>(args)...);
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+  }
+  // Runs a statement and returns the number of rows it changed.
+  template <typename... A>
+  std::int64_t Exec(std::string_view sql, A&&... args) {
+    Query(sql, std::forward<A>(args)...);
+    return Changes();
+  }
+  // " FOR UPDATE" on PostgreSQL, "" on SQLite (whose write transactions already hold
+  // the database's single write lock).
+  const char* ForUpdate() const { return GetDialect() == Dialect::kPostgres ? " FOR UPDATE" : ""; }
+  const char* SkipLocked() const { return GetDialect() == Dialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : ""; }
+};
+
+struct PoolStats {
+  int size = 0;    // connections the pool may hold
+  int in_use = 0;  // connections lent out now
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Dialect GetDialect() const = 0;
+
+  // Runs fn in a read-only transaction (one consistent snapshot) and returns what it
+  // returns.
+  template <typename F>
+  auto Read(F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+    return Invoke(false, std::forward<F>(fn));
+  }
+  // Runs fn in a write transaction: committed when fn returns, rolled back when it
+  // throws (the exception goes on). On PostgreSQL (SERIALIZABLE) fn may run more than
+  // once after a serialization failure, so it must have no effects outside the
+  // transaction until it returns.
+  template <typename F>
+  auto Write(F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+    return Invoke(true, std::forward<F>(fn));
+  }
+
+  // True when the database answers a trivial query now.
+  virtual bool Ping() = 0;
+  virtual PoolStats Stats() const = 0;
+
+  // Cross-process signals (PostgreSQL LISTEN/NOTIFY; in-process on SQLite). Notify()
+  // inside a write transaction is delivered only if it commits. The callback runs on a
+  // background thread of the database; it must be quick.
+  virtual void Notify(Tx& tx, std::string_view channel, std::string_view payload) = 0;
+  virtual void Listen(std::string channel, std::function<void(std::string_view payload)> callback) = 0;
+
+ protected:
+  virtual void RunTransaction(bool write, const std::function<void(Tx&)>& fn) = 0;
+
+ private:
+  template <typename F>
+  auto Invoke(bool write, F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+    using R = decltype(fn(std::declval<Tx&>()));
+    if constexpr (std::is_void_v<R>) {
+      RunTransaction(write, [&](Tx& tx) { fn(tx); });
+    } else {
+      std::optional<R> result;
+      RunTransaction(write, [&](Tx& tx) { result.emplace(fn(tx)); });
+      return std::move(*result);
+    }
+  }
+};
+
+struct Options {
+  int pool_size = 8;            // readers (SQLite) or connections (PostgreSQL)
+  int busy_timeout_ms = 5000;   // SQLite
+  int write_retries = 20;       // PostgreSQL serialization failures
+};
+
+// Opens "sqlite:PATH", "sqlite::memory:" or "postgresql://…" / "postgres://…".
+// Throws Error with a one-line message for a malformed URL and Unavailable when the
+// database cannot be opened or reached.
+std::unique_ptr<Database> Open(const std::string& url, const Options& options = {});
+
+// Applies the embedded migrations not yet recorded in schema_migrations, each in its own
+// transaction, in order. Safe to run from several processes at once.
+void Migrate(Database& db);
+
+}  // namespace atelier::db

@@ -1,0 +1,409 @@
+// Storage layer tests against real databases: SQLite (a temp file) always, PostgreSQL when
+// ATELIER_TEST_PG_URL is set (start one with scripts/pg-cluster).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "db/database.h"
+#include "db/internal.h"
+
+namespace atelier::db {
+namespace {
+
+using namespace std::chrono_literals;
+
+const char* PgUrl() {
+  const char* url = std::getenv("ATELIER_TEST_PG_URL");
+  return (url != nullptr && *url != '\0') ? url : nullptr;
+}
+
+class DbTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "pg") {
+      if (PgUrl() == nullptr) GTEST_SKIP() << "ATELIER_TEST_PG_URL not set";
+      url_ = PgUrl();
+    } else {
+      dir_ = std::filesystem::temp_directory_path() /
+             ("atelier_db_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
+      std::filesystem::create_directories(dir_);
+      url_ = "sqlite:" + (dir_ / "test.db").string();
+    }
+    db_ = OpenDb();
+  }
+  void TearDown() override {
+    db_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  std::unique_ptr<Database> OpenDb(Options options = {}) { return Open(url_, options); }
+  bool IsPg() const { return GetParam() == "pg"; }
+
+  // A fresh scratch table (PostgreSQL's database is shared by all tests).
+  void Scratch(Database& db, const std::string& name, const std::string& columns) {
+    db.Write([&](Tx& tx) {
+      tx.Exec("DROP TABLE IF EXISTS " + name);
+      tx.Exec("CREATE TABLE " + name + " (" + columns + ")");
+    });
+  }
+
+  static inline int counter_ = 0;
+  std::filesystem::path dir_;
+  std::string url_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_P(DbTest, MigrationsApplyAndAreIdempotent) {
+  Migrate(*db_);
+  Migrate(*db_);
+  const auto n = internal::EmbeddedMigrations().size();
+  ASSERT_GE(n, 1u);
+  auto rows =
+      db_->Read([](Tx& tx) { return tx.Query("SELECT version, name FROM schema_migrations ORDER BY version"); });
+  ASSERT_EQ(rows.size(), n);
+  EXPECT_EQ(rows[0].Int(0), 1);
+  EXPECT_EQ(rows[0].Str(1), "001_init");
+  // The schema works: auto-increment ids, defaults, foreign keys.
+  db_->Write([](Tx& tx) {
+    tx.Exec("DELETE FROM users WHERE username = $1", "mig_user");
+    auto id = tx.QueryOne(
+        "INSERT INTO users (username, email, password_hash, display_name, created_at) VALUES ($1, $2, $3, $4, $5) "
+        "RETURNING id, bio, email_verified",
+        "mig_user", "mig@example.com", "h", "Mig", 1);
+    ASSERT_TRUE(id);
+    EXPECT_GT(id->Int(0), 0);
+    EXPECT_EQ(id->Str(1), "");
+    EXPECT_FALSE(id->Bool(2));
+  });
+  // Foreign keys are enforced (on SQLite only with PRAGMA foreign_keys=ON).
+  EXPECT_THROW(db_->Write([](Tx& tx) {
+    tx.Exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, 1, 2)", "t",
+            std::int64_t{1} << 40);
+  }),
+               ConstraintError);
+}
+
+TEST_P(DbTest, ConcurrentMigrateFromTwoDatabases) {
+  auto other = OpenDb();
+  std::exception_ptr err;
+  std::thread t([&] {
+    try {
+      Migrate(*other);
+    } catch (...) {
+      err = std::current_exception();
+    }
+  });
+  Migrate(*db_);
+  t.join();
+  if (err) std::rethrow_exception(err);
+  EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM schema_migrations")->Int(0); }),
+            static_cast<std::int64_t>(internal::EmbeddedMigrations().size()));
+}
+
+TEST_P(DbTest, ParamsOfEveryTypeRoundTrip) {
+  Scratch(*db_, "t_params", "id INTEGER PRIMARY KEY, i BIGINT, d DOUBLE PRECISION, s TEXT, b INTEGER, n TEXT");
+  const std::string text = "it's \"quoted\" $1 ?1 — ünïcödé 🎨";
+  const std::int64_t big = std::numeric_limits<std::int64_t>::max();
+  const std::int64_t small = std::numeric_limits<std::int64_t>::min();
+  std::optional<std::string> none;
+  db_->Write([&](Tx& tx) {
+    EXPECT_EQ(tx.Exec("INSERT INTO t_params (id, i, d, s, b, n) VALUES ($1, $2, $3, $4, $5, $6)", 1, big, 0.1, text,
+                      true, none),
+              1);
+    EXPECT_EQ(tx.Exec("INSERT INTO t_params (id, i, d, s, b, n) VALUES ($1, $2, $3, $4, $5, $6)", 2, small, -1e300,
+                      std::string_view(""), false, std::optional<std::string>("x")),
+              1);
+  });
+  auto rows = db_->Read([](Tx& tx) { return tx.Query("SELECT i, d, s, b, n FROM t_params ORDER BY id"); });
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].Int(0), big);
+  EXPECT_EQ(rows[0].Real(1), 0.1);
+  EXPECT_EQ(rows[0].Str(2), text);
+  EXPECT_TRUE(rows[0].Bool(3));
+  EXPECT_TRUE(rows[0].IsNull(4));
+  EXPECT_FALSE(rows[0].OptStr(4));
+  EXPECT_THROW(rows[0].Str(4), std::runtime_error);
+  EXPECT_EQ(rows[1].Int(0), small);
+  EXPECT_EQ(rows[1].Real(1), -1e300);
+  EXPECT_EQ(rows[1].Str(2), "");
+  EXPECT_FALSE(rows[1].Bool(3));
+  EXPECT_EQ(rows[1].OptStr(4), "x");
+  // Placeholders inside literals and quoted identifiers are not parameters.
+  auto lit = db_->Read([](Tx& tx) { return tx.QueryOne("SELECT '$1', $1 AS \"$2\"", "v"); });
+  EXPECT_EQ(lit->Str(0), "$1");
+  EXPECT_EQ(lit->Str(1), "v");
+  // Text/number conversions in the accessors.
+  auto conv = db_->Read([](Tx& tx) { return tx.QueryOne("SELECT '42', 7, '2.5', SUM(i) FROM t_params WHERE id = 1"); });
+  EXPECT_EQ(conv->Int(0), 42);
+  EXPECT_EQ(conv->Str(1), "7");
+  EXPECT_EQ(conv->Real(2), 2.5);
+  EXPECT_EQ(conv->Real(1), 7.0);
+  // Wrong parameter count is an error, not a silent NULL.
+  EXPECT_THROW(db_->Read([](Tx& tx) { tx.Query("SELECT $1, $2", 1); }), Error);
+}
+
+TEST_P(DbTest, ReturningAndChanges) {
+  Scratch(*db_, "t_ret",
+          IsPg() ? "id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, v TEXT" : "id INTEGER PRIMARY KEY, v TEXT");
+  db_->Write([](Tx& tx) {
+    auto a = tx.QueryOne("INSERT INTO t_ret (v) VALUES ($1) RETURNING id, v", "a");
+    auto b = tx.QueryOne("INSERT INTO t_ret (v) VALUES ($1) RETURNING id, v", "b");
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(a->Str(1), "a");
+    EXPECT_EQ(b->Int(0), a->Int(0) + 1);
+    EXPECT_EQ(tx.Exec("UPDATE t_ret SET v = v || 'x'"), 2);
+    EXPECT_EQ(tx.Exec("UPDATE t_ret SET v = 'z' WHERE id = $1", -5), 0);
+    auto c = tx.Query("UPDATE t_ret SET v = 'y' WHERE id = $1 RETURNING v", a->Int(0));
+    ASSERT_EQ(c.size(), 1u);
+    EXPECT_EQ(c[0].Str(0), "y");
+    EXPECT_EQ(tx.Changes(), 1);
+  });
+}
+
+TEST_P(DbTest, ConstraintErrorOnDuplicateKey) {
+  Scratch(*db_, "t_uniq", "id INTEGER PRIMARY KEY, v TEXT NOT NULL");
+  db_->Write([](Tx& tx) { tx.Exec("INSERT INTO t_uniq (id, v) VALUES (1, 'a')"); });
+  EXPECT_THROW(db_->Write([](Tx& tx) { tx.Exec("INSERT INTO t_uniq (id, v) VALUES (1, 'b')"); }), ConstraintError);
+  EXPECT_THROW(db_->Write([](Tx& tx) { tx.Exec("INSERT INTO t_uniq (id, v) VALUES (2, NULL)"); }), ConstraintError);
+  // The database is usable afterwards and the failed transactions left nothing.
+  db_->Write([](Tx& tx) { tx.Exec("INSERT INTO t_uniq (id, v) VALUES (3, 'c')"); });
+  EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_uniq")->Int(0); }), 2);
+}
+
+TEST_P(DbTest, RollbackOnThrow) {
+  Scratch(*db_, "t_rb", "id INTEGER PRIMARY KEY");
+  struct Boom {};
+  EXPECT_THROW(db_->Write([](Tx& tx) {
+    tx.Exec("INSERT INTO t_rb (id) VALUES (1)");
+    throw Boom{};
+  }),
+               Boom);
+  EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_rb")->Int(0); }), 0);
+  // Same connection(s) still fine, with the prepared statement cached.
+  db_->Write([](Tx& tx) { tx.Exec("INSERT INTO t_rb (id) VALUES (1)"); });
+  EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_rb")->Int(0); }), 1);
+}
+
+TEST_P(DbTest, WriteRetriesOnSerializationConflicts) {
+  Options options;
+  options.write_retries = 1000;
+  auto db = OpenDb(options);
+  Scratch(*db, "t_counter", "id INTEGER PRIMARY KEY, n BIGINT NOT NULL");
+  db->Write([](Tx& tx) { tx.Exec("INSERT INTO t_counter (id, n) VALUES (1, 0)"); });
+  constexpr int kPerThread = 50;
+  std::atomic<int> runs{0};
+  auto work = [&] {
+    for (int i = 0; i < kPerThread; ++i) {
+      db->Write([&](Tx& tx) {
+        ++runs;
+        // Read-then-write without FOR UPDATE: only SERIALIZABLE keeps this exact.
+        auto n = tx.QueryOne("SELECT n FROM t_counter WHERE id = 1")->Int(0);
+        // Widen the window so the two threads' transactions overlap and conflict.
+        std::this_thread::sleep_for(1ms);
+        tx.Exec("UPDATE t_counter SET n = $1 WHERE id = 1", n + 1);
+      });
+    }
+  };
+  std::thread a(work), b(work);
+  a.join();
+  b.join();
+  EXPECT_EQ(db->Read([](Tx& tx) { return tx.QueryOne("SELECT n FROM t_counter WHERE id = 1")->Int(0); }),
+            2 * kPerThread);
+  if (IsPg()) {
+    EXPECT_GT(runs, 2 * kPerThread) << "no serialization conflict happened; the test did not test retries";
+    std::cout << "[          ] transaction runs: " << runs << " for " << 2 * kPerThread << " commits\n";
+  }
+}
+
+// Collects payloads delivered to a Listen callback.
+struct Inbox {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> got;
+  auto Callback() {
+    return [this](std::string_view p) {
+      std::lock_guard lk(mu);
+      got.emplace_back(p);
+      cv.notify_all();
+    };
+  }
+  bool WaitFor(size_t n, std::chrono::milliseconds timeout) {
+    std::unique_lock lk(mu);
+    return cv.wait_for(lk, timeout, [&] { return got.size() >= n; });
+  }
+  std::vector<std::string> Snapshot() {
+    std::lock_guard lk(mu);
+    return got;
+  }
+};
+
+TEST_P(DbTest, NotifyOnlyAfterCommit) {
+  Inbox inbox;
+  db_->Listen("t_chan", inbox.Callback());
+  db_->Write([&](Tx& tx) {
+    db_->Notify(tx, "t_chan", "first");
+    // Not delivered while the transaction is open.
+    if (IsPg()) std::this_thread::sleep_for(300ms);
+    EXPECT_TRUE(inbox.Snapshot().empty());
+  });
+  EXPECT_TRUE(inbox.WaitFor(1, 5s));
+  struct Boom {};
+  EXPECT_THROW(db_->Write([&](Tx& tx) {
+    db_->Notify(tx, "t_chan", "rolled back");
+    throw Boom{};
+  }),
+               Boom);
+  db_->Write([&](Tx& tx) { db_->Notify(tx, "t_chan", "second"); });
+  EXPECT_TRUE(inbox.WaitFor(2, 5s));
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(inbox.Snapshot(), (std::vector<std::string>{"first", "second"}));
+  EXPECT_THROW(db_->Read([&](Tx& tx) { db_->Notify(tx, "t_chan", "x"); }), Error);
+}
+
+TEST_P(DbTest, ListenAcrossTwoDatabases) {
+  if (!IsPg()) GTEST_SKIP() << "cross-process notifications are PostgreSQL only";
+  auto other = OpenDb();
+  Inbox inbox;
+  other->Listen("t_cross", inbox.Callback());
+  db_->Write([&](Tx& tx) { db_->Notify(tx, "t_cross", "hello"); });
+  ASSERT_TRUE(inbox.WaitFor(1, 5s));
+  EXPECT_EQ(inbox.Snapshot()[0], "hello");
+}
+
+TEST_P(DbTest, ReconnectsAfterConnectionsAreKilled) {
+  if (!IsPg()) GTEST_SKIP() << "PostgreSQL only";
+  auto listener = OpenDb();
+  Inbox inbox;
+  listener->Listen("t_reconnect", inbox.Callback());
+  ASSERT_TRUE(listener->Ping());
+  // Kill every other session to this database: the listener's and the pooled ones.
+  db_->Write([](Tx& tx) {
+    tx.Query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
+        "pg_backend_pid()");
+  });
+  // The pool's dead connection fails once (Ping says false) and is replaced.
+  EXPECT_FALSE(listener->Ping());
+  EXPECT_TRUE(listener->Ping());
+  // The listener reconnects and LISTENs again; notifications sent while it was away are
+  // lost, so keep sending until one arrives.
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  bool got = false;
+  while (!got && std::chrono::steady_clock::now() < deadline) {
+    db_->Write([&](Tx& tx) { db_->Notify(tx, "t_reconnect", "again"); });
+    got = inbox.WaitFor(1, 200ms);
+  }
+  EXPECT_TRUE(got);
+}
+
+TEST_P(DbTest, ConcurrentReadersAndWriter) {
+  Scratch(*db_, "t_pairs", "id INTEGER PRIMARY KEY");
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
+  std::atomic<int> bad{0};
+  std::thread writer([&] {
+    for (int i = 0; i < 200; ++i) {
+      // Two rows per transaction: a reader's snapshot must always see an even count.
+      db_->Write([&](Tx& tx) {
+        tx.Exec("INSERT INTO t_pairs (id) VALUES ($1)", 2 * i);
+        tx.Exec("INSERT INTO t_pairs (id) VALUES ($1)", 2 * i + 1);
+      });
+    }
+    done = true;
+  });
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 4; ++r) {
+    readers.emplace_back([&] {
+      while (!done) {
+        db_->Read([&](Tx& tx) {
+          auto a = tx.QueryOne("SELECT COUNT(*) FROM t_pairs")->Int(0);
+          auto b = tx.QueryOne("SELECT COUNT(*) FROM t_pairs")->Int(0);
+          if (a != b || a % 2 != 0) ++bad;
+        });
+        ++reads;
+      }
+    });
+  }
+  writer.join();
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(bad, 0);
+  EXPECT_GT(reads, 0);
+  EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_pairs")->Int(0); }), 400);
+  EXPECT_TRUE(db_->Ping());
+  auto stats = db_->Stats();
+  EXPECT_GT(stats.size, 0);
+  EXPECT_EQ(stats.in_use, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DbTest, ::testing::Values("sqlite", "pg"),
+                         [](const auto& info) { return info.param; });
+
+TEST(DbOpen, UnreachablePostgresIsUnavailableQuickly) {
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(Open("postgresql://postgres@127.0.0.1:1/atelier"), Unavailable);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+TEST(DbOpen, UnsupportedUrl) {
+  try {
+    Open("mysql://root:secret@localhost/x");
+    FAIL() << "expected Error";
+  } catch (const Unavailable&) {
+    FAIL() << "expected plain Error";
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("unsupported database URL"), std::string::npos);
+    EXPECT_EQ(msg.find("secret"), std::string::npos);
+    EXPECT_EQ(msg.find('\n'), std::string::npos);
+  }
+  EXPECT_THROW(Open("sqlite:"), Error);
+}
+
+TEST(DbOpen, SqliteCannotOpenIsUnavailable) {
+  EXPECT_THROW(Open("sqlite:/nonexistent-dir-atelier/x/y.db"), Unavailable);
+}
+
+TEST(DbOpen, SqliteMemory) {
+  auto db = Open("sqlite::memory:");
+  Migrate(*db);
+  Migrate(*db);
+  EXPECT_EQ(db->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM schema_migrations")->Int(0); }), 1);
+  Inbox inbox;
+  db->Listen("c", inbox.Callback());
+  db->Write([&](Tx& tx) { db->Notify(tx, "c", "p"); });
+  EXPECT_EQ(inbox.Snapshot(), std::vector<std::string>{"p"});
+  // A nested transaction on the single connection would deadlock; it is an error instead.
+  EXPECT_THROW(db->Write([&](Tx&) { db->Read([](Tx&) {}); }), Error);
+  EXPECT_TRUE(db->Ping());
+}
+
+TEST(DbRow, Conversions) {
+  Row row({Value(std::int64_t{5}), Value(2.0), Value(std::string("12")), Value(nullptr), Value(std::string("x")),
+           Value(2.5)});
+  EXPECT_EQ(row.Int(0), 5);
+  EXPECT_EQ(row.Str(0), "5");
+  EXPECT_EQ(row.Int(1), 2);
+  EXPECT_EQ(row.Real(0), 5.0);
+  EXPECT_EQ(row.Int(2), 12);
+  EXPECT_EQ(row.Real(2), 12.0);
+  EXPECT_EQ(row.Str(5), "2.5");
+  EXPECT_THROW(row.Int(3), std::runtime_error);
+  EXPECT_THROW(row.Int(4), std::runtime_error);
+  EXPECT_THROW(row.Int(5), std::runtime_error);
+  EXPECT_THROW(row.Real(4), std::runtime_error);
+  EXPECT_FALSE(row.OptInt(3));
+  EXPECT_THROW(row.Int(9), std::out_of_range);
+}
+
+}  // namespace
+}  // namespace atelier::db

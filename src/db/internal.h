@@ -1,0 +1,50 @@
+#pragma once
+// Private to src/db: what Open() and Migrate() need from the backends beyond database.h.
+// Not for feature code.
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "db/database.h"
+
+namespace atelier::db::internal {
+
+struct Migration {
+  int version;
+  const char* name;  // file name without ".sql"
+  const char* sql;   // may contain {{pk}}
+};
+
+// The migrations compiled into this binary, in version order (generated at build time).
+std::span<const Migration> EmbeddedMigrations();
+
+// A Tx that can also run a multi-statement script without parameters (migrations).
+class ScriptTx : public Tx {
+ public:
+  virtual void ExecScript(std::string_view sql) = 0;
+};
+
+class DatabaseImpl : public Database {
+ public:
+  // Runs fn in a write transaction for Migrate(). On PostgreSQL this is READ COMMITTED
+  // rather than SERIALIZABLE: after waiting for the advisory lock, the next statement must
+  // see what the process that held the lock committed (a SERIALIZABLE snapshot would be
+  // taken before the wait and miss it).
+  virtual void RunMigrationTransaction(const std::function<void(ScriptTx&)>& fn) = 0;
+};
+
+std::unique_ptr<DatabaseImpl> OpenSqlite(const std::string& path, bool memory, const Options& options);
+std::unique_ptr<DatabaseImpl> OpenPostgres(const std::string& url, const Options& options);
+
+// The first line of a (libpq or SQLite) message, without trailing blanks.
+std::string FirstLine(std::string_view message);
+
+// Transparent hashing so statement caches can be looked up by string_view.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace atelier::db::internal

@@ -1,0 +1,540 @@
+// PostgreSQL backend (libpq). A pool of connections made on demand; write transactions are
+// SERIALIZABLE and re-run on serialization failures, reads are REPEATABLE READ READ ONLY.
+// Statements are prepared once per connection (protocol-level prepared statements survive
+// rollbacks, so the cache stays valid). LISTEN runs on one extra connection owned by a
+// background thread.
+//
+// Thread-safety: PgDatabase is safe from any thread. A PgConn is used by one thread at a
+// time (while lent out of the pool); the listener connection only by the listener thread.
+#include <libpq-fe.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "db/internal.h"
+
+namespace atelier::db::internal {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+// Type OIDs from pg_type.h (stable across versions).
+constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
+
+// libpq prints NOTICEs (e.g. "table does not exist, skipping") to stderr by default;
+// they are not errors and would only clutter the server's log.
+void SilenceNotices(PGconn* c) {
+  PQsetNoticeProcessor(
+      c, [](void*, const char*) {}, nullptr);
+}
+
+class PgConn {
+ public:
+  explicit PgConn(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str())) {
+    if (conn_ == nullptr) throw Unavailable("cannot reach PostgreSQL: out of memory");
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      std::string msg = "cannot reach PostgreSQL: " + FirstLine(PQerrorMessage(conn_));
+      PQfinish(conn_);
+      throw Unavailable(msg);
+    }
+    SilenceNotices(conn_);
+  }
+  ~PgConn() { PQfinish(conn_); }
+  PgConn(const PgConn&) = delete;
+  PgConn& operator=(const PgConn&) = delete;
+
+  PGconn* Handle() const { return conn_; }
+  bool Broken() const { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
+  void MarkBroken() { broken_ = true; }
+
+  // Classifies a failed result (or a failed send when r is null) and throws.
+  [[noreturn]] void Fail(const PGresult* r, std::string_view what, bool* serialization = nullptr) {
+    const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    const char* text = r != nullptr ? PQresultErrorMessage(r) : "";
+    if (text == nullptr || *text == '\0') text = PQerrorMessage(conn_);
+    std::string msg = std::string(what) + ": " + FirstLine(text);
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      broken_ = true;
+      throw Unavailable(msg);
+    }
+    std::string_view s = state != nullptr ? state : "";
+    if (s == "40001" || s == "40P01") {
+      if (serialization != nullptr) *serialization = true;
+      throw SerializationError(msg);
+    }
+    if (s.starts_with("23")) throw ConstraintError(msg);
+    // Connection exceptions, shutdown, too many connections: the server is not usable.
+    if (s.starts_with("08") || s.starts_with("57P") || s.starts_with("53")) {
+      broken_ = true;
+      throw Unavailable(msg);
+    }
+    throw Error(msg);
+  }
+
+  // A command without parameters; returns the result (tuples or command OK).
+  ResultPtr Command(const char* sql, bool* serialization = nullptr) {
+    ResultPtr r(PQexec(conn_, sql));
+    auto st = PQresultStatus(r.get());
+    if (r == nullptr || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)) Fail(r.get(), sql, serialization);
+    return r;
+  }
+
+  void RollbackQuietly() {
+    if (Broken()) return;
+    if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return;
+    ResultPtr r(PQexec(conn_, "ROLLBACK"));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) broken_ = true;
+  }
+
+  const std::string& Prepared(std::string_view sql) {
+    auto it = stmts_.find(sql);
+    if (it != stmts_.end()) return it->second;
+    std::string name = "atelier_" + std::to_string(++next_stmt_);
+    std::string text(sql);
+    ResultPtr r(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) Fail(r.get(), "prepare " + FirstLine(text.substr(0, 80)));
+    return stmts_.emplace(std::move(text), std::move(name)).first->second;
+  }
+
+ private:
+  PGconn* conn_;
+  bool broken_ = false;
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> stmts_;
+  std::uint64_t next_stmt_ = 0;
+};
+
+std::string DoubleText(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, ec == std::errc() ? end : buf);
+}
+
+Value CellValue(const PGresult* r, int row, int col) {
+  if (PQgetisnull(r, row, col)) return nullptr;
+  const char* p = PQgetvalue(r, row, col);
+  const int len = PQgetlength(r, row, col);
+  switch (PQftype(r, col)) {
+    case kInt2:
+    case kInt4:
+    case kInt8: {
+      std::int64_t v = 0;
+      auto [end, ec] = std::from_chars(p, p + len, v);
+      if (ec == std::errc() && end == p + len) return v;
+      break;
+    }
+    case kFloat4:
+    case kFloat8:
+    case kNumeric: {
+      double v = 0;
+      auto [end, ec] = std::from_chars(p, p + len, v);
+      if (ec == std::errc() && end == p + len) return v;
+      break;
+    }
+    case kBool:  // e.g. EXISTS(…): SQLite answers 0/1, so do the same here
+      return std::int64_t{len > 0 && p[0] == 't' ? 1 : 0};
+    default:
+      break;
+  }
+  return std::string(p, len);
+}
+
+class PgTx final : public ScriptTx {
+ public:
+  PgTx(PgConn& conn, bool write) : conn_(conn), write_(write) {}
+  Dialect GetDialect() const override { return Dialect::kPostgres; }
+  std::int64_t Changes() const override { return changes_; }
+  bool IsWrite() const { return write_; }
+  bool SawSerializationFailure() const { return serialization_; }
+  bool* SerializationFlag() { return &serialization_; }
+
+  std::vector<Row> Run(std::string_view sql, std::span<const Value> params) override {
+    const std::string& name = conn_.Prepared(sql);
+    std::vector<std::string> texts(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Value& v = params[i];
+      if (const auto* n = std::get_if<std::int64_t>(&v)) {
+        texts[i] = std::to_string(*n);
+        values[i] = texts[i].c_str();
+      } else if (const auto* d = std::get_if<double>(&v)) {
+        texts[i] = DoubleText(*d);
+        values[i] = texts[i].c_str();
+      } else if (const auto* s = std::get_if<std::string>(&v)) {
+        values[i] = s->c_str();
+      }
+    }
+    ResultPtr r(PQexecPrepared(conn_.Handle(), name.c_str(), static_cast<int>(params.size()), values.data(), nullptr,
+                               nullptr, 0));
+    const auto st = PQresultStatus(r.get());
+    if (r == nullptr || (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)) {
+      conn_.Fail(r.get(), FirstLine(sql.substr(0, 80)), &serialization_);
+    }
+    const char* tuples = PQcmdTuples(r.get());
+    changes_ = (tuples != nullptr && *tuples != '\0') ? std::atoll(tuples) : 0;
+    std::vector<Row> rows;
+    const int nrows = PQntuples(r.get());
+    const int ncols = PQnfields(r.get());
+    rows.reserve(nrows);
+    for (int i = 0; i < nrows; ++i) {
+      std::vector<Value> cells;
+      cells.reserve(ncols);
+      for (int c = 0; c < ncols; ++c) cells.push_back(CellValue(r.get(), i, c));
+      rows.emplace_back(std::move(cells));
+    }
+    return rows;
+  }
+
+  void ExecScript(std::string_view sql) override { conn_.Command(std::string(sql).c_str(), &serialization_); }
+
+ private:
+  PgConn& conn_;
+  bool write_;
+  bool serialization_ = false;
+  std::int64_t changes_ = 0;
+};
+
+class PgDatabase final : public DatabaseImpl {
+ public:
+  PgDatabase(const std::string& url, const Options& options)
+      : conninfo_(WithConnectTimeout(url)),
+        pool_size_(std::max(1, options.pool_size)),
+        write_retries_(std::max(0, options.write_retries)) {
+    // Connect once now so Open() reports an unreachable server (the pool then keeps it).
+    Release(Acquire(std::chrono::seconds(10)));
+  }
+
+  ~PgDatabase() override {
+    {
+      std::lock_guard lk(listen_mu_);
+      stop_ = true;
+    }
+    listen_cv_.notify_all();
+    if (listener_.joinable()) {
+      Wake();
+      listener_.join();
+    }
+    if (wake_fd_ >= 0) ::close(wake_fd_);
+  }
+
+  Dialect GetDialect() const override { return Dialect::kPostgres; }
+
+  bool Ping() override {
+    std::unique_ptr<PgConn> conn;
+    try {
+      conn = Acquire(std::chrono::seconds(2));
+    } catch (const std::exception&) {
+      return false;
+    }
+    bool ok = PingOn(*conn);
+    if (!ok) conn->MarkBroken();
+    Release(std::move(conn));
+    return ok;
+  }
+
+  PoolStats Stats() const override {
+    std::lock_guard lk(pool_mu_);
+    return PoolStats{pool_size_, in_use_};
+  }
+
+  void Notify(Tx& tx, std::string_view channel, std::string_view payload) override {
+    auto* ptx = dynamic_cast<PgTx*>(&tx);
+    if (ptx == nullptr || !ptx->IsWrite()) throw Error("Notify needs a write transaction of this database");
+    tx.Query("SELECT pg_notify($1, $2)", channel, payload);
+  }
+
+  void Listen(std::string channel, std::function<void(std::string_view payload)> callback) override {
+    std::uint64_t want = 0;
+    {
+      std::unique_lock lk(listen_mu_);
+      listeners_[std::move(channel)].push_back(std::move(callback));
+      want = ++listen_gen_;
+      if (!listener_.joinable()) {
+        wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (wake_fd_ < 0) throw Error("eventfd failed");
+        listener_ = std::thread([this] { ListenLoop(); });
+      }
+    }
+    Wake();
+    // Wait (bounded) until the channel is LISTENed, so a notification sent right after
+    // Listen() returns is not missed. If the server is down the thread keeps trying.
+    std::unique_lock lk(listen_mu_);
+    listen_cv_.wait_for(lk, std::chrono::seconds(5), [&] { return acked_gen_ >= want || stop_; });
+  }
+
+  void RunMigrationTransaction(const std::function<void(ScriptTx&)>& fn) override {
+    RunTx("BEGIN ISOLATION LEVEL READ COMMITTED", true, [&](PgTx& tx) { fn(tx); });
+  }
+
+ protected:
+  void RunTransaction(bool write, const std::function<void(Tx&)>& fn) override {
+    RunTx(write ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", write,
+          [&](PgTx& tx) { fn(tx); });
+  }
+
+ private:
+  static std::string WithConnectTimeout(const std::string& url) {
+    if (url.find("connect_timeout=") != std::string::npos) return url;
+    return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=3";
+  }
+
+  void RunTx(const char* begin, bool write, const std::function<void(PgTx&)>& fn) {
+    thread_local std::mt19937 rng{std::random_device{}()};
+    for (int attempt = 0;; ++attempt) {
+      std::unique_ptr<PgConn> conn = Acquire(std::chrono::seconds(30));
+      PgTx tx(*conn, write);
+      bool retry = false;
+      std::string last_error;
+      try {
+        conn->Command(begin);
+        fn(tx);
+        ResultPtr r = conn->Command("COMMIT", tx.SerializationFlag());
+        // COMMIT of a transaction that already failed (fn swallowed an error) answers
+        // ROLLBACK instead of an error.
+        if (std::strcmp(PQcmdStatus(r.get()), "ROLLBACK") == 0) {
+          if (!tx.SawSerializationFailure()) throw Error("transaction rolled back after an earlier error");
+          throw SerializationError("transaction rolled back after a serialization failure");
+        }
+        Release(std::move(conn));
+        return;
+      } catch (const std::exception& e) {
+        conn->RollbackQuietly();
+        Release(std::move(conn));
+        // fn may have caught the SerializationError and thrown something else: the
+        // transaction is still the loser of a conflict, so it is still retried.
+        if (!tx.SawSerializationFailure() && dynamic_cast<const SerializationError*>(&e) == nullptr) throw;
+        if (attempt >= write_retries_) {
+          throw Error("gave up after " + std::to_string(attempt + 1) + " serialization failures: " + e.what());
+        }
+        retry = true;
+        last_error = e.what();
+      }
+      if (retry) {
+        // Randomized so two conflicting transactions do not collide again in lockstep.
+        const int cap = std::min(50, 2 << std::min(attempt, 5));
+        std::this_thread::sleep_for(
+            std::chrono::microseconds(std::uniform_int_distribution<int>(200, cap * 1000)(rng)));
+      }
+    }
+  }
+
+  std::unique_ptr<PgConn> Acquire(Clock::duration wait) {
+    std::unique_lock lk(pool_mu_);
+    if (!pool_cv_.wait_for(lk, wait, [&] { return !idle_.empty() || created_ < pool_size_; })) {
+      throw Unavailable("PostgreSQL pool exhausted: all " + std::to_string(pool_size_) + " connections busy");
+    }
+    ++in_use_;
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return c;
+    }
+    ++created_;
+    lk.unlock();
+    try {
+      return std::make_unique<PgConn>(conninfo_);
+    } catch (...) {
+      lk.lock();
+      --created_;
+      --in_use_;
+      lk.unlock();
+      pool_cv_.notify_one();
+      throw;
+    }
+  }
+
+  void Release(std::unique_ptr<PgConn> conn) {
+    // A broken connection, or one left inside a transaction, is dropped; a fresh one is
+    // made on the next Acquire.
+    const bool keep = !conn->Broken() && PQtransactionStatus(conn->Handle()) == PQTRANS_IDLE;
+    if (!keep) conn.reset();
+    {
+      std::lock_guard lk(pool_mu_);
+      --in_use_;
+      if (keep) {
+        idle_.push_back(std::move(conn));
+      } else {
+        --created_;
+      }
+    }
+    pool_cv_.notify_one();
+  }
+
+  // SELECT 1 with a deadline, so a hung server makes Ping() false instead of blocking.
+  static bool PingOn(PgConn& conn) {
+    PGconn* c = conn.Handle();
+    if (PQsendQuery(c, "SELECT 1") == 0) return false;
+    const auto deadline = Clock::now() + std::chrono::seconds(2);
+    while (PQisBusy(c)) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) return false;
+      pollfd pfd{PQsocket(c), POLLIN, 0};
+      if (::poll(&pfd, 1, static_cast<int>(left)) < 0 && errno != EINTR) return false;
+      if (PQconsumeInput(c) == 0) return false;
+    }
+    bool ok = true;
+    while (PGresult* r = PQgetResult(c)) {
+      if (PQresultStatus(r) != PGRES_TUPLES_OK) ok = false;
+      PQclear(r);
+    }
+    return ok && PQstatus(c) == CONNECTION_OK;
+  }
+
+  void Wake() {
+    if (wake_fd_ < 0) return;
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
+  }
+
+  void Dispatch(PGconn* c) {
+    while (PGnotify* n = PQnotifies(c)) {
+      std::string channel = n->relname;
+      std::string payload = n->extra != nullptr ? n->extra : "";
+      PQfreemem(n);
+      std::vector<std::function<void(std::string_view)>> callbacks;
+      {
+        std::lock_guard lk(listen_mu_);
+        auto it = listeners_.find(channel);
+        if (it != listeners_.end()) callbacks = it->second;
+      }
+      for (const auto& cb : callbacks) {
+        try {
+          cb(payload);
+        } catch (...) {
+          // One listener's failure must not stop the listener thread.
+        }
+      }
+    }
+  }
+
+  void ListenLoop() {
+    PGconn* c = nullptr;
+    std::set<std::string> listening;
+    auto drop = [&] {
+      if (c != nullptr) PQfinish(c);
+      c = nullptr;
+      listening.clear();
+    };
+    int backoff_ms = 100;
+    for (;;) {
+      {
+        std::lock_guard lk(listen_mu_);
+        if (stop_) break;
+      }
+      if (c == nullptr) {
+        c = PQconnectdb(conninfo_.c_str());
+        if (c == nullptr || PQstatus(c) != CONNECTION_OK) {
+          drop();
+          std::unique_lock lk(listen_mu_);
+          listen_cv_.wait_for(lk, std::chrono::milliseconds(backoff_ms), [&] { return stop_; });
+          backoff_ms = std::min(backoff_ms * 2, 5000);
+          continue;
+        }
+        backoff_ms = 100;
+        SilenceNotices(c);
+      }
+      std::vector<std::string> channels;
+      std::uint64_t gen = 0;
+      {
+        std::lock_guard lk(listen_mu_);
+        for (const auto& [name, cbs] : listeners_) channels.push_back(name);
+        gen = listen_gen_;
+      }
+      bool ok = true;
+      for (const auto& ch : channels) {
+        if (listening.contains(ch)) continue;
+        char* quoted = PQescapeIdentifier(c, ch.c_str(), ch.size());
+        if (quoted == nullptr) {
+          ok = false;
+          break;
+        }
+        std::string sql = std::string("LISTEN ") + quoted;
+        PQfreemem(quoted);
+        ResultPtr r(PQexec(c, sql.c_str()));
+        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+          ok = false;
+          break;
+        }
+        listening.insert(ch);
+      }
+      if (!ok) {
+        drop();
+        continue;
+      }
+      {
+        std::lock_guard lk(listen_mu_);
+        acked_gen_ = std::max(acked_gen_, gen);
+      }
+      listen_cv_.notify_all();
+      Dispatch(c);  // PQexec may have read notifications already
+
+      pollfd fds[2] = {{PQsocket(c), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+      int n = ::poll(fds, 2, 5000);
+      if (n < 0 && errno != EINTR) {
+        drop();
+        continue;
+      }
+      if ((fds[1].revents & POLLIN) != 0) {
+        std::uint64_t v = 0;
+        [[maybe_unused]] auto rd = ::read(wake_fd_, &v, sizeof v);
+      }
+      if (fds[0].revents != 0) {
+        if (PQconsumeInput(c) == 0) {
+          drop();
+          continue;
+        }
+        Dispatch(c);
+      }
+      if (PQstatus(c) != CONNECTION_OK) drop();
+    }
+    drop();
+  }
+
+  const std::string conninfo_;
+  const int pool_size_;
+  const int write_retries_;
+
+  mutable std::mutex pool_mu_;  // guards idle_, created_, in_use_
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<PgConn>> idle_;
+  int created_ = 0;
+  int in_use_ = 0;
+
+  std::mutex listen_mu_;  // guards listeners_, listen_gen_, acked_gen_, stop_
+  std::condition_variable listen_cv_;
+  std::unordered_map<std::string, std::vector<std::function<void(std::string_view)>>> listeners_;
+  std::uint64_t listen_gen_ = 0;
+  std::uint64_t acked_gen_ = 0;
+  bool stop_ = false;
+  int wake_fd_ = -1;
+  std::thread listener_;  // started by the first Listen()
+};
+
+}  // namespace
+
+std::unique_ptr<DatabaseImpl> OpenPostgres(const std::string& url, const Options& options) {
+  return std::make_unique<PgDatabase>(url, options);
+}
+
+}  // namespace atelier::db::internal

@@ -1,0 +1,396 @@
+// SQLite backend. One writer connection behind a mutex (write transactions are
+// BEGIN IMMEDIATE … COMMIT, so they never meet SQLITE_BUSY from inside this process) and a
+// pool of reader connections (WAL lets them read a snapshot while the writer writes).
+// "sqlite::memory:" has a single connection for everything, since each in-memory
+// connection would be a separate database.
+//
+// Thread-safety: SqliteDatabase is safe from any thread. A connection (and its statement
+// cache) is used by one thread at a time: the writer under write_mu_, a reader while it is
+// lent out of the pool. Connections are opened SQLITE_OPEN_NOMUTEX for that reason.
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "db/internal.h"
+
+namespace atelier::db::internal {
+namespace {
+
+// Feature SQL uses $1, $2 …; SQLite's equivalent numbered form is ?1, ?2 … . String
+// literals and quoted identifiers are copied unchanged.
+std::string TranslatePlaceholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  for (size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {
+      // A doubled quote inside a literal reads as the end of one literal and the start of
+      // the next, which copies the same characters.
+      size_t end = sql.find(c, i + 1);
+      if (end == std::string_view::npos) end = sql.size() - 1;
+      out.append(sql.substr(i, end - i + 1));
+      i = end;
+    } else if (c == '$' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+      out.push_back('?');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+[[noreturn]] void ThrowSqlite(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = std::string(what) + ": " + FirstLine(db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+      throw ConstraintError(msg);
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOTADB:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+      throw Unavailable(msg);
+    default:
+      throw Error(msg);
+  }
+}
+
+class Conn {
+ public:
+  Conn(const std::string& path, int busy_timeout_ms, bool reader) {
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = "cannot open SQLite database '" + path +
+                        "': " + FirstLine(db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+      sqlite3_close_v2(db_);
+      throw Unavailable(msg);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, busy_timeout_ms);
+    try {
+      if (!reader) {
+        Exec("PRAGMA journal_mode=WAL");
+        Exec("PRAGMA synchronous=NORMAL");
+      }
+      Exec("PRAGMA foreign_keys=ON");
+      // Readers serve Database::Read; refusing writes there catches a misplaced INSERT.
+      if (reader) Exec("PRAGMA query_only=ON");
+    } catch (const Error& e) {
+      sqlite3_close_v2(db_);
+      throw Unavailable(std::string("cannot open SQLite database '") + path + "': " + e.what());
+    }
+  }
+  ~Conn() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+
+  sqlite3* Handle() const { return db_; }
+
+  // Runs statements without parameters and ignores their rows (also multi-statement text).
+  void Exec(std::string_view sql) {
+    const char* p = sql.data();
+    const char* end = sql.data() + sql.size();
+    while (p < end) {
+      sqlite3_stmt* st = nullptr;
+      const char* tail = nullptr;
+      int rc = sqlite3_prepare_v2(db_, p, static_cast<int>(end - p), &st, &tail);
+      if (rc != SQLITE_OK) ThrowSqlite(db_, rc, "prepare");
+      if (st == nullptr) {  // only blanks or comments were left
+        if (tail == p) break;
+        p = tail;
+        continue;
+      }
+      while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      }
+      sqlite3_finalize(st);
+      if (rc != SQLITE_DONE) ThrowSqlite(db_, rc, "exec");
+      p = tail;
+    }
+  }
+
+  // Best effort: used on the way out of a failed transaction.
+  void RollbackQuietly() {
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  std::vector<Row> Run(std::string_view sql, std::span<const Value> params, std::int64_t& changes) {
+    sqlite3_stmt* st = Prepare(sql);
+    // Reset even when a step throws, so the statement holds no read lock afterwards.
+    struct ResetGuard {
+      sqlite3_stmt* st;
+      ~ResetGuard() {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+      }
+    } guard{st};
+    const int expected = sqlite3_bind_parameter_count(st);
+    if (expected != static_cast<int>(params.size())) {
+      throw Error("statement expects " + std::to_string(expected) + " parameters, got " +
+                  std::to_string(params.size()) + ": " + FirstLine(sql.substr(0, 80)));
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int idx = static_cast<int>(i + 1);
+      int rc = std::visit(
+          [&](const auto& v) -> int {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::nullptr_t>) {
+              return sqlite3_bind_null(st, idx);
+            } else if constexpr (std::is_same_v<T, std::int64_t>) {
+              return sqlite3_bind_int64(st, idx, v);
+            } else if constexpr (std::is_same_v<T, double>) {
+              return sqlite3_bind_double(st, idx, v);
+            } else {
+              return sqlite3_bind_text64(st, idx, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+            }
+          },
+          params[i]);
+      if (rc != SQLITE_OK) ThrowSqlite(db_, rc, "bind");
+    }
+    std::vector<Row> rows;
+    const int ncol = sqlite3_column_count(st);
+    for (;;) {
+      int rc = sqlite3_step(st);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) ThrowSqlite(db_, rc, "step");
+      std::vector<Value> cells;
+      cells.reserve(ncol);
+      for (int c = 0; c < ncol; ++c) {
+        switch (sqlite3_column_type(st, c)) {
+          case SQLITE_INTEGER:
+            cells.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(st, c)));
+            break;
+          case SQLITE_FLOAT:
+            cells.emplace_back(sqlite3_column_double(st, c));
+            break;
+          case SQLITE_NULL:
+            cells.emplace_back(nullptr);
+            break;
+          default: {  // TEXT or BLOB
+            const auto* p = static_cast<const char*>(sqlite3_column_blob(st, c));
+            cells.emplace_back(std::string(p != nullptr ? p : "", sqlite3_column_bytes(st, c)));
+          }
+        }
+      }
+      rows.emplace_back(std::move(cells));
+    }
+    // A SELECT changes nothing; report its row count like PostgreSQL's command tag does.
+    changes = sqlite3_stmt_readonly(st) ? static_cast<std::int64_t>(rows.size()) : sqlite3_changes64(db_);
+    return rows;
+  }
+
+ private:
+  sqlite3_stmt* Prepare(std::string_view sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    const std::string translated = TranslatePlaceholders(sql);
+    sqlite3_stmt* st = nullptr;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v3(db_, translated.c_str(), static_cast<int>(translated.size()), SQLITE_PREPARE_PERSISTENT,
+                                &st, &tail);
+    if (rc != SQLITE_OK) ThrowSqlite(db_, rc, "prepare");
+    if (st == nullptr) throw Error("empty SQL statement");
+    for (const char* t = tail; t != nullptr && *t != '\0'; ++t) {
+      if (*t != ' ' && *t != '\n' && *t != '\t' && *t != '\r' && *t != ';') {
+        sqlite3_finalize(st);
+        throw Error("Tx::Run takes one statement: " + FirstLine(sql.substr(0, 80)));
+      }
+    }
+    cache_.emplace(std::string(sql), st);
+    return st;
+  }
+
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*, StringHash, std::equal_to<>> cache_;
+};
+
+class SqliteTx final : public ScriptTx {
+ public:
+  SqliteTx(Conn& conn, bool write) : conn_(conn), write_(write) {}
+  Dialect GetDialect() const override { return Dialect::kSqlite; }
+  std::vector<Row> Run(std::string_view sql, std::span<const Value> params) override {
+    return conn_.Run(sql, params, changes_);
+  }
+  std::int64_t Changes() const override { return changes_; }
+  void ExecScript(std::string_view sql) override { conn_.Exec(sql); }
+
+  bool IsWrite() const { return write_; }
+  std::vector<std::pair<std::string, std::string>>& Pending() { return pending_; }
+
+ private:
+  Conn& conn_;
+  bool write_;
+  std::int64_t changes_ = 0;
+  std::vector<std::pair<std::string, std::string>> pending_;  // Notify()s, sent on commit
+};
+
+// The SqliteDatabase whose write mutex this thread holds, to turn a nested Write (which
+// would deadlock) into an error.
+thread_local const void* tl_holding_write = nullptr;
+
+class SqliteDatabase final : public DatabaseImpl {
+ public:
+  SqliteDatabase(const std::string& path, bool memory, const Options& options)
+      : memory_(memory), pool_size_(memory ? 0 : std::max(1, options.pool_size)) {
+    writer_ = std::make_unique<Conn>(path, options.busy_timeout_ms, false);
+    for (int i = 0; i < pool_size_; ++i) {
+      readers_.push_back(std::make_unique<Conn>(path, options.busy_timeout_ms, true));
+      idle_.push_back(readers_.back().get());
+    }
+  }
+
+  Dialect GetDialect() const override { return Dialect::kSqlite; }
+
+  bool Ping() override {
+    try {
+      return Read([](Tx& tx) { return tx.QueryOne("SELECT 1").has_value(); });
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+  PoolStats Stats() const override {
+    std::lock_guard lk(pool_mu_);
+    return PoolStats{pool_size_ + 1, in_use_ + (writer_busy_ ? 1 : 0)};
+  }
+
+  void Notify(Tx& tx, std::string_view channel, std::string_view payload) override {
+    auto* stx = dynamic_cast<SqliteTx*>(&tx);
+    if (stx == nullptr || !stx->IsWrite()) throw Error("Notify needs a write transaction of this database");
+    stx->Pending().emplace_back(std::string(channel), std::string(payload));
+  }
+
+  void Listen(std::string channel, std::function<void(std::string_view payload)> callback) override {
+    std::lock_guard lk(listen_mu_);
+    listeners_[std::move(channel)].push_back(std::move(callback));
+  }
+
+  void RunMigrationTransaction(const std::function<void(ScriptTx&)>& fn) override {
+    RunOnWriter(true, [&](SqliteTx& tx) { fn(tx); });
+  }
+
+ protected:
+  void RunTransaction(bool write, const std::function<void(Tx&)>& fn) override {
+    if (write || memory_) {
+      RunOnWriter(write, [&](SqliteTx& tx) { fn(tx); });
+      return;
+    }
+    Conn* conn = AcquireReader();
+    struct Release {
+      SqliteDatabase* self;
+      Conn* conn;
+      ~Release() { self->ReleaseReader(conn); }
+    } release{this, conn};
+    SqliteTx tx(*conn, false);
+    conn->Exec("BEGIN");
+    try {
+      fn(tx);
+      conn->Exec("COMMIT");
+    } catch (...) {
+      conn->RollbackQuietly();
+      throw;
+    }
+  }
+
+ private:
+  void RunOnWriter(bool write, const std::function<void(SqliteTx&)>& fn) {
+    if (tl_holding_write == this) {
+      throw Error("nested transaction on the SQLite writer connection (would deadlock)");
+    }
+    std::vector<std::pair<std::string, std::string>> to_send;
+    {
+      std::unique_lock lk(write_mu_);
+      tl_holding_write = this;
+      SetWriterBusy(true);
+      struct Unmark {
+        SqliteDatabase* self;
+        ~Unmark() {
+          tl_holding_write = nullptr;
+          self->SetWriterBusy(false);
+        }
+      } unmark{this};
+      SqliteTx tx(*writer_, write);
+      writer_->Exec(write ? "BEGIN IMMEDIATE" : "BEGIN");
+      try {
+        fn(tx);
+        writer_->Exec("COMMIT");
+      } catch (...) {
+        writer_->RollbackQuietly();
+        throw;
+      }
+      to_send = std::move(tx.Pending());
+    }
+    // Delivered after the lock is released so a callback may use the database.
+    for (const auto& [channel, payload] : to_send) Deliver(channel, payload);
+  }
+
+  void Deliver(const std::string& channel, const std::string& payload) {
+    std::vector<std::function<void(std::string_view)>> callbacks;
+    {
+      std::lock_guard lk(listen_mu_);
+      auto it = listeners_.find(channel);
+      if (it == listeners_.end()) return;
+      callbacks = it->second;
+    }
+    for (const auto& cb : callbacks) {
+      try {
+        cb(payload);
+      } catch (...) {
+        // A listener's failure is not the committed transaction's failure.
+      }
+    }
+  }
+
+  void SetWriterBusy(bool busy) {
+    std::lock_guard lk(pool_mu_);
+    writer_busy_ = busy;
+  }
+
+  Conn* AcquireReader() {
+    std::unique_lock lk(pool_mu_);
+    pool_cv_.wait(lk, [&] { return !idle_.empty(); });
+    Conn* c = idle_.back();
+    idle_.pop_back();
+    ++in_use_;
+    return c;
+  }
+
+  void ReleaseReader(Conn* c) {
+    {
+      std::lock_guard lk(pool_mu_);
+      idle_.push_back(c);
+      --in_use_;
+    }
+    pool_cv_.notify_one();
+  }
+
+  const bool memory_;
+  const int pool_size_;
+  std::mutex write_mu_;  // held for the whole of a write transaction
+  std::unique_ptr<Conn> writer_;
+  std::vector<std::unique_ptr<Conn>> readers_;
+
+  mutable std::mutex pool_mu_;  // guards idle_, in_use_, writer_busy_
+  std::condition_variable pool_cv_;
+  std::vector<Conn*> idle_;
+  int in_use_ = 0;
+  bool writer_busy_ = false;
+
+  std::mutex listen_mu_;
+  std::unordered_map<std::string, std::vector<std::function<void(std::string_view)>>> listeners_;
+};
+
+}  // namespace
+
+std::unique_ptr<DatabaseImpl> OpenSqlite(const std::string& path, bool memory, const Options& options) {
+  return std::make_unique<SqliteDatabase>(path, memory, options);
+}
+
+}  // namespace atelier::db::internal

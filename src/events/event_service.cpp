@@ -1,0 +1,227 @@
+#include "events/event_service.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "common/error.h"
+#include "common/json_util.h"
+#include "events/phase_hooks.h"
+#include "events/validate.h"
+#include "groups/membership.h"
+
+namespace atelier::events {
+
+namespace {
+
+ApiError WrongPhase(std::string detail) { return Conflict("wrong_phase", std::move(detail)); }
+
+std::string Quoted(const std::string& name) { return "\u201c" + name + "\u201d"; }
+
+std::string PhaseMessage(const EventInfo& e, Phase to) {
+  switch (to) {
+    case Phase::kOpen:
+      return "New event " + Quoted(e.name) + ": submissions are open";
+    case Phase::kVoting:
+      return "Voting has started in " + Quoted(e.name);
+    case Phase::kMatching:
+      return "Voting has ended in " + Quoted(e.name) + "; matching has started";
+    case Phase::kClosed:
+      return Quoted(e.name) + " has ended";
+  }
+  return Quoted(e.name) + " changed phase";
+}
+
+void NotifyPhase(const notify::Notifier& notifier, db::Tx& tx, const EventInfo& e) {
+  boost::json::object data{{"eventId", IdStr(e.id)}, {"groupId", IdStr(e.group_id)}, {"phase", PhaseName(e.phase)}};
+  notifier.NotifyGroupMembers(tx, e.group_id, notify::Type::kEventStatusUpdate, PhaseMessage(e, e.phase), data);
+}
+
+// One log line in the server's JSON style.
+void LogError(std::int64_t event_id, const char* what) {
+  std::string msg;
+  for (const char* c = what; *c; ++c) {
+    if (*c == '"' || *c == '\\') msg.push_back('\\');
+    msg.push_back(static_cast<unsigned char>(*c) < 0x20 ? ' ' : *c);
+  }
+  std::fprintf(stderr, "{\"level\":\"error\",\"job\":\"phase_scheduler\",\"eventId\":%lld,\"error\":\"%s\"}\n",
+               static_cast<long long>(event_id), msg.c_str());
+}
+
+EventInfo MustLoad(db::Tx& tx, std::int64_t event_id, bool for_update) {
+  auto e = store::LoadEvent(tx, event_id, for_update);
+  if (!e) throw NotFound();
+  return std::move(*e);
+}
+
+}  // namespace
+
+boost::json::object EventService::EventJson(const EventInfo& e, int used_votes) {
+  auto time = [](const std::optional<Millis>& t) -> boost::json::value {
+    if (!t) return nullptr;
+    return boost::json::string(FormatTime(*t));
+  };
+  return {{"id", IdStr(e.id)},
+          {"groupId", IdStr(e.group_id)},
+          {"name", e.name},
+          {"description", e.description},
+          {"phase", PhaseName(e.phase)},
+          {"votingStartsAt", time(e.schedule.times[0])},
+          {"matchingStartsAt", time(e.schedule.times[1])},
+          {"endsAt", time(e.schedule.times[2])},
+          {"votesPerMember", e.votes_per_member},
+          {"maxArtworksPerMember", e.max_artworks_per_member},
+          {"artworkCount", e.artwork_count},
+          {"createdAt", FormatTime(e.created_at)},
+          {"myVotesRemaining", std::max(0, e.votes_per_member - used_votes)}};
+}
+
+boost::json::object EventService::Create(std::int64_t user_id, std::int64_t group_id, const EventInput& in) {
+  Validation v;
+  EventInfo e;
+  e.group_id = group_id;
+  e.name = CheckLine("name", in.name.value_or(""), kMaxName, v);
+  if (in.description && *in.description) {
+    e.description = **in.description;
+    CheckText("description", e.description, kMaxDescription, v);
+  }
+  std::array<bool, 3> given{};
+  for (size_t i = 0; i < 3; ++i) {
+    if (in.times[i] && *in.times[i]) {
+      e.schedule.times[i] = *in.times[i];
+      given[i] = true;
+    }
+  }
+  e.votes_per_member = static_cast<int>(in.votes_per_member.value_or(kDefaultVotesPerMember));
+  CheckRange("votesPerMember", in.votes_per_member.value_or(kDefaultVotesPerMember), 1, 50, v);
+  e.max_artworks_per_member = static_cast<int>(in.max_artworks_per_member.value_or(kDefaultMaxArtworksPerMember));
+  CheckRange("maxArtworksPerMember", in.max_artworks_per_member.value_or(kDefaultMaxArtworksPerMember), 1, 10, v);
+  e.phase = Phase::kOpen;
+  e.created_by = user_id;
+
+  return db_.Write([&](db::Tx& tx) {
+    // Membership first: an outsider learns nothing, not even which fields are wrong.
+    groups::RequireAdmin(tx, group_id, user_id);
+    Millis now = clock_.Now();
+    Validation tv = v;
+    CheckSchedule(e.schedule, e.phase, now, given, tv);
+    tv.ThrowIfAny();
+    EventInfo row = e;
+    row.created_at = now;
+    store::InsertEvent(tx, row);
+    NotifyPhase(notifier_, tx, row);
+    return EventJson(row, 0);
+  });
+}
+
+boost::json::object EventService::List(std::int64_t user_id, std::int64_t group_id, int limit,
+                                       const std::optional<std::string>& cursor) {
+  std::optional<std::int64_t> before;
+  if (cursor) before = DecodeCursor(*cursor, 1)[0];
+  return db_.Read([&](db::Tx& tx) {
+    groups::RequireMember(tx, group_id, user_id);
+    auto rows = store::ListGroupEvents(tx, group_id, before, limit + 1);
+    std::optional<std::string> next;
+    if (static_cast<int>(rows.size()) > limit) {
+      rows.resize(limit);
+      next = EncodeCursor({rows.back().id});
+    }
+    boost::json::array items;
+    for (const auto& e : rows) items.push_back(EventJson(e, store::UsedVotes(tx, e.id, user_id)));
+    return Page(std::move(items), next);
+  });
+}
+
+boost::json::object EventService::Get(std::int64_t user_id, std::int64_t event_id) {
+  return db_.Read([&](db::Tx& tx) {
+    EventInfo e = MustLoad(tx, event_id, false);
+    groups::RequireMember(tx, e.group_id, user_id);
+    return EventJson(e, store::UsedVotes(tx, e.id, user_id));
+  });
+}
+
+boost::json::object EventService::Update(std::int64_t user_id, std::int64_t event_id, const EventInput& in) {
+  return db_.Write([&](db::Tx& tx) {
+    EventInfo e = MustLoad(tx, event_id, true);
+    groups::RequireAdmin(tx, e.group_id, user_id);
+    if (e.phase == Phase::kClosed) throw WrongPhase("A closed event cannot be changed");
+    Validation v;
+    if (in.name) e.name = CheckLine("name", *in.name, kMaxName, v);
+    if (in.description) {
+      e.description = in.description->value_or("");
+      CheckText("description", e.description, kMaxDescription, v);
+    }
+    std::array<bool, 3> changed{};
+    for (size_t i = 0; i < 3; ++i) {
+      if (!in.times[i] || *in.times[i] == e.schedule.times[i]) continue;
+      e.schedule.times[i] = *in.times[i];
+      changed[i] = true;
+    }
+    CheckSchedule(e.schedule, e.phase, clock_.Now(), changed, v);
+    if (in.votes_per_member && *in.votes_per_member != e.votes_per_member) {
+      CheckRange("votesPerMember", *in.votes_per_member, 1, 50, v);
+      if (CountsVisible(e.phase)) throw WrongPhase("votesPerMember cannot change after voting has ended");
+      e.votes_per_member = static_cast<int>(*in.votes_per_member);
+    }
+    if (in.max_artworks_per_member && *in.max_artworks_per_member != e.max_artworks_per_member) {
+      CheckRange("maxArtworksPerMember", *in.max_artworks_per_member, 1, 10, v);
+      if (e.phase != Phase::kOpen) throw WrongPhase("maxArtworksPerMember can change only while submissions are open");
+      e.max_artworks_per_member = static_cast<int>(*in.max_artworks_per_member);
+    }
+    v.ThrowIfAny();
+    store::UpdateEvent(tx, e);
+    return EventJson(e, store::UsedVotes(tx, e.id, user_id));
+  });
+}
+
+boost::json::object EventService::Advance(std::int64_t user_id, std::int64_t event_id, Phase to) {
+  return db_.Write([&](db::Tx& tx) {
+    EventInfo e = MustLoad(tx, event_id, true);
+    groups::RequireAdmin(tx, e.group_id, user_id);
+    auto next = NextPhase(e.phase);
+    if (!next || *next != to) {
+      throw WrongPhase("The event is in phase " + std::string(PhaseName(e.phase)) + "; it can only move to " +
+                       (next ? std::string(PhaseName(*next)) : std::string("no other phase")));
+    }
+    if (!ChangePhase(tx, event_id, e.phase, to)) throw WrongPhase("The event changed phase meanwhile");
+    EventInfo now = MustLoad(tx, event_id, false);
+    return EventJson(now, store::UsedVotes(tx, event_id, user_id));
+  });
+}
+
+bool EventService::ChangePhase(db::Tx& tx, std::int64_t event_id, Phase from, Phase to) const {
+  auto e = store::LoadEvent(tx, event_id, false);
+  if (!e || e->phase != from || NextPhase(from) != to) return false;
+  if (!store::CasPhase(tx, event_id, from, to, NextTransitionAt(e->schedule, to))) return false;
+  e->phase = to;
+  NotifyPhase(notifier_, tx, *e);
+  RunPhaseHooks(tx, *e, from, to);
+  return true;
+}
+
+int EventService::AdvanceDue(int max_events) {
+  int changed = 0;
+  try {
+    Millis now = clock_.Now();
+    auto due = db_.Read([&](db::Tx& tx) { return store::DueEvents(tx, now, max_events); });
+    for (std::int64_t id : due) {
+      try {
+        bool done = db_.Write([&](db::Tx& tx) {
+          auto phase = store::ClaimDueEvent(tx, id, now);
+          if (!phase) return false;  // no longer due, or another process holds it
+          auto next = NextPhase(*phase);
+          return next && ChangePhase(tx, id, *phase, *next);
+        });
+        if (done) ++changed;
+      } catch (const std::exception& ex) {
+        LogError(id, ex.what());
+      }
+    }
+  } catch (const std::exception& ex) {
+    LogError(0, ex.what());
+  }
+  return changed;
+}
+
+}  // namespace atelier::events

@@ -1,0 +1,73 @@
+#pragma once
+// The rules of events (SPEC §5): who may create, edit and advance them, their validation,
+// and the one function that changes a phase — used by the advance endpoint and by the
+// scheduler alike.
+//
+// Thread-safety: EventService holds no mutable state; every call runs its own
+// transaction and may come from any thread.
+#include <array>
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "db/database.h"
+#include "events/event_store.h"
+#include "events/phase.h"
+#include "notify/notifier.h"
+
+namespace atelier::events {
+
+// A create or edit request. Absent fields are nullopt; for the times and the description
+// an inner nullopt is an explicit JSON null (clears the time; an empty description).
+struct EventInput {
+  std::optional<std::string> name;
+  std::optional<std::optional<std::string>> description;
+  std::array<std::optional<std::optional<Millis>>, 3> times;  // as Schedule::times
+  std::optional<std::int64_t> votes_per_member;
+  std::optional<std::int64_t> max_artworks_per_member;
+};
+
+class EventService {
+ public:
+  EventService(db::Database& db, const Clock& clock, const notify::Notifier& notifier)
+      : db_(db), clock_(clock), notifier_(notifier) {}
+
+  // POST /groups/{id}/events (owner or admin) → the new event. Notifies every member.
+  boost::json::object Create(std::int64_t user_id, std::int64_t group_id, const EventInput& in);
+  // GET /groups/{id}/events (members), newest first.
+  boost::json::object List(std::int64_t user_id, std::int64_t group_id, int limit,
+                           const std::optional<std::string>& cursor);
+  // GET /events/{id} (members).
+  boost::json::object Get(std::int64_t user_id, std::int64_t event_id);
+  // PATCH /events/{id} (owner or admin). 409 wrong_phase once CLOSED; votesPerMember may
+  // change until VOTING ends and maxArtworksPerMember while OPEN (else 409 wrong_phase);
+  // a time may change only for a phase change still to come, into the future, in order.
+  boost::json::object Update(std::int64_t user_id, std::int64_t event_id, const EventInput& in);
+  // POST /events/{id}/advance (owner or admin): `to` must be the next phase, else 409
+  // wrong_phase.
+  boost::json::object Advance(std::int64_t user_id, std::int64_t event_id, Phase to);
+
+  // The phase change, inside the caller's write transaction: a compare-and-set of the
+  // phase from `from` to `to` (which must be NextPhase(from)), one EVENT_STATUS_UPDATE
+  // for every member, then the phase hooks. False, with nothing changed, when the event
+  // is not in `from` (any more).
+  bool ChangePhase(db::Tx& tx, std::int64_t event_id, Phase from, Phase to) const;
+
+  // One scheduler pass: advances up to `max_events` events whose next_transition_at has
+  // passed, each in its own transaction. With several processes each change happens once:
+  // rows are claimed with SKIP LOCKED and the change is a compare-and-set. Returns how
+  // many events changed phase. Never throws; failures are logged and retried next pass.
+  int AdvanceDue(int max_events = 100);
+
+  // The Event object of SPEC §5 for a caller who has used `used_votes` in it.
+  static boost::json::object EventJson(const EventInfo& e, int used_votes);
+
+ private:
+  db::Database& db_;
+  const Clock& clock_;
+  const notify::Notifier& notifier_;
+};
+
+}  // namespace atelier::events

@@ -1,0 +1,92 @@
+#include "events/routes.h"
+
+#include <string>
+
+#include "common/clock.h"
+#include "common/json_util.h"
+
+namespace atelier::events {
+
+namespace {
+using http::Request;
+using http::Response;
+
+std::int64_t PathId(const Request& req, std::string_view name) {
+  auto id = ParseId(req.Param(name));
+  if (!id) throw NotFound();
+  return *id;
+}
+
+// Reads the fields of a create or edit body; a present field of the wrong type or a
+// malformed time is a 422.
+EventInput ReadInput(const boost::json::object& body, bool create) {
+  BodyReader in(body);
+  EventInput out;
+  if (create) {
+    out.name = in.RequireString("name");
+  } else {
+    out.name = in.String("name");
+  }
+  if (in.Has("description")) out.description = in.String("description");
+  for (size_t i = 0; i < 3; ++i) {
+    std::string_view field = kScheduleFields[i];
+    if (!in.Has(field)) continue;
+    if (in.IsNull(field)) {
+      out.times[i] = std::optional<Millis>();
+      continue;
+    }
+    auto text = in.String(field);
+    if (!text) continue;
+    auto t = ParseTime(*text);
+    if (!t) {
+      in.Errors().Add(std::string(field), "invalid", "must be an RFC 3339 time such as 2026-11-24T10:00:00Z");
+      continue;
+    }
+    out.times[i] = t;
+  }
+  out.votes_per_member = in.Int("votesPerMember");
+  out.max_artworks_per_member = in.Int("maxArtworksPerMember");
+  in.Finish();
+  return out;
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, EventService& svc, const accounts::Authenticator& auth) {
+  const std::string base = "/api/v1";
+  router.Add("POST", base + "/groups/{id}/events", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    auto group_id = PathId(req, "id");
+    auto body = req.JsonBody();
+    return Response::Json(201, svc.Create(user.id, group_id, ReadInput(body, true)));
+  });
+  router.Add("GET", base + "/groups/{id}/events", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    auto group_id = PathId(req, "id");
+    int limit = ParseLimit(req.Query("limit"));
+    return Response::Json(200, svc.List(user.id, group_id, limit, req.Query("cursor")));
+  });
+  router.Add("GET", base + "/events/{id}", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    return Response::Json(200, svc.Get(user.id, PathId(req, "id")));
+  });
+  router.Add("PATCH", base + "/events/{id}", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    auto event_id = PathId(req, "id");
+    auto body = req.JsonBody();
+    return Response::Json(200, svc.Update(user.id, event_id, ReadInput(body, false)));
+  });
+  router.Add("POST", base + "/events/{id}/advance", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    auto event_id = PathId(req, "id");
+    auto body = req.JsonBody();
+    BodyReader in(body);
+    auto to_name = in.RequireString("to");
+    auto to = ParsePhase(to_name);
+    if (!to) in.Errors().Add("to", "invalid", "must be one of OPEN, VOTING, MATCHING, CLOSED");
+    in.Finish();
+    return Response::Json(200, svc.Advance(user.id, event_id, *to));
+  });
+}
+
+}  // namespace atelier::events

@@ -1,0 +1,12 @@
+#pragma once
+// HTTP ↔ EventService for SPEC §5's endpoints under /api/v1.
+#include "accounts/auth.h"
+#include "events/event_service.h"
+#include "http/router.h"
+
+namespace atelier::events {
+
+// The service and authenticator must outlive the router.
+void RegisterRoutes(http::Router& router, EventService& svc, const accounts::Authenticator& auth);
+
+}  // namespace atelier::events

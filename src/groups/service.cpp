@@ -1,0 +1,290 @@
+#include "groups/service.h"
+
+#include <limits>
+
+#include "common/error.h"
+#include "common/json_util.h"
+#include "common/text.h"
+
+namespace atelier::groups {
+
+namespace {
+
+constexpr std::int64_t kNoCursor = std::numeric_limits<std::int64_t>::max();
+constexpr Millis kHour = 3600 * 1000;
+
+ApiError NameTaken() { return Conflict("group_name_taken", "A group with this name exists already"); }
+ApiError NotPending() { return Conflict("invitation_not_pending", "The invitation was answered or revoked already"); }
+ApiError Expired() { return ApiError(410, "invitation_expired", "The invitation has expired"); }
+
+std::int64_t BeforeId(const std::optional<std::string>& cursor) {
+  return cursor ? DecodeCursor(*cursor, 1)[0] : kNoCursor;
+}
+
+// Fetches limit + 1 rows and turns the extra one into a cursor over the last item kept.
+template <typename T, typename KeyFn>
+PageOf<T> MakePage(std::vector<T> rows, int limit, KeyFn key) {
+  PageOf<T> page;
+  if (static_cast<int>(rows.size()) > limit) {
+    rows.resize(limit);
+    page.next_cursor = EncodeCursor(key(rows.back()));
+  }
+  page.items = std::move(rows);
+  return page;
+}
+
+// Whether the invitation is addressed to the caller: by account, or by the email the
+// caller has verified.
+bool AddressedTo(const InvitationRow& inv, const accounts::AuthUser& me) {
+  if (inv.invitee_id) return *inv.invitee_id == me.id;
+  return me.email_verified && inv.email && *inv.email == AsciiLower(me.email);
+}
+
+// What an answered invitation turned out to be; the 410 is thrown after commit so the
+// 'expired' status written on the way sticks.
+enum class Outcome { kDone, kExpired };
+
+}  // namespace
+
+GroupRow GroupService::Create(const accounts::AuthUser& me, const GroupInput& in) {
+  accounts::Authenticator::RequireVerified(me);
+  std::string key = CaseFoldKey(in.name);
+  try {
+    return db_.Write([&](db::Tx& tx) {
+      if (store::NameKeyTaken(tx, key, 0)) throw NameTaken();
+      Millis now = clock_.Now();
+      auto id =
+          tx.QueryOne(
+                "INSERT INTO art_groups (name, name_key, description, purpose, owner_id, member_count, created_at) "
+                "VALUES ($1, $2, $3, $4, $5, 0, $6) RETURNING id",
+                in.name, key, in.description, in.purpose, me.id, now)
+              ->Int(0);
+      store::AddMember(tx, id, me.id, Role::kOwner, now);
+      return *store::GroupFor(tx, id, me.id);
+    });
+  } catch (const db::ConstraintError&) {
+    throw NameTaken();  // a concurrent create won the name
+  }
+}
+
+PageOf<GroupRow> GroupService::ListMine(const accounts::AuthUser& me, int limit,
+                                        const std::optional<std::string>& cursor) {
+  std::int64_t before = BeforeId(cursor);
+  auto rows = db_.Read([&](db::Tx& tx) { return store::GroupsOf(tx, me.id, before, limit + 1); });
+  return MakePage(std::move(rows), limit, [](const GroupRow& g) { return std::vector<std::int64_t>{g.id}; });
+}
+
+GroupRow GroupService::Get(const accounts::AuthUser& me, std::int64_t group_id) {
+  auto g = db_.Read([&](db::Tx& tx) { return store::GroupFor(tx, group_id, me.id); });
+  if (!g) throw NotFound();
+  return *g;
+}
+
+GroupRow GroupService::Update(const accounts::AuthUser& me, std::int64_t group_id, const GroupPatch& patch) {
+  try {
+    return db_.Write([&](db::Tx& tx) {
+      RequireAdmin(tx, group_id, me.id);
+      if (patch.name) {
+        std::string key = CaseFoldKey(*patch.name);
+        if (store::NameKeyTaken(tx, key, group_id)) throw NameTaken();
+        tx.Exec("UPDATE art_groups SET name = $2, name_key = $3 WHERE id = $1", group_id, *patch.name, key);
+      }
+      if (patch.description)
+        tx.Exec("UPDATE art_groups SET description = $2 WHERE id = $1", group_id, *patch.description);
+      if (patch.purpose) tx.Exec("UPDATE art_groups SET purpose = $2 WHERE id = $1", group_id, *patch.purpose);
+      return *store::GroupFor(tx, group_id, me.id);
+    });
+  } catch (const db::ConstraintError&) {
+    throw NameTaken();
+  }
+}
+
+void GroupService::Delete(const accounts::AuthUser& me, std::int64_t group_id) {
+  db_.Write([&](db::Tx& tx) {
+    if (RequireMember(tx, group_id, me.id) != Role::kOwner) throw Forbidden("Only the owner can delete the group");
+    tx.Exec("DELETE FROM art_groups WHERE id = $1", group_id);
+  });
+}
+
+PageOf<MemberRow> GroupService::Members(const accounts::AuthUser& me, std::int64_t group_id, int limit,
+                                        const std::optional<std::string>& cursor) {
+  std::vector<std::int64_t> after = cursor ? DecodeCursor(*cursor, 2) : std::vector<std::int64_t>{-1, 0};
+  auto rows = db_.Read([&](db::Tx& tx) {
+    RequireMember(tx, group_id, me.id);
+    return store::Members(tx, group_id, after[0], after[1], limit + 1);
+  });
+  return MakePage(std::move(rows), limit, [](const MemberRow& m) {
+    return std::vector<std::int64_t>{m.joined_at, m.user.id};
+  });
+}
+
+MemberRow GroupService::SetRole(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id, Role role) {
+  return db_.Write([&](db::Tx& tx) {
+    if (RequireMember(tx, group_id, me.id) != Role::kOwner) throw Forbidden("Only the owner can change roles");
+    auto target = store::Member(tx, group_id, user_id);
+    if (!target) throw NotFound();
+    if (target->role == Role::kOwner) throw Forbidden("The owner's role cannot be changed");
+    tx.Exec("UPDATE memberships SET role = $3 WHERE group_id = $1 AND user_id = $2", group_id, user_id, RoleName(role));
+    target->role = role;
+    return *target;
+  });
+}
+
+void GroupService::RemoveMember(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id) {
+  db_.Write([&](db::Tx& tx) {
+    Role mine = RequireMember(tx, group_id, me.id);
+    if (user_id == me.id) {
+      if (mine == Role::kOwner) throw Conflict("owner_cannot_leave", "The owner cannot leave the group");
+      store::RemoveMember(tx, group_id, me.id);
+      return;
+    }
+    if (mine == Role::kMember) throw Forbidden();
+    auto target = RoleOf(tx, group_id, user_id);
+    if (!target) throw NotFound();
+    if (*target == Role::kOwner) throw Forbidden("Nobody can remove the owner");
+    if (*target == Role::kAdmin && mine != Role::kOwner) throw Forbidden("Only the owner can remove an admin");
+    store::RemoveMember(tx, group_id, user_id);
+  });
+}
+
+InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t group_id, const InviteInput& in) {
+  try {
+    return db_.Write([&](db::Tx& tx) {
+      RequireAdmin(tx, group_id, me.id);
+      Millis now = clock_.Now();
+      // A pending invitation past its time would block a new one (one pending per person).
+      tx.Exec(
+          "UPDATE invitations SET status = 'expired' WHERE group_id = $1 AND status = 'pending' AND expires_at <= $2",
+          group_id, now);
+
+      std::optional<db::Row> target;  // id, email, email_verified
+      if (in.username) {
+        target =
+            tx.QueryOne("SELECT id, email, email_verified FROM users WHERE username = $1", AsciiLower(*in.username));
+        if (!target) throw NotFound("No user has this username");
+      } else {
+        target = tx.QueryOne("SELECT id, email, email_verified FROM users WHERE email = $1 AND email_verified = 1",
+                             *in.email);
+      }
+      std::optional<std::int64_t> invitee_id;
+      std::string match_email = in.email.value_or("");
+      if (target) {
+        invitee_id = target->Int(0);
+        if (RoleOf(tx, group_id, *invitee_id)) throw Conflict("already_member", "This person is a member already");
+        match_email = target->Bool(2) ? target->Str(1) : "";
+      }
+      if (tx.QueryOne("SELECT 1 FROM invitations WHERE group_id = $1 AND status = 'pending' AND "
+                      "(invitee_id = $2 OR (invitee_id IS NULL AND email = $3))",
+                      group_id, invitee_id.value_or(0), match_email))
+        throw Conflict("already_invited", "This person has a pending invitation already");
+
+      std::int64_t id =
+          tx.QueryOne(
+                "INSERT INTO invitations (group_id, invitee_id, email, invited_by, status, created_at, expires_at) "
+                "VALUES ($1, $2, $3, $4, 'pending', $5, $6) RETURNING id",
+                group_id, invitee_id, in.email, me.id, now, now + in.expires_in_hours * kHour)
+              ->Int(0);
+      auto inv = *store::Invitation(tx, id);
+      std::string message = me.display_name + " (@" + me.username + ") invited you to join the group \"" +
+                            inv.group_name + "\" on Atelier";
+      if (invitee_id) {
+        notifier_.Notify(tx, *invitee_id, notify::Type::kGroupInvitation, message,
+                         {{"invitationId", IdStr(id)}, {"groupId", IdStr(group_id)}});
+      } else {
+        // No account has verified this address yet: always mailed (SPEC §8).
+        notifier_.QueueMail(tx,
+                            {*in.email, "You are invited to join \"" + inv.group_name + "\" on Atelier",
+                             message + ".\n\nCreate an account with this email address (" + *in.email +
+                                 "), verify it, and the invitation will be waiting for you:\n" + notifier_.PublicUrl() +
+                                 "/invitations\n\nThe invitation expires at " + FormatTime(inv.expires_at) + ".\n"});
+      }
+      return inv;
+    });
+  } catch (const db::ConstraintError&) {
+    throw Conflict("already_invited", "This person has a pending invitation already");
+  }
+}
+
+PageOf<InvitationRow> GroupService::GroupInvitations(const accounts::AuthUser& me, std::int64_t group_id, int limit,
+                                                     const std::optional<std::string>& cursor) {
+  std::int64_t before = BeforeId(cursor);
+  auto rows = db_.Read([&](db::Tx& tx) {
+    RequireAdmin(tx, group_id, me.id);
+    return store::GroupInvitations(tx, group_id, before, limit + 1);
+  });
+  return MakePage(std::move(rows), limit, [](const InvitationRow& i) { return std::vector<std::int64_t>{i.id}; });
+}
+
+PageOf<InvitationRow> GroupService::MyInvitations(const accounts::AuthUser& me, int limit,
+                                                  const std::optional<std::string>& cursor) {
+  std::int64_t before = BeforeId(cursor);
+  std::string email = me.email_verified ? AsciiLower(me.email) : "";
+  Millis now = clock_.Now();
+  auto rows = db_.Read([&](db::Tx& tx) { return store::PendingFor(tx, me.id, email, now, before, limit + 1); });
+  return MakePage(std::move(rows), limit, [](const InvitationRow& i) { return std::vector<std::int64_t>{i.id}; });
+}
+
+GroupRow GroupService::Accept(const accounts::AuthUser& me, std::int64_t invitation_id) {
+  std::optional<GroupRow> joined;
+  Outcome outcome = db_.Write([&](db::Tx& tx) {
+    joined.reset();
+    auto lock = tx.QueryOne(std::string("SELECT id FROM invitations WHERE id = $1") + tx.ForUpdate(), invitation_id);
+    auto inv = lock ? store::Invitation(tx, invitation_id) : std::nullopt;
+    if (!inv || !AddressedTo(*inv, me)) throw NotFound();
+    accounts::Authenticator::RequireVerified(me);
+    if (inv->status == "expired") throw Expired();
+    if (inv->status != "pending") throw NotPending();
+    Millis now = clock_.Now();
+    if (inv->expires_at <= now) {
+      tx.Exec("UPDATE invitations SET status = 'expired' WHERE id = $1 AND status = 'pending'", invitation_id);
+      return Outcome::kExpired;
+    }
+    if (tx.Exec("UPDATE invitations SET status = 'accepted', invitee_id = $2 WHERE id = $1 AND status = 'pending'",
+                invitation_id, me.id) != 1)
+      throw NotPending();
+    store::AddMember(tx, inv->group_id, me.id, Role::kMember, now);
+    joined = store::GroupFor(tx, inv->group_id, me.id);
+    return Outcome::kDone;
+  });
+  if (outcome == Outcome::kExpired) throw Expired();
+  return *joined;
+}
+
+void GroupService::Decline(const accounts::AuthUser& me, std::int64_t invitation_id) {
+  Outcome outcome = db_.Write([&](db::Tx& tx) {
+    auto lock = tx.QueryOne(std::string("SELECT id FROM invitations WHERE id = $1") + tx.ForUpdate(), invitation_id);
+    auto inv = lock ? store::Invitation(tx, invitation_id) : std::nullopt;
+    if (!inv || !AddressedTo(*inv, me)) throw NotFound();
+    if (inv->status == "expired") throw Expired();
+    if (inv->status != "pending") throw NotPending();
+    if (inv->expires_at <= clock_.Now()) {
+      tx.Exec("UPDATE invitations SET status = 'expired' WHERE id = $1 AND status = 'pending'", invitation_id);
+      return Outcome::kExpired;
+    }
+    if (tx.Exec("UPDATE invitations SET status = 'declined' WHERE id = $1 AND status = 'pending'", invitation_id) != 1)
+      throw NotPending();
+    return Outcome::kDone;
+  });
+  if (outcome == Outcome::kExpired) throw Expired();
+}
+
+void GroupService::Revoke(const accounts::AuthUser& me, std::int64_t invitation_id) {
+  Outcome outcome = db_.Write([&](db::Tx& tx) {
+    auto lock =
+        tx.QueryOne(std::string("SELECT group_id FROM invitations WHERE id = $1") + tx.ForUpdate(), invitation_id);
+    if (!lock) throw NotFound();
+    RequireAdmin(tx, lock->Int(0), me.id);
+    auto inv = *store::Invitation(tx, invitation_id);
+    if (inv.status == "expired") throw Expired();
+    if (inv.status != "pending") throw NotPending();
+    if (inv.expires_at <= clock_.Now()) {
+      tx.Exec("UPDATE invitations SET status = 'expired' WHERE id = $1 AND status = 'pending'", invitation_id);
+      return Outcome::kExpired;
+    }
+    tx.Exec("UPDATE invitations SET status = 'revoked' WHERE id = $1 AND status = 'pending'", invitation_id);
+    return Outcome::kDone;
+  });
+  if (outcome == Outcome::kExpired) throw Expired();
+}
+
+}  // namespace atelier::groups

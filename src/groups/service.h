@@ -1,0 +1,80 @@
+#pragma once
+// The rules of groups, memberships and invitations (SPEC §4). Each public call is one
+// transaction; failures the client should see are thrown as ApiError (404 for anything
+// inside a group the caller is not a member of, 403 forbidden for a missing role).
+// Thread-safe: holds no state of its own beyond references.
+//
+// Roles: the owner may do everything; an admin may edit the group, invite, revoke and
+// remove plain members; a member may read and leave. Only the owner changes roles,
+// removes admins or deletes the group; nobody removes the owner, and the owner cannot
+// leave (ownership is not transferable yet).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accounts/auth.h"
+#include "common/clock.h"
+#include "db/database.h"
+#include "groups/store.h"
+#include "notify/notifier.h"
+
+namespace atelier::groups {
+
+template <typename T>
+struct PageOf {
+  std::vector<T> items;
+  std::optional<std::string> next_cursor;
+};
+
+struct GroupInput {
+  std::string name;
+  std::string description;
+  std::string purpose;
+};
+
+struct GroupPatch {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<std::string> purpose;
+};
+
+struct InviteInput {
+  std::optional<std::string> username;
+  std::optional<std::string> email;  // normalised (lowercase)
+  std::int64_t expires_in_hours = 168;
+};
+
+class GroupService {
+ public:
+  GroupService(db::Database& db, const Clock& clock, const notify::Notifier& notifier)
+      : db_(db), clock_(clock), notifier_(notifier) {}
+
+  GroupRow Create(const accounts::AuthUser& me, const GroupInput& in);
+  PageOf<GroupRow> ListMine(const accounts::AuthUser& me, int limit, const std::optional<std::string>& cursor);
+  GroupRow Get(const accounts::AuthUser& me, std::int64_t group_id);
+  GroupRow Update(const accounts::AuthUser& me, std::int64_t group_id, const GroupPatch& patch);
+  void Delete(const accounts::AuthUser& me, std::int64_t group_id);
+
+  PageOf<MemberRow> Members(const accounts::AuthUser& me, std::int64_t group_id, int limit,
+                            const std::optional<std::string>& cursor);
+  MemberRow SetRole(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id, Role role);
+  void RemoveMember(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id);
+
+  InvitationRow Invite(const accounts::AuthUser& me, std::int64_t group_id, const InviteInput& in);
+  PageOf<InvitationRow> GroupInvitations(const accounts::AuthUser& me, std::int64_t group_id, int limit,
+                                         const std::optional<std::string>& cursor);
+  PageOf<InvitationRow> MyInvitations(const accounts::AuthUser& me, int limit,
+                                      const std::optional<std::string>& cursor);
+  // Exactly once: concurrent accepts of one invitation yield one success and 409s.
+  GroupRow Accept(const accounts::AuthUser& me, std::int64_t invitation_id);
+  void Decline(const accounts::AuthUser& me, std::int64_t invitation_id);
+  void Revoke(const accounts::AuthUser& me, std::int64_t invitation_id);
+
+ private:
+  db::Database& db_;
+  const Clock& clock_;
+  const notify::Notifier& notifier_;
+};
+
+}  // namespace atelier::groups

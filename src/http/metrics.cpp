@@ -1,0 +1,41 @@
+#include "http/metrics.h"
+
+#include <sstream>
+
+namespace atelier::http {
+
+void Metrics::Observe(const std::string& route, int status, double seconds) {
+  std::lock_guard lock(mu_);
+  ++requests_[{route, status}];
+  ++count_;
+  sum_ += seconds;
+  for (size_t i = 0; i < kBuckets.size(); ++i)
+    if (seconds <= kBuckets[i]) ++bucket_counts_[i];
+}
+
+void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read) {
+  std::lock_guard lock(mu_);
+  gauges_.push_back({std::move(name), std::move(help), std::move(read)});
+}
+
+std::string Metrics::Render() const {
+  std::ostringstream out;
+  std::lock_guard lock(mu_);
+  out << "# HELP atelier_http_requests_total HTTP requests by route pattern and status.\n"
+      << "# TYPE atelier_http_requests_total counter\n";
+  for (const auto& [key, n] : requests_)
+    out << "atelier_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second << "\"} " << n << "\n";
+  out << "# HELP atelier_http_request_duration_seconds Time from request read to response ready.\n"
+      << "# TYPE atelier_http_request_duration_seconds histogram\n";
+  for (size_t i = 0; i < kBuckets.size(); ++i)
+    out << "atelier_http_request_duration_seconds_bucket{le=\"" << kBuckets[i] << "\"} " << bucket_counts_[i] << "\n";
+  out << "atelier_http_request_duration_seconds_bucket{le=\"+Inf\"} " << count_ << "\n"
+      << "atelier_http_request_duration_seconds_sum " << sum_ << "\n"
+      << "atelier_http_request_duration_seconds_count " << count_ << "\n";
+  for (const auto& g : gauges_)
+    out << "# HELP " << g.name << " " << g.help << "\n# TYPE " << g.name << " gauge\n"
+        << g.name << " " << g.read() << "\n";
+  return out.str();
+}
+
+}  // namespace atelier::http

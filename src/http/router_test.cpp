@@ -1,0 +1,50 @@
+#include "http/router.h"
+
+#include <gtest/gtest.h>
+
+namespace atelier::http {
+namespace {
+
+Response Named(std::string name) {
+  Response r;
+  r.body = std::move(name);
+  return r;
+}
+
+TEST(Router, MatchesLiteralsBeforeParameters) {
+  Router router;
+  router.Add("GET", "/api/v1/users/{username}", [](Request&) { return Named("user"); });
+  router.Add("GET", "/api/v1/users/me", [](Request&) { return Named("me"); });
+  Request req;
+  auto m = router.Find("GET", "/api/v1/users/me");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->handler(req).body, "me");
+  m = router.Find("GET", "/api/v1/users/alice");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->handler(req).body, "user");
+  ASSERT_EQ(m.params.size(), 1u);
+  EXPECT_EQ(m.params[0].first, "username");
+  EXPECT_EQ(m.params[0].second, "alice");
+}
+
+TEST(Router, TellsUnknownPathFromWrongMethod) {
+  Router router;
+  router.Add("GET", "/api/v1/groups/{id}", [](Request&) { return Named("g"); });
+  auto m = router.Find("DELETE", "/api/v1/groups/5");
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_TRUE(m.path_known);
+  m = router.Find("GET", "/api/v1/groups/5/extra");
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_FALSE(m.path_known);
+  m = router.Find("GET", "/api/v1/groups/");
+  EXPECT_EQ(m.route, nullptr);
+}
+
+TEST(Router, HeadUsesGetRoutes) {
+  Router router;
+  router.Add("GET", "/healthz", [](Request&) { return Named("ok"); });
+  EXPECT_NE(router.Find("HEAD", "/healthz").route, nullptr);
+}
+
+}  // namespace
+}  // namespace atelier::http

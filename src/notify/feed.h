@@ -1,0 +1,53 @@
+#pragma once
+// The in-app notification feed and the email settings of SPEC §8: listing (newest
+// first, keyset pages), read marks, and per-type email choices. Thread-safe.
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "db/database.h"
+#include "notify/notifier.h"
+
+namespace atelier::notify {
+
+// Columns every reader of notifications selects, in the order NotificationJson expects.
+inline constexpr const char* kNotificationColumns = "id, type, message, data, created_at, is_read";
+// {"id","type","message","data","createdAt","read"} from a row of kNotificationColumns
+// starting at column `first`. data is the stored JSON object ({} if it does not parse).
+boost::json::object NotificationJson(const db::Row& row, size_t first = 0);
+// One SSE event: "id: N\nevent: notification\ndata: JSON\n\n".
+std::string SseEvent(std::int64_t id, const boost::json::object& notification);
+
+struct FeedPage {
+  boost::json::array items;
+  std::optional<std::string> next_cursor;
+  std::int64_t unread_count = 0;
+};
+
+// {"email":{TYPE:bool,…}} for the five listable types.
+using EmailSettings = std::map<std::string, bool>;
+boost::json::object SettingsJson(const EmailSettings& s);
+// Parses a PATCH body; 400 when "email" is missing, 422 for an unknown type or a value
+// that is not a boolean (field "email.<TYPE>").
+std::map<Type, bool> ParseSettingsPatch(const boost::json::object& body);
+
+class Feed {
+ public:
+  explicit Feed(db::Database& db) : db_(db) {}
+  FeedPage List(std::int64_t user_id, bool unread_only, int limit, const std::optional<std::string>& cursor);
+  // Throws 404 when the notification is not the user's.
+  void MarkRead(std::int64_t user_id, std::int64_t id);
+  void MarkAllRead(std::int64_t user_id);
+  EmailSettings Settings(std::int64_t user_id);
+  EmailSettings UpdateSettings(std::int64_t user_id, const std::map<Type, bool>& changes);
+
+ private:
+  EmailSettings SettingsIn(db::Tx& tx, std::int64_t user_id);
+  db::Database& db_;
+};
+
+}  // namespace atelier::notify

@@ -1,0 +1,81 @@
+#pragma once
+// Delivering the mail outbox (SPEC §1): to a mail dir (one *.eml file per message) or
+// over SMTP (libcurl). A background sender claims due rows with a lease, delivers them
+// outside any transaction, then marks them sent and drops their text; failures are
+// retried with exponential backoff, so a mail is never lost. With the mail dir a message
+// is written under its outbox id, so even a crash between writing and marking cannot
+// produce a second copy; over SMTP such a crash re-sends with the same Message-ID.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/clock.h"
+#include "db/database.h"
+
+namespace atelier::notify {
+
+struct OutgoingMail {
+  std::int64_t id = 0;
+  std::string from, to, subject, body, message_id;
+  Millis date = 0;
+  // The message as RFC 5322 text with CRLF line ends (headers To, From, Subject, Date,
+  // Message-ID, MIME-Version, Content-Type text/plain UTF-8).
+  std::string Rfc5322() const;
+};
+
+class MailTransport {
+ public:
+  virtual ~MailTransport() = default;
+  // Delivers one message; throws std::runtime_error when it could not.
+  virtual void Send(const OutgoingMail& mail) = 0;
+};
+
+class MailDirTransport final : public MailTransport {
+ public:
+  explicit MailDirTransport(std::string dir);
+  void Send(const OutgoingMail& mail) override;
+
+ private:
+  std::string dir_;
+};
+
+class SmtpTransport final : public MailTransport {
+ public:
+  SmtpTransport(std::string url, std::string from);
+  void Send(const OutgoingMail& mail) override;
+
+ private:
+  std::string url_;
+  std::string from_;
+};
+
+// Runs on a thread of its own. Thread-safe.
+class MailSender {
+ public:
+  MailSender(db::Database& db, const Clock& clock, std::unique_ptr<MailTransport> transport, std::string from,
+             std::string host);
+  ~MailSender();
+  void Start();
+  void Stop();
+  // Claims and delivers what is due now; returns how many were delivered.
+  int RunOnce();
+
+ private:
+  void Loop();
+  db::Database& db_;
+  const Clock& clock_;
+  std::unique_ptr<MailTransport> transport_;
+  std::string from_;
+  std::string host_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool wake_ = false;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace atelier::notify

@@ -1,0 +1,93 @@
+#include "notify/routes.h"
+
+#include <boost/json.hpp>
+
+#include "common/error.h"
+#include "common/json_util.h"
+#include "common/text.h"
+
+namespace atelier::notify {
+
+namespace {
+
+bool ParseUnread(const std::optional<std::string>& raw) {
+  if (!raw || *raw == "false" || *raw == "0") return false;
+  if (*raw == "true" || *raw == "1" || raw->empty()) return true;
+  throw BadRequest("unread must be true or false");
+}
+
+// EventSource resends the last id it saw as Last-Event-ID; ?lastEventId= serves
+// clients that cannot set headers.
+std::optional<std::int64_t> LastEventId(const http::Request& req) {
+  std::string raw(Trim(req.Header("last-event-id")));
+  if (raw.empty()) raw = req.Query("lastEventId").value_or("");
+  if (raw.empty()) return std::nullopt;
+  auto v = ParseInt(raw);
+  if (!v || *v < 0) throw BadRequest("Last-Event-ID must be a notification id");
+  return v;
+}
+
+}  // namespace
+
+void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user) {
+  const std::string base = "/api/v1";
+  http::RouteOptions opts;
+  opts.pool = http::Pool::kWorker;
+  auto user = std::move(current_user);
+
+  router.Add(
+      "GET", base + "/notifications",
+      [&feed, user](http::Request& req) {
+        auto me = user(req);
+        bool unread = ParseUnread(req.Query("unread"));
+        int limit = ParseLimit(req.Query("limit"));
+        auto page = feed.List(me, unread, limit, req.Query("cursor"));
+        auto body = Page(std::move(page.items), page.next_cursor);
+        body["unreadCount"] = page.unread_count;
+        return http::Response::Json(200, body);
+      },
+      opts);
+  router.Add(
+      "POST", base + "/notifications/read-all",
+      [&feed, user](http::Request& req) {
+        feed.MarkAllRead(user(req));
+        return http::Response::NoContent();
+      },
+      opts);
+  router.Add(
+      "POST", base + "/notifications/{id}/read",
+      [&feed, user](http::Request& req) {
+        auto me = user(req);
+        auto id = ParseId(req.Param("id"));
+        if (!id) throw NotFound();
+        feed.MarkRead(me, *id);
+        return http::Response::NoContent();
+      },
+      opts);
+  router.Add(
+      "GET", base + "/notifications/stream",
+      [&hub, user](http::Request& req) {
+        auto me = user(req);
+        auto last = LastEventId(req);
+        http::Response r;
+        r.status = 200;
+        r.content_type = "text/event-stream";
+        r.sse = hub.Open(me, last);
+        return r;
+      },
+      opts);
+  router.Add(
+      "GET", base + "/me/notification-settings",
+      [&feed, user](http::Request& req) { return http::Response::Json(200, SettingsJson(feed.Settings(user(req)))); },
+      opts);
+  router.Add(
+      "PATCH", base + "/me/notification-settings",
+      [&feed, user](http::Request& req) {
+        auto me = user(req);
+        auto changes = ParseSettingsPatch(req.JsonBody());
+        return http::Response::Json(200, SettingsJson(feed.UpdateSettings(me, changes)));
+      },
+      opts);
+}
+
+}  // namespace atelier::notify

@@ -1,0 +1,32 @@
+import { apiUrl, get, pageQuery, post } from './client';
+import type { Notification, NotificationPage, PageParams } from './types';
+
+export { getNotificationSettings, updateNotificationSettings } from './me';
+
+export const listNotifications = (p?: PageParams & { unread?: boolean }) =>
+  get<NotificationPage>(apiUrl('/api/v1/notifications', undefined, pageQuery(p, { unread: p?.unread ? true : undefined })));
+export const markRead = (notificationId: string) =>
+  post<void>(apiUrl('/api/v1/notifications/{notificationId}/read', { notificationId }));
+export const markAllRead = () => post<void>(apiUrl('/api/v1/notifications/read-all'));
+
+export const STREAM_URL = apiUrl('/api/v1/notifications/stream');
+
+/**
+ * Opens the live stream (cookie-authenticated; EventSource reconnects by
+ * itself and sends Last-Event-ID so missed notifications are replayed).
+ * Returns a function that closes it.
+ */
+export function subscribe(onNotification: (n: Notification) => void, onStatus?: (open: boolean) => void): () => void {
+  if (typeof EventSource === 'undefined') return () => {};
+  const es = new EventSource(STREAM_URL);
+  es.addEventListener('notification', (ev) => {
+    try {
+      onNotification(JSON.parse((ev as MessageEvent<string>).data) as Notification);
+    } catch {
+      /* a malformed event is ignored; the list is the source of truth */
+    }
+  });
+  es.onopen = () => onStatus?.(true);
+  es.onerror = () => onStatus?.(false);
+  return () => es.close();
+}

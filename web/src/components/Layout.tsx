@@ -1,0 +1,143 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useNotify } from '../notify';
+import { Link, useLocation } from '../router';
+import { useSession } from '../session';
+
+function BellIcon() {
+  return (
+    <svg aria-hidden="true" focusable="false" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+      <path d="M13.73 21a2 2 0 0 1-3.46 0" />
+    </svg>
+  );
+}
+
+function NavLink({ to, children, onNavigate }: { to: string; children: ReactNode; onNavigate?: () => void }) {
+  const { pathname } = useLocation();
+  const current = pathname === to || (to !== '/' && pathname.startsWith(`${to}/`));
+  return (
+    <Link to={to} aria-current={current ? 'page' : undefined} onClick={onNavigate}>
+      {children}
+    </Link>
+  );
+}
+
+export function Bell() {
+  const { unread, latest } = useNotify();
+  const label = unread === 0 ? 'Notifications, none unread' : `Notifications, ${unread} unread`;
+  return (
+    <>
+      <Link to="/notifications" className="bell" aria-label={label} data-testid="bell">
+        <BellIcon />
+        {unread > 0 && (
+          <span className="bell__count" data-testid="unread-count" aria-hidden="true">
+            {unread > 99 ? '99+' : unread}
+          </span>
+        )}
+      </Link>
+      <span className="visually-hidden" aria-live="polite">
+        {latest ? `New notification: ${latest.message}` : ''}
+      </span>
+    </>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { user, logout } = useSession();
+  const { pathname } = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const mainRef = useRef<HTMLElement>(null);
+  const first = useRef(true);
+
+  // Move focus to the new page's content after client-side navigation, as a
+  // full page load would, so keyboard and screen reader users start there.
+  useEffect(() => {
+    setMenuOpen(false);
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    mainRef.current?.focus({ preventScroll: true });
+  }, [pathname]);
+
+  const close = () => setMenuOpen(false);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <div className={`site-header__inner${user ? ' site-header__inner--authed' : ''}`}>
+          <Link to={user ? '/groups' : '/'} className="brand">
+            Atelier
+          </Link>
+          {user && (
+            <>
+              <Bell />
+              <button
+                type="button"
+                className="menu-toggle"
+                aria-expanded={menuOpen}
+                aria-controls="main-nav"
+                onClick={() => setMenuOpen((o) => !o)}
+              >
+                Menu
+              </button>
+            </>
+          )}
+          <nav id="main-nav" aria-label="Main" className={`site-nav${menuOpen ? ' site-nav--open' : ''}`}>
+            {user ? (
+              <ul>
+                <li>
+                  <NavLink to="/groups" onNavigate={close}>Groups</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/invitations" onNavigate={close}>Invitations</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/matches" onNavigate={close}>Matches</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/notifications" onNavigate={close}>Notifications</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/profile" onNavigate={close}>{user.profile.displayName || user.username}</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/settings" onNavigate={close}>Settings</NavLink>
+                </li>
+                <li>
+                  <button type="button" className="linklike" onClick={() => void logout()}>
+                    Log out
+                  </button>
+                </li>
+              </ul>
+            ) : user === null ? (
+              <ul>
+                <li>
+                  <NavLink to="/login">Log in</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/register">Sign up</NavLink>
+                </li>
+              </ul>
+            ) : null}
+          </nav>
+        </div>
+      </header>
+      {user && !user.emailVerified && (
+        <div className="banner" role="note">
+          Your email is not verified yet: check your inbox for the link. Some actions (creating groups, joining them) need it.{' '}
+          <Link to="/profile">Resend the email</Link>
+        </div>
+      )}
+      <main id="main" ref={mainRef} tabIndex={-1}>
+        {children}
+      </main>
+      <footer className="site-footer">
+        <p>Atelier — art events among friends.</p>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,167 @@
+import { useId, type ComponentPropsWithRef, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { isApiError } from '../api/client';
+import type { PublicUser } from '../api/types';
+import { errorMessage, fieldErrorsWithCodes } from '../errors';
+import { Link } from '../router';
+
+interface FieldBase {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+}
+
+function describedBy(hintId: string, errId: string, hint: unknown, error: unknown) {
+  return [hint ? hintId : null, error ? errId : null].filter(Boolean).join(' ') || undefined;
+}
+
+export function TextField({ label, error, hint, id, ...input }: FieldBase & ComponentPropsWithRef<'input'>) {
+  const auto = useId();
+  const fid = id ?? auto;
+  return (
+    <div className={`field${error ? ' field--error' : ''}`}>
+      <label htmlFor={fid}>{label}</label>
+      <input id={fid} aria-invalid={error ? true : undefined} aria-describedby={describedBy(`${fid}-hint`, `${fid}-err`, hint, error)} {...input} />
+      {hint && <p className="hint" id={`${fid}-hint`}>{hint}</p>}
+      {error && <p className="field-error" id={`${fid}-err`}>{error}</p>}
+    </div>
+  );
+}
+
+export function TextArea({ label, error, hint, id, ...input }: FieldBase & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const auto = useId();
+  const fid = id ?? auto;
+  return (
+    <div className={`field${error ? ' field--error' : ''}`}>
+      <label htmlFor={fid}>{label}</label>
+      <textarea id={fid} aria-invalid={error ? true : undefined} aria-describedby={describedBy(`${fid}-hint`, `${fid}-err`, hint, error)} {...input} />
+      {hint && <p className="hint" id={`${fid}-hint`}>{hint}</p>}
+      {error && <p className="field-error" id={`${fid}-err`}>{error}</p>}
+    </div>
+  );
+}
+
+export function SelectField({ label, error, hint, id, children, ...input }: FieldBase & SelectHTMLAttributes<HTMLSelectElement>) {
+  const auto = useId();
+  const fid = id ?? auto;
+  return (
+    <div className={`field${error ? ' field--error' : ''}`}>
+      <label htmlFor={fid}>{label}</label>
+      <select id={fid} aria-invalid={error ? true : undefined} aria-describedby={describedBy(`${fid}-hint`, `${fid}-err`, hint, error)} {...input}>
+        {children}
+      </select>
+      {hint && <p className="hint" id={`${fid}-hint`}>{hint}</p>}
+      {error && <p className="field-error" id={`${fid}-err`}>{error}</p>}
+    </div>
+  );
+}
+
+/**
+ * The error of a form as a whole. Field errors of fields the form shows are
+ * shown next to them; the others (`shown` lists those that are) are listed here.
+ */
+export function FormError({ error, shown = [] }: { error: unknown; shown?: string[] }) {
+  if (!error) return null;
+  const fields = fieldErrorsWithCodes(error);
+  const extra = Object.entries(fields).filter(([f]) => !shown.includes(f));
+  // A conflict shown at its field (e.g. username_taken) needs no second message.
+  if (isApiError(error) && error.code !== 'validation_failed' && extra.length === 0 && Object.keys(fields).length > 0) return null;
+  return (
+    <div className="alert alert--error" role="alert">
+      <p>{errorMessage(error)}</p>
+      {extra.length > 0 && (
+        <ul>
+          {extra.map(([f, m]) => (
+            <li key={f}>
+              <strong>{f}</strong>: {m}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  return (
+    <div className="alert alert--error" role="alert">
+      <p>{errorMessage(error)}</p>
+      {onRetry && (
+        <button type="button" className="btn btn--small" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Notice({ children, kind = 'info' }: { children: ReactNode; kind?: 'info' | 'success' | 'warning' }) {
+  return (
+    <div className={`alert alert--${kind}`} role="status">
+      {children}
+    </div>
+  );
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}
+
+export function LoadMore({ hasMore, loading, onClick, error }: { hasMore: boolean; loading: boolean; onClick: () => void; error?: unknown }) {
+  if (!hasMore && !error) return null;
+  return (
+    <div className="load-more">
+      {error ? <ErrorBox error={error} /> : null}
+      {hasMore && (
+        <button type="button" className="btn" onClick={onClick} disabled={loading}>
+          {loading ? 'Loading…' : 'Load more'}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function userName(u: PublicUser | null | undefined): string {
+  if (!u) return 'someone';
+  return u.displayName || u.username;
+}
+
+export function UserLink({ user }: { user: PublicUser }) {
+  return <Link to={`/users/${encodeURIComponent(user.username)}`}>{userName(user)}</Link>;
+}
+
+const dateFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function Time({ value, relative = false }: { value: string | null | undefined; relative?: boolean }) {
+  if (!value) return <span>—</span>;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return <span>{value}</span>;
+  return (
+    <time dateTime={value} title={d.toISOString()}>
+      {relative ? relativeTime(d) : dateFmt.format(d)}
+    </time>
+  );
+}
+
+const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+export function relativeTime(d: Date): string {
+  const s = Math.round((d.getTime() - Date.now()) / 1000);
+  const abs = Math.abs(s);
+  if (abs < 60) return rtf.format(s, 'second');
+  if (abs < 3600) return rtf.format(Math.round(s / 60), 'minute');
+  if (abs < 86400) return rtf.format(Math.round(s / 3600), 'hour');
+  if (abs < 86400 * 30) return rtf.format(Math.round(s / 86400), 'day');
+  return dateFmt.format(d);
+}
+
+export function PhaseBadge({ phase }: { phase: string }) {
+  return <span className={`badge badge--${phase.toLowerCase()}`}>{phase}</span>;
+}

@@ -1,0 +1,393 @@
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import * as auth from '../api/auth';
+import { isApiError } from '../api/client';
+import type { User } from '../api/types';
+import { ErrorBox, FormError, Loading, Notice, TextField } from '../components/ui';
+import { errorMessage } from '../errors';
+import { useAction, useTitle } from '../hooks';
+import { Link, navigate, useLocation } from '../router';
+import { useSession } from '../session';
+
+/** A `next` that stays on this site. */
+function safeNext(n: string | null): string {
+  return n && n.startsWith('/') && !n.startsWith('//') ? n : '/groups';
+}
+
+export function HomePage() {
+  useTitle('');
+  const { user } = useSession();
+  useEffect(() => {
+    if (user) navigate('/groups', { replace: true });
+  }, [user]);
+  return (
+    <section className="hero">
+      <h1>Atelier</h1>
+      <p className="lead">
+        Run art events with your circle: submit your work, vote blind, like each other’s pieces — and trade art with your
+        matches.
+      </p>
+      <p className="actions">
+        <Link to="/register" className="btn btn--primary">
+          Sign up
+        </Link>
+        <Link to="/login" className="btn">
+          Log in
+        </Link>
+      </p>
+    </section>
+  );
+}
+
+export function LoginPage() {
+  useTitle('Log in');
+  const { setUser } = useSession();
+  const { search } = useLocation();
+  const [login, setLogin] = useState('');
+  const [password, setPassword] = useState('');
+  const act = useAction();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const res = await act.run(() => auth.login(login.trim(), password));
+    if (res) {
+      setUser(res.user);
+      navigate(safeNext(search.get('next')), { replace: true });
+    }
+  };
+
+  const code = isApiError(act.error) ? act.error.code : null;
+  return (
+    <section className="narrow">
+      <h1>Log in</h1>
+      <form onSubmit={submit} noValidate>
+        {act.error != null && (
+          <div className="alert alert--error" role="alert" data-testid="login-error">
+            <p>{errorMessage(act.error)}</p>
+            {code === 'account_locked' && (
+              <p>
+                <Link to="/forgot-password">Reset your password</Link> to unlock it now.
+              </p>
+            )}
+          </div>
+        )}
+        <TextField label="Username or email" name="login" autoComplete="username" required value={login} onChange={(e) => setLogin(e.target.value)} />
+        <TextField label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <button type="submit" className="btn btn--primary" disabled={act.busy}>
+          {act.busy ? 'Logging in…' : 'Log in'}
+        </button>
+      </form>
+      <p>
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p>
+        New here? <Link to="/register">Create an account</Link>
+      </p>
+    </section>
+  );
+}
+
+export function RegisterPage() {
+  useTitle('Sign up');
+  const { setUser } = useSession();
+  const [f, setF] = useState({ username: '', email: '', password: '' });
+  const [done, setDone] = useState<User | null>(null);
+  const act = useAction();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const body = { username: f.username.trim().toLowerCase(), email: f.email.trim(), password: f.password };
+    const user = await act.run(async () => {
+      const u = await auth.register(body);
+      // Log straight in: unverified users may use the site, and verifying
+      // later from the email link works either way.
+      try {
+        const s = await auth.login(body.username, body.password);
+        setUser(s.user);
+      } catch {
+        /* registration worked; the user can log in by hand */
+      }
+      return u;
+    });
+    if (user) setDone(user);
+  };
+
+  if (done) {
+    return (
+      <section className="narrow">
+        <h1>Check your email</h1>
+        <Notice kind="success">
+          <p>
+            Welcome, {done.username}! We sent a verification link to <strong>{done.email}</strong>. Open it to verify your
+            address.
+          </p>
+        </Notice>
+        <p className="actions">
+          <Link to="/groups" className="btn btn--primary">
+            Continue to Atelier
+          </Link>
+        </p>
+      </section>
+    );
+  }
+
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  return (
+    <section className="narrow">
+      <h1>Create your account</h1>
+      <form onSubmit={submit} noValidate>
+        <FormError error={act.error} shown={['username', 'email', 'password']} />
+        <TextField
+          label="Username"
+          name="username"
+          autoComplete="username"
+          required
+          minLength={3}
+          maxLength={32}
+          hint="3–32 characters: letters, digits and _"
+          value={f.username}
+          onChange={set('username')}
+          error={act.fields.username}
+        />
+        <TextField label="Email" name="email" type="email" autoComplete="email" required value={f.email} onChange={set('email')} error={act.fields.email} />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          maxLength={128}
+          hint="8–128 characters, not your username or email"
+          value={f.password}
+          onChange={set('password')}
+          error={act.fields.password}
+        />
+        <button type="submit" className="btn btn--primary" disabled={act.busy}>
+          {act.busy ? 'Creating…' : 'Sign up'}
+        </button>
+      </form>
+      <p>
+        Already have an account? <Link to="/login">Log in</Link>
+      </p>
+    </section>
+  );
+}
+
+function ResendVerification({ initialEmail = '' }: { initialEmail?: string }) {
+  const [email, setEmail] = useState(initialEmail);
+  const [sent, setSent] = useState(false);
+  const act = useAction();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const ok = await act.run(async () => {
+      await auth.resendVerification(email.trim());
+      return true;
+    });
+    if (ok) setSent(true);
+  };
+  if (sent) return <Notice kind="success">If an account uses that address, a new verification link is on its way.</Notice>;
+  return (
+    <form onSubmit={submit} className="inline-form" noValidate>
+      <FormError error={act.error} />
+      <TextField label="Email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+      <button type="submit" className="btn" disabled={act.busy}>
+        Send a new link
+      </button>
+    </form>
+  );
+}
+export { ResendVerification };
+
+export function VerifyEmailPage() {
+  useTitle('Verify email');
+  const { search } = useLocation();
+  const token = search.get('token') ?? '';
+  const { user, refresh } = useSession();
+  const [state, setState] = useState<{ ok?: User; error?: unknown }>({});
+  const started = useRef(false);
+
+  useEffect(() => {
+    if (started.current || !token) return;
+    started.current = true; // tokens are single-use: never post twice
+    auth.verifyEmail(token).then(
+      (u) => {
+        setState({ ok: u });
+        void refresh(); // a logged-in user's banner goes away
+      },
+      (e: unknown) => setState({ error: e }),
+    );
+  }, [token, refresh]);
+
+  return (
+    <section className="narrow">
+      <h1>Verify your email</h1>
+      {!token ? (
+        <>
+          <ErrorBox error={new Error('This link has no token. Open the link from the email again, or ask for a new one.')} />
+          <ResendVerification initialEmail={user?.email} />
+        </>
+      ) : state.ok ? (
+        <>
+          <Notice kind="success">
+            <p data-testid="verify-ok">Thank you — {state.ok.email} is verified.</p>
+          </Notice>
+          <p className="actions">
+            <Link to={user ? '/groups' : '/login'} className="btn btn--primary">
+              {user ? 'Go to your groups' : 'Log in'}
+            </Link>
+          </p>
+        </>
+      ) : state.error ? (
+        <>
+          <ErrorBox error={state.error} />
+          <h2>Get a new link</h2>
+          <ResendVerification initialEmail={user?.email} />
+        </>
+      ) : (
+        <Loading label="Verifying…" />
+      )}
+    </section>
+  );
+}
+
+export function ForgotPasswordPage() {
+  useTitle('Forgot password');
+  const [email, setEmail] = useState('');
+  const [sent, setSent] = useState(false);
+  const act = useAction();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const ok = await act.run(async () => {
+      await auth.requestPasswordReset(email.trim());
+      return true;
+    });
+    if (ok) setSent(true);
+  };
+  return (
+    <section className="narrow">
+      <h1>Reset your password</h1>
+      {sent ? (
+        <Notice kind="success">
+          <p>If an account uses {email}, we sent it a link to reset the password. The link works for one hour.</p>
+        </Notice>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <p>Enter your account’s email and we will send you a reset link.</p>
+          <FormError error={act.error} shown={['email']} />
+          <TextField label="Email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={act.fields.email} />
+          <button type="submit" className="btn btn--primary" disabled={act.busy}>
+            Send reset link
+          </button>
+        </form>
+      )}
+      <p>
+        <Link to="/login">Back to log in</Link>
+      </p>
+    </section>
+  );
+}
+
+export function ResetPasswordPage() {
+  useTitle('Choose a new password');
+  const { search } = useLocation();
+  const token = search.get('token') ?? '';
+  const { setUser } = useSession();
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [mismatch, setMismatch] = useState(false);
+  const [done, setDone] = useState(false);
+  const act = useAction();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (password !== confirm) {
+      setMismatch(true);
+      return;
+    }
+    setMismatch(false);
+    const ok = await act.run(async () => {
+      await auth.confirmPasswordReset(token, password);
+      return true;
+    });
+    if (ok) {
+      setUser(null); // every session ended
+      setDone(true);
+    }
+  };
+
+  if (!token) {
+    return (
+      <section className="narrow">
+        <h1>Choose a new password</h1>
+        <ErrorBox error={new Error('This link has no token. Ask for a new reset link.')} />
+        <p>
+          <Link to="/forgot-password">Ask for a new link</Link>
+        </p>
+      </section>
+    );
+  }
+  const tokenProblem = isApiError(act.error) && ['invalid_token', 'token_expired'].includes(act.error.code);
+  return (
+    <section className="narrow">
+      <h1>Choose a new password</h1>
+      {done ? (
+        <>
+          <Notice kind="success">
+            <p data-testid="reset-ok">Your password has been changed. Log in with the new one.</p>
+          </Notice>
+          <p className="actions">
+            <Link to="/login" className="btn btn--primary">
+              Log in
+            </Link>
+          </p>
+        </>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <FormError error={act.error} shown={['password']} />
+          {tokenProblem && (
+            <p>
+              <Link to="/forgot-password">Ask for a new link</Link>
+            </p>
+          )}
+          <TextField
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            maxLength={128}
+            hint="8–128 characters, not your username or email"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={act.fields.password}
+          />
+          <TextField
+            label="Repeat the new password"
+            type="password"
+            autoComplete="new-password"
+            required
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+            error={mismatch ? 'The two passwords differ.' : undefined}
+          />
+          <button type="submit" className="btn btn--primary" disabled={act.busy}>
+            Set password
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { user } = useSession();
+  const { pathname, search } = useLocation();
+  useEffect(() => {
+    if (user === null) {
+      const here = pathname + (search.toString() ? `?${search}` : '');
+      navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
+    }
+  }, [user, pathname, search]);
+  if (!user) return <Loading />;
+  return <>{children}</>;
+}

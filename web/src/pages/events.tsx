@@ -1,0 +1,621 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import * as artworksApi from '../api/artworks';
+import { isApiError } from '../api/client';
+import * as eventsApi from '../api/events';
+import { getGroup } from '../api/groups';
+import { PHASES, nextPhase, type Artwork, type Event, type EventUpdate, type Group, type Phase } from '../api/types';
+import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, TextArea, TextField, Time, UserLink } from '../components/ui';
+import { errorMessage } from '../errors';
+import { useAction, useAsync, usePaged, useTitle } from '../hooks';
+import { useNotify } from '../notify';
+import { Link } from '../router';
+import { useSession } from '../session';
+import { MatchList } from './matches';
+import { isoToLocal, localToIso } from './groups';
+
+const MAX_UPLOAD = 20 * 1024 * 1024;
+const ACCEPT = 'image/png,image/jpeg,image/webp,image/gif';
+
+const PHASE_HELP: Record<Phase, string> = {
+  OPEN: 'Submissions are open: upload your artwork.',
+  VOTING: 'Voting is open. Votes are blind: counts stay hidden until voting ends.',
+  MATCHING: 'Like the pieces you would love to trade for. Mutual likes become matches when this phase ends.',
+  CLOSED: 'The event is over. See the results and your matches.',
+};
+
+export function EventPage({ id }: { id: string }) {
+  const ev = useAsync(() => eventsApi.getEvent(id), [id]);
+  const groupId = ev.data?.groupId;
+  const grp = useAsync(() => (groupId ? getGroup(groupId) : Promise.resolve(undefined)), [groupId]);
+  const { onLive } = useNotify();
+  const reloadEvent = ev.reload;
+  useTitle(ev.data?.name ?? 'Event');
+
+  // A phase change announced live reloads the page's data.
+  useEffect(
+    () =>
+      onLive((n) => {
+        if (n.type === 'EVENT_STATUS_UPDATE' && n.data.eventId === id) reloadEvent();
+      }),
+    [onLive, id, reloadEvent],
+  );
+
+  if (ev.loading && !ev.data) return <Loading />;
+  if (ev.error || !ev.data) return <ErrorBox error={ev.error} onRetry={ev.reload} />;
+  const event = ev.data;
+  const group = grp.data;
+  const admin = group?.myRole === 'owner' || group?.myRole === 'admin';
+  const setEvent = (e: Event) => ev.setData(() => e);
+
+  return (
+    <section>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/groups">Groups</Link> <span aria-hidden="true">›</span>{' '}
+        {group ? <Link to={`/groups/${group.id}`}>{group.name}</Link> : <span>…</span>} <span aria-hidden="true">›</span>{' '}
+        <span aria-current="page">{event.name}</span>
+      </nav>
+      <div className="page-head">
+        <h1>{event.name}</h1>
+        <PhaseBadge phase={event.phase} />
+      </div>
+      <PhaseSteps phase={event.phase} />
+      <p className="lead" data-testid="phase-help">
+        {PHASE_HELP[event.phase]}
+      </p>
+      {event.description && <p>{event.description}</p>}
+      <EventFacts event={event} />
+      {admin && <AdminControls event={event} onChange={setEvent} />}
+      <EventBody key={`${event.id}-${event.phase}`} event={event} group={group} onEvent={setEvent} />
+    </section>
+  );
+}
+
+function PhaseSteps({ phase }: { phase: Phase }) {
+  const cur = PHASES.indexOf(phase);
+  return (
+    <ol className="steps" aria-label="Event phases">
+      {PHASES.map((p, i) => (
+        <li key={p} className={i < cur ? 'steps__done' : i === cur ? 'steps__current' : ''} aria-current={i === cur ? 'step' : undefined}>
+          {p}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function EventFacts({ event }: { event: Event }) {
+  return (
+    <dl className="facts facts--grid">
+      <dt>Voting starts</dt>
+      <dd>{event.votingStartsAt ? <Time value={event.votingStartsAt} /> : 'when an admin starts it'}</dd>
+      <dt>Matching starts</dt>
+      <dd>{event.matchingStartsAt ? <Time value={event.matchingStartsAt} /> : 'when an admin starts it'}</dd>
+      <dt>Ends</dt>
+      <dd>{event.endsAt ? <Time value={event.endsAt} /> : 'when an admin closes it'}</dd>
+      <dt>Artworks</dt>
+      <dd>
+        {event.artworkCount} (up to {event.maxArtworksPerMember} per member)
+      </dd>
+      <dt>Votes per member</dt>
+      <dd>{event.votesPerMember}</dd>
+    </dl>
+  );
+}
+
+function AdminControls({ event, onChange }: { event: Event; onChange: (e: Event) => void }) {
+  const next = nextPhase(event.phase);
+  const act = useAction();
+  const [editing, setEditing] = useState(false);
+  const advance = async () => {
+    if (!next) return;
+    const e = await act.run(async () => {
+      try {
+        return await eventsApi.advanceEvent(event.id, next);
+      } catch (err) {
+        // Someone (or the schedule) moved it meanwhile: show where it is now.
+        if (isApiError(err) && err.code === 'wrong_phase') eventsApi.getEvent(event.id).then(onChange, () => {});
+        throw err;
+      }
+    });
+    if (e) onChange(e);
+  };
+  return (
+    <div className="card admin-controls">
+      <h2 className="card__title">Event admin</h2>
+      <FormError error={act.error} />
+      <div className="actions">
+        {next && (
+          <button type="button" className="btn btn--primary" onClick={() => void advance()} disabled={act.busy} data-testid="advance">
+            {act.busy ? 'Advancing…' : `Advance to ${next}`}
+          </button>
+        )}
+        {event.phase !== 'CLOSED' && (
+          <button type="button" className="btn" aria-expanded={editing} onClick={() => setEditing((v) => !v)}>
+            Edit event
+          </button>
+        )}
+      </div>
+      {editing && (
+        <EditEventForm
+          event={event}
+          onSaved={(e) => {
+            onChange(e);
+            setEditing(false);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function EditEventForm({ event, onSaved }: { event: Event; onSaved: (e: Event) => void }) {
+  const [f, setF] = useState({
+    name: event.name,
+    description: event.description ?? '',
+    votingStartsAt: isoToLocal(event.votingStartsAt),
+    matchingStartsAt: isoToLocal(event.matchingStartsAt),
+    endsAt: isoToLocal(event.endsAt),
+  });
+  const act = useAction();
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const body: EventUpdate = { name: f.name.trim(), description: f.description };
+    // Only send times that changed: a past time that is kept must not fail validation.
+    const times = ['votingStartsAt', 'matchingStartsAt', 'endsAt'] as const;
+    for (const k of times) {
+      if (f[k] !== isoToLocal(event[k])) body[k] = localToIso(f[k]) ?? null;
+    }
+    const res = await act.run(() => eventsApi.updateEvent(event.id, body));
+    if (res) onSaved(res);
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <FormError error={act.error} shown={['name', 'description', 'votingStartsAt', 'matchingStartsAt', 'endsAt']} />
+      <TextField label="Name" required maxLength={120} value={f.name} onChange={set('name')} error={act.fields.name} />
+      <TextArea label="Description" rows={3} value={f.description} onChange={set('description')} error={act.fields.description} />
+      <TextField label="Voting starts" type="datetime-local" value={f.votingStartsAt} onChange={set('votingStartsAt')} error={act.fields.votingStartsAt} />
+      <TextField label="Matching starts" type="datetime-local" value={f.matchingStartsAt} onChange={set('matchingStartsAt')} error={act.fields.matchingStartsAt} />
+      <TextField label="Event ends" type="datetime-local" value={f.endsAt} onChange={set('endsAt')} error={act.fields.endsAt} />
+      <button type="submit" className="btn btn--primary" disabled={act.busy}>
+        Save event
+      </button>
+    </form>
+  );
+}
+
+function EventBody({ event, group, onEvent }: { event: Event; group: Group | undefined; onEvent: (e: Event) => void }) {
+  const { user } = useSession();
+  const [sort, setSort] = useState<'new' | 'votes'>(event.phase === 'MATCHING' || event.phase === 'CLOSED' ? 'votes' : 'new');
+  const list = usePaged((cursor) => eventsApi.listArtworks(event.id, { cursor, sort, limit: 50 }), [event.id, sort]);
+  const [votesLeft, setVotesLeft] = useState(event.myVotesRemaining);
+  const mine = list.items?.filter((a) => a.artist.id === user?.id) ?? [];
+  const participant = mine.length > 0;
+  const countsVisible = event.phase === 'MATCHING' || event.phase === 'CLOSED';
+
+  const replace = (a: Artwork) => list.setData((p) => p && { ...p, items: p.items.map((x) => (x.id === a.id ? a : x)) });
+  const patchArtwork = (id: string, patch: Partial<Artwork>) =>
+    list.setData((p) => p && { ...p, items: p.items.map((x) => (x.id === id ? { ...x, ...patch } : x)) });
+
+  return (
+    <>
+      {event.phase === 'OPEN' && (
+        <UploadSection
+          event={event}
+          myCount={mine.length}
+          onUploaded={(a) => {
+            list.setData((p) => p && { ...p, items: [a, ...p.items] });
+            onEvent({ ...event, artworkCount: event.artworkCount + 1 });
+          }}
+        />
+      )}
+      {event.phase === 'VOTING' && (
+        <p className="votes-left" role="status" aria-live="polite" data-testid="votes-left">
+          <strong>{votesLeft}</strong> of {event.votesPerMember} vote{event.votesPerMember === 1 ? '' : 's'} left
+        </p>
+      )}
+      {event.phase === 'MATCHING' && !participant && list.items && (
+        <Notice kind="warning">Only artists who submitted to this event can like. You can still browse.</Notice>
+      )}
+      {countsVisible && <ResultsSection eventId={event.id} />}
+      {event.phase === 'CLOSED' && (
+        <section aria-labelledby="matches-h">
+          <h2 id="matches-h">Matches</h2>
+          <MatchList fetchPage={(cursor) => eventsApi.listEventMatches(event.id, { cursor })} deps={[event.id]} emptyText="No matches in this event." />
+        </section>
+      )}
+      <section aria-labelledby="gallery-h">
+        <div className="section-head">
+          <h2 id="gallery-h">Gallery</h2>
+          {countsVisible && (
+            <div className="field field--inline">
+              <label htmlFor="sort">Sort by</label>
+              <select id="sort" value={sort} onChange={(e) => setSort(e.target.value as 'new' | 'votes')}>
+                <option value="votes">most votes</option>
+                <option value="new">newest</option>
+              </select>
+            </div>
+          )}
+        </div>
+        {list.loading && !list.items ? (
+          <Loading />
+        ) : list.error ? (
+          <ErrorBox error={list.error} onRetry={list.reload} />
+        ) : list.items?.length === 0 ? (
+          <Empty>{event.phase === 'OPEN' ? 'No artworks yet — be the first to submit one.' : 'No artworks were submitted.'}</Empty>
+        ) : (
+          <ul className="gallery" aria-label="Artworks">
+            {list.items?.map((a) => (
+              <ArtworkCard
+                key={a.id}
+                artwork={a}
+                event={event}
+                own={a.artist.id === user?.id}
+                admin={group?.myRole === 'owner' || group?.myRole === 'admin'}
+                votesLeft={votesLeft}
+                participant={participant}
+                onVotes={(id, myVote, remaining) => {
+                  setVotesLeft(remaining);
+                  patchArtwork(id, { myVote });
+                }}
+                onChange={replace}
+                onDeleted={(id) => {
+                  list.setData((p) => p && { ...p, items: p.items.filter((x) => x.id !== id) });
+                  onEvent({ ...event, artworkCount: Math.max(0, event.artworkCount - 1) });
+                }}
+              />
+            ))}
+          </ul>
+        )}
+        <LoadMore hasMore={list.hasMore} loading={list.loadingMore} onClick={list.loadMore} error={list.moreError} />
+      </section>
+    </>
+  );
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function UploadSection({ event, myCount, onUploaded }: { event: Event; myCount: number; onUploaded: (a: Artwork) => void }) {
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [preview, setPreview] = useState<string | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [fileError, setFileError] = useState<string | undefined>();
+  const [done, setDone] = useState<string | null>(null);
+  const act = useAction();
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (!file) {
+      setPreview(null);
+      return;
+    }
+    const url = URL.createObjectURL(file);
+    setPreview(url);
+    return () => URL.revokeObjectURL(url);
+  }, [file]);
+
+  const full = myCount >= event.maxArtworksPerMember;
+  const pick = (f: File | null) => {
+    setDone(null);
+    setFileError(undefined);
+    if (f && f.size > MAX_UPLOAD) {
+      setFileError(`This file is ${formatBytes(f.size)}; the limit is 20 MiB.`);
+      setFile(null);
+      return;
+    }
+    setFile(f);
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setDone(null);
+    if (!file) {
+      setFileError('Choose an image to upload.');
+      return;
+    }
+    setProgress(0);
+    const a = await act.run(() => eventsApi.submitArtwork(event.id, { title: title.trim(), description: description.trim() || undefined, image: file }, setProgress));
+    setProgress(null);
+    if (a) {
+      onUploaded(a);
+      setDone(`“${a.title}” was submitted.`);
+      setTitle('');
+      setDescription('');
+      setFile(null);
+      if (fileRef.current) fileRef.current.value = '';
+    }
+  };
+  const imageError =
+    fileError ??
+    act.fields.image ??
+    (isApiError(act.error) && ['unsupported_image', 'payload_too_large'].includes(act.error.code) ? errorMessage(act.error) : undefined);
+
+  return (
+    <section aria-labelledby="upload-h" className="card">
+      <h2 id="upload-h" className="card__title">
+        Submit an artwork
+      </h2>
+      {done && <Notice kind="success">{done}</Notice>}
+      {full ? (
+        <p>
+          You have submitted {myCount} of {event.maxArtworksPerMember} allowed artwork{event.maxArtworksPerMember === 1 ? '' : 's'}.
+        </p>
+      ) : (
+        <form onSubmit={submit} noValidate className="upload">
+          <FormError error={imageError ? null : act.error} shown={['title', 'description', 'image']} />
+          <div className="upload__fields">
+            <TextField label="Title" name="title" required maxLength={120} value={title} onChange={(e) => setTitle(e.target.value)} error={act.fields.title} />
+            <TextArea label="Description (optional)" name="description" rows={3} maxLength={2000} value={description} onChange={(e) => setDescription(e.target.value)} error={act.fields.description} />
+            <TextField
+              ref={fileRef}
+              label="Image"
+              name="image"
+              type="file"
+              accept={ACCEPT}
+              required
+              hint="PNG, JPEG, WebP or GIF, up to 20 MiB"
+              onChange={(e) => pick(e.target.files?.[0] ?? null)}
+              error={imageError}
+            />
+          </div>
+          <div className="upload__preview">
+            {preview ? (
+              <figure>
+                <img src={preview} alt={`Preview of ${file?.name ?? 'the selected image'}`} data-testid="upload-preview" />
+                <figcaption className="muted small">
+                  {file?.name} · {file ? formatBytes(file.size) : ''}
+                </figcaption>
+              </figure>
+            ) : (
+              <p className="muted small">The preview appears here.</p>
+            )}
+          </div>
+          {progress !== null && (
+            <div className="progress">
+              <label htmlFor="upload-progress">Uploading… {Math.round(progress * 100)}%</label>
+              <progress id="upload-progress" max={1} value={progress} data-testid="upload-progress" />
+            </div>
+          )}
+          <button type="submit" className="btn btn--primary" disabled={act.busy}>
+            {act.busy ? 'Uploading…' : 'Submit artwork'}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+interface CardProps {
+  artwork: Artwork;
+  event: Event;
+  own: boolean;
+  admin: boolean;
+  votesLeft: number;
+  participant: boolean;
+  onVotes: (id: string, myVote: boolean, remaining: number) => void;
+  onChange: (a: Artwork) => void;
+  onDeleted: (id: string) => void;
+}
+
+function ArtworkCard({ artwork: a, event, own, admin, votesLeft, participant, onVotes, onChange, onDeleted }: CardProps) {
+  const act = useAction();
+  const [rank, setRank] = useState(a.myLike?.rank != null ? String(a.myLike.rank) : '');
+  const rankId = `rank-${a.id}`;
+
+  const toggleVote = async () => {
+    const res = await act.run(() => (a.myVote ? artworksApi.unvote(a.id) : artworksApi.vote(a.id)));
+    if (res) onVotes(a.id, !a.myVote, res.votesRemaining);
+  };
+  const doLike = async () => {
+    const r = rank.trim() === '' ? null : Number(rank);
+    if (r !== null && (!Number.isInteger(r) || r < 1)) {
+      act.setError(new Error('Rank must be a whole number from 1 (favourite).'));
+      return;
+    }
+    const like = await act.run(() => artworksApi.like(a.id, r));
+    if (like) onChange({ ...a, myLike: { rank: like.rank } });
+  };
+  const doUnlike = async () => {
+    const ok = await act.run(async () => {
+      await artworksApi.unlike(a.id);
+      return true;
+    });
+    if (ok) {
+      setRank('');
+      onChange({ ...a, myLike: null });
+    }
+  };
+  const doDelete = async () => {
+    if (!window.confirm(`Delete “${a.title}”?`)) return;
+    const ok = await act.run(async () => {
+      await artworksApi.deleteArtwork(a.id);
+      return true;
+    });
+    if (ok) onDeleted(a.id);
+  };
+
+  const canDelete = (own && event.phase === 'OPEN') || admin;
+  return (
+    <li className="artwork" data-testid="artwork">
+      <Link to={`/artworks/${a.id}`} className="artwork__img">
+        <img src={a.thumbnailUrl} alt={a.title} loading="lazy" width={a.width} height={a.height} />
+      </Link>
+      <div className="artwork__body">
+        <h3 className="artwork__title">
+          <Link to={`/artworks/${a.id}`}>{a.title}</Link>
+        </h3>
+        <p className="muted small">
+          by <UserLink user={a.artist} />
+          {own && ' (you)'}
+        </p>
+        {a.voteCount !== null && (
+          <p className="small" data-testid="vote-count">
+            {a.voteCount} vote{a.voteCount === 1 ? '' : 's'}
+          </p>
+        )}
+        {a.isMatched && <span className="badge badge--ok">matched</span>}
+        {event.phase === 'VOTING' && !own && (
+          <button
+            type="button"
+            className={`btn btn--small${a.myVote ? ' btn--primary' : ''}`}
+            aria-pressed={a.myVote}
+            onClick={() => void toggleVote()}
+            disabled={act.busy || (!a.myVote && votesLeft <= 0)}
+          >
+            {a.myVote ? 'Voted ✓' : 'Vote'}
+            <span className="visually-hidden"> for {a.title}</span>
+          </button>
+        )}
+        {event.phase === 'VOTING' && !own && !a.myVote && votesLeft <= 0 && <p className="muted small">No votes left</p>}
+        {event.phase === 'MATCHING' && !own && participant && (
+          <div className="like">
+            <div className="field field--inline">
+              <label htmlFor={rankId}>Rank</label>
+              <input id={rankId} type="number" min={1} step={1} inputMode="numeric" placeholder="—" value={rank} onChange={(e) => setRank(e.target.value)} aria-describedby={`${rankId}-hint`} />
+            </div>
+            <p id={`${rankId}-hint`} className="visually-hidden">
+              Optional. 1 is your favourite.
+            </p>
+            <div className="actions">
+              <button type="button" className={`btn btn--small${a.myLike ? ' btn--primary' : ''}`} aria-pressed={!!a.myLike} onClick={() => void doLike()} disabled={act.busy}>
+                {a.myLike ? (a.myLike.rank != null && String(a.myLike.rank) !== rank ? 'Update rank' : 'Liked ♥') : 'Like'}
+                <span className="visually-hidden"> {a.title}</span>
+              </button>
+              {a.myLike && (
+                <button type="button" className="btn btn--small" onClick={() => void doUnlike()} disabled={act.busy}>
+                  Unlike<span className="visually-hidden"> {a.title}</span>
+                </button>
+              )}
+            </div>
+            {a.myLike && <p className="muted small">{a.myLike.rank != null ? `Your rank: ${a.myLike.rank}` : 'Liked, unranked'}</p>}
+          </div>
+        )}
+        {canDelete && (
+          <button type="button" className="btn btn--small btn--danger" onClick={() => void doDelete()} disabled={act.busy}>
+            Delete<span className="visually-hidden"> {a.title}</span>
+          </button>
+        )}
+        {act.error != null && (
+          <p className="field-error" role="alert">
+            {errorMessage(act.error)}
+          </p>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function ResultsSection({ eventId }: { eventId: string }) {
+  const list = usePaged((cursor) => eventsApi.listResults(eventId, { cursor }), [eventId]);
+  return (
+    <section aria-labelledby="results-h">
+      <h2 id="results-h">Results</h2>
+      {list.loading ? (
+        <Loading />
+      ) : list.error ? (
+        <ErrorBox error={list.error} onRetry={list.reload} />
+      ) : list.items?.length === 0 ? (
+        <Empty>No artworks, so no results.</Empty>
+      ) : (
+        <table className="results" data-testid="results">
+          <caption className="visually-hidden">Voting results, most votes first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Rank</th>
+              <th scope="col">Artwork</th>
+              <th scope="col">Artist</th>
+              <th scope="col">Votes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items?.map((r) => (
+              <tr key={r.artwork.id}>
+                <td>{r.rank}</td>
+                <td>
+                  <Link to={`/artworks/${r.artwork.id}`}>{r.artwork.title}</Link>
+                </td>
+                <td>
+                  <UserLink user={r.artwork.artist} />
+                </td>
+                <td>{r.voteCount}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <LoadMore hasMore={list.hasMore} loading={list.loadingMore} onClick={list.loadMore} error={list.moreError} />
+    </section>
+  );
+}
+
+export function ArtworkPage({ id }: { id: string }) {
+  const { user } = useSession();
+  const art = useAsync(() => artworksApi.getArtwork(id), [id]);
+  const ev = useAsync(() => (art.data ? eventsApi.getEvent(art.data.eventId) : Promise.resolve(undefined)), [art.data?.eventId]);
+  const [editing, setEditing] = useState(false);
+  const [f, setF] = useState({ title: '', description: '' });
+  const act = useAction();
+  useTitle(art.data?.title ?? 'Artwork');
+  if (art.loading && !art.data) return <Loading />;
+  if (art.error || !art.data) return <ErrorBox error={art.error} onRetry={art.reload} />;
+  const a = art.data;
+  const own = a.artist.id === user?.id;
+  const canEdit = own && ev.data?.phase === 'OPEN';
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const res = await act.run(() => artworksApi.updateArtwork(a.id, { title: f.title.trim(), description: f.description }));
+    if (res) {
+      art.setData(() => res);
+      setEditing(false);
+    }
+  };
+  return (
+    <section>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/groups">Groups</Link> <span aria-hidden="true">›</span> <Link to={`/events/${a.eventId}`}>{ev.data?.name ?? 'Event'}</Link>{' '}
+        <span aria-hidden="true">›</span> <span aria-current="page">{a.title}</span>
+      </nav>
+      <h1>{a.title}</h1>
+      <p className="muted">
+        by <UserLink user={a.artist} /> · <Time value={a.createdAt} /> · {a.width}×{a.height}
+        {a.voteCount !== null && ` · ${a.voteCount} vote${a.voteCount === 1 ? '' : 's'}`}
+      </p>
+      <figure className="artwork-full">
+        <img src={a.imageUrl} alt={a.title} width={a.width} height={a.height} />
+      </figure>
+      {a.description && <p className="bio">{a.description}</p>}
+      {canEdit &&
+        (editing ? (
+          <form onSubmit={save} noValidate className="narrow">
+            <FormError error={act.error} shown={['title', 'description']} />
+            <TextField label="Title" required maxLength={120} value={f.title} onChange={(e) => setF({ ...f, title: e.target.value })} error={act.fields.title} />
+            <TextArea label="Description" rows={3} maxLength={2000} value={f.description} onChange={(e) => setF({ ...f, description: e.target.value })} error={act.fields.description} />
+            <div className="actions">
+              <button type="submit" className="btn btn--primary" disabled={act.busy}>
+                Save
+              </button>
+              <button type="button" className="btn" onClick={() => setEditing(false)}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        ) : (
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              setF({ title: a.title, description: a.description ?? '' });
+              setEditing(true);
+            }}
+          >
+            Edit title and description
+          </button>
+        ))}
+    </section>
+  );
+}
