@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   ctx.config = app::ParseConfig(argc, argv);
   const auto& cfg = ctx.config;
   InitCrypto();
+  // Tests move time forward across restarts (token expiry); never set in production.
+  if (const char* offset = std::getenv("ATELIER_TEST_CLOCK_OFFSET_MS")) ctx.clock.Advance(std::atoll(offset));
   try {
     if (cfg.db.starts_with("sqlite:") && cfg.db != "sqlite::memory:") {
       auto parent = std::filesystem::path(cfg.db.substr(7)).parent_path();

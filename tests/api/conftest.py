@@ -75,11 +75,12 @@ class Server:
     def start(self):
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.log = open(self.log_path, "ab")
+        offset = self.log.tell()
         self.proc = subprocess.Popen([str(BIN), *self.args], stdout=self.log, stderr=subprocess.STDOUT,
                                      env=self.env)
         deadline = time.time() + 20
         while time.time() < deadline:
-            text = self.log_path.read_text(errors="replace")
+            text = self.log_path.read_bytes()[offset:].decode(errors="replace")
             m = re.findall(r"listening on (http://[0-9.:]+)", text)
             if m:
                 self.url = m[-1]

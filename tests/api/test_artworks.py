@@ -1,0 +1,277 @@
+"""SPEC §6: artworks — upload (real PNG/JPEG/WebP/GIF), validation, images, edit, delete."""
+import http.client
+import json
+import threading
+
+import pytest
+import requests
+
+from conftest import PASSWORD, problem, field_error
+from event_helpers import (API, GPS_MARK, Community, advance, advance_to, convert, image_size, jpeg_with_gps,
+                           make_event, png, png_bomb, submit, upload)
+
+ARTWORK_KEYS = {"id", "eventId", "artist", "title", "description", "imageUrl", "thumbnailUrl", "width", "height",
+                "createdAt", "voteCount", "myVote", "myLike", "isMatched"}
+
+
+@pytest.fixture
+def com(server):
+    return Community(server)
+
+
+@pytest.fixture
+def ev(com):
+    return make_event(com.owner, com.gid)
+
+
+def fetch(client, url, **kw):
+    return client.get(url, **kw)
+
+
+@pytest.mark.parametrize("fmt,served_type", [(".png", "image/png"), (".jpg", "image/jpeg"),
+                                             (".webp", "image/webp"), (".gif", "image/png")])
+def test_upload_each_format(com, ev, fmt, served_type):
+    data = png(120, 80) if fmt == ".png" else convert(png(120, 80), fmt)
+    # The declared type and name are not trusted: the bytes decide.
+    art = submit(com.members[0], ev["id"], data, title="Piece", description="About it", filename="x.bin",
+                 content_type="application/octet-stream")
+    assert set(art) == ARTWORK_KEYS
+    assert art["eventId"] == ev["id"] and art["title"] == "Piece" and art["description"] == "About it"
+    assert art["artist"] == {"id": com.members[0].id, "username": com.members[0].username,
+                             "displayName": com.members[0].user["profile"]["displayName"]}
+    assert (art["width"], art["height"]) == (120, 80)
+    assert art["voteCount"] is None and art["myVote"] is False and art["myLike"] is None and art["isMatched"] is False
+    assert art["imageUrl"].startswith(f"/api/v1/artworks/{art['id']}/image")
+    assert art["thumbnailUrl"].startswith(f"/api/v1/artworks/{art['id']}/thumbnail")
+    r = com.members[1].get(art["imageUrl"])
+    assert r.status_code == 200 and r.headers["Content-Type"] == served_type
+    assert image_size(r.content) == (120, 80)
+    t = com.members[1].get(art["thumbnailUrl"])
+    assert t.status_code == 200 and t.headers["Content-Type"].startswith("image/")
+    assert image_size(t.content) == (120, 80)  # a small image is not enlarged
+    assert com.owner.get(f"{API}/events/{ev['id']}").json()["artworkCount"] == 1
+
+
+def test_thumbnail_longest_side_is_480(com, ev):
+    art = submit(com.members[0], ev["id"], png(1000, 600))
+    assert (art["width"], art["height"]) == (1000, 600)
+    t = com.members[0].get(art["thumbnailUrl"])
+    assert image_size(t.content) == (480, 288)
+    tall = make_event(com.owner, com.gid)
+    art = submit(com.members[0], tall["id"], png(300, 900))
+    assert image_size(com.members[0].get(art["thumbnailUrl"]).content) == (160, 480)
+
+
+def test_exif_location_is_stripped(com, ev):
+    original = jpeg_with_gps()
+    assert GPS_MARK in original and b"Exif" in original
+    art = submit(com.members[0], ev["id"], original, filename="photo.jpg", content_type="image/jpeg")
+    served = com.members[0].get(art["imageUrl"]).content
+    assert served[:2] == b"\xff\xd8"
+    assert GPS_MARK not in served and b"Exif" not in served and b"GPS" not in served
+    thumb = com.members[0].get(art["thumbnailUrl"]).content
+    assert GPS_MARK not in thumb and b"Exif" not in thumb
+
+
+@pytest.mark.parametrize("name,data", [
+    ("text", b"hello, I am not an image" * 10),
+    ("truncated_png", png(200, 200)[:300]),
+    ("truncated_jpeg", None),
+    ("svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'),
+    ("empty", b""),
+])
+def test_not_an_image_is_415(com, ev, name, data):
+    if name == "truncated_jpeg":
+        full = convert(png(300, 300, (1, 2, 3)), ".jpg")
+        data = full[:len(full) // 2]
+    problem(upload(com.members[0], ev["id"], data, filename="a.png"), 415, "unsupported_image")
+    assert com.owner.get(f"{API}/events/{ev['id']}").json()["artworkCount"] == 0
+
+
+def test_decompression_bomb_is_refused_cheaply(com, ev):
+    problem(upload(com.members[0], ev["id"], png_bomb()), 413, "payload_too_large")
+    assert com.owner.get(f"{API}/events/{ev['id']}/artworks").json()["items"] == []
+
+
+def test_upload_over_20_mib_is_413(com, ev):
+    big = png(8, 8) + b"\x00" * (20 * 1024 * 1024)  # 20 MiB + a few bytes: within the route's slack
+    problem(upload(com.members[0], ev["id"], big), 413, "payload_too_large")
+    # Over the route's body limit: refused from the headers, before the body is read.
+    host, port = com.server.url.replace("http://", "").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    conn.putrequest("POST", f"{API}/events/{ev['id']}/artworks")
+    conn.putheader("Authorization", f"Bearer {com.members[0].token}")
+    conn.putheader("Content-Type", "multipart/form-data; boundary=xyz")
+    conn.putheader("Content-Length", str(21 * 1024 * 1024))
+    conn.endheaders()
+    r = conn.getresponse()
+    assert r.status == 413 and json.loads(r.read())["code"] == "payload_too_large"
+    conn.close()
+    assert com.owner.get(f"{API}/events/{ev['id']}").json()["artworkCount"] == 0
+
+
+def test_upload_form_errors(com, ev):
+    m = com.members[0]
+    url = f"{API}/events/{ev['id']}/artworks"
+    problem(m.post(url, files={"image": ("a.png", png(), "image/png")}), 400, "bad_request")  # no title
+    problem(upload(m, ev["id"], None), 400, "bad_request")  # no image
+    problem(m.post(url, json={"title": "x"}), 400, "bad_request")  # not multipart
+    problem(m.post(url, data=b"--x\r\nbroken", headers={"Content-Type": "multipart/form-data; boundary=x"}),
+            400, "bad_request")
+    field_error(upload(m, ev["id"], png(), title=""), "title", "invalid")
+    field_error(upload(m, ev["id"], png(), title="   "), "title", "invalid")
+    field_error(upload(m, ev["id"], png(), title="t" * 121), "title", "invalid")
+    field_error(upload(m, ev["id"], png(), description="d" * 2001), "description", "invalid")
+    assert com.owner.get(f"{API}/events/{ev['id']}").json()["artworkCount"] == 0
+    art = submit(m, ev["id"], png(), title="é" * 120, description="ü" * 2000)  # characters, not bytes
+    assert art["title"] == "é" * 120
+
+
+def test_upload_rules(server, com, ev):
+    problem(upload(com.outsider, ev["id"], png()), 404, "not_found")
+    problem(upload(server.client(), ev["id"], png()), 401, "unauthenticated")
+    problem(upload(com.members[0], "999999999", png()), 404, "not_found")
+    submit(com.members[0], ev["id"])
+    problem(upload(com.members[0], ev["id"], png()), 409, "artwork_limit_reached")
+    submit(com.owner, ev["id"])  # owners and admins are members too
+    two = make_event(com.owner, com.gid, maxArtworksPerMember=2)
+    submit(com.members[1], two["id"])
+    submit(com.members[1], two["id"], png(10, 10))
+    problem(upload(com.members[1], two["id"], png(12, 12)), 409, "artwork_limit_reached")
+    assert com.owner.get(f"{API}/events/{two['id']}").json()["artworkCount"] == 2
+    advance(com.owner, ev["id"], "VOTING")
+    problem(upload(com.members[1], ev["id"], png()), 409, "wrong_phase")
+    assert com.owner.get(f"{API}/events/{ev['id']}").json()["artworkCount"] == 2
+
+
+def test_parallel_uploads_respect_the_limit(com, ev):
+    codes = []
+    lock = threading.Lock()
+
+    def go(i):
+        r = upload(com.members[0], ev["id"], png(20 + i, 20))
+        with lock:
+            codes.append(r.status_code)
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [201] + [409] * 5, codes
+    assert com.owner.get(f"{API}/events/{ev['id']}").json()["artworkCount"] == 1
+    assert len(com.owner.get(f"{API}/events/{ev['id']}/artworks").json()["items"]) == 1
+
+
+def test_list_newest_first_with_cursor(server, com):
+    ev = make_event(com.owner, com.gid, maxArtworksPerMember=10)
+    ids = [submit(com.members[i % 2], ev["id"], png(10 + i, 10), title=f"a{i}")["id"] for i in range(5)]
+    url = f"{API}/events/{ev['id']}/artworks"
+    seen, cursor = [], None
+    while True:
+        page = com.admin.get(url, params={"limit": 2, **({"cursor": cursor} if cursor else {})}).json()
+        seen += [a["id"] for a in page["items"]]
+        assert all(a["voteCount"] is None for a in page["items"])
+        cursor = page["nextCursor"]
+        if not cursor:
+            break
+    assert seen == list(reversed(ids))
+    assert [a["id"] for a in com.admin.get(url, params={"sort": "new"}).json()["items"]] == seen
+    problem(com.admin.get(url, params={"sort": "votes"}), 409, "wrong_phase")  # counts hidden while OPEN
+    problem(com.admin.get(url, params={"sort": "random"}), 400, "bad_request")
+    problem(com.admin.get(url, params={"cursor": "nope"}), 400, "bad_request")
+    problem(com.admin.get(url, params={"limit": 1000}), 400, "bad_request")
+    problem(com.outsider.get(url), 404, "not_found")
+    problem(server.client().get(url), 401, "unauthenticated")
+
+
+def test_get_artwork(server, com, ev):
+    art = submit(com.members[0], ev["id"])
+    r = com.members[1].get(f"{API}/artworks/{art['id']}")
+    assert r.status_code == 200 and r.json() == art
+    problem(com.outsider.get(f"{API}/artworks/{art['id']}"), 404, "not_found")
+    problem(com.owner.get(f"{API}/artworks/999999999"), 404, "not_found")
+    problem(com.owner.get(f"{API}/artworks/-1"), 404, "not_found")
+    problem(server.client().get(f"{API}/artworks/{art['id']}"), 401, "unauthenticated")
+
+
+def test_patch_artwork(server, com, ev):
+    art = submit(com.members[0], ev["id"], description="old")
+    url = f"{API}/artworks/{art['id']}"
+    r = com.members[0].patch(url, json={"title": "  New title "})
+    assert r.status_code == 200 and r.json()["title"] == "New title" and r.json()["description"] == "old"
+    assert com.members[0].patch(url, json={"description": None}).json()["description"] == ""
+    field_error(com.members[0].patch(url, json={"title": ""}), "title", "invalid")
+    field_error(com.members[0].patch(url, json={"description": "x" * 2001}), "description", "invalid")
+    problem(com.members[1].patch(url, json={"title": "mine"}), 403, "forbidden")
+    problem(com.owner.patch(url, json={"title": "mine"}), 403, "forbidden")  # only the artist edits
+    problem(com.outsider.patch(url, json={"title": "mine"}), 404, "not_found")
+    problem(server.client().patch(url, json={"title": "mine"}), 401, "unauthenticated")
+    advance(com.owner, ev["id"], "VOTING")
+    problem(com.members[0].patch(url, json={"title": "late"}), 409, "wrong_phase")
+    assert com.members[0].get(url).json()["title"] == "New title"
+
+
+def test_delete_artwork(server, com):
+    ev = make_event(com.owner, com.gid, maxArtworksPerMember=5)
+    a1, a2, a3, a4 = (submit(com.members[0], ev["id"], png(10 + i, 10)) for i in range(4))
+    problem(com.members[1].delete(f"{API}/artworks/{a1['id']}"), 403, "forbidden")
+    problem(com.outsider.delete(f"{API}/artworks/{a1['id']}"), 404, "not_found")
+    problem(server.client().delete(f"{API}/artworks/{a1['id']}"), 401, "unauthenticated")
+    r = com.members[0].delete(f"{API}/artworks/{a1['id']}")
+    assert r.status_code == 204 and r.content == b""
+    problem(com.members[0].get(f"{API}/artworks/{a1['id']}"), 404, "not_found")
+    problem(com.members[0].delete(f"{API}/artworks/{a1['id']}"), 404, "not_found")
+    assert com.owner.get(f"{API}/events/{ev['id']}").json()["artworkCount"] == 3
+    advance(com.owner, ev["id"], "VOTING")
+    problem(com.members[0].delete(f"{API}/artworks/{a2['id']}"), 409, "wrong_phase")
+    assert com.admin.delete(f"{API}/artworks/{a2['id']}").status_code == 204
+    advance_to(com.owner, ev["id"], "CLOSED")
+    assert com.owner.delete(f"{API}/artworks/{a3['id']}").status_code == 204
+    assert com.owner.get(f"{API}/events/{ev['id']}").json()["artworkCount"] == 1
+    assert [a["id"] for a in com.owner.get(f"{API}/events/{ev['id']}/artworks").json()["items"]] == [a4["id"]]
+
+
+def test_image_caching_headers_and_304(server, com, ev):
+    art = submit(com.members[0], ev["id"], png(30, 30))
+    for url in [art["imageUrl"], art["thumbnailUrl"], f"{API}/artworks/{art['id']}/image"]:
+        r = com.members[1].get(url)
+        assert r.status_code == 200
+        etag = r.headers["ETag"]
+        assert etag.startswith('"') and etag.endswith('"') and len(etag) == 66
+        cc = r.headers["Cache-Control"]
+        assert "private" in cc and "max-age=" in cc and int(cc.split("max-age=")[1].split(",")[0]) >= 86400
+        r304 = com.members[1].get(url, headers={"If-None-Match": etag})
+        assert r304.status_code == 304 and r304.content == b"" and r304.headers["ETag"] == etag
+        assert com.members[1].get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    image_etag = com.members[1].get(art["imageUrl"]).headers["ETag"]
+    thumb_etag = com.members[1].get(art["thumbnailUrl"]).headers["ETag"]
+    assert image_etag != thumb_etag
+    problem(com.outsider.get(art["imageUrl"]), 404, "not_found")
+    problem(com.outsider.get(art["thumbnailUrl"]), 404, "not_found")
+    problem(server.client().get(art["imageUrl"]), 401, "unauthenticated")
+    problem(com.members[1].get(f"{API}/artworks/999999999/image"), 404, "not_found")
+
+
+def test_image_with_session_cookie(server, com, ev):
+    art = submit(com.members[0], ev["id"], png(30, 30))
+    s = requests.Session()
+    r = s.post(server.url + f"{API}/auth/login", json={"login": com.members[1].username, "password": PASSWORD})
+    assert r.status_code == 200
+    r = s.get(server.url + art["imageUrl"])  # like an <img>: the cookie only, no header
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/png"
+    s2 = requests.Session()
+    s2.post(server.url + f"{API}/auth/login", json={"login": com.outsider.username, "password": PASSWORD})
+    problem(s2.get(server.url + art["imageUrl"]), 404, "not_found")
+
+
+def test_same_image_twice_shares_the_stored_file(com):
+    ev = make_event(com.owner, com.gid, maxArtworksPerMember=2)
+    data = png(33, 33)
+    a = submit(com.members[0], ev["id"], data)
+    b = submit(com.members[1], ev["id"], data)
+    ea = com.owner.get(a["imageUrl"]).headers["ETag"]
+    eb = com.owner.get(b["imageUrl"]).headers["ETag"]
+    assert ea == eb
+    com.members[0].delete(f"{API}/artworks/{a['id']}")
+    assert com.owner.get(b["imageUrl"]).status_code == 200
