@@ -1,0 +1,3 @@
+-- GET /healthz: the bare server, the figure every endpoint is compared with.
+wrk.method = "GET"
+wrk.path = "/healthz"
