@@ -58,11 +58,11 @@ class PgCluster:
 class Server:
     """One atelier process with its own database, data dir and mail dir."""
 
-    def __init__(self, db_url, workdir, extra_args=(), env=None):
+    def __init__(self, db_url, workdir, extra_args=(), env=None, log_name="server.log"):
         self.workdir = Path(workdir)
         self.data_dir = self.workdir / "data"
         self.mail_dir = self.workdir / "mail"
-        self.log_path = self.workdir / "server.log"
+        self.log_path = self.workdir / log_name
         self.db_url = db_url
         self.args = ["serve", "--listen", "127.0.0.1:0", "--db", db_url, "--data-dir", str(self.data_dir),
                      "--mail-dir", str(self.mail_dir), "--access-log", "off", "--scheduler-interval-ms", "100",
@@ -233,11 +233,17 @@ def make_server(pg_cluster, tmp_path_factory):
     """Starts a new server with extra flags; all are stopped at the end of the session."""
     servers = []
 
-    def make(*extra_args, env=None, db_url=None):
-        workdir = tmp_path_factory.mktemp("atelier")
+    def make(*extra_args, env=None, db_url=None, workdir=None):
+        """workdir: another server's workdir, to share its data dir and mail dir (each
+        process still writes a log of its own there)."""
+        log_name = "server.log"
+        if workdir is None:
+            workdir = tmp_path_factory.mktemp("atelier")
+        else:
+            log_name = f"server-{uuid.uuid4().hex[:8]}.log"
         if db_url is None:
             db_url = pg_cluster.new_database() if pg_cluster else f"sqlite:{workdir}/atelier.db"
-        s = Server(db_url, workdir, extra_args, env)
+        s = Server(db_url, workdir, extra_args, env, log_name=log_name)
         servers.append(s)
         return s
 

@@ -1,0 +1,268 @@
+"""SPEC §1, §5, §8: several `atelier serve` processes behind a load balancer.
+
+A real nginx (Debian's /usr/sbin/nginx, configured from docs/nginx.conf.example) in front
+of two atelier processes that share one PostgreSQL database, one data dir and one mail
+dir. Sessions work on both, a notification made through one process reaches a stream held
+by the other, a scheduled phase change happens once, and every mail is sent once.
+PostgreSQL only: on SQLite one process owns the database.
+"""
+import copy
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import BACKEND, ROOT, unique
+from event_helpers import API, make_event, make_group, iso, notifications, wait_for
+from group_helpers import db_exec, invite, new_group
+from test_mail import SmtpServer
+from test_notifications import SseReader
+
+pytestmark = pytest.mark.skipif(BACKEND != "postgres", reason="several processes share a database only on PostgreSQL")
+
+NGINX = "/usr/sbin/nginx"
+TEMPLATE = ROOT / "docs" / "nginx.conf.example"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def hostport(url):
+    return url.split("://", 1)[1]
+
+
+class Nginx:
+    """nginx -p <prefix> with the example config, listening on 127.0.0.1:<free port>."""
+
+    def __init__(self, prefix, backends):
+        self.prefix = Path(prefix)
+        self.prefix.mkdir(parents=True, exist_ok=True)
+        text = TEMPLATE.read_text()
+        lines = []
+        for line in text.splitlines():
+            if "__BACKEND__" in line and not line.lstrip().startswith("#"):
+                lines += [line.replace("__BACKEND__", b) for b in backends]
+            else:
+                lines.append(line)
+        self.template_lines = "\n".join(lines) + "\n"
+        self.proc = None
+        for _ in range(5):  # a free port can be taken between the probe and the bind
+            self.port = free_port()
+            conf = self.prefix / "nginx.conf"
+            conf.write_text(self.template_lines.replace("listen __LISTEN__;", f"listen 127.0.0.1:{self.port};"))
+            globals_ = "daemon off; master_process on;"
+            if os.geteuid() == 0:
+                globals_ += " user root;"  # workers must reach a prefix under a 0700 tmp dir
+            self.log = open(self.prefix / "nginx.out", "ab")
+            self.proc = subprocess.Popen([NGINX, "-p", str(self.prefix), "-e", "error.log", "-c", str(conf),
+                                          "-g", globals_], stdout=self.log, stderr=subprocess.STDOUT)
+            if self._wait_listening():
+                self.url = f"http://127.0.0.1:{self.port}"
+                return
+            self.stop()
+        raise RuntimeError("nginx did not start:\n" + self.error_log())
+
+    def _wait_listening(self):
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return True
+            except OSError:
+                time.sleep(0.05)
+        return False
+
+    def error_log(self):
+        p = self.prefix / "error.log"
+        return p.read_text(errors="replace") if p.exists() else ""
+
+    def access_log(self):
+        p = self.prefix / "access.log"
+        return p.read_text(errors="replace").splitlines() if p.exists() else []
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()  # SIGTERM: fast shutdown
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+class Cluster:
+    def __init__(self, a, b, nginx):
+        self.a, self.b, self.nginx = a, b, nginx
+        # A Server-like view whose URL is nginx: its clients talk through the balancer, and
+        # its mail helpers read the shared mail dir.
+        self.lb = copy.copy(a)
+        self.lb.url = nginx.url
+        self.addr = {hostport(a.url): a, hostport(b.url): b}
+
+    def other(self, upstream):
+        """The process that is not `upstream` (an X-Upstream value)."""
+        assert upstream in self.addr, upstream
+        return self.b if self.addr[upstream] is self.a else self.a
+
+
+@pytest.fixture(scope="module")
+def cluster(make_server, tmp_path_factory):
+    a = make_server("--rate-limits", "off")
+    b = make_server("--rate-limits", "off", db_url=a.db_url, workdir=a.workdir)
+    assert a.data_dir == b.data_dir and a.mail_dir == b.mail_dir and a.db_url == b.db_url
+    nginx = Nginx(tmp_path_factory.mktemp("nginx"), [hostport(a.url), hostport(b.url)])
+    try:
+        yield Cluster(a, b, nginx)
+    finally:
+        nginx.stop()
+        b.stop()
+        a.stop()
+
+
+def test_nginx_config_sets_every_temp_path():
+    text = TEMPLATE.read_text()
+    for directive in ["client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path",
+                      "scgi_temp_path"]:
+        assert re.search(rf"^\s*{directive}\s+\S+;", text, re.M), directive
+    assert "proxy_buffering off;" in text and "client_max_body_size 21m;" in text
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for" in text
+
+
+def test_sessions_work_on_every_process(cluster):
+    lb = cluster.lb
+    alice = lb.user()  # register, verify and log in, all through nginx
+    seen = Counter()
+    for _ in range(8):
+        r = alice.get(f"{API}/me")
+        assert r.status_code == 200, r.text
+        assert r.json()["id"] == alice.id
+        seen[r.headers["X-Upstream"]] += 1
+    # Consecutive requests are balanced over both processes, and both know the session.
+    assert set(seen) == set(cluster.addr), seen
+    for server in (cluster.a, cluster.b):
+        assert server.client(alice.token).get(f"{API}/me").json()["id"] == alice.id
+    # nginx's access log names the upstream of each request as well.
+    upstreams = {m for line in cluster.nginx.access_log() for m in re.findall(r"upstream=(\S+)", line)}
+    assert set(cluster.addr) <= upstreams
+    # A logout through either process ends the session on both, at once.
+    r = cluster.b.client(alice.token).post(f"{API}/auth/logout")
+    assert r.status_code == 204
+    for server in (cluster.a, cluster.b):
+        assert server.client(alice.token).get(f"{API}/me").status_code == 401
+    assert alice.get(f"{API}/me").status_code == 401
+
+
+def test_stream_through_one_process_gets_notifications_made_through_the_other(cluster):
+    lb = cluster.lb
+    bob, owner = lb.user(), lb.user()
+    gid = new_group(owner)["id"]
+    reader = SseReader(bob.session, f"{lb.url}{API}/notifications/stream",
+                       headers={"Authorization": f"Bearer {bob.token}"})
+    try:
+        assert reader.response.status_code == 200
+        assert reader.response.headers["Content-Type"].startswith("text/event-stream")
+        assert reader.opened.wait(10)
+        holder = reader.response.headers["X-Upstream"]
+        other = cluster.other(holder)
+        # Caused by a request sent straight to the process that does not hold the stream.
+        r = other.client(owner.token).post(f"{API}/groups/{gid}/invitations", json={"username": bob.username})
+        assert r.status_code == 201, r.text
+        ev = reader.next(timeout=10)
+        assert ev["event"] == "notification"
+        assert json.loads(ev["data"])["data"]["invitationId"] == r.json()["id"]
+        # And through nginx: with the stream open, least_conn sends the request to the other.
+        gid2 = new_group(owner)["id"]
+        r = owner.post(f"{API}/groups/{gid2}/invitations", json={"username": bob.username})
+        assert r.status_code == 201, r.text
+        assert r.headers["X-Upstream"] != holder
+        ev = reader.next(timeout=10)
+        assert json.loads(ev["data"])["data"]["invitationId"] == r.json()["id"]
+        assert reader.events.empty()
+    finally:
+        reader.close()
+
+
+def test_a_scheduled_phase_change_happens_once(cluster):
+    lb = cluster.lb
+    owner = lb.user()
+    members = [lb.user() for _ in range(3)]
+    gid = make_group(lb, owner, members=members)
+    everyone = [owner, *members]
+    # Both processes run the scheduler every 100 ms; the events fall due together.
+    events = [make_event(owner, gid, votingStartsAt=iso(3)) for _ in range(3)]
+    for ev in events:
+        assert ev["phase"] == "OPEN"
+        assert wait_for(lambda: owner.get(f"{API}/events/{ev['id']}").json()["phase"] == "VOTING", timeout=15)
+    time.sleep(1.0)  # many more scheduler passes on both processes: nothing more may happen
+    for ev in events:
+        for server in (cluster.a, cluster.b):
+            assert server.client(owner.token).get(f"{API}/events/{ev['id']}").json()["phase"] == "VOTING"
+        for c in everyone:
+            updates = [n for n in notifications(c, "EVENT_STATUS_UPDATE") if n["data"]["eventId"] == ev["id"]]
+            assert sorted(n["data"]["phase"] for n in updates) == ["OPEN", "VOTING"], (c.username, updates)
+
+
+def test_every_mail_lands_once_in_the_shared_mail_dir(cluster):
+    lb = cluster.lb
+    owner = lb.user()
+    gid = new_group(owner)["id"]
+    invitees = [lb.user() for _ in range(5)]
+    for u in invitees:
+        invite(owner, gid, u)  # through nginx: the requests alternate between the processes
+    for u in invitees:
+        lb.wait_mail(u.user["email"], "join")
+    time.sleep(1.5)  # both senders poll many times more
+    for u in invitees:
+        subjects = Counter(str(m["Subject"]) for m in lb.mails(u.user["email"]))
+        assert len(subjects) == 2 and set(subjects.values()) == {1}, subjects  # verification + invitation
+    ids = Counter(str(m["Message-ID"]) for m in lb.mails())
+    assert ids and max(ids.values()) == 1
+
+
+def test_every_mail_is_sent_once_over_smtp_by_two_processes(make_server, tmp_path):
+    # The mail dir names a file after its outbox row, so a second delivery would overwrite
+    # the first; an SMTP server keeps every message it receives, so duplicates would show.
+    port = free_port()
+    smtp = SmtpServer(tmp_path / "maildir", port)
+    try:
+        args = ("--rate-limits", "off", "--smtp-url", f"smtp://127.0.0.1:{port}")
+        a = make_server(*args)
+        b = make_server(*args, db_url=a.db_url, workdir=a.workdir)
+        owner = a.register()
+        db_exec(a, f"UPDATE users SET email_verified = 1 WHERE id = {int(owner['id'])}")
+        owner_token = b.login(owner["username"]).token
+        gid = a.client(owner_token).post(f"{API}/groups", json={"name": unique("smtp")}).json()["id"]
+        recipients = [f"{unique('guest')}@example.test" for _ in range(5)]
+        for i, rcpt in enumerate(recipients):
+            server = (a, b)[i % 2]
+            r = server.client(owner_token).post(f"{API}/groups/{gid}/invitations", json={"email": rcpt})
+            assert r.status_code == 201, r.text
+
+        def all_there():
+            got = Counter(str(m["To"]) for m in smtp.messages())
+            return all(any(rcpt in to for to in got) for rcpt in recipients)
+
+        assert wait_for(all_there, timeout=20)
+        time.sleep(1.5)
+        per_recipient = Counter()
+        for m in smtp.messages():
+            per_recipient[str(m["To"])] += 1
+        for rcpt in recipients:
+            assert sum(n for to, n in per_recipient.items() if rcpt in to) == 1, per_recipient
+        assert sum(n for to, n in per_recipient.items() if owner["email"] in to) == 1, per_recipient  # verification
+        b.stop()
+        a.stop()
+    finally:
+        smtp.stop()
