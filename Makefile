@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 
 .PHONY: all deps configure build web run test test-unit test-api test-api-sqlite test-api-postgres test-web \
-        test-sanitize lint format clean demo
+        test-sanitize fuzz fuzz-build lint format clean demo
 
 all: build
 
@@ -37,6 +37,20 @@ test-api-sqlite: build
 
 test-api-postgres: build
 	@cd tests/api && ATELIER_TEST_BACKEND=postgres /usr/bin/python3 -m pytest
+
+# API and unit tests against an ASan+UBSan build (build-asan); args to pytest via PYTEST_ARGS.
+test-sanitize:
+	@scripts/run-sanitize $(PYTEST_ARGS)
+
+# libFuzzer targets (clang-14) in build-fuzz; each runs FUZZ_SECONDS (default 60) on its corpus.
+FUZZ_SECONDS ?= 60
+fuzz-build:
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DATELIER_FUZZ=ON -DATELIER_DIRS="common" >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzzers
+
+fuzz: fuzz-build
+	@scripts/run-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'bench/*.cpp' 'fuzz/*.cpp')

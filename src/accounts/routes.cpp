@@ -1,6 +1,7 @@
 #include "accounts/routes.h"
 
 #include "common/clock.h"
+#include "http/client_ip.h"
 #include "common/crypto.h"
 #include "common/json_util.h"
 
@@ -11,7 +12,10 @@ using http::Pool;
 using http::Request;
 using http::Response;
 
-std::string Ip(const Request& req) { return req.remote_ip.empty() ? "unknown" : req.remote_ip; }
+std::string Ip(const Request& req) {
+  std::string ip = http::ClientIp(req);
+  return ip.empty() ? "unknown" : ip;
+}
 
 void SetSessionCookies(Response& r, const std::string& token, Millis ttl_ms, bool secure) {
   std::string attrs = "; Path=/; SameSite=Lax; Max-Age=" + std::to_string(ttl_ms / 1000) + (secure ? "; Secure" : "");

@@ -75,6 +75,10 @@ Config ParseConfig(int argc, char** argv) {
     sub->add_option("--access-log", access_log, "on|off: one JSON line per request on stdout")
         ->envname("ATELIER_ACCESS_LOG")
         ->check(CLI::IsMember({"on", "off"}));
+    sub->add_option("--trusted-proxies", c.trusted_proxies,
+                    "addresses of load balancers whose X-Forwarded-For names the client (comma-separated)")
+        ->envname("ATELIER_TRUSTED_PROXIES")
+        ->delimiter(',');
     sub->add_option("--workers", c.workers, "worker threads for database work")
         ->envname("ATELIER_WORKERS")
         ->check(CLI::Range(1, 256));

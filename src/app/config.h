@@ -2,6 +2,7 @@
 // Configuration (SPEC §1): flags, then ATELIER_* variables, then defaults.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace atelier::app {
 
@@ -22,6 +23,7 @@ struct Config {
   // Not in SPEC's table; for operators and tests.
   std::string web_dir;  // default: web/dist next to the binary's source tree, if found
   bool access_log = true;
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
   int workers = 8;
   int scheduler_interval_ms = 1000;
 };

@@ -1,4 +1,6 @@
 // atelier: serve | migrate | demo (SPEC §1).
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -7,6 +9,7 @@
 #include "app/config.h"
 #include "app/context.h"
 #include "common/crypto.h"
+#include "http/client_ip.h"
 #include "http/problem.h"
 #include "http/server.h"
 
@@ -33,6 +36,16 @@ std::optional<http::Response> MapError(std::exception_ptr ep) {
   return std::nullopt;
 }
 
+// Every connection is a descriptor: serve as many as the hard limit allows (the soft
+// limit is often 1024, far below what idle keep-alive clients can hold open).
+void RaiseFileLimit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -40,6 +53,7 @@ int main(int argc, char** argv) {
   ctx.config = app::ParseConfig(argc, argv);
   const auto& cfg = ctx.config;
   InitCrypto();
+  RaiseFileLimit();
   // Tests move time forward across restarts (token expiry); never set in production.
   if (const char* offset = std::getenv("ATELIER_TEST_CLOCK_OFFSET_MS")) ctx.clock.Advance(std::atoll(offset));
   try {
@@ -79,7 +93,9 @@ int main(int argc, char** argv) {
   so.worker_threads = cfg.workers;
   so.web_dir = cfg.web_dir;
   so.access_log = cfg.access_log;
+  http::SetTrustedProxies(cfg.trusted_proxies);
   so.header_timeout = std::chrono::seconds(EnvInt("ATELIER_HEADER_TIMEOUT_S", 15));
+  so.body_timeout = std::chrono::seconds(EnvInt("ATELIER_BODY_TIMEOUT_S", 60));
   so.error_mapper = MapError;
   http::Server server(ctx.router, ctx.metrics, so);
   try {

@@ -66,8 +66,15 @@ std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_
 
 std::vector<ArtworkRow> ListNew(db::Tx& tx, std::int64_t event_id, std::int64_t viewer_id,
                                 std::optional<std::int64_t> before_id, int limit) {
-  return Rows(tx.Query(Select(false) + "WHERE a.event_id = $2 AND a.id < $3 ORDER BY a.id DESC LIMIT $4", viewer_id,
-                       event_id, before_id.value_or(INT64_MAX), limit),
+  // The row comparison repeats "a.id < $3" (a.event_id is $2 already) for PostgreSQL's
+  // planner: without it, for an event holding most of the table it walks artworks_pkey
+  // backwards and filters on event_id, skipping every newer artwork of other events
+  // (11,000 rows for a first page in the bench data); with it only artworks_event
+  // (event_id, id) can serve the condition. SQLite uses that index either way.
+  return Rows(tx.Query(Select(false) +
+                           "WHERE a.event_id = $2 AND a.id < $3 AND (a.event_id, a.id) < ($2, $3) "
+                           "ORDER BY a.id DESC LIMIT $4",
+                       viewer_id, event_id, before_id.value_or(INT64_MAX), limit),
               false);
 }
 

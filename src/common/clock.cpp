@@ -16,15 +16,32 @@ std::string FormatTime(Millis t) {
   int ms = static_cast<int>(t - static_cast<Millis>(secs) * 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[96];
-  if (ms == 0) {
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec);
-  } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  const int year = tm.tm_year + 1900;
+  if (year < 0 || year > 9999) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, ms == 0 ? "%04d-%02d-%02dT%02d:%02d:%02dZ" : "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                  year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+    return buf;
   }
-  return buf;
+  // The usual case without snprintf, which was ~7 % of the instructions of an artwork
+  // list page (one time per artwork).
+  char buf[24] = "0000-00-00T00:00:00.000";
+  auto put = [&buf](int pos, int value, int width) {
+    for (int i = pos + width - 1; i >= pos; --i, value /= 10) buf[i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, year, 4);
+  put(5, tm.tm_mon + 1, 2);
+  put(8, tm.tm_mday, 2);
+  put(11, tm.tm_hour, 2);
+  put(14, tm.tm_min, 2);
+  put(17, tm.tm_sec, 2);
+  if (ms == 0) {
+    buf[19] = 'Z';
+    return std::string(buf, 20);
+  }
+  put(20, ms, 3);
+  buf[23] = 'Z';
+  return std::string(buf, 24);
 }
 
 namespace {
@@ -80,7 +97,13 @@ std::optional<Millis> ParseTime(std::string_view s) {
   unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   long long days = static_cast<long long>(era) * 146097 + static_cast<long long>(doe) - 719468;
   long long secs = days * 86400 + hour * 3600 + min * 60 + sec - offset_min * 60LL;
-  return secs * 1000 + ms;
+  // Only instants FormatTime writes back as RFC 3339 (years 0000–9999 in UTC): an offset
+  // could otherwise move "0000-01-01T00:00:00+01:00" into year -1 (found by fuzz_time).
+  constexpr long long kMinMillis = -62167219200000LL;  // 0000-01-01T00:00:00Z
+  constexpr long long kMaxMillis = 253402300799999LL;  // 9999-12-31T23:59:59.999Z
+  const long long t = secs * 1000 + ms;
+  if (t < kMinMillis || t > kMaxMillis) return std::nullopt;
+  return t;
 }
 
 }  // namespace atelier

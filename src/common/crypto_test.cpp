@@ -60,3 +60,46 @@ TEST(Ids, ParseOnlyCanonicalPositiveIntegers) {
 
 }  // namespace
 }  // namespace atelier
+
+namespace atelier {
+namespace {
+
+// Regression (fuzz_token): libsodium alone accepts some bytes >= 0x80 as alphabet
+// characters ("\xca" as '_'); every value must have exactly one accepted spelling.
+TEST(Base64Url, RejectsEveryByteOutsideTheAlphabet) {
+  std::string out;
+  ASSERT_TRUE(Base64UrlDecode("Pd_0", out));
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  for (int c = 0; c < 256; ++c) {
+    if (alphabet.find(static_cast<char>(c)) != std::string::npos) continue;
+    std::string s = "Pd_0";
+    s[2] = static_cast<char>(c);
+    EXPECT_FALSE(Base64UrlDecode(s, out)) << "byte " << c;
+  }
+  std::string artifact = "NlAoqhIkKxB6SjSPd\xca";
+  artifact += "0vBy-6tePLbSQBNzCIOSz3KQQ";
+  EXPECT_FALSE(Base64UrlDecode(artifact, out));
+}
+
+}  // namespace
+}  // namespace atelier
+
+namespace atelier {
+namespace {
+
+// Regression (fuzz_json_body): a huge number for an integer field was converted to int64
+// before its range was checked (undefined behaviour); it is a field error instead.
+TEST(BodyReaderInt, OutOfRangeNumbersAreFieldErrorsNotUndefinedBehaviour) {
+  auto obj = boost::json::parse(R"({"a":1.8446744073709552e19,"b":-1e300,"c":3.0,"d":18446744073709551615,"e":2.5})")
+                 .as_object();
+  BodyReader r(obj);
+  EXPECT_FALSE(r.Int("a"));
+  EXPECT_FALSE(r.Int("b"));
+  EXPECT_EQ(r.Int("c"), 3);
+  EXPECT_FALSE(r.Int("d"));
+  EXPECT_FALSE(r.Int("e"));
+  EXPECT_THROW(r.Finish(), ApiError);
+}
+
+}  // namespace
+}  // namespace atelier

@@ -17,8 +17,12 @@
 #include <thread>
 #include <unordered_map>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "common/error.h"
 #include "http/problem.h"
+#include "http/request_head.h"
 
 namespace atelier::http {
 
@@ -32,29 +36,15 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-int HexVal(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes a path; false on a malformed escape or an encoded NUL.
-bool DecodePath(std::string_view in, std::string& out) {
-  out.clear();
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%') {
-      if (i + 2 >= in.size() || HexVal(in[i + 1]) < 0 || HexVal(in[i + 2]) < 0) return false;
-      char c = static_cast<char>(HexVal(in[i + 1]) * 16 + HexVal(in[i + 2]));
-      if (c == '\0') return false;
-      out.push_back(c);
-      i += 2;
-    } else {
-      out.push_back(in[i]);
-    }
-  }
-  return true;
+// The crypto pool (password hashing) runs at nice +10, set by each of its threads on its
+// first task: during a login storm the scheduler then prefers the I/O and worker threads,
+// so Argon2id never starves other requests; with nothing else to run it still gets the
+// whole CPU. Lowering one's own priority needs no privilege; a failure changes nothing.
+void LowerCryptoThreadPriority() {
+  thread_local bool done = false;
+  if (done) return;
+  done = true;
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
 }
 
 std::string JsonEscape(std::string_view s) {
@@ -272,17 +262,9 @@ class Server::Impl {
       auto start = std::chrono::steady_clock::now();
       auto& hreq = parser.get();
       Request req;
-      req.method = std::string(hreq.method_string());
-      req.target = std::string(hreq.target());
-      std::string_view target = hreq.target();
-      size_t q = target.find('?');
-      bool path_ok = DecodePath(target.substr(0, q), req.path);
-      if (q != std::string_view::npos) req.query_string = std::string(target.substr(q + 1));
-      for (const auto& f : hreq) {
-        std::string name(f.name_string());
-        for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        req.headers.emplace_back(std::move(name), std::string(f.value()));
-      }
+      std::vector<HeaderField> fields;
+      for (const auto& f : hreq) fields.push_back({f.name_string(), f.value()});
+      bool path_ok = BuildRequestHead(hreq.method_string(), hreq.target(), fields, req);
       {
         boost::system::error_code rec;
         auto ep = c.stream.socket().remote_endpoint(rec);
@@ -427,7 +409,12 @@ class Server::Impl {
         co_return run();
       case Pool::kCrypto:
         co_return co_await asio::co_spawn(
-            crypto_, [&]() -> awaitable<Response> { co_return run(); }, use_awaitable);
+            crypto_,
+            [&]() -> awaitable<Response> {
+              LowerCryptoThreadPriority();
+              co_return run();
+            },
+            use_awaitable);
       case Pool::kWorker:
       default:
         co_return co_await asio::co_spawn(

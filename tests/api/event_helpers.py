@@ -195,3 +195,19 @@ def submit(client, eid, image=None, **kw):
     r = upload(client, eid, image if image is not None else png(), **kw)
     assert r.status_code == 201, r.text
     return r.json()
+
+
+# --- direct database access (for rows whose API belongs to a later feature) ---------------
+def sql(server, statement):
+    """Runs one statement against the server's database (SQLite file or PostgreSQL)."""
+    if server.db_url.startswith("sqlite:"):
+        import sqlite3
+        con = sqlite3.connect(server.db_url[len("sqlite:"):], timeout=10)
+        try:
+            con.execute(statement)
+            con.commit()
+        finally:
+            con.close()
+    else:
+        subprocess.run(["/usr/bin/psql", server.db_url, "-v", "ON_ERROR_STOP=1", "-qc", statement], check=True,
+                       capture_output=True)

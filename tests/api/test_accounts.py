@@ -330,3 +330,18 @@ def test_rate_limits_answer_429_with_retry_after(make_server):
     codes = [srv2.client().post("/api/v1/auth/password-reset/request", json={"email": "same@x.test"}).status_code
              for _ in range(5)]
     assert codes[:3] == [202] * 3 and codes[3] == 429, codes
+
+
+def test_rate_limits_behind_a_trusted_proxy_count_each_client(make_server):
+    def reset_codes(srv, forwarded_for, n):
+        return [srv.client().post("/api/v1/auth/password-reset/request", json={"email": f"{unique('x')}@x.test"},
+                                  headers={"X-Forwarded-For": forwarded_for}).status_code for _ in range(n)]
+
+    behind = make_server("--trusted-proxies", "127.0.0.1,10.9.9.9")
+    assert reset_codes(behind, "198.51.100.1", 11)[-1] == 429  # one client is limited …
+    assert reset_codes(behind, "198.51.100.2", 10) == [202] * 10  # … another is not
+    # A forged entry on the left does not give a client a fresh budget.
+    assert reset_codes(behind, "6.6.6.6, 198.51.100.1", 1) == [429]
+    direct = make_server()  # no trusted proxies: the header is ignored
+    codes = [c for ip in range(11) for c in reset_codes(direct, f"203.0.113.{ip}", 1)]
+    assert codes[-1] == 429, codes

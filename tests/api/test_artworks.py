@@ -8,7 +8,7 @@ import requests
 
 from conftest import PASSWORD, problem, field_error
 from event_helpers import (API, GPS_MARK, Community, advance, advance_to, convert, image_size, jpeg_with_gps,
-                           make_event, png, png_bomb, submit, upload)
+                           make_event, png, png_bomb, sql, submit, upload)
 
 ARTWORK_KEYS = {"id", "eventId", "artist", "title", "description", "imageUrl", "thumbnailUrl", "width", "height",
                 "createdAt", "voteCount", "myVote", "myLike", "isMatched"}
@@ -275,3 +275,29 @@ def test_same_image_twice_shares_the_stored_file(com):
     assert ea == eb
     com.members[0].delete(f"{API}/artworks/{a['id']}")
     assert com.owner.get(b["imageUrl"]).status_code == 200
+
+
+def test_my_like_and_is_matched_reflect_likes_and_matches(server, com):
+    """Likes and matches have their own API (SPEC §7, another feature); the rows are written
+    directly here to check how an artwork shows them."""
+    ev = make_event(com.owner, com.gid)
+    a = submit(com.members[0], ev["id"])
+    b = submit(com.members[1], ev["id"])
+    m0, m1 = com.members[0], com.members[1]
+    now = 1700000000000
+    sql(server, f"INSERT INTO likes (liker_id, artwork_id, event_id, rank, created_at) "
+                f"VALUES ({m1.id}, {a['id']}, {ev['id']}, 2, {now})")
+    sql(server, f"INSERT INTO likes (liker_id, artwork_id, event_id, rank, created_at) "
+                f"VALUES ({m0.id}, {b['id']}, {ev['id']}, NULL, {now})")
+    assert m1.get(f"{API}/artworks/{a['id']}").json()["myLike"] == {"rank": 2}
+    assert m0.get(f"{API}/artworks/{b['id']}").json()["myLike"] == {"rank": None}
+    assert m0.get(f"{API}/artworks/{a['id']}").json()["myLike"] is None
+    sql(server, f"INSERT INTO matches (event_id, status, created_at) VALUES ({ev['id']}, 'PENDING', {now})")
+    sql(server, f"INSERT INTO match_participants (match_id, event_id, user_id, artwork_id) "
+                f"SELECT MAX(id), {ev['id']}, {m0.id}, {a['id']} FROM matches WHERE event_id = {ev['id']}")
+    assert com.owner.get(f"{API}/artworks/{a['id']}").json()["isMatched"] is True
+    assert com.owner.get(f"{API}/artworks/{b['id']}").json()["isMatched"] is False
+    listed = {x["id"]: x["isMatched"] for x in com.owner.get(f"{API}/events/{ev['id']}/artworks").json()["items"]}
+    assert listed == {a["id"]: True, b["id"]: False}
+    sql(server, f"UPDATE matches SET status = 'DECLINED' WHERE event_id = {ev['id']}")
+    assert com.owner.get(f"{API}/artworks/{a['id']}").json()["isMatched"] is False

@@ -210,12 +210,17 @@ def test_scheduler_advances_phases_when_their_time_passes(com):
 
 
 def test_two_processes_advance_each_event_exactly_once(make_server, server, com):
+    # A second process on the same database (its own mail dir: stopped before the shared
+    # server's later tests could have their mail sent by it).
     other = make_server("--rate-limits", "off", db_url=server.db_url)
-    events = [make_event(com.owner, com.gid, votingStartsAt=iso(2)) for _ in range(4)]
-    for ev in events:
-        assert wait_for(lambda: other.client(com.owner.token).get(f"{API}/events/{ev['id']}").json()["phase"]
-                        == "VOTING", timeout=10)
-    time.sleep(0.5)
+    try:
+        events = [make_event(com.owner, com.gid, votingStartsAt=iso(2)) for _ in range(4)]
+        for ev in events:
+            assert wait_for(lambda: other.client(com.owner.token).get(f"{API}/events/{ev['id']}").json()["phase"]
+                            == "VOTING", timeout=10)
+        time.sleep(0.5)
+    finally:
+        other.stop()
     for c in com.everyone:
         for ev in events:
             assert len(status_updates(c, ev["id"], "VOTING")) == 1

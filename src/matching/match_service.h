@@ -1,0 +1,65 @@
+#pragma once
+// The rules of likes and matches (SPEC §7, docs/matching.md "API and lifecycle"): likes
+// while MATCHING by members who submitted to the event, the pairing when the event
+// leaves MATCHING (a phase hook, in the phase change's transaction), and the match
+// lifecycle PENDING → ACCEPTED → COMPLETED, or → DECLINED, with its notifications.
+//
+// Errors: 404 not_found for an unknown artwork, event or match and for anything the
+// caller may not see (non-members; match actions by non-participants); 409 wrong_phase for
+// a like outside MATCHING and for a match action its status does not allow; 403
+// cannot_like_own / not_a_participant; 422 for a rank that is not a positive integer.
+//
+// Thread-safety: no mutable state of its own; every call runs its own transaction and may
+// come from any thread.
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "db/database.h"
+#include "events/event_store.h"
+#include "notify/notifier.h"
+
+namespace atelier::matching {
+
+// The largest rank a like may carry (the column is a 32-bit INTEGER).
+inline constexpr std::int64_t kMaxRank = 2147483647;
+
+enum class MatchAction { kAccept, kDecline, kComplete };
+
+class MatchService {
+ public:
+  MatchService(db::Database& db, const Clock& clock, const notify::Notifier& notifier)
+      : db_(db), clock_(clock), notifier_(notifier) {}
+
+  // PUT /artworks/{id}/like → {"artworkId","rank","createdAt"}; a repeat changes the rank.
+  // rank must already be checked (1…kMaxRank) by the caller.
+  boost::json::object Like(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::int64_t> rank);
+  // DELETE /artworks/{id}/like (MATCHING only); removing a like that is not there is fine.
+  void Unlike(std::int64_t user_id, std::int64_t artwork_id);
+  // GET /events/{id}/likes: the caller's likes in the event, by artwork id.
+  boost::json::object ListLikes(std::int64_t user_id, std::int64_t event_id, int limit,
+                                const std::optional<std::string>& cursor);
+
+  // POST /matches/{id}/accept|decline|complete → the match as the caller sees it.
+  boost::json::object Act(std::int64_t user_id, std::int64_t match_id, MatchAction action);
+  // GET /events/{id}/matches: the caller's matches, or all of them for the group's owner
+  // and admins; by match id.
+  boost::json::object ListEventMatches(std::int64_t user_id, std::int64_t event_id, int limit,
+                                       const std::optional<std::string>& cursor);
+  // GET /me/matches: the caller's matches in the groups they belong to, newest first.
+  boost::json::object ListMyMatches(std::int64_t user_id, int limit, const std::optional<std::string>& cursor);
+
+  // The MATCHING → CLOSED hook: pairs the event's artists (ComputePairing), stores the
+  // matches and sends NEW_MATCH to both artists of each, inside the phase change's
+  // transaction. Writes nothing outside tx, so a retried transaction runs it again safely.
+  void CreateMatches(db::Tx& tx, const events::EventInfo& event) const;
+
+ private:
+  db::Database& db_;
+  const Clock& clock_;
+  const notify::Notifier& notifier_;
+};
+
+}  // namespace atelier::matching

@@ -1,0 +1,124 @@
+#include "matching/match_store.h"
+
+#include <climits>
+
+namespace atelier::matching::store {
+
+namespace {
+LikeRow LikeFrom(const db::Row& r) { return {r.Int(0), r.OptInt(1), r.Int(2)}; }
+}  // namespace
+
+LikeRow UpsertLike(db::Tx& tx, std::int64_t liker_id, std::int64_t artwork_id, std::int64_t event_id,
+                   std::optional<std::int64_t> rank, Millis now) {
+  auto row = tx.QueryOne(
+      "INSERT INTO likes (liker_id, artwork_id, event_id, rank, created_at) VALUES ($1, $2, $3, $4, $5) "
+      "ON CONFLICT (liker_id, artwork_id) DO UPDATE SET rank = excluded.rank "
+      "RETURNING artwork_id, rank, created_at",
+      liker_id, artwork_id, event_id, rank, now);
+  return LikeFrom(*row);
+}
+
+bool DeleteLike(db::Tx& tx, std::int64_t liker_id, std::int64_t artwork_id) {
+  return tx.Exec("DELETE FROM likes WHERE liker_id = $1 AND artwork_id = $2", liker_id, artwork_id) > 0;
+}
+
+std::vector<LikeRow> ListLikes(db::Tx& tx, std::int64_t event_id, std::int64_t liker_id,
+                               std::optional<std::int64_t> after_artwork, int limit) {
+  std::vector<LikeRow> out;
+  for (const auto& r : tx.Query("SELECT artwork_id, rank, created_at FROM likes "
+                                "WHERE event_id = $1 AND liker_id = $2 AND artwork_id > $3 "
+                                "ORDER BY artwork_id LIMIT $4",
+                                event_id, liker_id, after_artwork.value_or(0), limit))
+    out.push_back(LikeFrom(r));
+  return out;
+}
+
+std::vector<Like> EventLikes(db::Tx& tx, std::int64_t event_id, std::int64_t group_id) {
+  std::vector<Like> out;
+  for (const auto& r : tx.Query("SELECT l.liker_id, l.artwork_id, a.artist_id, l.rank FROM likes l "
+                                "JOIN artworks a ON a.id = l.artwork_id "
+                                "JOIN memberships m ON m.group_id = $2 AND m.user_id = l.liker_id "
+                                "WHERE l.event_id = $1",
+                                event_id, group_id)) {
+    Like like{r.Int(0), r.Int(1), r.Int(2), std::nullopt};
+    // The column's CHECK keeps rank ≥ 1 and the service keeps it ≤ INT_MAX.
+    if (auto rank = r.OptInt(3)) like.rank = static_cast<int>(*rank);
+    out.push_back(like);
+  }
+  return out;
+}
+
+bool HasArtwork(db::Tx& tx, std::int64_t event_id, std::int64_t user_id) {
+  return tx.QueryOne("SELECT 1 FROM artworks WHERE event_id = $1 AND artist_id = $2 LIMIT 1", event_id, user_id)
+      .has_value();
+}
+
+std::int64_t InsertMatch(db::Tx& tx, std::int64_t event_id, const Pair& pair, Millis now) {
+  auto row = tx.QueryOne("INSERT INTO matches (event_id, status, created_at) VALUES ($1, 'PENDING', $2) RETURNING id",
+                         event_id, now);
+  std::int64_t id = row->Int(0);
+  const char* sql = "INSERT INTO match_participants (match_id, event_id, user_id, artwork_id) VALUES ($1, $2, $3, $4)";
+  tx.Exec(sql, id, event_id, pair.user_a, pair.artwork_of_a);
+  tx.Exec(sql, id, event_id, pair.user_b, pair.artwork_of_b);
+  return id;
+}
+
+std::optional<MatchRow> LoadMatch(db::Tx& tx, std::int64_t id, bool for_update) {
+  // FOR UPDATE cannot lock the nullable side of a join on PostgreSQL: lock the match alone first.
+  if (for_update && !tx.QueryOne(std::string("SELECT id FROM matches WHERE id = $1") + tx.ForUpdate(), id))
+    return std::nullopt;
+  auto row = tx.QueryOne(
+      "SELECT m.id, m.event_id, e.group_id, e.name, m.status, m.created_at FROM matches m "
+      "JOIN events e ON e.id = m.event_id WHERE m.id = $1",
+      id);
+  if (!row) return std::nullopt;
+  MatchRow m{row->Int(0), row->Int(1), row->Int(2), row->Str(3), row->Str(4), row->Int(5), {}};
+  for (const auto& r : tx.Query("SELECT p.user_id, u.username, u.display_name, p.artwork_id, p.accepted, p.received "
+                                "FROM match_participants p JOIN users u ON u.id = p.user_id "
+                                "WHERE p.match_id = $1 ORDER BY p.user_id",
+                                id))
+    m.participants.push_back({r.Int(0), r.Str(1), r.Str(2), r.Int(3), r.Bool(4), r.Bool(5)});
+  return m;
+}
+
+void SetStatus(db::Tx& tx, std::int64_t match_id, const std::string& status) {
+  tx.Exec("UPDATE matches SET status = $2 WHERE id = $1", match_id, status);
+}
+
+void SetAccepted(db::Tx& tx, std::int64_t match_id, std::int64_t user_id) {
+  tx.Exec("UPDATE match_participants SET accepted = 1 WHERE match_id = $1 AND user_id = $2", match_id, user_id);
+}
+
+void SetReceived(db::Tx& tx, std::int64_t match_id, std::int64_t user_id) {
+  tx.Exec("UPDATE match_participants SET received = 1 WHERE match_id = $1 AND user_id = $2", match_id, user_id);
+}
+
+std::vector<std::int64_t> EventMatchIds(db::Tx& tx, std::int64_t event_id, std::optional<std::int64_t> participant,
+                                        std::optional<std::int64_t> after_id, int limit) {
+  std::vector<db::Row> rows;
+  if (participant) {
+    rows = tx.Query(
+        "SELECT match_id FROM match_participants WHERE event_id = $1 AND user_id = $2 AND match_id > $3 "
+        "ORDER BY match_id LIMIT $4",
+        event_id, *participant, after_id.value_or(0), limit);
+  } else {
+    rows = tx.Query("SELECT id FROM matches WHERE event_id = $1 AND id > $2 ORDER BY id LIMIT $3", event_id,
+                    after_id.value_or(0), limit);
+  }
+  std::vector<std::int64_t> out;
+  for (const auto& r : rows) out.push_back(r.Int(0));
+  return out;
+}
+
+std::vector<std::int64_t> UserMatchIds(db::Tx& tx, std::int64_t user_id, std::optional<std::int64_t> before_id,
+                                       int limit) {
+  std::vector<std::int64_t> out;
+  for (const auto& r : tx.Query("SELECT p.match_id FROM match_participants p JOIN events e ON e.id = p.event_id "
+                                "JOIN memberships ms ON ms.group_id = e.group_id AND ms.user_id = p.user_id "
+                                "WHERE p.user_id = $1 AND p.match_id < $2 ORDER BY p.match_id DESC LIMIT $3",
+                                user_id, before_id.value_or(INT64_MAX), limit))
+    out.push_back(r.Int(0));
+  return out;
+}
+
+}  // namespace atelier::matching::store

@@ -1,0 +1,20 @@
+#pragma once
+// HTTP ↔ MatchService for SPEC §7's endpoints under /api/v1: likes and matches.
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+
+#include "accounts/auth.h"
+#include "http/router.h"
+#include "matching/match_service.h"
+
+namespace atelier::matching {
+
+// svc and auth must outlive the router.
+void RegisterRoutes(http::Router& router, MatchService& svc, const accounts::Authenticator& auth);
+
+// The rank of a PUT /artworks/{id}/like body: absent or null → unranked; otherwise an
+// integer from 1 to kMaxRank, else 422 with field "rank", code "invalid".
+std::optional<std::int64_t> ReadRank(const boost::json::object& body);
+
+}  // namespace atelier::matching
