@@ -1,6 +1,7 @@
 // Every main page: no axe violations, no horizontal overflow at 375 px, and a
 // screenshot at phone and desktop sizes (web/test-results/screenshots/).
 import { addMember, advance, createEvent, createGroup, createUser, like, uploadArtwork, vote } from './support/api';
+import type { Page } from '@playwright/test';
 import { expect, expectNoAxeViolations, screenshots, test } from './fixtures';
 
 test.describe('accessibility and layout', () => {
@@ -57,8 +58,20 @@ test.describe('accessibility and layout', () => {
     await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
   });
 
+  async function visit(page: Page, pages: [string, string, RegExp | string][]) {
+    for (const [path, name, heading] of pages) {
+      await page.goto(path);
+      await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+      await expect(page.locator('.loading')).toHaveCount(0);
+      // Wait for the images (thumbnails) so screenshots show them.
+      await expect.poll(() => page.evaluate(() => [...document.images].every((i) => i.complete))).toBe(true);
+      await expectNoAxeViolations(page, path);
+      await screenshots(page, name);
+    }
+  }
+
   test('signed-in pages', async ({ page, loginAs }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(300_000);
     const owner = await createUser('a11yowner');
     const bea = await createUser('a11ybea');
     const invitee = await createUser('a11yinv');
@@ -69,47 +82,27 @@ test.describe('accessibility and layout', () => {
     await bea.api.post(`/api/v1/groups/${other.id}/invitations`, { data: { username: owner.username } });
 
     const open = await createEvent(owner, group, { name: 'Open call' });
+    await uploadArtwork(bea, open.id, 'Sketch', 10);
     const voting = await createEvent(owner, group, { name: 'Spring show' });
-    const mine = await uploadArtwork(owner, voting.id, 'Morning', 11);
+    await uploadArtwork(owner, voting.id, 'Morning', 11);
     const hers = await uploadArtwork(bea, voting.id, 'Evening', 12);
     await advance(owner, voting.id, 'VOTING');
     await vote(owner, hers.id);
-    const matching = await createEvent(owner, group, { name: 'Summer swap' });
-    const m1 = await uploadArtwork(owner, matching.id, 'Noon', 13);
-    const m2 = await uploadArtwork(bea, matching.id, 'Dusk', 14);
-    await advance(owner, matching.id, 'VOTING');
-    await vote(bea, m1.id);
-    await advance(owner, matching.id, 'MATCHING');
-    await like(owner, m2.id, 1);
-    await like(bea, m1.id, 1);
-    await advance(owner, matching.id, 'CLOSED');
-    void mine;
 
     await loginAs(page, owner);
-    const pages: [string, string, RegExp | string][] = [
+    await visit(page, [
       ['/groups', 'groups', 'Your groups'],
       [`/groups/${group.id}`, 'group', group.name],
       ['/invitations', 'invitations', 'Invitations'],
       [`/events/${open.id}`, 'event-open', 'Open call'],
       [`/events/${voting.id}`, 'event-voting', 'Spring show'],
-      [`/events/${matching.id}`, 'event-closed', 'Summer swap'],
       [`/artworks/${hers.id}`, 'artwork', 'Evening'],
-      ['/matches', 'matches', 'Your matches'],
       ['/notifications', 'notifications', 'Notifications'],
       ['/profile', 'profile', 'Your profile'],
       ['/settings', 'settings', 'Settings'],
       [`/users/${bea.username}`, 'user', bea.username],
       ['/no/such/page', 'not-found', 'Page not found'],
-    ];
-    for (const [path, name, heading] of pages) {
-      await page.goto(path);
-      await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
-      await expect(page.locator('.loading')).toHaveCount(0);
-      // Wait for the images (thumbnails) so screenshots show them.
-      await expect.poll(() => page.evaluate(() => [...document.images].every((i) => i.complete))).toBe(true);
-      await expectNoAxeViolations(page, path);
-      await screenshots(page, name);
-    }
+    ]);
     // Forms opened: new group, new event.
     await page.goto('/groups');
     await page.getByRole('button', { name: 'New group' }).click();
@@ -118,5 +111,28 @@ test.describe('accessibility and layout', () => {
     await page.getByRole('button', { name: 'New event' }).click();
     await expectNoAxeViolations(page, 'new event form');
     await screenshots(page, 'group-new-event');
+  });
+
+  test('matching pages: likes, results, matches', async ({ page, loginAs }) => {
+    test.setTimeout(300_000);
+    const owner = await createUser('a11ymowner');
+    const bea = await createUser('a11ymbea');
+    const group = await createGroup(owner);
+    await addMember(owner, group, bea);
+    const matching = await createEvent(owner, group, { name: 'Summer swap' });
+    const m1 = await uploadArtwork(owner, matching.id, 'Noon', 13);
+    const m2 = await uploadArtwork(bea, matching.id, 'Dusk', 14);
+    await advance(owner, matching.id, 'VOTING');
+    await vote(bea, m1.id);
+    await advance(owner, matching.id, 'MATCHING');
+    await like(owner, m2.id, 1);
+    await loginAs(page, owner);
+    await visit(page, [[`/events/${matching.id}`, 'event-matching', 'Summer swap']]);
+    await like(bea, m1.id, 1);
+    await advance(owner, matching.id, 'CLOSED');
+    await visit(page, [
+      [`/events/${matching.id}`, 'event-closed', 'Summer swap'],
+      ['/matches', 'matches', 'Your matches'],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { addMember, advance, createEvent, createGroup, createUser, like, ok, uniq, uploadArtwork, vote, type TestUser } from './support/api';
-import { makePng } from './support/png';
+import { makeNoisyPng, makePng } from './support/png';
 import { expect, test } from './fixtures';
 
 async function community(): Promise<{ owner: TestUser; bea: TestUser; cal: TestUser; group: { id: string; name: string } }> {
@@ -14,7 +14,7 @@ async function community(): Promise<{ owner: TestUser; bea: TestUser; cal: TestU
 
 test.describe('events', () => {
   test('full event: create, upload with preview and progress, blind voting, likes, results, matches', async ({ page, browser, loginAs }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(300_000);
     const { owner, bea, cal, group } = await community();
 
     // The owner creates the event in the UI, with a schedule far in the future.
@@ -179,10 +179,31 @@ test.describe('events', () => {
     const ev = await createEvent(owner, group);
     // Another admin (here: the API) advanced meanwhile; the stale button is refused.
     await loginAs(page, owner);
+    // No live updates here, so the page keeps showing the stale phase.
+    await page.route('**/api/v1/notifications/stream', (route) => route.abort());
     await page.goto(`/events/${ev.id}`);
+    await expect(page.getByTestId('advance')).toHaveText('Advance to VOTING');
     await advance(owner, ev.id, 'VOTING');
     await page.getByTestId('advance').click(); // still says "Advance to VOTING"
     await expect(page.getByRole('alert')).toContainText('current phase');
     await expect(page.locator('.steps [aria-current="step"]')).toHaveText('VOTING');
+  });
+  test('the upload progress bar moves on a slow connection', async ({ page, loginAs }) => {
+    const { owner, group } = await community();
+    const ev = await createEvent(owner, group);
+    await loginAs(page, owner);
+    await page.goto(`/events/${ev.id}`);
+    // About 300 KB at 100 KB/s: three seconds of upload.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 100 * 1024 });
+    await page.getByLabel('Title').fill('Slow upload');
+    await page.getByLabel('Image').setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: makeNoisyPng() });
+    await page.getByRole('button', { name: 'Submit artwork' }).click();
+    const bar = page.getByTestId('upload-progress');
+    await expect(bar).toBeVisible();
+    await expect.poll(async () => Number(await bar.getAttribute('value')), { timeout: 20_000 }).toBeGreaterThan(0.1);
+    await expect(page.getByText('“Slow upload” was submitted.')).toBeVisible({ timeout: 60_000 });
+    await expect(bar).toHaveCount(0);
   });
 });

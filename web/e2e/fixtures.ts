@@ -6,14 +6,45 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { baseURL, type TestUser } from './support/api';
+import { checkResponse } from './support/contract';
 
 const shotsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'screenshots');
 
-export const test = base.extend<{ loginAs: (page: Page, u: TestUser) => Promise<void> }>({
+export const test = base.extend<{ loginAs: (page: Page, u: TestUser) => Promise<void>; contract: void }>({
   // eslint-disable-next-line no-empty-pattern
   baseURL: async ({}, use) => {
     await use(baseURL());
   },
+  // Every /api/v1 response the browser gets must match docs/openapi.yaml.
+  contract: [
+    async ({ context }, use, testInfo) => {
+      const problems: string[] = [];
+      const pending: Promise<void>[] = [];
+      context.on('response', (res) => {
+        const url = res.url();
+        if (!url.includes('/api/v1/') || url.includes('/notifications/stream') || /\/(image|thumbnail)$/.test(new URL(url).pathname)) return;
+        const req = res.request();
+        pending.push(
+          (async () => {
+            let body = '';
+            try {
+              body = res.status() === 204 ? '' : await res.text();
+            } catch {
+              return; // the page navigated away before the body arrived
+            }
+            problems.push(...checkResponse(req.method(), url, res.status(), (await res.allHeaders())['content-type'] ?? null, body));
+          })(),
+        );
+      });
+      await use();
+      await Promise.allSettled(pending);
+      if (problems.length) {
+        await testInfo.attach('contract-violations', { body: problems.join('\n\n'), contentType: 'text/plain' });
+      }
+      expect(problems, 'API responses that do not match docs/openapi.yaml').toEqual([]);
+    },
+    { auto: true },
+  ],
   // eslint-disable-next-line no-empty-pattern
   loginAs: async ({}, use) => {
     await use(async (page, u) => {

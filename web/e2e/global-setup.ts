@@ -2,7 +2,7 @@
 // database, data dir and mail dir, rate limits off. The URL and the mail dir
 // reach the tests through the environment (workers inherit it).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { copyFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -58,6 +58,11 @@ export default async function globalSetup(): Promise<void> {
   const mailDir = join(tmp, 'mail');
   mkdirSync(dataDir, { recursive: true });
   mkdirSync(mailDir, { recursive: true });
+  // Run a copy, so a rebuild of build/atelier during the run changes nothing.
+  if (statSync(bin).size === 0) throw new Error(`${bin} is empty (being linked?)`);
+  const exe = join(tmp, 'atelier');
+  copyFileSync(bin, exe);
+  chmodSync(exe, 0o755);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = [
@@ -73,7 +78,7 @@ export default async function globalSetup(): Promise<void> {
   const logFile = join(tmp, 'server.log');
   const log = openSync(logFile, 'a');
   // cwd is the repository root so the server finds web/dist beside it.
-  const child = spawn(bin, args, { cwd: repoDir, stdio: ['ignore', log, log], env: { ...process.env, ATELIER_WEB_DIR: join(webDir, 'dist') } });
+  const child = spawn(exe, args, { cwd: repoDir, stdio: ['ignore', log, log], env: { ...process.env, ATELIER_WEB_DIR: join(webDir, 'dist') } });
   let exit: string | null = null;
   child.on('exit', (code, sig) => {
     exit = `code ${code}, signal ${sig}; log: ${logFile}`;

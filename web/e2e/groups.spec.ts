@@ -1,4 +1,5 @@
 import { addMember, createGroup, createUser, ok, uniq } from './support/api';
+import { linkIn, waitForMail } from './support/mail';
 import { expect, test } from './fixtures';
 
 test.describe('groups and invitations', () => {
@@ -42,7 +43,7 @@ test.describe('groups and invitations', () => {
     await ownerPage.getByRole('button', { name: 'Send invitation' }).click();
     await expect(ownerPage.locator('.field-error')).toContainText('No user with that username');
 
-    await expect(inviteePage.getByTestId('unread-count')).toHaveText('1', { timeout: 15_000 });
+    await expect(inviteePage.getByTestId('unread-count')).toHaveText('1', { timeout: 25_000 });
     await inviteePage.getByRole('link', { name: 'Invitations', exact: true }).click();
     const card = inviteePage.getByTestId('invitation').filter({ hasText: name });
     await expect(card).toBeVisible();
@@ -84,10 +85,16 @@ test.describe('groups and invitations', () => {
     // The owner's own row offers no "Leave".
     await expect(page.getByTestId(`member-${owner.username}`).getByRole('button')).toHaveCount(0);
 
-    // The guest declines.
+    // The guest follows the emailed link while logged out: log in, then /invitations.
     await page.context().clearCookies();
-    await loginAs(page, guest);
-    await page.goto('/invitations');
+    const mail = await waitForMail(guest.email, '/invitations');
+    await page.goto(linkIn(mail.text, '/invitations').replace(/^https?:\/\/[^/]+/, ''));
+    await expect(page).toHaveURL(/\/login\?next=%2Finvitations/);
+    await page.getByLabel('Username or email').fill(guest.email);
+    await page.getByLabel('Password').fill(guest.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page).toHaveURL(/\/invitations$/);
+    // The guest declines.
     const card = page.getByTestId('invitation').filter({ hasText: group.name });
     await expect(card).toBeVisible();
     await card.getByRole('button', { name: /^Decline/ }).click();
@@ -125,5 +132,29 @@ test.describe('groups and invitations', () => {
     await expect(page.getByRole('button', { name: 'New event' })).toHaveCount(0);
     await expect(page.getByRole('heading', { name: 'Invite' })).toHaveCount(0);
     await expect(page.getByRole('button', { name: /^Remove/ })).toHaveCount(0);
+  });
+  test('an invitation by email reaches someone who signs up later', async ({ page }) => {
+    const owner = await createUser('owner4');
+    const group = await createGroup(owner);
+    const username = uniq('newbie');
+    const email = `${username}@example.test`;
+    await ok(await owner.api.post(`/api/v1/groups/${group.id}/invitations`, { data: { email } }), 'invite by email');
+    // Always emailed, with the link to /invitations.
+    await waitForMail(email, '/invitations');
+
+    await page.goto('/register');
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('a good long password');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+    const mail = await waitForMail(email, '/verify-email');
+    await page.goto(linkIn(mail.text, '/verify-email').replace(/^https?:\/\/[^/]+/, ''));
+    await expect(page.getByTestId('verify-ok')).toBeVisible();
+
+    await page.goto('/invitations');
+    const card = page.getByTestId('invitation').filter({ hasText: group.name });
+    await card.getByRole('button', { name: /^Accept/ }).click();
+    await expect(page.getByRole('heading', { level: 1, name: group.name })).toBeVisible();
   });
 });

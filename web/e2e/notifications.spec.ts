@@ -19,21 +19,27 @@ test.describe('notifications', () => {
 
     // Creating an event sends every member one EVENT_STATUS_UPDATE; advancing another.
     const ev = await createEvent(owner, group);
-    await expect(page.getByTestId('unread-count')).toHaveText('1', { timeout: 15_000 });
+    await expect(page.getByTestId('unread-count')).toHaveText('1', { timeout: 25_000 });
     await advance(owner, ev.id, 'VOTING');
-    await expect(page.getByTestId('unread-count')).toHaveText('2', { timeout: 15_000 });
+    await expect(page.getByTestId('unread-count')).toHaveText('2', { timeout: 25_000 });
     await expect(bell).toHaveAccessibleName('Notifications, 2 unread');
 
     await bell.click();
     await expect(page.getByRole('heading', { name: 'Notifications' })).toBeVisible();
     const items = page.getByTestId('notification');
-    await expect(items).toHaveCount(2);
-    // Newest first; a new one arrives live while the list is open.
+    const unread = page.locator('[data-testid="notification"].notification--unread');
+    // The invitation (read) and the two event updates (unread), newest first.
+    await expect(items).toHaveCount(3);
+    await expect(unread).toHaveCount(2);
+    await expect(items.last()).toContainText(group.name);
+    // A new one arrives live while the list is open, at the top.
     await advance(owner, ev.id, 'MATCHING');
-    await expect(items).toHaveCount(3, { timeout: 15_000 });
+    await expect(items).toHaveCount(4, { timeout: 25_000 });
+    await expect(unread).toHaveCount(3);
     await expect(page.getByTestId('unread-count')).toHaveText('3');
 
     await items.first().getByRole('button', { name: /^Mark read/ }).click();
+    await expect(unread).toHaveCount(2);
     await expect(page.getByTestId('unread-count')).toHaveText('2');
     await page.getByLabel('Show only unread').check();
     await expect(items).toHaveCount(2);

@@ -28,9 +28,16 @@ export function NotifyProvider({ children }: { children: ReactNode }) {
   const seen = useRef(new Set<string>());
   const userId = user?.id;
 
+  // Only the newest count request may set the count, and a local change
+  // (a live event, marking read) invalidates the ones in flight: a response
+  // that was read before a notification arrived must not undo its increment.
+  const seq = useRef(0);
   const refreshUnread = useCallback(() => {
+    const mine = ++seq.current;
     listNotifications({ limit: 1, unread: true }).then(
-      (p) => setUnreadState(p.unreadCount),
+      (p) => {
+        if (mine === seq.current) setUnreadState(p.unreadCount);
+      },
       () => {},
     );
   }, []);
@@ -46,7 +53,10 @@ export function NotifyProvider({ children }: { children: ReactNode }) {
       (n) => {
         if (seen.current.has(n.id)) return;
         seen.current.add(n.id);
-        if (!n.read) setUnreadState((c) => c + 1);
+        if (!n.read) {
+          seq.current++;
+          setUnreadState((c) => c + 1);
+        }
         setLatest(n);
         listeners.current.forEach((l) => l(n));
       },
@@ -67,7 +77,10 @@ export function NotifyProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  const setUnread = useCallback((fn: (n: number) => number) => setUnreadState((n) => Math.max(0, fn(n))), []);
+  const setUnread = useCallback((fn: (n: number) => number) => {
+    seq.current++;
+    setUnreadState((n) => Math.max(0, fn(n)));
+  }, []);
 
   const value = useMemo(
     () => ({ unread, setUnread, refreshUnread, onLive, connected, latest }),

@@ -1,6 +1,7 @@
 // Test set-up through the HTTP API (bearer tokens, so no CSRF), so each UI
 // journey starts from the state it needs without clicking through the others.
 import { request, type APIRequestContext, type APIResponse } from '@playwright/test';
+import { checkResponse } from './contract';
 import { linkIn, tokenOf, waitForMail } from './mail';
 import { makePng } from './png';
 
@@ -24,7 +25,7 @@ export interface TestUser {
   email: string;
   password: string;
   token: string;
-  api: APIRequestContext;
+  api: Api;
 }
 
 async function ok<T>(res: APIResponse, what: string): Promise<T> {
@@ -33,12 +34,42 @@ async function ok<T>(res: APIResponse, what: string): Promise<T> {
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export async function anon(): Promise<APIRequestContext> {
-  return request.newContext({ baseURL: baseURL() });
+type Opts = Parameters<APIRequestContext['post']>[1];
+
+/** A request context whose every response is checked against docs/openapi.yaml. */
+export interface Api {
+  get(url: string, opts?: Opts): Promise<APIResponse>;
+  post(url: string, opts?: Opts): Promise<APIResponse>;
+  put(url: string, opts?: Opts): Promise<APIResponse>;
+  patch(url: string, opts?: Opts): Promise<APIResponse>;
+  delete(url: string, opts?: Opts): Promise<APIResponse>;
+  dispose(): Promise<void>;
 }
 
-export async function apiAs(token: string): Promise<APIRequestContext> {
-  return request.newContext({ baseURL: baseURL(), extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
+export function checked(ctx: APIRequestContext): Api {
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE') => async (url: string, opts?: Opts) => {
+    const res = await ctx.fetch(url, { ...(opts ?? {}), method });
+    const body = res.status() === 204 ? '' : await res.text();
+    const problems = checkResponse(method, res.url(), res.status(), res.headers()['content-type'] ?? null, body);
+    if (problems.length) throw new Error(`response does not match docs/openapi.yaml:\n${problems.join('\n')}`);
+    return res;
+  };
+  return {
+    get: call('GET'),
+    post: call('POST'),
+    put: call('PUT'),
+    patch: call('PATCH'),
+    delete: call('DELETE'),
+    dispose: () => ctx.dispose(),
+  };
+}
+
+export async function anon(): Promise<Api> {
+  return checked(await request.newContext({ baseURL: baseURL() }));
+}
+
+export async function apiAs(token: string): Promise<Api> {
+  return checked(await request.newContext({ baseURL: baseURL(), extraHTTPHeaders: { Authorization: `Bearer ${token}` } }));
 }
 
 /** Registers a user; verifies the email through the link in the mail unless `verify` is false. */

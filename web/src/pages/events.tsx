@@ -64,7 +64,7 @@ export function EventPage({ id }: { id: string }) {
       </p>
       {event.description && <p>{event.description}</p>}
       <EventFacts event={event} />
-      {admin && <AdminControls event={event} onChange={setEvent} />}
+      {admin && event.phase !== 'CLOSED' && <AdminControls event={event} onChange={setEvent} />}
       <EventBody key={`${event.id}-${event.phase}`} event={event} group={group} onEvent={setEvent} />
     </section>
   );

@@ -4,7 +4,7 @@ import type { Notification } from '../api/types';
 import { Empty, ErrorBox, FormError, LoadMore, Loading, Time } from '../components/ui';
 import { useAction, usePaged, useTitle } from '../hooks';
 import { useNotify } from '../notify';
-import { Link } from '../router';
+import { Link, navigate, useLocation } from '../router';
 
 /** Where a notification leads. */
 export function notificationHref(n: Notification): string | null {
@@ -33,7 +33,10 @@ const TYPE_LABEL: Record<string, string> = {
 
 export function NotificationsPage() {
   useTitle('Notifications');
-  const [unreadOnly, setUnreadOnly] = useState(false);
+  // The filter lives in the URL so it survives a reload and can be linked.
+  const { search } = useLocation();
+  const unreadOnly = search.get('unread') === 'true';
+  const setUnreadOnly = (v: boolean) => navigate(v ? '/notifications?unread=true' : '/notifications', { replace: true });
   const list = usePaged((cursor) => api.listNotifications({ cursor, unread: unreadOnly }), [unreadOnly]);
   const { onLive, setUnread } = useNotify();
   const [live, setLive] = useState<Notification[]>([]);
