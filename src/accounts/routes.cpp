@@ -1,9 +1,9 @@
 #include "accounts/routes.h"
 
 #include "common/clock.h"
-#include "http/client_ip.h"
 #include "common/crypto.h"
 #include "common/json_util.h"
+#include "http/client_ip.h"
 
 namespace atelier::accounts {
 

@@ -71,9 +71,8 @@ std::vector<ArtworkRow> ListNew(db::Tx& tx, std::int64_t event_id, std::int64_t 
   // backwards and filters on event_id, skipping every newer artwork of other events
   // (11,000 rows for a first page in the bench data); with it only artworks_event
   // (event_id, id) can serve the condition. SQLite uses that index either way.
-  return Rows(tx.Query(Select(false) +
-                           "WHERE a.event_id = $2 AND a.id < $3 AND (a.event_id, a.id) < ($2, $3) "
-                           "ORDER BY a.id DESC LIMIT $4",
+  return Rows(tx.Query(Select(false) + "WHERE a.event_id = $2 AND a.id < $3 AND (a.event_id, a.id) < ($2, $3) "
+                                       "ORDER BY a.id DESC LIMIT $4",
                        viewer_id, event_id, before_id.value_or(INT64_MAX), limit),
               false);
 }

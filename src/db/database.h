@@ -42,7 +42,10 @@ Value ToValue(T&& v) {
     return static_cast<std::int64_t>(v);
   } else if constexpr (std::is_floating_point_v<D>) {
     return static_cast<double>(v);
-  } else if constexpr (requires { v.has_value(); *v; }) {
+  } else if constexpr (requires {
+                         v.has_value();
+                         *v;
+                       }) {
     if (!v.has_value()) return nullptr;
     return ToValue(*v);
   } else {
@@ -180,9 +183,9 @@ class Database {
 };
 
 struct Options {
-  int pool_size = 8;            // readers (SQLite) or connections (PostgreSQL)
-  int busy_timeout_ms = 5000;   // SQLite
-  int write_retries = 20;       // PostgreSQL serialization failures
+  int pool_size = 8;           // readers (SQLite) or connections (PostgreSQL)
+  int busy_timeout_ms = 5000;  // SQLite
+  int write_retries = 20;      // PostgreSQL serialization failures
 };
 
 // Opens "sqlite:PATH", "sqlite::memory:" or "postgresql://…" / "postgres://…".
