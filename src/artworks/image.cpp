@@ -3,6 +3,7 @@
 #include <vips/vips8>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
@@ -155,6 +156,12 @@ std::string StripWebpMetadata(std::string_view webp) {
 void InitImages() {
   static std::once_flag once;
   std::call_once(once, [] {
+    // libvips loads its optional modules (HEIF, JPEG XL, ImageMagick, OpenSlide, PDF) from
+    // <VIPSHOME>/lib/vips-modules-*. Atelier accepts only PNG, JPEG, WebP and GIF, whose
+    // loaders are built in, so pointing VIPSHOME at a directory without modules keeps those
+    // libraries (about 6 MB resident) and their attack surface out of the process. An
+    // operator's own VIPSHOME is left alone.
+    setenv("VIPSHOME", "/nonexistent/atelier-without-vips-modules", 0);
     if (VIPS_INIT("atelier") != 0) {
       std::string message = vips_error_buffer();
       vips_error_clear();
