@@ -1,23 +1,16 @@
 #include "http/request_head.h"
 
-namespace atelier::http {
+#include "common/text.h"
 
-namespace {
-int HexVal(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
+namespace atelier::http {
 
 bool DecodePath(std::string_view in, std::string& out) {
   out.clear();
   out.reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '%') {
-      if (i + 2 >= in.size() || HexVal(in[i + 1]) < 0 || HexVal(in[i + 2]) < 0) return false;
-      char c = static_cast<char>(HexVal(in[i + 1]) * 16 + HexVal(in[i + 2]));
+      if (i + 2 >= in.size() || HexDigitValue(in[i + 1]) < 0 || HexDigitValue(in[i + 2]) < 0) return false;
+      char c = static_cast<char>(HexDigitValue(in[i + 1]) * 16 + HexDigitValue(in[i + 2]));
       if (c == '\0') return false;
       out.push_back(c);
       i += 2;
