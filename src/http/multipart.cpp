@@ -212,7 +212,7 @@ bool ParseHeaders(std::string_view body, size_t& pos, Part& part) {
         part.filename = *plain;
       }
     } else if (EqualsIgnoreCase(name, "content-type")) {
-      if (have_type) return false;
+      if (have_type || value.empty()) return false;  // a media type is required when the header is sent
       have_type = true;
       part.content_type = std::string(value);
     }

@@ -17,7 +17,7 @@ namespace atelier::http {
 struct Part {
   std::string name;                     // Content-Disposition name (may be empty, must be present)
   std::optional<std::string> filename;  // filename* (RFC 5987, UTF-8 or ISO-8859-1) wins over filename
-  std::string content_type;             // as sent, "text/plain" when absent (RFC 7578 §4.4)
+  std::string content_type;             // as sent (never empty), "text/plain" when absent (RFC 7578 §4.4)
   std::string_view data;                // into the body given to ParseMultipart
 };
 
@@ -32,7 +32,8 @@ std::optional<std::string> MultipartBoundary(std::string_view content_type);
 // Parses the whole body. nullopt when malformed: no opening or closing delimiter, a delimiter
 // line not ended by CRLF, header lines that are not "Name: value" CRLF-terminated (folded
 // lines included), a part without "Content-Disposition: form-data; name=…", a header block
-// over kMaxPartHeaderBytes, more than kMaxMultipartParts parts, or an invalid boundary.
+// over kMaxPartHeaderBytes, an empty Content-Type, more than kMaxMultipartParts parts, or an
+// invalid boundary.
 // A delimiter-like line inside data ("--boundaryX") is data, as in Go's mime/multipart.
 // Preamble and epilogue are ignored. A body made of the closing delimiter only gives an
 // empty list.

@@ -256,6 +256,9 @@ TEST(ParseMultipart, BadHeaders) {
   EXPECT_TRUE(bad("Content-Disposition: form-data; name=a; filename*=koi8-r''x\r\n"));
   EXPECT_TRUE(bad("Content-Disposition: form-data; name=a; filename*=noquotes\r\n"));
   EXPECT_TRUE(bad("Content-Disposition: form-data; name=a\0b\r\n"s));  // NUL in a value
+  // A Content-Type header without a media type (found by fuzz_multipart).
+  EXPECT_TRUE(bad("Content-Disposition: form-data; name=a\r\nContent-Type:\r\n"));
+  EXPECT_TRUE(bad("Content-Disposition: form-data; name=a\r\nContent-Type: \t \r\n"));
 }
 
 TEST(ParseMultipart, InvalidBoundaryArgument) {
