@@ -22,6 +22,22 @@ int EnvInt(const char* name, int fallback) {
   return v ? std::atoi(v) : fallback;
 }
 
+// A write is acknowledged only once it is on disk: the response of a handler that
+// committed waits for the database's group commit to cover its last commit.
+class DurableResponses final : public http::ResponseHold {
+ public:
+  explicit DurableResponses(db::Database& db) : db_(db) {}
+  void Begin() override { db_.TakeCommitTicket(); }
+  std::function<void(std::function<void()>)> End() override {
+    const std::uint64_t ticket = db_.TakeCommitTicket();
+    if (ticket == 0) return {};
+    return [&db = db_, ticket](std::function<void()> release) { db.WhenDurable(ticket, std::move(release)); };
+  }
+
+ private:
+  db::Database& db_;
+};
+
 std::optional<http::Response> MapError(std::exception_ptr ep) {
   try {
     std::rethrow_exception(ep);
@@ -97,6 +113,7 @@ int main(int argc, char** argv) {
   so.header_timeout = std::chrono::seconds(EnvInt("ATELIER_HEADER_TIMEOUT_S", 15));
   so.body_timeout = std::chrono::seconds(EnvInt("ATELIER_BODY_TIMEOUT_S", 60));
   so.error_mapper = MapError;
+  so.response_hold = std::make_shared<DurableResponses>(*ctx.db);
   http::Server server(ctx.router, ctx.metrics, so);
   try {
     server.Listen();

@@ -155,6 +155,27 @@ class Database {
     return Invoke(true, std::forward<F>(fn));
   }
 
+  // Durable acknowledgements (group commit). A write transaction's COMMIT may return
+  // before its changes are on disk: on SQLite the WAL is written at commit and a background
+  // thread fsyncs it once for every commit made meanwhile, so one disk flush serves many
+  // writers. Whoever acknowledges a write to a client waits for it:
+  // TakeCommitTicket() returns, and forgets, the newest commit made by write transactions
+  // on the calling thread since the last call (0: none, or every commit is durable when it
+  // returns, as on PostgreSQL and in memory). WhenDurable(ticket, fn) calls fn once that
+  // commit and every earlier one are on disk: at once on the calling thread when they
+  // already are, else on the database's sync thread (fn must be quick and must not throw).
+  virtual std::uint64_t TakeCommitTicket() { return 0; }
+  virtual void WhenDurable(std::uint64_t ticket, std::function<void()> fn) {
+    (void)ticket;
+    fn();
+  }
+  struct SyncStats {
+    std::uint64_t commits = 0;  // write transactions committed
+    std::uint64_t durable = 0;  // the newest of them known to be on disk
+    std::uint64_t syncs = 0;    // disk flushes made for them
+  };
+  virtual SyncStats Syncs() const { return {}; }
+
   // True when the database answers a trivial query now.
   virtual bool Ping() = 0;
   virtual PoolStats Stats() const = 0;

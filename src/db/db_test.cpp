@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -345,6 +347,100 @@ TEST_P(DbTest, ConcurrentReadersAndWriter) {
   EXPECT_EQ(stats.in_use, 0);
 }
 
+// Waits for WhenDurable's callback, which may run on another thread.
+bool WaitDurable(Database& db, std::uint64_t ticket) {
+  auto fired = std::make_shared<std::atomic<bool>>(false);
+  db.WhenDurable(ticket, [fired] { *fired = true; });
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!*fired && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  return *fired;
+}
+
+TEST_P(DbTest, CommitTickets) {
+  Scratch(*db_, "t_tickets", "id INTEGER PRIMARY KEY");
+  db_->TakeCommitTicket();
+  db_->Write([](Tx& tx) { tx.Exec("INSERT INTO t_tickets (id) VALUES (1)"); });
+  const std::uint64_t ticket = db_->TakeCommitTicket();
+  if (IsPg()) {
+    EXPECT_EQ(ticket, 0u);  // PostgreSQL's COMMIT returns once it is durable
+  } else {
+    EXPECT_GT(ticket, 0u);
+  }
+  EXPECT_EQ(db_->TakeCommitTicket(), 0u);  // taken
+  db_->Read([](Tx& tx) { tx.Query("SELECT id FROM t_tickets"); });
+  EXPECT_EQ(db_->TakeCommitTicket(), 0u);  // reads commit nothing
+  EXPECT_THROW(db_->Write([](Tx& tx) {
+    tx.Exec("INSERT INTO t_tickets (id) VALUES (2)");
+    throw std::runtime_error("no");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(db_->TakeCommitTicket(), 0u);  // rolled back
+  // A ticket belongs to the thread that committed.
+  std::thread([&] { db_->Write([](Tx& tx) { tx.Exec("INSERT INTO t_tickets (id) VALUES (3)"); }); }).join();
+  EXPECT_EQ(db_->TakeCommitTicket(), 0u);
+
+  EXPECT_TRUE(WaitDurable(*db_, ticket));
+  if (!IsPg()) {
+    auto s = db_->Syncs();
+    EXPECT_GE(s.durable, ticket);
+    EXPECT_GE(s.syncs, 1u);
+    EXPECT_GE(s.commits, ticket + 1);  // the other thread's commit came later
+  }
+  // Once durable, the callback runs at once on the caller's thread.
+  bool now = false;
+  db_->WhenDurable(ticket, [&] { now = true; });
+  EXPECT_TRUE(now);
+}
+
+TEST_P(DbTest, GroupCommitFlushesForManyWritersAtOnce) {
+  if (IsPg()) GTEST_SKIP() << "SQLite's group commit";
+  Scratch(*db_, "t_group", "id INTEGER PRIMARY KEY, thread INTEGER NOT NULL");
+  constexpr int kThreads = 32;
+  constexpr int kEach = 30;
+  const auto before = db_->Syncs();
+  std::atomic<int> early{0};
+  std::atomic<int> lost{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        db_->Write([&](Tx& tx) { tx.Exec("INSERT INTO t_group (id, thread) VALUES ($1, $2)", t * kEach + i, t); });
+        const std::uint64_t ticket = db_->TakeCommitTicket();
+        // The callback may only run once a flush has covered this commit.
+        auto done = std::make_shared<std::atomic<bool>>(false);
+        db_->WhenDurable(ticket, [this, ticket, done, &early] {
+          if (db_->Syncs().durable < ticket) ++early;
+          *done = true;
+        });
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (!*done && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100us);
+        if (!*done) ++lost;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const auto after = db_->Syncs();
+  EXPECT_EQ(lost, 0);
+  EXPECT_EQ(early, 0);
+  EXPECT_EQ(after.commits - before.commits, static_cast<std::uint64_t>(kThreads * kEach));
+  EXPECT_EQ(after.durable, after.commits);
+  // Writers that wait together share flushes.
+  EXPECT_LT(after.syncs - before.syncs, after.commits - before.commits);
+  EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_group")->Int(0); }), kThreads * kEach);
+}
+
+TEST_P(DbTest, WaitersAreReleasedWhenTheDatabaseCloses) {
+  if (IsPg()) GTEST_SKIP() << "SQLite's group commit";
+  Scratch(*db_, "t_close", "id INTEGER PRIMARY KEY");
+  std::atomic<int> released{0};
+  for (int i = 0; i < 20; ++i) {
+    db_->Write([&](Tx& tx) { tx.Exec("INSERT INTO t_close (id) VALUES ($1)", i); });
+    db_->WhenDurable(db_->TakeCommitTicket(), [&] { ++released; });
+  }
+  db_.reset();
+  EXPECT_EQ(released, 20);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DbTest, ::testing::Values("sqlite", "pg"),
                          [](const auto& info) { return info.param; });
 
@@ -382,6 +478,7 @@ TEST(DbOpen, SqliteMemory) {
   db->Listen("c", inbox.Callback());
   db->Write([&](Tx& tx) { db->Notify(tx, "c", "p"); });
   EXPECT_EQ(inbox.Snapshot(), std::vector<std::string>{"p"});
+  EXPECT_EQ(db->TakeCommitTicket(), 0u);  // nothing to flush in memory
   // A nested transaction on the single connection would deadlock; it is an error instead.
   EXPECT_THROW(db->Write([&](Tx&) { db->Read([](Tx&) {}); }), Error);
   EXPECT_TRUE(db->Ping());

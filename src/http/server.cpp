@@ -118,6 +118,11 @@ class Server::Impl {
     rid_prefix_ = std::to_string(rd() % 100000);
   }
 
+  ~Impl() {
+    std::lock_guard lk(live_->mu);
+    live_->alive = false;
+  }
+
   void Listen() {
     boost::system::error_code ec;
     auto addr = asio::ip::make_address(opt_.host, ec);
@@ -404,22 +409,56 @@ class Server::Impl {
         return Problem(500, "internal_error", "Something went wrong on our side");
       }
     };
-    switch (route->options.pool) {
-      case Pool::kInline:
-        co_return run();
-      case Pool::kCrypto:
-        co_return co_await asio::co_spawn(
-            crypto_,
-            [&]() -> awaitable<Response> {
-              LowerCryptoThreadPriority();
-              co_return run();
-            },
-            use_awaitable);
-      case Pool::kWorker:
-      default:
-        co_return co_await asio::co_spawn(
-            workers_, [&]() -> awaitable<Response> { co_return run(); }, use_awaitable);
+    if (route->options.pool == Pool::kInline) co_return run();
+    // On the pool thread: the handler, then what must happen before its answer may go.
+    Hold hold;
+    auto run_held = [&]() -> Response {
+      if (opt_.response_hold) opt_.response_hold->Begin();
+      Response r = run();
+      if (opt_.response_hold) hold = opt_.response_hold->End();
+      return r;
+    };
+    Response r;
+    if (route->options.pool == Pool::kCrypto) {
+      r = co_await asio::co_spawn(
+          crypto_,
+          [&]() -> awaitable<Response> {
+            LowerCryptoThreadPriority();
+            co_return run_held();
+          },
+          use_awaitable);
+    } else {
+      r = co_await asio::co_spawn(
+          workers_, [&]() -> awaitable<Response> { co_return run_held(); }, use_awaitable);
     }
+    if (hold) co_await AwaitRelease(std::move(hold), live_);
+    co_return r;
+  }
+
+  using Hold = std::function<void(std::function<void()>)>;
+  // Whether this server still exists, for callbacks from other threads (AwaitRelease).
+  struct Liveness {
+    std::mutex mu;
+    bool alive = true;
+  };
+
+  // An awaitable that completes once `hold` calls its release function (from any thread);
+  // the awaiting coroutine then resumes on its own executor. Once this server is gone, a
+  // late release does nothing. A plain function on purpose: everything the initiation
+  // needs is moved into it, nothing refers to a coroutine frame (GCC 12 miscounted a
+  // shared_ptr captured by a lambda written inside the coroutine).
+  static awaitable<void> AwaitRelease(Hold hold, std::shared_ptr<Liveness> live) {
+    return asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
+        [hold = std::move(hold), live = std::move(live)](auto handler) mutable {
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          hold([h, live] {
+            std::lock_guard lk(live->mu);
+            if (!live->alive) return;
+            auto ex = asio::get_associated_executor(*h);
+            asio::post(ex, [h] { std::move (*h)(); });
+          });
+        },
+        use_awaitable);
   }
 
   Response StaticFile(const std::string& path) {
@@ -530,6 +569,7 @@ class Server::Impl {
   asio::io_context ioc_;
   asio::thread_pool workers_;
   asio::thread_pool crypto_;
+  std::shared_ptr<Liveness> live_ = std::make_shared<Liveness>();  // see AwaitRelease
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
   asio::strand<asio::io_context::executor_type> control_;

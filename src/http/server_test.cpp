@@ -1,0 +1,140 @@
+// The server itself, over a real loopback socket: responses held back by a ResponseHold
+// (the database's group commit) go out only when released.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+
+namespace atelier::http {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Holds every response whose handler asked for it, until the test releases it.
+class ManualHold final : public ResponseHold {
+ public:
+  void Begin() override { wanted_ = false; }
+  std::function<void(std::function<void()>)> End() override {
+    if (!wanted_) return {};
+    ++ended_;
+    return [this](std::function<void()> release) {
+      std::lock_guard lk(mu_);
+      release_ = std::move(release);
+    };
+  }
+  static void Want() { wanted_ = true; }
+  void Release() {
+    std::function<void()> r;
+    {
+      std::lock_guard lk(mu_);
+      r = std::move(release_);
+    }
+    ASSERT_TRUE(r);
+    r();
+  }
+  bool Holding() {
+    std::lock_guard lk(mu_);
+    return static_cast<bool>(release_);
+  }
+  int Ended() const { return ended_; }
+
+ private:
+  static inline thread_local bool wanted_ = false;
+  std::atomic<int> ended_{0};
+  std::mutex mu_;
+  std::function<void()> release_;
+};
+
+// One request on a fresh connection; returns everything read until the peer closes or
+// `timeout` passes.
+std::string Exchange(std::uint16_t port, const std::string& request, std::chrono::milliseconds timeout) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return "connect failed";
+  }
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  (void)::send(fd, request.data(), request.size(), 0);
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+TEST(Server, HeldResponsesWaitForTheirRelease) {
+  Router router;
+  router.Add("POST", "/write", [](Request&) {
+    ManualHold::Want();
+    Response r;
+    r.content_type = "text/plain";
+    r.body = "written";
+    return r;
+  });
+  router.Add("GET", "/read", [](Request&) {
+    Response r;
+    r.content_type = "text/plain";
+    r.body = "read";
+    return r;
+  });
+  Metrics metrics;
+  auto hold = std::make_shared<ManualHold>();
+  ServerOptions options;
+  options.port = 0;
+  options.access_log = false;
+  options.response_hold = hold;
+  Server server(router, metrics, options);
+  server.Listen();
+  const std::uint16_t port = server.Port();
+  std::thread runner([&] { server.Run(); });
+
+  // A handler that wants no hold answers at once.
+  std::string read = Exchange(port, "GET /read HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5000ms);
+  EXPECT_NE(read.find("200 OK"), std::string::npos);
+  EXPECT_NE(read.find("read"), std::string::npos);
+  EXPECT_EQ(hold->Ended(), 0);
+
+  // A held one says nothing until released, then answers.
+  auto written = std::async(std::launch::async, [&] {
+    return Exchange(port, "POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", 10000ms);
+  });
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!hold->Holding() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(hold->Holding());
+  EXPECT_EQ(written.wait_for(300ms), std::future_status::timeout);  // held
+  hold->Release();
+  ASSERT_EQ(written.wait_for(5s), std::future_status::ready);
+  std::string out = written.get();
+  EXPECT_NE(out.find("200 OK"), std::string::npos);
+  EXPECT_NE(out.find("written"), std::string::npos);
+  EXPECT_EQ(hold->Ended(), 1);
+
+  server.Stop();
+  runner.join();
+}
+
+}  // namespace
+}  // namespace atelier::http
