@@ -65,7 +65,16 @@ void Authenticator::RequireVerified(const AuthUser& user) {
 }
 
 boost::json::object PublicUser(std::int64_t id, std::string_view username, std::string_view display_name) {
-  return {{"id", IdStr(id)}, {"username", username}, {"displayName", display_name}};
+  boost::json::object o;
+  PublicUserMembers(id, username, display_name, [&o](std::string_view key, std::string_view value) { o[key] = value; });
+  return o;
+}
+
+void WritePublicUser(JsonWriter& w, std::int64_t id, std::string_view username, std::string_view display_name) {
+  w.BeginObject();
+  PublicUserMembers(id, username, display_name,
+                    [&w](std::string_view key, std::string_view value) { w.Key(key).String(value); });
+  w.EndObject();
 }
 
 }  // namespace atelier::accounts

@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include "common/clock.h"
+#include "common/json_util.h"
+#include "common/json_writer.h"
 #include "db/database.h"
 #include "http/types.h"
 
@@ -39,7 +41,17 @@ class Authenticator {
   const Clock& clock_;
 };
 
-// The public view of a user, used everywhere but /me (SPEC §3).
+// The public view of a user, used everywhere but /me (SPEC §3): {"id","username",
+// "displayName"}. Defined once, in PublicUserMembers, which calls add(key, value) for each
+// member in order; PublicUser builds a boost::json object from it, WritePublicUser writes
+// it with a JsonWriter.
+template <typename Add>
+void PublicUserMembers(std::int64_t id, std::string_view username, std::string_view display_name, Add&& add) {
+  add("id", IdStr(id));
+  add("username", username);
+  add("displayName", display_name);
+}
 boost::json::object PublicUser(std::int64_t id, std::string_view username, std::string_view display_name);
+void WritePublicUser(JsonWriter& w, std::int64_t id, std::string_view username, std::string_view display_name);
 
 }  // namespace atelier::accounts

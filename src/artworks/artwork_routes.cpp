@@ -91,18 +91,18 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
     auto sort_name = req.Query("sort").value_or("new");
     if (sort_name != "new" && sort_name != "votes") throw BadRequest("sort must be new or votes");
     int limit = ParseLimit(req.Query("limit"));
-    return Response::Json(
+    return Response::JsonText(
         200, svc.List(user.id, event_id, sort_name == "new" ? Sort::kNew : Sort::kVotes, limit, req.Query("cursor")));
   });
   router.Add("GET", base + "/events/{id}/results", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
     auto event_id = PathId(req);
     int limit = ParseLimit(req.Query("limit"));
-    return Response::Json(200, svc.Results(user.id, event_id, limit, req.Query("cursor")));
+    return Response::JsonText(200, svc.Results(user.id, event_id, limit, req.Query("cursor")));
   });
   router.Add("GET", base + "/artworks/{id}", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    return Response::Json(200, svc.Get(user.id, PathId(req)));
+    return Response::JsonText(200, svc.Get(user.id, PathId(req)));
   });
   router.Add("PATCH", base + "/artworks/{id}", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
@@ -113,7 +113,7 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
     std::optional<std::optional<std::string>> description;
     if (in.Has("description")) description = in.String("description");
     in.Finish();
-    return Response::Json(200, svc.Update(user.id, artwork_id, std::move(title), std::move(description)));
+    return Response::JsonText(200, svc.Update(user.id, artwork_id, std::move(title), std::move(description)));
   });
   router.Add("DELETE", base + "/artworks/{id}", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);

@@ -51,37 +51,61 @@ int Remaining(const EventInfo& e, int used) { return std::max(0, e.votes_per_mem
 
 std::string Quoted(const std::string& s) { return "\u201c" + s + "\u201d"; }
 
+// Room for one Artwork object in a page body (~550 bytes with short texts), so a page is
+// written without regrowing the string.
+constexpr size_t kArtworkJsonReserve = 768;
+
 }  // namespace
 
-boost::json::object ArtworkService::ArtworkJson(const ArtworkRow& a, bool counts_visible) {
-  std::string base = "/api/v1/artworks/" + IdStr(a.id);
+std::string ArtworkService::ArtworkText(const ArtworkRow& a, bool counts_visible) {
+  std::string out;
+  out.reserve(kArtworkJsonReserve);
+  JsonWriter w(out);
+  WriteArtwork(w, a, counts_visible);
+  return out;
+}
+
+void ArtworkService::WriteArtwork(JsonWriter& w, const ArtworkRow& a, bool counts_visible) {
+  const std::string id = IdStr(a.id);
   // The key in the URL makes a cached image safe to keep for long: new bytes, new URL.
-  std::string version = "?v=" + a.image_key.substr(0, 16);
-  boost::json::value like = nullptr;
+  const std::string_view image_version = std::string_view(a.image_key).substr(0, 16);
+  const std::string_view thumb_version = std::string_view(a.thumb_key).substr(0, 16);
+  w.BeginObject();
+  w.Key("id").String(id);
+  w.Key("eventId").String(IdStr(a.event_id));
+  w.Key("artist");
+  accounts::WritePublicUser(w, a.artist_id, a.artist_username, a.artist_display_name);
+  w.Key("title").String(a.title);
+  w.Key("description").String(a.description);
+  w.Key("imageUrl").StringParts({"/api/v1/artworks/", id, "/image?v=", image_version});
+  w.Key("thumbnailUrl").StringParts({"/api/v1/artworks/", id, "/thumbnail?v=", thumb_version});
+  w.Key("width").Int(a.width);
+  w.Key("height").Int(a.height);
+  w.Key("createdAt").String(FormatTime(a.created_at));
+  w.Key("voteCount");
+  if (counts_visible)
+    w.Int(a.vote_count);
+  else
+    w.Null();
+  w.Key("myVote").Bool(a.my_vote);
+  w.Key("myLike");
   if (a.liked) {
-    boost::json::object l;
+    w.BeginObject().Key("rank");
     if (a.like_rank)
-      l["rank"] = *a.like_rank;
+      w.Int(*a.like_rank);
     else
-      l["rank"] = nullptr;
-    like = std::move(l);
+      w.Null();
+    w.EndObject();
+  } else {
+    w.Null();
   }
-  boost::json::value votes = nullptr;
-  if (counts_visible) votes = a.vote_count;
-  return {{"id", IdStr(a.id)},
-          {"eventId", IdStr(a.event_id)},
-          {"artist", accounts::PublicUser(a.artist_id, a.artist_username, a.artist_display_name)},
-          {"title", a.title},
-          {"description", a.description},
-          {"imageUrl", base + "/image" + version},
-          {"thumbnailUrl", base + "/thumbnail?v=" + a.thumb_key.substr(0, 16)},
-          {"width", a.width},
-          {"height", a.height},
-          {"createdAt", FormatTime(a.created_at)},
-          {"voteCount", std::move(votes)},
-          {"myVote", a.my_vote},
-          {"myLike", std::move(like)},
-          {"isMatched", a.matched}};
+  w.Key("isMatched").Bool(a.matched);
+  w.EndObject();
+}
+
+boost::json::object ArtworkService::ArtworkJson(const ArtworkRow& a, bool counts_visible) {
+  boost::json::value v = boost::json::parse(ArtworkText(a, counts_visible));
+  return std::move(v.as_object());
 }
 
 void ArtworkService::CheckCanSubmit(std::int64_t user_id, std::int64_t event_id) {
@@ -125,8 +149,8 @@ boost::json::object ArtworkService::Create(std::int64_t user_id, std::int64_t ev
   });
 }
 
-boost::json::object ArtworkService::List(std::int64_t user_id, std::int64_t event_id, Sort sort, int limit,
-                                         const std::optional<std::string>& cursor) {
+std::string ArtworkService::List(std::int64_t user_id, std::int64_t event_id, Sort sort, int limit,
+                                 const std::optional<std::string>& cursor) {
   std::optional<std::int64_t> before;
   std::optional<std::pair<std::int64_t, std::int64_t>> after;
   if (cursor && sort == Sort::kNew) before = DecodeCursor(*cursor, 1)[0];
@@ -149,22 +173,26 @@ boost::json::object ArtworkService::List(std::int64_t user_id, std::int64_t even
       next =
           sort == Sort::kNew ? EncodeCursor({rows.back().id}) : EncodeCursor({rows.back().vote_count, rows.back().id});
     }
-    boost::json::array items;
-    for (const auto& r : rows) items.push_back(ArtworkJson(r, visible));
-    return Page(std::move(items), next);
+    std::string body;
+    body.reserve(rows.size() * kArtworkJsonReserve + 128);
+    JsonWriter w(body);
+    w.BeginObject();
+    WritePageMembers(
+        w, rows, [visible](JsonWriter& w, const ArtworkRow& r) { WriteArtwork(w, r, visible); }, next);
+    w.EndObject();
+    return body;
   });
 }
 
-boost::json::object ArtworkService::Get(std::int64_t user_id, std::int64_t artwork_id) {
+std::string ArtworkService::Get(std::int64_t user_id, std::int64_t artwork_id) {
   return db_.Read([&](db::Tx& tx) {
     auto l = MustLoadForMember(tx, artwork_id, user_id);
-    return ArtworkJson(l.art, events::CountsVisible(l.event.phase));
+    return ArtworkText(l.art, events::CountsVisible(l.event.phase));
   });
 }
 
-boost::json::object ArtworkService::Update(std::int64_t user_id, std::int64_t artwork_id,
-                                           std::optional<std::string> title,
-                                           std::optional<std::optional<std::string>> description) {
+std::string ArtworkService::Update(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::string> title,
+                                   std::optional<std::optional<std::string>> description) {
   Validation v;
   if (title) *title = events::CheckLine("title", *title, events::kMaxName, v);
   std::optional<std::string> new_description;
@@ -179,7 +207,7 @@ boost::json::object ArtworkService::Update(std::int64_t user_id, std::int64_t ar
     if (e.phase != Phase::kOpen) throw WrongPhase("Artworks can be edited only while the event is OPEN");
     v.ThrowIfAny();
     store::UpdateText(tx, artwork_id, title.value_or(l.art.title), new_description.value_or(l.art.description));
-    return ArtworkJson(*store::Find(tx, artwork_id, user_id), false);
+    return ArtworkText(*store::Find(tx, artwork_id, user_id), false);
   });
 }
 
@@ -230,8 +258,8 @@ int ArtworkService::Unvote(std::int64_t user_id, std::int64_t artwork_id) {
   });
 }
 
-boost::json::object ArtworkService::Results(std::int64_t user_id, std::int64_t event_id, int limit,
-                                            const std::optional<std::string>& cursor) {
+std::string ArtworkService::Results(std::int64_t user_id, std::int64_t event_id, int limit,
+                                    const std::optional<std::string>& cursor) {
   std::optional<std::pair<std::int64_t, std::int64_t>> after;
   if (cursor) {
     auto keys = DecodeCursor(*cursor, 2);
@@ -248,10 +276,20 @@ boost::json::object ArtworkService::Results(std::int64_t user_id, std::int64_t e
       rows.resize(limit);
       next = EncodeCursor({rows.back().vote_count, rows.back().id});
     }
-    boost::json::array items;
-    for (const auto& r : rows)
-      items.push_back({{"rank", r.rank}, {"artwork", ArtworkJson(r, true)}, {"voteCount", r.vote_count}});
-    return Page(std::move(items), next);
+    std::string body;
+    body.reserve(rows.size() * (kArtworkJsonReserve + 64) + 128);
+    JsonWriter w(body);
+    w.BeginObject();
+    WritePageMembers(
+        w, rows,
+        [](JsonWriter& w, const ArtworkRow& r) {
+          w.BeginObject().Key("rank").Int(r.rank).Key("artwork");
+          WriteArtwork(w, r, true);
+          w.Key("voteCount").Int(r.vote_count).EndObject();
+        },
+        next);
+    w.EndObject();
+    return body;
   });
 }
 

@@ -15,6 +15,7 @@
 #include "artworks/image.h"
 #include "artworks/image_store.h"
 #include "common/clock.h"
+#include "common/json_writer.h"
 #include "db/database.h"
 #include "events/event_store.h"
 #include "notify/notifier.h"
@@ -37,16 +38,21 @@ class ArtworkService {
   // Stores the image and its thumbnail (content-addressed, before the transaction: a
   // rolled-back insert leaves an unreferenced file, never a half-written one), then
   // inserts the artwork with all the checks of CheckCanSubmit inside the transaction.
+  // Returns the Artwork object (an object rather than text: app/demo reads its id).
   boost::json::object Create(std::int64_t user_id, std::int64_t event_id, const std::string& title,
                              const std::string& description, const ProcessedImage& image);
 
-  // sort=votes only once counts are visible (MATCHING, CLOSED), else 409 wrong_phase.
-  boost::json::object List(std::int64_t user_id, std::int64_t event_id, Sort sort, int limit,
-                           const std::optional<std::string>& cursor);
-  boost::json::object Get(std::int64_t user_id, std::int64_t artwork_id);
+  // List, Get, Update and Results return their response body as JSON text, written with
+  // JsonWriter (no boost::json objects on these paths).
+  //
+  // A page of Artwork objects. sort=votes only once counts are visible (MATCHING,
+  // CLOSED), else 409 wrong_phase.
+  std::string List(std::int64_t user_id, std::int64_t event_id, Sort sort, int limit,
+                   const std::optional<std::string>& cursor);
+  std::string Get(std::int64_t user_id, std::int64_t artwork_id);
   // The artist, while OPEN (403 forbidden for others, 409 wrong_phase after OPEN).
-  boost::json::object Update(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::string> title,
-                             std::optional<std::optional<std::string>> description);
+  std::string Update(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::string> title,
+                     std::optional<std::optional<std::string>> description);
   // The artist while OPEN, or a group owner/admin at any time.
   void Delete(std::int64_t user_id, std::int64_t artwork_id);
 
@@ -62,17 +68,22 @@ class ArtworkService {
   int Unvote(std::int64_t user_id, std::int64_t artwork_id);
 
   // GET /events/{id}/results (MATCHING or CLOSED, else 409 wrong_phase).
-  boost::json::object Results(std::int64_t user_id, std::int64_t event_id, int limit,
-                              const std::optional<std::string>& cursor);
+  std::string Results(std::int64_t user_id, std::int64_t event_id, int limit, const std::optional<std::string>& cursor);
 
   // The VOTING → MATCHING hook: one VOTE_NOTIFICATION per artwork to its artist, with its
   // count and rank, inside the phase change's transaction.
   void PublishVotes(db::Tx& tx, const events::EventInfo& event) const;
 
-  // The Artwork object of SPEC §6. voteCount is null unless counts_visible.
+  // The Artwork object of SPEC §6 — its one definition. voteCount is null unless
+  // counts_visible.
+  static void WriteArtwork(JsonWriter& w, const ArtworkRow& a, bool counts_visible);
+  // The same as a boost::json object (WriteArtwork's text, parsed), for code that builds
+  // its response that way (matching).
   static boost::json::object ArtworkJson(const ArtworkRow& a, bool counts_visible);
 
  private:
+  static std::string ArtworkText(const ArtworkRow& a, bool counts_visible);
+
   db::Database& db_;
   const Clock& clock_;
   const notify::Notifier& notifier_;

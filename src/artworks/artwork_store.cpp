@@ -24,19 +24,20 @@ std::string Select(bool with_rank) {
   return sql;
 }
 
-ArtworkRow FromRow(const db::Row& r, bool with_rank) {
+// Takes the text cells out of r.
+ArtworkRow FromRow(db::Row& r, bool with_rank) {
   ArtworkRow a;
   a.id = r.Int(0);
   a.event_id = r.Int(1);
   a.artist_id = r.Int(2);
-  a.artist_username = r.Str(3);
-  a.artist_display_name = r.Str(4);
-  a.title = r.Str(5);
-  a.description = r.Str(6);
-  a.image_key = r.Str(7);
-  a.image_type = r.Str(8);
-  a.thumb_key = r.Str(9);
-  a.thumb_type = r.Str(10);
+  a.artist_username = r.TakeStr(3);
+  a.artist_display_name = r.TakeStr(4);
+  a.title = r.TakeStr(5);
+  a.description = r.TakeStr(6);
+  a.image_key = r.TakeStr(7);
+  a.image_type = r.TakeStr(8);
+  a.thumb_key = r.TakeStr(9);
+  a.thumb_type = r.TakeStr(10);
   a.width = static_cast<int>(r.Int(11));
   a.height = static_cast<int>(r.Int(12));
   a.vote_count = r.Int(13);
@@ -49,10 +50,10 @@ ArtworkRow FromRow(const db::Row& r, bool with_rank) {
   return a;
 }
 
-std::vector<ArtworkRow> Rows(const std::vector<db::Row>& rows, bool with_rank) {
+std::vector<ArtworkRow> Rows(std::vector<db::Row> rows, bool with_rank) {
   std::vector<ArtworkRow> out;
   out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(FromRow(r, with_rank));
+  for (auto& r : rows) out.push_back(FromRow(r, with_rank));
   return out;
 }
 

@@ -110,11 +110,11 @@ std::vector<std::int64_t> DecodeCursor(const std::string& cursor, size_t expecte
 
 boost::json::object Page(boost::json::array items, const std::optional<std::string>& next_cursor) {
   boost::json::object page;
-  page["items"] = std::move(items);
+  page[kPageItems] = std::move(items);
   if (next_cursor)
-    page["nextCursor"] = *next_cursor;
+    page[kPageNextCursor] = *next_cursor;
   else
-    page["nextCursor"] = nullptr;
+    page[kPageNextCursor] = nullptr;
   return page;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/json_writer.h"
 
 namespace atelier {
 
@@ -46,7 +47,23 @@ int ParseLimit(const std::optional<std::string>& raw);
 std::string EncodeCursor(const std::vector<std::int64_t>& keys);
 std::vector<std::int64_t> DecodeCursor(const std::string& cursor, size_t expected_keys);
 
-// {"items":[…],"nextCursor":…}
+// {"items":[…],"nextCursor":…}, nextCursor null on the last page.
+inline constexpr std::string_view kPageItems = "items";
+inline constexpr std::string_view kPageNextCursor = "nextCursor";
 boost::json::object Page(boost::json::array items, const std::optional<std::string>& next_cursor);
+// The same two members written with a JsonWriter into an object the caller has begun
+// (and ends, after adding members of its own if any): write_item(w, item) writes one
+// element of "items".
+template <typename Items, typename WriteItem>
+void WritePageMembers(JsonWriter& w, Items& items, WriteItem&& write_item,
+                      const std::optional<std::string>& next_cursor) {
+  w.Key(kPageItems).BeginArray();
+  for (auto& item : items) write_item(w, item);
+  w.EndArray().Key(kPageNextCursor);
+  if (next_cursor)
+    w.String(*next_cursor);
+  else
+    w.Null();
+}
 
 }  // namespace atelier

@@ -63,6 +63,9 @@ class Row {
   std::int64_t Int(size_t i) const;
   double Real(size_t i) const;
   std::string Str(size_t i) const;
+  // Str() that moves a text cell out instead of copying it; the cell is left holding an
+  // unspecified string. For code that reads each cell once and then drops the row.
+  std::string TakeStr(size_t i);
   bool Bool(size_t i) const { return Int(i) != 0; }
   std::optional<std::int64_t> OptInt(size_t i) const {
     return IsNull(i) ? std::nullopt : std::optional<std::int64_t>(Int(i));

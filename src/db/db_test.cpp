@@ -502,5 +502,14 @@ TEST(DbRow, Conversions) {
   EXPECT_THROW(row.Int(9), std::out_of_range);
 }
 
+TEST(DbRow, TakeStrMovesTextAndConvertsTheRest) {
+  std::string long_text(100, 'x');
+  Row row({Value(long_text), Value(std::int64_t{7}), Value(nullptr)});
+  EXPECT_EQ(row.TakeStr(0), long_text);
+  EXPECT_EQ(row.TakeStr(1), "7");
+  EXPECT_EQ(row.Int(1), 7);
+  EXPECT_THROW(row.TakeStr(2), std::runtime_error);
+}
+
 }  // namespace
 }  // namespace atelier::db

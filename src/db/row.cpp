@@ -62,4 +62,9 @@ std::string Row::Str(size_t i) const {
   ThrowNull(i);
 }
 
+std::string Row::TakeStr(size_t i) {
+  if (auto* s = std::get_if<std::string>(&cells_.at(i))) return std::move(*s);
+  return Str(i);
+}
+
 }  // namespace atelier::db

@@ -129,11 +129,13 @@ void SseSink::SetWaker(std::function<void()> waker) {
   waker_ = std::move(waker);
 }
 
-Response Response::Json(int status, const boost::json::value& v) {
+Response Response::Json(int status, const boost::json::value& v) { return JsonText(status, boost::json::serialize(v)); }
+
+Response Response::JsonText(int status, std::string body) {
   Response r;
   r.status = status;
   r.content_type = "application/json";
-  r.body = boost::json::serialize(v);
+  r.body = std::move(body);
   return r;
 }
 

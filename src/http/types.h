@@ -75,6 +75,8 @@ struct Response {
   std::shared_ptr<SseSink> sse;
 
   static Response Json(int status, const boost::json::value& v);
+  // A JSON body serialised already (e.g. with JsonWriter); sent as it is.
+  static Response JsonText(int status, std::string body);
   static Response NoContent();
   void AddHeader(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 };

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include "common/error.h"
 
 namespace atelier::http {
@@ -19,6 +21,16 @@ TEST(Request, ParsesQueryAndCookies) {
   EXPECT_EQ(r.Cookie("atelier_session"), "tok123");
   EXPECT_EQ(r.Cookie("atelier_csrf"), "c");
   EXPECT_FALSE(r.Cookie("b").has_value());
+}
+
+TEST(Response, JsonTextIsSentAsItIs) {
+  auto text = Response::JsonText(201, R"({"a":[1]})");
+  EXPECT_EQ(text.status, 201);
+  EXPECT_EQ(text.content_type, "application/json");
+  EXPECT_EQ(text.body, R"({"a":[1]})");
+  auto value = Response::Json(200, boost::json::value{{"a", 1}});
+  EXPECT_EQ(value.content_type, text.content_type);
+  EXPECT_EQ(value.body, R"({"a":1})");
 }
 
 TEST(Request, JsonBodyNeedsJsonObject) {

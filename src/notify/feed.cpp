@@ -13,23 +13,51 @@ namespace json = boost::json;
 namespace {
 constexpr Type kAllTypes[] = {Type::kGroupInvitation, Type::kEventStatusUpdate, Type::kVoteNotification,
                               Type::kNewMatch, Type::kMatchUpdate};
-}
 
-json::object NotificationJson(const db::Row& row, size_t first) {
-  json::object o;
-  o["id"] = IdStr(row.Int(first));
-  o["type"] = row.Str(first + 1);
-  o["message"] = row.Str(first + 2);
+// Room for one notification in a feed page (~250 bytes with a short message).
+constexpr size_t kNotificationJsonReserve = 384;
+
+void WriteData(JsonWriter& w, std::string_view stored) {
+  // Notifier stores boost::json::serialize's output, which is canonical: the usual case
+  // costs one scan and a copy.
+  if (IsCanonicalJsonObject(stored)) {
+    w.Raw(stored);
+    return;
+  }
   boost::system::error_code ec;
-  json::value data = json::parse(row.Str(first + 3), ec);
-  o["data"] = (!ec && data.is_object()) ? std::move(data) : json::value(json::object());
-  o["createdAt"] = FormatTime(row.Int(first + 4));
-  o["read"] = row.Bool(first + 5);
-  return o;
+  json::value data = json::parse(stored, ec);
+  if (!ec && data.is_object())
+    w.Raw(json::serialize(data));
+  else
+    w.Raw("{}");
+}
+}  // namespace
+
+void WriteNotification(JsonWriter& w, db::Row& row, size_t first) {
+  w.BeginObject();
+  w.Key("id").String(IdStr(row.Int(first)));
+  w.Key("type").String(row.TakeStr(first + 1));
+  w.Key("message").String(row.TakeStr(first + 2));
+  w.Key("data");
+  WriteData(w, row.TakeStr(first + 3));
+  w.Key("createdAt").String(FormatTime(row.Int(first + 4)));
+  w.Key("read").Bool(row.Bool(first + 5));
+  w.EndObject();
 }
 
-std::string SseEvent(std::int64_t id, const json::object& notification) {
-  return "id: " + std::to_string(id) + "\nevent: notification\ndata: " + json::serialize(notification) + "\n\n";
+std::string NotificationJson(db::Row& row, size_t first) {
+  std::string out;
+  out.reserve(kNotificationJsonReserve);
+  JsonWriter w(out);
+  WriteNotification(w, row, first);
+  return out;
+}
+
+std::string SseEvent(std::int64_t id, std::string_view notification_json) {
+  std::string event = "id: " + std::to_string(id) + "\nevent: notification\ndata: ";
+  event.append(notification_json);
+  event.append("\n\n");
+  return event;
 }
 
 json::object SettingsJson(const EmailSettings& s) {
@@ -62,22 +90,29 @@ std::map<Type, bool> ParseSettingsPatch(const json::object& body) {
   return out;
 }
 
-FeedPage Feed::List(std::int64_t user_id, bool unread_only, int limit, const std::optional<std::string>& cursor) {
+std::string Feed::List(std::int64_t user_id, bool unread_only, int limit, const std::optional<std::string>& cursor) {
   std::int64_t before = cursor ? DecodeCursor(*cursor, 1)[0] : std::numeric_limits<std::int64_t>::max();
   return db_.Read([&](db::Tx& tx) {
-    FeedPage page;
     std::string sql = std::string("SELECT ") + kNotificationColumns +
                       " FROM notifications WHERE user_id = $1 AND id < $2" + (unread_only ? " AND is_read = 0" : "") +
                       " ORDER BY id DESC LIMIT $3";
     auto rows = tx.Query(sql, user_id, before, limit + 1);
+    std::optional<std::string> next;
     if (static_cast<int>(rows.size()) > limit) {
       rows.erase(rows.begin() + limit, rows.end());
-      page.next_cursor = EncodeCursor({rows.back().Int(0)});
+      next = EncodeCursor({rows.back().Int(0)});
     }
-    for (const auto& r : rows) page.items.push_back(NotificationJson(r));
-    page.unread_count =
+    std::int64_t unread =
         tx.QueryOne("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND is_read = 0", user_id)->Int(0);
-    return page;
+    std::string body;
+    body.reserve(rows.size() * kNotificationJsonReserve + 128);
+    JsonWriter w(body);
+    w.BeginObject();
+    WritePageMembers(
+        w, rows, [](JsonWriter& w, db::Row& r) { WriteNotification(w, r); }, next);
+    w.Key("unreadCount").Int(unread);
+    w.EndObject();
+    return body;
   });
 }
 

@@ -9,24 +9,25 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/json_writer.h"
 #include "db/database.h"
 #include "notify/notifier.h"
 
 namespace atelier::notify {
 
-// Columns every reader of notifications selects, in the order NotificationJson expects.
+// Columns every reader of notifications selects, in the order WriteNotification expects.
 inline constexpr const char* kNotificationColumns = "id, type, message, data, created_at, is_read";
-// {"id","type","message","data","createdAt","read"} from a row of kNotificationColumns
-// starting at column `first`. data is the stored JSON object ({} if it does not parse).
-boost::json::object NotificationJson(const db::Row& row, size_t first = 0);
-// One SSE event: "id: N\nevent: notification\ndata: JSON\n\n".
-std::string SseEvent(std::int64_t id, const boost::json::object& notification);
-
-struct FeedPage {
-  boost::json::array items;
-  std::optional<std::string> next_cursor;
-  std::int64_t unread_count = 0;
-};
+// Writes {"id","type","message","data","createdAt","read"} from a row of
+// kNotificationColumns starting at column `first`, taking the text cells out of the row.
+// data is the stored JSON object: spliced as it is when it is in the form Notifier stores
+// (IsCanonicalJsonObject, which makes it the same bytes parsing and serialising would
+// give), else parsed and written again, or {} when it is not a JSON object.
+void WriteNotification(JsonWriter& w, db::Row& row, size_t first = 0);
+// The same, alone, as JSON text.
+std::string NotificationJson(db::Row& row, size_t first = 0);
+// One SSE event: "id: N\nevent: notification\ndata: JSON\n\n". The JSON text must be on
+// one line, as JsonWriter and boost::json write it (they escape line breaks in strings).
+std::string SseEvent(std::int64_t id, std::string_view notification_json);
 
 // {"email":{TYPE:bool,…}} for the five listable types.
 using EmailSettings = std::map<std::string, bool>;
@@ -38,7 +39,9 @@ std::map<Type, bool> ParseSettingsPatch(const boost::json::object& body);
 class Feed {
  public:
   explicit Feed(db::Database& db) : db_(db) {}
-  FeedPage List(std::int64_t user_id, bool unread_only, int limit, const std::optional<std::string>& cursor);
+  // A page of the user's notifications, newest first, as JSON text:
+  // {"items":[…],"nextCursor":…,"unreadCount":N}.
+  std::string List(std::int64_t user_id, bool unread_only, int limit, const std::optional<std::string>& cursor);
   // Throws 404 when the notification is not the user's.
   void MarkRead(std::int64_t user_id, std::int64_t id);
   void MarkAllRead(std::int64_t user_id);

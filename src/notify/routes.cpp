@@ -41,10 +41,7 @@ void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser cur
         auto me = user(req);
         bool unread = ParseUnread(req.Query("unread"));
         int limit = ParseLimit(req.Query("limit"));
-        auto page = feed.List(me, unread, limit, req.Query("cursor"));
-        auto body = Page(std::move(page.items), page.next_cursor);
-        body["unreadCount"] = page.unread_count;
-        return http::Response::Json(200, body);
+        return http::Response::JsonText(200, feed.List(me, unread, limit, req.Query("cursor")));
       },
       opts);
   router.Add(

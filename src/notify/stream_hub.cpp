@@ -110,7 +110,7 @@ struct StreamHub::Core {
                           " FROM notifications WHERE id BETWEEN $1 AND $2 ORDER BY id",
                       first, last);
     });
-    for (const auto& row : rows) {
+    for (auto& row : rows) {
       std::int64_t user = row.Int(0);
       std::vector<std::shared_ptr<Stream>> targets;
       {
@@ -186,7 +186,7 @@ std::shared_ptr<http::SseSink> StreamHub::Open(std::int64_t user_id, std::option
     }
   }
   std::lock_guard lk(stream->mu);
-  for (const auto& row : missed) stream->SendLocked(row.Int(0), SseEvent(row.Int(0), NotificationJson(row)));
+  for (auto& row : missed) stream->SendLocked(row.Int(0), SseEvent(row.Int(0), NotificationJson(row)));
   std::sort(stream->held.begin(), stream->held.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [id, event] : stream->held) stream->SendLocked(id, std::move(event));
   stream->held.clear();

@@ -8,7 +8,7 @@ import requests
 
 from conftest import PASSWORD, problem, field_error
 from event_helpers import (API, GPS_MARK, Community, advance, advance_to, convert, image_size, jpeg_with_gps,
-                           make_event, png, png_bomb, sql, submit, upload)
+                           make_event, notifications, png, png_bomb, sql, submit, upload)
 
 ARTWORK_KEYS = {"id", "eventId", "artist", "title", "description", "imageUrl", "thumbnailUrl", "width", "height",
                 "createdAt", "voteCount", "myVote", "myLike", "isMatched"}
@@ -301,3 +301,33 @@ def test_my_like_and_is_matched_reflect_likes_and_matches(server, com):
     assert listed == {a["id"]: True, b["id"]: False}
     sql(server, f"UPDATE matches SET status = 'DECLINED' WHERE event_id = {ev['id']}")
     assert com.owner.get(f"{API}/artworks/{a['id']}").json()["isMatched"] is False
+
+
+def test_text_with_quotes_backslashes_and_non_ascii_round_trips(com):
+    """JSON escaping in the artwork pages (written without Boost.JSON) and in the feed:
+    what was stored comes back exactly, in every place that shows it."""
+    name = 'Ev "q" \\ back\\\\slash \u201cé\u201d \U0001F3A8 </script> \u2028 end'
+    title = 'T "q" \\ \\u0041 \u00e9\u00e8 \u65e5\u672c \U0001F600 / end'
+    description = 'line 1\nline 2\r\n\ttab "q" \\n not a newline \\ \u00fc'
+    ev = make_event(com.owner, com.gid, name=name)
+    art = submit(com.members[0], ev["id"], title=title, description=description)
+    assert (art["title"], art["description"]) == (title, description)
+    url = f"{API}/events/{ev['id']}/artworks"
+    listed = com.members[1].get(url)
+    assert listed.headers["Content-Type"].startswith("application/json")
+    assert listed.json()["items"] == [com.members[1].get(f"{API}/artworks/{art['id']}").json()]
+    item = listed.json()["items"][0]
+    assert (item["title"], item["description"]) == (title, description)
+    assert set(item) == ARTWORK_KEYS
+    advance(com.owner, ev["id"], "VOTING")
+    assert com.members[1].put(f"{API}/artworks/{art['id']}/vote").status_code == 200
+    advance(com.owner, ev["id"], "MATCHING")
+    results = com.members[1].get(f"{API}/events/{ev['id']}/results").json()
+    assert [(r["rank"], r["voteCount"], r["artwork"]["title"]) for r in results["items"]] == [(1, 1, title)]
+    assert results["nextCursor"] is None
+    assert com.members[0].get(url, params={"sort": "votes"}).json()["items"][0]["description"] == description
+    notes = [n for n in notifications(com.members[0], "VOTE_NOTIFICATION") if n["data"]["eventId"] == ev["id"]]
+    assert len(notes) == 1
+    assert f"\u201c{name}\u201d" in notes[0]["message"] and f"\u201c{title}\u201d" in notes[0]["message"]
+    status = [n for n in notifications(com.members[1], "EVENT_STATUS_UPDATE") if n["data"]["eventId"] == ev["id"]]
+    assert status and all(name in n["message"] for n in status)
