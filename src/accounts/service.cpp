@@ -220,7 +220,13 @@ LoginResult AccountService::Login(const std::string& login_in, const std::string
     return Outcome::kFailed;
   });
   if (outcome == Outcome::kLocked) throw locked();
-  if (outcome == Outcome::kFailed) throw ApiError(401, "invalid_credentials", "Wrong username, email or password");
+  if (outcome == Outcome::kFailed) {
+    // The refusal does not wait for the failed-attempt count to reach the disk (group
+    // commit, see db::Database::TakeCommitTicket): an unknown login writes nothing, and
+    // the two answers must take the same time.
+    db_.TakeCommitTicket();
+    throw ApiError(401, "invalid_credentials", "Wrong username, email or password");
+  }
   LoginResult result;
   result.token = token;
   result.expires_at = expires;

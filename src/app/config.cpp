@@ -79,7 +79,9 @@ Config ParseConfig(int argc, char** argv) {
                     "addresses of load balancers whose X-Forwarded-For names the client (comma-separated)")
         ->envname("ATELIER_TRUSTED_PROXIES")
         ->delimiter(',');
-    sub->add_option("--workers", c.workers, "worker threads for database work")
+    sub->add_option("--workers", c.workers,
+                    "worker threads for database work (default: the number of cores on SQLite, four per core on "
+                    "PostgreSQL)")
         ->envname("ATELIER_WORKERS")
         ->check(CLI::Range(1, 256));
     sub->add_option("--scheduler-interval-ms", c.scheduler_interval_ms, "how often due phase changes are looked for")

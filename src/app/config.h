@@ -24,7 +24,7 @@ struct Config {
   std::string web_dir;  // default: web/dist next to the binary's source tree, if found
   bool access_log = true;
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
-  int workers = 8;
+  int workers = 0;                           // 0: chosen for the database (see WorkerThreads in main.cpp)
   int scheduler_interval_ms = 1000;
 };
 

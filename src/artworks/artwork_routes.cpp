@@ -84,7 +84,7 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
                return Response::Json(201, svc.Create(user.id, event_id, form.title, form.description.value_or(""),
                                                      std::get<ProcessedImage>(processed)));
              },
-             {.max_body = kMaxUploadBody});
+             {.pool = http::Pool::kImage, .max_body = kMaxUploadBody});
   router.Add("GET", base + "/events/{id}/artworks", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
     auto event_id = PathId(req);

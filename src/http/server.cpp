@@ -36,11 +36,12 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-// The crypto pool (password hashing) runs at nice +10, set by each of its threads on its
-// first task: during a login storm the scheduler then prefers the I/O and worker threads,
-// so Argon2id never starves other requests; with nothing else to run it still gets the
-// whole CPU. Lowering one's own priority needs no privilege; a failure changes nothing.
-void LowerCryptoThreadPriority() {
+// The crypto and image pools (password hashing, image decoding) run at nice +10, set by
+// each of their threads on its first task: during a login storm or a burst of uploads the
+// scheduler then prefers the I/O and worker threads, so long CPU work never starves short
+// requests; with nothing else to run it still gets the whole CPU. Lowering one's own
+// priority needs no privilege; a failure changes nothing.
+void LowerThreadPriority() {
   thread_local bool done = false;
   if (done) return;
   done = true;
@@ -110,6 +111,7 @@ class Server::Impl {
         ioc_(opt_.io_threads),
         workers_(static_cast<size_t>(opt_.worker_threads)),
         crypto_(static_cast<size_t>(opt_.crypto_threads)),
+        image_(static_cast<size_t>(opt_.image_threads)),
         acceptor_(ioc_),
         signals_(ioc_, SIGINT, SIGTERM),
         control_(asio::make_strand(ioc_)),
@@ -149,6 +151,7 @@ class Server::Impl {
     for (auto& t : threads) t.join();
     workers_.join();
     crypto_.join();
+    image_.join();
   }
 
   void Stop() {
@@ -419,11 +422,11 @@ class Server::Impl {
       return r;
     };
     Response r;
-    if (route->options.pool == Pool::kCrypto) {
+    if (route->options.pool == Pool::kCrypto || route->options.pool == Pool::kImage) {
       r = co_await asio::co_spawn(
-          crypto_,
+          route->options.pool == Pool::kCrypto ? crypto_ : image_,
           [&]() -> awaitable<Response> {
-            LowerCryptoThreadPriority();
+            LowerThreadPriority();
             co_return run_held();
           },
           use_awaitable);
@@ -569,6 +572,7 @@ class Server::Impl {
   asio::io_context ioc_;
   asio::thread_pool workers_;
   asio::thread_pool crypto_;
+  asio::thread_pool image_;
   std::shared_ptr<Liveness> live_ = std::make_shared<Liveness>();  // see AwaitRelease
   tcp::acceptor acceptor_;
   asio::signal_set signals_;

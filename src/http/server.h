@@ -34,6 +34,7 @@ struct ServerOptions {
   int io_threads = 2;
   int worker_threads = 8;
   int crypto_threads = 2;
+  int image_threads = 2;
   std::size_t header_limit = 16 * 1024;
   std::chrono::seconds header_timeout{15};  // the whole header block, also between requests
   std::chrono::seconds body_timeout{60};

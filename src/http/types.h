@@ -85,8 +85,9 @@ using Handler = std::function<Response(Request&)>;
 
 // Which thread runs a handler. kWorker: the general worker pool (database work).
 // kCrypto: a small pool of its own for password hashing, so a login storm cannot occupy
-// the general workers. kInline: on the I/O thread — only for handlers that never block.
-enum class Pool { kWorker, kCrypto, kInline };
+// the general workers. kImage: another for decoding and resizing uploaded images, for the
+// same reason. kInline: on the I/O thread — only for handlers that never block.
+enum class Pool { kWorker, kCrypto, kImage, kInline };
 
 struct RouteOptions {
   Pool pool = Pool::kWorker;
