@@ -47,7 +47,29 @@ void CheckSubmission(db::Tx& tx, const EventInfo& e, std::int64_t user_id) {
                                                 " artwork(s) to this event, the most it allows");
 }
 
-int Remaining(const EventInfo& e, int used) { return std::max(0, e.votes_per_member - used); }
+int Remaining(int votes_per_member, int used) { return std::max(0, votes_per_member - used); }
+
+// The viewer's rows that can exist in an event in phase p. Phases only move forward
+// (events::NextPhase; ChangePhase is the only writer of events.phase). Votes are inserted
+// only while VOTING (Vote below), likes only while MATCHING (matching::MatchService::Like,
+// which locks the event row; app/demo inserts its likes after advancing to MATCHING),
+// matches only by the MATCHING → CLOSED hook (matching::MatchService::CreateMatches, wired
+// in app/wire_matching.cpp). A page reads the event and its rows in one snapshot.
+store::ViewerKinds ViewerKindsIn(Phase p) {
+  return {.votes = p != Phase::kOpen,
+          .likes = p == Phase::kMatching || p == Phase::kClosed,
+          .matches = p == Phase::kClosed};
+}
+
+// What a vote checks before it changes anything, in the order of the errors: no such
+// artwork or not a member (404), not VOTING (409 wrong_phase).
+store::VoteTarget MustLoadVoteTarget(db::Tx& tx, std::int64_t artwork_id, std::int64_t user_id,
+                                     const char* wrong_phase) {
+  auto t = store::LoadVoteTarget(tx, artwork_id, user_id);
+  if (!t || !t->member) throw NotFound();
+  if (t->phase != Phase::kVoting) throw WrongPhase(wrong_phase);
+  return *t;
+}
 
 std::string Quoted(const std::string& s) { return "\u201c" + s + "\u201d"; }
 
@@ -165,14 +187,15 @@ std::string ArtworkService::List(std::int64_t user_id, std::int64_t event_id, So
     bool visible = events::CountsVisible(e.phase);
     if (sort == Sort::kVotes && !visible)
       throw WrongPhase("Vote counts are hidden until voting ends; sort=votes works from MATCHING on");
-    auto rows = sort == Sort::kNew ? store::ListNew(tx, event_id, user_id, before, limit + 1)
-                                   : store::ListByVotes(tx, event_id, user_id, after, limit + 1, false);
+    auto rows = sort == Sort::kNew ? store::ListNew(tx, event_id, before, limit + 1)
+                                   : store::ListByVotes(tx, event_id, after, limit + 1);
     std::optional<std::string> next;
     if (static_cast<int>(rows.size()) > limit) {
       rows.resize(limit);
       next =
           sort == Sort::kNew ? EncodeCursor({rows.back().id}) : EncodeCursor({rows.back().vote_count, rows.back().id});
     }
+    store::FillViewer(tx, rows, user_id, ViewerKindsIn(e.phase));
     std::string body;
     body.reserve(rows.size() * kArtworkJsonReserve + 128);
     JsonWriter w(body);
@@ -235,26 +258,26 @@ ArtworkService::ImageRef ArtworkService::Image(std::int64_t user_id, std::int64_
 
 int ArtworkService::Vote(std::int64_t user_id, std::int64_t artwork_id) {
   return db_.Write([&](db::Tx& tx) {
-    auto l = MustLoadForMember(tx, artwork_id, user_id);
-    if (l.event.phase != Phase::kVoting) throw WrongPhase("Votes can be cast only while the event is VOTING");
-    if (l.art.artist_id == user_id) throw Forbidden("You cannot vote for your own artwork", "cannot_vote_own");
+    auto t = MustLoadVoteTarget(tx, artwork_id, user_id, "Votes can be cast only while the event is VOTING");
+    if (t.artist_id == user_id) throw Forbidden("You cannot vote for your own artwork", "cannot_vote_own");
     // The vote row first (a repeat changes nothing), then the budget as a conditional
-    // update in the same transaction: refused, the whole vote rolls back.
-    if (store::AddVote(tx, user_id, artwork_id, l.event.id, clock_.Now()) &&
-        !store::TakeBudget(tx, l.event.id, user_id, l.event.votes_per_member)) {
+    // upsert in the same transaction: refused, the whole vote rolls back.
+    if (!store::AddVote(tx, user_id, artwork_id, t.event_id, clock_.Now()))
+      return Remaining(t.votes_per_member, store::UsedVotes(tx, t.event_id, user_id));
+    auto used = store::TakeBudget(tx, t.event_id, user_id, t.votes_per_member);
+    if (!used) {
       throw Conflict("vote_budget_exhausted",
-                     "You have used all " + std::to_string(l.event.votes_per_member) + " votes in this event");
+                     "You have used all " + std::to_string(t.votes_per_member) + " votes in this event");
     }
-    return Remaining(l.event, store::UsedVotes(tx, l.event.id, user_id));
+    return Remaining(t.votes_per_member, *used);
   });
 }
 
 int ArtworkService::Unvote(std::int64_t user_id, std::int64_t artwork_id) {
   return db_.Write([&](db::Tx& tx) {
-    auto l = MustLoadForMember(tx, artwork_id, user_id);
-    if (l.event.phase != Phase::kVoting) throw WrongPhase("Votes can be withdrawn only while the event is VOTING");
-    store::RemoveVote(tx, user_id, artwork_id, l.event.id);
-    return Remaining(l.event, store::UsedVotes(tx, l.event.id, user_id));
+    auto t = MustLoadVoteTarget(tx, artwork_id, user_id, "Votes can be withdrawn only while the event is VOTING");
+    auto used = store::RemoveVote(tx, user_id, artwork_id, t.event_id);
+    return Remaining(t.votes_per_member, used ? *used : store::UsedVotes(tx, t.event_id, user_id));
   });
 }
 
@@ -270,12 +293,14 @@ std::string ArtworkService::Results(std::int64_t user_id, std::int64_t event_id,
     EventInfo e = MustLoadEvent(tx, event_id);
     groups::RequireMember(tx, e.group_id, user_id);
     if (!events::CountsVisible(e.phase)) throw WrongPhase("Results are published when voting ends");
-    auto rows = store::ListByVotes(tx, event_id, user_id, after, limit + 1, true);
+    auto rows = store::ListByVotes(tx, event_id, after, limit + 1);
     std::optional<std::string> next;
     if (static_cast<int>(rows.size()) > limit) {
       rows.resize(limit);
       next = EncodeCursor({rows.back().vote_count, rows.back().id});
     }
+    store::FillRanks(tx, rows, event_id);
+    store::FillViewer(tx, rows, user_id, ViewerKindsIn(e.phase));
     std::string body;
     body.reserve(rows.size() * (kArtworkJsonReserve + 64) + 128);
     JsonWriter w(body);

@@ -1,31 +1,22 @@
 #include "artworks/artwork_store.h"
 
+#include <algorithm>
 #include <climits>
+#include <stdexcept>
 #include <string>
 
 namespace atelier::artworks::store {
 
 namespace {
 
-// $1 is always the viewer.
-std::string Select(bool with_rank) {
-  std::string sql =
-      "SELECT a.id, a.event_id, a.artist_id, u.username, u.display_name, a.title, a.description, a.image_key, "
-      "a.image_type, a.thumb_key, a.thumb_type, a.width, a.height, a.vote_count, a.created_at, "
-      "CASE WHEN v.voter_id IS NULL THEN 0 ELSE 1 END, CASE WHEN l.liker_id IS NULL THEN 0 ELSE 1 END, l.rank, "
-      "CASE WHEN EXISTS (SELECT 1 FROM match_participants mp JOIN matches m ON m.id = mp.match_id "
-      "WHERE mp.artwork_id = a.id AND m.status <> 'DECLINED') THEN 1 ELSE 0 END";
-  if (with_rank)
-    sql += ", (SELECT COUNT(*) FROM artworks b WHERE b.event_id = a.event_id AND b.vote_count > a.vote_count) + 1";
-  sql +=
-      " FROM artworks a JOIN users u ON u.id = a.artist_id "
-      "LEFT JOIN votes v ON v.artwork_id = a.id AND v.voter_id = $1 "
-      "LEFT JOIN likes l ON l.artwork_id = a.id AND l.liker_id = $1 ";
-  return sql;
-}
+// The artwork with its artist: columns 0–14 of every artwork query.
+constexpr const char* kPageSelect =
+    "SELECT a.id, a.event_id, a.artist_id, u.username, u.display_name, a.title, a.description, a.image_key, "
+    "a.image_type, a.thumb_key, a.thumb_type, a.width, a.height, a.vote_count, a.created_at "
+    "FROM artworks a JOIN users u ON u.id = a.artist_id ";
 
-// Takes the text cells out of r.
-ArtworkRow FromRow(db::Row& r, bool with_rank) {
+// Takes the text cells out of r. with_viewer: columns 15–18 hold the viewer's fields.
+ArtworkRow FromRow(db::Row& r, bool with_viewer) {
   ArtworkRow a;
   a.id = r.Int(0);
   a.event_id = r.Int(1);
@@ -42,54 +33,123 @@ ArtworkRow FromRow(db::Row& r, bool with_rank) {
   a.height = static_cast<int>(r.Int(12));
   a.vote_count = r.Int(13);
   a.created_at = r.Int(14);
-  a.my_vote = r.Bool(15);
-  a.liked = r.Bool(16);
-  a.like_rank = r.OptInt(17);
-  a.matched = r.Bool(18);
-  if (with_rank) a.rank = static_cast<int>(r.Int(19));
+  if (with_viewer) {
+    a.my_vote = r.Bool(15);
+    a.liked = r.Bool(16);
+    a.like_rank = r.OptInt(17);
+    a.matched = r.Bool(18);
+  }
   return a;
 }
 
-std::vector<ArtworkRow> Rows(std::vector<db::Row> rows, bool with_rank) {
+std::vector<ArtworkRow> Rows(std::vector<db::Row> rows) {
   std::vector<ArtworkRow> out;
   out.reserve(rows.size());
-  for (auto& r : rows) out.push_back(FromRow(r, with_rank));
+  for (auto& r : rows) out.push_back(FromRow(r, false));
   return out;
 }
 
 }  // namespace
 
 std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_id) {
-  auto row = tx.QueryOne(Select(false) + "WHERE a.id = $2", viewer_id, id);
+  // One row: probing the viewer's tables per row in the same statement is cheapest here.
+  auto row = tx.QueryOne(
+      "SELECT a.id, a.event_id, a.artist_id, u.username, u.display_name, a.title, a.description, a.image_key, "
+      "a.image_type, a.thumb_key, a.thumb_type, a.width, a.height, a.vote_count, a.created_at, "
+      "CASE WHEN v.voter_id IS NULL THEN 0 ELSE 1 END, CASE WHEN l.liker_id IS NULL THEN 0 ELSE 1 END, l.rank, "
+      "CASE WHEN EXISTS (SELECT 1 FROM match_participants mp JOIN matches m ON m.id = mp.match_id "
+      "WHERE mp.artwork_id = a.id AND m.status <> 'DECLINED') THEN 1 ELSE 0 END "
+      "FROM artworks a JOIN users u ON u.id = a.artist_id "
+      "LEFT JOIN votes v ON v.artwork_id = a.id AND v.voter_id = $1 "
+      "LEFT JOIN likes l ON l.artwork_id = a.id AND l.liker_id = $1 "
+      "WHERE a.id = $2",
+      viewer_id, id);
   if (!row) return std::nullopt;
-  return FromRow(*row, false);
+  return FromRow(*row, true);
 }
 
-std::vector<ArtworkRow> ListNew(db::Tx& tx, std::int64_t event_id, std::int64_t viewer_id,
-                                std::optional<std::int64_t> before_id, int limit) {
-  // The row comparison repeats "a.id < $3" (a.event_id is $2 already) for PostgreSQL's
+std::vector<ArtworkRow> ListNew(db::Tx& tx, std::int64_t event_id, std::optional<std::int64_t> before_id, int limit) {
+  // The row comparison repeats "a.id < $2" (a.event_id is $1 already) for PostgreSQL's
   // planner: without it, for an event holding most of the table it walks artworks_pkey
   // backwards and filters on event_id, skipping every newer artwork of other events
   // (11,000 rows for a first page in the bench data); with it only artworks_event
   // (event_id, id) can serve the condition. SQLite uses that index either way.
-  return Rows(tx.Query(Select(false) + "WHERE a.event_id = $2 AND a.id < $3 AND (a.event_id, a.id) < ($2, $3) "
-                                       "ORDER BY a.id DESC LIMIT $4",
-                       viewer_id, event_id, before_id.value_or(INT64_MAX), limit),
-              false);
+  return Rows(tx.Query(std::string(kPageSelect) +
+                           "WHERE a.event_id = $1 AND a.id < $2 AND (a.event_id, a.id) < ($1, $2) "
+                           "ORDER BY a.id DESC LIMIT $3",
+                       event_id, before_id.value_or(INT64_MAX), limit));
 }
 
-std::vector<ArtworkRow> ListByVotes(db::Tx& tx, std::int64_t event_id, std::int64_t viewer_id,
-                                    std::optional<std::pair<std::int64_t, std::int64_t>> after, int limit,
-                                    bool with_rank) {
+std::vector<ArtworkRow> ListByVotes(db::Tx& tx, std::int64_t event_id,
+                                    std::optional<std::pair<std::int64_t, std::int64_t>> after, int limit) {
   // Keyset on (vote_count DESC, id ASC); without a cursor every row is "after". vote_count
-  // is an INTEGER column, so PostgreSQL types $3 as int4: the sentinel must fit.
+  // is an INTEGER column, so PostgreSQL types $2 as int4: the sentinel must fit. The
+  // condition is written "vote_count <= $2 AND (…)" rather than "vote_count < $2 OR
+  // (vote_count = $2 AND …)" (the same rows) so that PostgreSQL bounds its scan of
+  // artworks_event_votes with it: with the OR it scanned the event from its most voted
+  // artwork and filtered, O(position of the page).
   std::int64_t votes = after ? after->first : INT_MAX;
   std::int64_t id = after ? after->second : 0;
-  return Rows(
-      tx.Query(Select(with_rank) + "WHERE a.event_id = $2 AND (a.vote_count < $3 OR (a.vote_count = $3 AND a.id > $4)) "
-                                   "ORDER BY a.vote_count DESC, a.id ASC LIMIT $5",
-               viewer_id, event_id, votes, id, limit),
-      with_rank);
+  return Rows(tx.Query(std::string(kPageSelect) +
+                           "WHERE a.event_id = $1 AND a.vote_count <= $2 AND (a.vote_count < $2 OR a.id > $3) "
+                           "ORDER BY a.vote_count DESC, a.id ASC LIMIT $4",
+                       event_id, votes, id, limit));
+}
+
+void FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t viewer_id, ViewerKinds kinds) {
+  if (rows.empty() || !(kinds.votes || kinds.likes || kinds.matches)) return;
+  // (id, index in rows), by id: the rows a returned artwork_id belongs to.
+  std::vector<std::pair<std::int64_t, size_t>> by_id;
+  by_id.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) by_id.emplace_back(rows[i].id, i);
+  std::sort(by_id.begin(), by_id.end());
+  const std::int64_t lo = by_id.front().first, hi = by_id.back().first;
+  // The row of artwork `id`, nullptr when it is not one of rows (an id inside the range
+  // that belongs to another page or event).
+  auto row_of = [&](std::int64_t id) -> ArtworkRow* {
+    auto it = std::lower_bound(by_id.begin(), by_id.end(), std::make_pair(id, size_t{0}));
+    return it != by_id.end() && it->first == id ? &rows[it->second] : nullptr;
+  };
+  if (kinds.votes) {
+    for (const auto& r : tx.Query("SELECT artwork_id FROM votes WHERE voter_id = $1 AND artwork_id >= $2 AND "
+                                  "artwork_id <= $3",
+                                  viewer_id, lo, hi))
+      if (ArtworkRow* a = row_of(r.Int(0))) a->my_vote = true;
+  }
+  if (kinds.likes) {
+    for (const auto& r : tx.Query("SELECT artwork_id, rank FROM likes WHERE liker_id = $1 AND artwork_id >= $2 AND "
+                                  "artwork_id <= $3",
+                                  viewer_id, lo, hi)) {
+      if (ArtworkRow* a = row_of(r.Int(0))) {
+        a->liked = true;
+        a->like_rank = r.OptInt(1);
+      }
+    }
+  }
+  if (kinds.matches) {
+    for (const auto& r :
+         tx.Query("SELECT mp.artwork_id FROM match_participants mp JOIN matches m ON m.id = mp.match_id "
+                  "WHERE mp.artwork_id >= $1 AND mp.artwork_id <= $2 AND m.status <> 'DECLINED'",
+                  lo, hi))
+      if (ArtworkRow* a = row_of(r.Int(0))) a->matched = true;
+  }
+}
+
+void FillRanks(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t event_id) {
+  if (rows.empty()) return;
+  // The artworks ordered before the first row (more votes, or as many and an older id),
+  // and among them those with strictly more votes.
+  auto row = tx.QueryOne(
+      "SELECT COUNT(*), COALESCE(SUM(CASE WHEN vote_count > $2 THEN 1 ELSE 0 END), 0) FROM artworks "
+      "WHERE event_id = $1 AND vote_count >= $2 AND (vote_count > $2 OR id < $3)",
+      event_id, rows.front().vote_count, rows.front().id);
+  const std::int64_t before = row->Int(0), more = row->Int(1);
+  rows.front().rank = static_cast<int>(more + 1);
+  // Row i with fewer votes than row i-1: every artwork ordered before it has more votes.
+  for (size_t i = 1; i < rows.size(); ++i)
+    rows[i].rank = rows[i].vote_count == rows[i - 1].vote_count
+                       ? rows[i - 1].rank
+                       : static_cast<int>(before + static_cast<std::int64_t>(i) + 1);
 }
 
 std::vector<Tally> TallyEvent(db::Tx& tx, std::int64_t event_id) {
@@ -129,6 +189,24 @@ void Delete(db::Tx& tx, std::int64_t id, std::int64_t event_id) {
   tx.Exec("UPDATE events SET artwork_count = artwork_count - 1 WHERE id = $1", event_id);
 }
 
+std::optional<VoteTarget> LoadVoteTarget(db::Tx& tx, std::int64_t artwork_id, std::int64_t user_id) {
+  auto row = tx.QueryOne(
+      "SELECT a.artist_id, a.event_id, e.phase, e.votes_per_member, "
+      "CASE WHEN m.user_id IS NULL THEN 0 ELSE 1 END FROM artworks a JOIN events e ON e.id = a.event_id "
+      "LEFT JOIN memberships m ON m.group_id = e.group_id AND m.user_id = $2 WHERE a.id = $1",
+      artwork_id, user_id);
+  if (!row) return std::nullopt;
+  VoteTarget t;
+  t.artist_id = row->Int(0);
+  t.event_id = row->Int(1);
+  auto phase = events::ParsePhase(row->Str(2));
+  if (!phase) throw std::runtime_error("events.phase holds an unknown phase: " + row->Str(2));
+  t.phase = *phase;
+  t.votes_per_member = static_cast<int>(row->Int(3));
+  t.member = row->Bool(4);
+  return t;
+}
+
 bool AddVote(db::Tx& tx, std::int64_t voter_id, std::int64_t artwork_id, std::int64_t event_id, Millis now) {
   if (tx.Exec("INSERT INTO votes (voter_id, artwork_id, event_id, created_at) VALUES ($1, $2, $3, $4) "
               "ON CONFLICT DO NOTHING",
@@ -138,18 +216,25 @@ bool AddVote(db::Tx& tx, std::int64_t voter_id, std::int64_t artwork_id, std::in
   return true;
 }
 
-bool TakeBudget(db::Tx& tx, std::int64_t event_id, std::int64_t voter_id, int budget) {
-  tx.Exec("INSERT INTO vote_budgets (event_id, user_id, used) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING", event_id,
-          voter_id);
-  return tx.Exec("UPDATE vote_budgets SET used = used + 1 WHERE event_id = $1 AND user_id = $2 AND used < $3", event_id,
-                 voter_id, budget) == 1;
+std::optional<int> TakeBudget(db::Tx& tx, std::int64_t event_id, std::int64_t voter_id, int budget) {
+  // The first vote inserts the row with 1 used (budget >= 1: events.votes_per_member's
+  // CHECK); later ones add 1 while fewer than `budget` are used. No row returned: spent.
+  auto row = tx.QueryOne(
+      "INSERT INTO vote_budgets (event_id, user_id, used) VALUES ($1, $2, 1) "
+      "ON CONFLICT (event_id, user_id) DO UPDATE SET used = vote_budgets.used + 1 WHERE vote_budgets.used < $3 "
+      "RETURNING used",
+      event_id, voter_id, budget);
+  if (!row) return std::nullopt;
+  return static_cast<int>(row->Int(0));
 }
 
-bool RemoveVote(db::Tx& tx, std::int64_t voter_id, std::int64_t artwork_id, std::int64_t event_id) {
-  if (tx.Exec("DELETE FROM votes WHERE voter_id = $1 AND artwork_id = $2", voter_id, artwork_id) == 0) return false;
-  tx.Exec("UPDATE vote_budgets SET used = used - 1 WHERE event_id = $1 AND user_id = $2", event_id, voter_id);
+std::optional<int> RemoveVote(db::Tx& tx, std::int64_t voter_id, std::int64_t artwork_id, std::int64_t event_id) {
+  if (tx.Exec("DELETE FROM votes WHERE voter_id = $1 AND artwork_id = $2", voter_id, artwork_id) == 0)
+    return std::nullopt;
   tx.Exec("UPDATE artworks SET vote_count = vote_count - 1 WHERE id = $1", artwork_id);
-  return true;
+  auto row = tx.QueryOne("UPDATE vote_budgets SET used = used - 1 WHERE event_id = $1 AND user_id = $2 RETURNING used",
+                         event_id, voter_id);
+  return row ? static_cast<int>(row->Int(0)) : 0;
 }
 
 int UsedVotes(db::Tx& tx, std::int64_t event_id, std::int64_t voter_id) {

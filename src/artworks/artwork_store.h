@@ -9,6 +9,7 @@
 
 #include "common/clock.h"
 #include "db/database.h"
+#include "events/phase.h"
 
 namespace atelier::artworks {
 
@@ -29,7 +30,7 @@ struct ArtworkRow {
   bool liked = false;                     // the viewer liked it…
   std::optional<std::int64_t> like_rank;  // …with this rank (null: unranked)
   bool matched = false;                   // in a match that is not DECLINED
-  int rank = 0;                           // competition rank in its event (ListByVotes with ranks only)
+  int rank = 0;                           // competition rank in its event (FillRanks only)
 };
 
 struct NewArtwork {
@@ -44,15 +45,35 @@ struct NewArtwork {
 
 namespace store {
 
+// The artwork as the viewer sees it, in one statement (its viewer fields joined per row).
 std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_id);
+
+// Pages: the artworks with their artist only; the viewer fields are left false/empty
+// (FillViewer sets them) and rank 0 (FillRanks sets it).
+//
 // Newest first, ids below `before_id` (all when nullopt).
-std::vector<ArtworkRow> ListNew(db::Tx& tx, std::int64_t event_id, std::int64_t viewer_id,
-                                std::optional<std::int64_t> before_id, int limit);
+std::vector<ArtworkRow> ListNew(db::Tx& tx, std::int64_t event_id, std::optional<std::int64_t> before_id, int limit);
 // Most votes first, then oldest first; after the item (votes, id) of the cursor when given.
-// with_rank fills ArtworkRow::rank (1, 2, 2, 4) over the whole event.
-std::vector<ArtworkRow> ListByVotes(db::Tx& tx, std::int64_t event_id, std::int64_t viewer_id,
-                                    std::optional<std::pair<std::int64_t, std::int64_t>> after, int limit,
-                                    bool with_rank);
+std::vector<ArtworkRow> ListByVotes(db::Tx& tx, std::int64_t event_id,
+                                    std::optional<std::pair<std::int64_t, std::int64_t>> after, int limit);
+
+// Which of the viewer's rows FillViewer looks for. A kind left false is not queried: the
+// caller knows from the event's phase that no such row can exist.
+struct ViewerKinds {
+  bool votes = true;
+  bool likes = true;
+  bool matches = true;
+};
+// Sets my_vote, liked/like_rank and matched on rows (any artworks; a page of one event in
+// practice) with one range query per kind over [smallest id, largest id] of the rows:
+// votes and likes through their primary keys (voter_id/liker_id, artwork_id), matches
+// through match_participants_artwork.
+void FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t viewer_id, ViewerKinds kinds);
+// Sets rank (competition ranking over the whole event: 1 + the number of its artworks with
+// strictly more votes) on rows that are consecutive items of ListByVotes's order: one
+// COUNT for the first item, the others from the page itself.
+void FillRanks(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t event_id);
+
 // The artworks of an event, most votes first then oldest first: (id, artist, title, votes).
 struct Tally {
   std::int64_t id;
@@ -70,12 +91,27 @@ void UpdateText(db::Tx& tx, std::int64_t id, const std::string& title, const std
 // voters' budgets and uncounting it from events.artwork_count.
 void Delete(db::Tx& tx, std::int64_t id, std::int64_t event_id);
 
-// Votes. AddVote: false when the vote existed already (nothing changed). TakeBudget:
-// false when the voter has used `budget` votes already.
+// What a vote needs to check, in one statement: the artwork's artist and event, the
+// event's group, phase and budget, and the caller's membership of that group.
+struct VoteTarget {
+  std::int64_t artist_id = 0;
+  std::int64_t event_id = 0;
+  events::Phase phase = events::Phase::kOpen;
+  int votes_per_member = 0;
+  bool member = false;  // the caller is a member of the event's group
+};
+// nullopt when there is no such artwork.
+std::optional<VoteTarget> LoadVoteTarget(db::Tx& tx, std::int64_t artwork_id, std::int64_t user_id);
+
+// Votes. AddVote: inserts the vote and counts it in artworks.vote_count; false when the
+// vote existed already (nothing changed). TakeBudget: one more used vote, as long as fewer
+// than `budget` are used; the votes now used, nullopt when the budget is spent (nothing
+// changed).
 bool AddVote(db::Tx& tx, std::int64_t voter_id, std::int64_t artwork_id, std::int64_t event_id, Millis now);
-bool TakeBudget(db::Tx& tx, std::int64_t event_id, std::int64_t voter_id, int budget);
-// Removes the vote, gives it back to the budget and uncounts it; false when there was none.
-bool RemoveVote(db::Tx& tx, std::int64_t voter_id, std::int64_t artwork_id, std::int64_t event_id);
+std::optional<int> TakeBudget(db::Tx& tx, std::int64_t event_id, std::int64_t voter_id, int budget);
+// Removes the vote, gives it back to the budget and uncounts it. The votes used
+// afterwards, nullopt when there was no vote (nothing changed).
+std::optional<int> RemoveVote(db::Tx& tx, std::int64_t voter_id, std::int64_t artwork_id, std::int64_t event_id);
 int UsedVotes(db::Tx& tx, std::int64_t event_id, std::int64_t voter_id);
 
 }  // namespace store

@@ -278,12 +278,15 @@ def test_same_image_twice_shares_the_stored_file(com):
 
 
 def test_my_like_and_is_matched_reflect_likes_and_matches(server, com):
-    """Likes and matches have their own API (SPEC §7, another feature); the rows are written
-    directly here to check how an artwork shows them."""
+    """Likes and matches have their own API (SPEC §7, another feature); the likes are written
+    directly here, while MATCHING (the only phase that takes likes: pages do not look for
+    likes before it), and the match is the one the pairing makes when the event closes."""
     ev = make_event(com.owner, com.gid)
     a = submit(com.members[0], ev["id"])
     b = submit(com.members[1], ev["id"])
+    c = submit(com.admin, ev["id"])
     m0, m1 = com.members[0], com.members[1]
+    advance_to(com.owner, ev["id"], "MATCHING")
     now = 1700000000000
     sql(server, f"INSERT INTO likes (liker_id, artwork_id, event_id, rank, created_at) "
                 f"VALUES ({m1.id}, {a['id']}, {ev['id']}, 2, {now})")
@@ -292,15 +295,100 @@ def test_my_like_and_is_matched_reflect_likes_and_matches(server, com):
     assert m1.get(f"{API}/artworks/{a['id']}").json()["myLike"] == {"rank": 2}
     assert m0.get(f"{API}/artworks/{b['id']}").json()["myLike"] == {"rank": None}
     assert m0.get(f"{API}/artworks/{a['id']}").json()["myLike"] is None
-    sql(server, f"INSERT INTO matches (event_id, status, created_at) VALUES ({ev['id']}, 'PENDING', {now})")
-    sql(server, f"INSERT INTO match_participants (match_id, event_id, user_id, artwork_id) "
-                f"SELECT MAX(id), {ev['id']}, {m0.id}, {a['id']} FROM matches WHERE event_id = {ev['id']}")
+
+    def listed(client, key):
+        return {x["id"]: x[key] for x in client.get(f"{API}/events/{ev['id']}/artworks").json()["items"]}
+
+    assert listed(m1, "myLike") == {a["id"]: {"rank": 2}, b["id"]: None, c["id"]: None}
+    assert listed(m0, "myLike") == {a["id"]: None, b["id"]: {"rank": None}, c["id"]: None}
+    assert listed(com.owner, "isMatched") == {a["id"]: False, b["id"]: False, c["id"]: False}
+    advance(com.owner, ev["id"], "CLOSED")  # m0 and m1 like each other: one match, a and b
     assert com.owner.get(f"{API}/artworks/{a['id']}").json()["isMatched"] is True
-    assert com.owner.get(f"{API}/artworks/{b['id']}").json()["isMatched"] is False
-    listed = {x["id"]: x["isMatched"] for x in com.owner.get(f"{API}/events/{ev['id']}/artworks").json()["items"]}
-    assert listed == {a["id"]: True, b["id"]: False}
+    assert com.owner.get(f"{API}/artworks/{c['id']}").json()["isMatched"] is False
+    assert listed(com.owner, "isMatched") == {a["id"]: True, b["id"]: True, c["id"]: False}
+    assert listed(m1, "myLike") == {a["id"]: {"rank": 2}, b["id"]: None, c["id"]: None}
     sql(server, f"UPDATE matches SET status = 'DECLINED' WHERE event_id = {ev['id']}")
     assert com.owner.get(f"{API}/artworks/{a['id']}").json()["isMatched"] is False
+    assert listed(com.owner, "isMatched") == {a["id"]: False, b["id"]: False, c["id"]: False}
+
+
+def all_pages(client, url, limit, **params):
+    items, cursor = [], None
+    while True:
+        query = dict(params, limit=limit)
+        if cursor:
+            query["cursor"] = cursor
+        r = client.get(url, params=query)
+        assert r.status_code == 200, r.text
+        items += r.json()["items"]
+        cursor = r.json()["nextCursor"]
+        if not cursor:
+            return items
+
+
+def test_viewer_flags_on_pages_equal_the_single_artwork(server):
+    """myVote, myLike and isMatched on list and results pages (the viewer's rows are read once
+    per page, by id range) equal GET /artworks/{id} (read per artwork), for several viewers, on
+    pages spanning artworks the viewer and others voted for and liked, and with the artworks of
+    a second event interleaved by id: the viewer's votes and likes there must not show here."""
+    com = Community(server, members=5)
+    m = com.members
+    e, f = (make_event(com.owner, com.gid, votesPerMember=4, maxArtworksPerMember=2) for _ in range(2))
+    art = {e["id"]: [], f["id"]: []}  # art[event id][i]: member i's artwork there; ids alternate
+    for i, member in enumerate(m):
+        for ev in (e, f):
+            art[ev["id"]].append(submit(member, ev["id"], png(10 + i, 10))["id"])
+    E, F = art[e["id"]], art[f["id"]]
+    viewers = [m[0], m[1], m[2], com.owner, com.admin]
+
+    def check(visible):
+        for viewer in viewers:
+            for ev in (e, f):
+                single = {i: viewer.get(f"{API}/artworks/{i}").json() for i in art[ev["id"]]}
+                url = f"{API}/events/{ev['id']}/artworks"
+                for limit in (2, 3, 100):
+                    pages = [all_pages(viewer, url, limit)]
+                    if visible:
+                        pages.append(all_pages(viewer, url, limit, sort="votes"))
+                        results = all_pages(viewer, f"{API}/events/{ev['id']}/results", limit)
+                        pages.append([x["artwork"] for x in results])
+                    for items in pages:
+                        assert sorted(x["id"] for x in items) == sorted(single)
+                        for x in items:
+                            assert x == single[x["id"]], (viewer.username, x["id"])
+
+    def flags(viewer, ev, key):
+        return {x["id"]: x[key] for x in all_pages(viewer, f"{API}/events/{ev['id']}/artworks", 3)}
+
+    check(False)  # OPEN
+    advance(com.owner, e["id"], "VOTING")
+    advance(com.owner, f["id"], "VOTING")
+    for voter, ids in [(m[0], [E[1], E[3], F[2]]), (m[1], [E[0], E[3]]), (com.owner, [E[2], F[1]]), (m[4], [E[1]])]:
+        for i in ids:
+            assert voter.put(f"{API}/artworks/{i}/vote").status_code == 200
+    check(False)
+    assert flags(m[0], e, "myVote") == {i: i in (E[1], E[3]) for i in E}
+    assert flags(m[0], f, "myVote") == {i: i == F[2] for i in F}
+    advance(com.owner, e["id"], "MATCHING")
+    advance(com.owner, f["id"], "MATCHING")
+    for liker, i, rank in [(m[0], E[1], 1), (m[0], E[2], None), (m[1], E[0], 2), (m[2], E[3], None),
+                           (m[3], E[2], 1), (m[0], F[3], 1), (m[4], E[0], None)]:
+        r = liker.put(f"{API}/artworks/{i}/like", json={} if rank is None else {"rank": rank})
+        assert r.status_code == 200, r.text
+    check(True)
+    assert flags(m[0], e, "myLike") == {i: {E[1]: {"rank": 1}, E[2]: {"rank": None}}.get(i) for i in E}
+    assert flags(m[0], f, "myLike") == {i: {"rank": 1} if i == F[3] else None for i in F}
+    assert flags(m[0], e, "myVote") == {i: i in (E[1], E[3]) for i in E}
+    advance(com.owner, e["id"], "CLOSED")  # pairs m0 with m1 and m2 with m3
+    advance(com.owner, f["id"], "CLOSED")  # no mutual likes there: no match
+    check(True)
+    assert flags(com.owner, e, "isMatched") == {i: i in (E[0], E[1], E[2], E[3]) for i in E}
+    mine = m[2].get(f"{API}/events/{e['id']}/matches").json()["items"]
+    assert len(mine) == 1
+    assert m[2].post(f"{API}/matches/{mine[0]['id']}/decline").status_code == 200
+    check(True)
+    assert flags(com.owner, e, "isMatched") == {i: i in (E[0], E[1]) for i in E}
+    assert flags(com.owner, f, "isMatched") == {i: False for i in F}
 
 
 def test_text_with_quotes_backslashes_and_non_ascii_round_trips(com):

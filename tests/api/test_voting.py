@@ -135,6 +135,34 @@ def test_results_rank_ties_and_paginate(server, com):
     assert com.owner.get(url).status_code == 200
 
 
+def test_ranks_with_ties_across_page_boundaries(com):
+    """Votes 3, 2, 2, 2, 1, 0, 0: ranks 1, 2, 2, 2, 5, 6, 6 whatever the page size, also when
+    a page starts inside a tie that began on the page before."""
+    ev = make_event(com.owner, com.gid, votesPerMember=5, maxArtworksPerMember=7)
+    arts = [submit(com.members[0], ev["id"], png(10 + i, 10), title=f"t{i}")["id"] for i in range(7)]
+    advance(com.owner, ev["id"], "VOTING")
+    for voter, idx in [(com.owner, [0, 1, 2, 3, 4]), (com.admin, [0, 1, 2]), (com.members[1], [0, 3])]:
+        for i in idx:
+            assert vote(voter, arts[i]).status_code == 200
+    advance(com.owner, ev["id"], "MATCHING")
+    expected = list(zip([1, 2, 2, 2, 5, 6, 6], arts, [3, 2, 2, 2, 1, 0, 0]))
+    for limit in range(1, 9):
+        for path, params in [("results", {}), ("artworks", {"sort": "votes"})]:
+            items, cursor = [], None
+            while True:
+                query = dict(params, limit=limit, **({"cursor": cursor} if cursor else {}))
+                page = com.members[1].get(f"{API}/events/{ev['id']}/{path}", params=query).json()
+                items += page["items"]
+                cursor = page["nextCursor"]
+                if not cursor:
+                    break
+            if path == "results":
+                assert [(x["rank"], x["artwork"]["id"], x["voteCount"]) for x in items] == expected, limit
+                assert [x["artwork"]["myVote"] for x in items] == [True, False, False, True, False, False, False]
+            else:
+                assert [(x["id"], x["voteCount"]) for x in items] == [(i, n) for _, i, n in expected], limit
+
+
 def test_vote_notification_once_per_artwork_when_voting_ends(com):
     ev, arts = setup_tie(com)
     artist_of = {a["id"]: m for a, m in zip(arts, com.members)}
