@@ -429,6 +429,27 @@ TEST_P(DbTest, GroupCommitFlushesForManyWritersAtOnce) {
   EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_group")->Int(0); }), kThreads * kEach);
 }
 
+TEST_P(DbTest, CheckpointsRunInTheBackground) {
+  if (IsPg()) GTEST_SKIP() << "SQLite's WAL";
+  // The writer never checkpoints (wal_autocheckpoint=0): only the checkpoint thread moves
+  // committed pages from the WAL into the database file, while every connection stays open.
+  Scratch(*db_, "t_ckpt", "id INTEGER PRIMARY KEY, body TEXT NOT NULL");
+  const auto file = dir_ / "test.db";
+  const auto before = std::filesystem::file_size(file);
+  const std::string body(1000, 'x');
+  for (int i = 0; i < 300; ++i) {
+    db_->Write([&](Tx& tx) {
+      for (int j = 0; j < 10; ++j) tx.Exec("INSERT INTO t_ckpt (id, body) VALUES ($1, $2)", i * 10 + j, body);
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::filesystem::file_size(file) < before + 2'000'000 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_GE(std::filesystem::file_size(file), before + 2'000'000);
+  EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_ckpt")->Int(0); }), 3000);
+}
+
 TEST_P(DbTest, WaitersAreReleasedWhenTheDatabaseCloses) {
   if (IsPg()) GTEST_SKIP() << "SQLite's group commit";
   Scratch(*db_, "t_close", "id INTEGER PRIMARY KEY");
