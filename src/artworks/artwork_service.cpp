@@ -245,6 +245,15 @@ void ArtworkService::Delete(std::int64_t user_id, std::int64_t artwork_id) {
       if (e.phase != Phase::kOpen)
         throw WrongPhase("The artist can delete an artwork only while the event is OPEN; ask a group admin");
     }
+    // A match rests on its two artworks: removing one cancels the match. The artists of
+    // a live one (PENDING or ACCEPTED) are told; a DECLINED or COMPLETED one just goes.
+    for (const auto& m : store::DeleteMatchesOf(tx, artwork_id)) {
+      if (m.status != "PENDING" && m.status != "ACCEPTED") continue;
+      boost::json::object data{{"matchId", IdStr(m.id)}, {"eventId", IdStr(e.id)}};
+      for (std::int64_t u : m.users)
+        notifier_.Notify(tx, u, notify::Type::kMatchUpdate,
+                         "Your match in " + Quoted(e.name) + " was cancelled: an artwork in it was removed", data);
+    }
     store::Delete(tx, artwork_id, e.id);
   });
 }

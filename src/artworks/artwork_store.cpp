@@ -189,6 +189,20 @@ void Delete(db::Tx& tx, std::int64_t id, std::int64_t event_id) {
   tx.Exec("UPDATE events SET artwork_count = artwork_count - 1 WHERE id = $1", event_id);
 }
 
+std::vector<RemovedMatch> DeleteMatchesOf(db::Tx& tx, std::int64_t artwork_id) {
+  std::vector<RemovedMatch> out;
+  for (const auto& r : tx.Query("SELECT m.id, m.status FROM matches m JOIN match_participants mp ON mp.match_id = m.id "
+                                "WHERE mp.artwork_id = $1 ORDER BY m.id",
+                                artwork_id)) {
+    RemovedMatch m{r.Int(0), r.Str(1), {}};
+    for (const auto& u : tx.Query("SELECT user_id FROM match_participants WHERE match_id = $1 ORDER BY user_id", m.id))
+      m.users.push_back(u.Int(0));
+    tx.Exec("DELETE FROM matches WHERE id = $1", m.id);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 std::optional<VoteTarget> LoadVoteTarget(db::Tx& tx, std::int64_t artwork_id, std::int64_t user_id) {
   auto row = tx.QueryOne(
       "SELECT a.artist_id, a.event_id, e.phase, e.votes_per_member, "

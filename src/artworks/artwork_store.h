@@ -91,6 +91,16 @@ void UpdateText(db::Tx& tx, std::int64_t id, const std::string& title, const std
 // voters' budgets and uncounting it from events.artwork_count.
 void Delete(db::Tx& tx, std::int64_t id, std::int64_t event_id);
 
+// The matches an artwork is in, removed with their participants (the artwork's own
+// participant row would otherwise go with the artwork and leave a match of one). Returns
+// each removed match's status and the users who were in it.
+struct RemovedMatch {
+  std::int64_t id = 0;
+  std::string status;
+  std::vector<std::int64_t> users;
+};
+std::vector<RemovedMatch> DeleteMatchesOf(db::Tx& tx, std::int64_t artwork_id);
+
 // What a vote needs to check, in one statement: the artwork's artist and event, the
 // event's group, phase and budget, and the caller's membership of that group.
 struct VoteTarget {

@@ -441,3 +441,33 @@ def test_me_matches_across_events_newest_first(com):
     other = next(p for p in items[0]["participants"] if p["user"]["id"] == C.id)
     assert other["artwork"]["myLike"] == {"rank": None}
     assert other["artwork"]["voteCount"] == 0
+
+
+def test_deleting_a_matched_artwork_cancels_its_match(com):
+    A, B, C, D, E = com.members[:5]
+    ev, arts = matching_event(com, [A, B, C, D, E])
+    mutual(arts, A, B)
+    mutual(arts, C, D)
+    advance(com.owner, ev["id"], "CLOSED")
+    ms = matches_of(com.owner, ev["id"])
+    ab = next(m for m in ms if A.username in {p["user"]["username"] for p in m["participants"]})
+    cd = next(m for m in ms if m["id"] != ab["id"])
+    must_act(C, cd["id"], "decline")
+    assert len(match_notes(D, "MATCH_UPDATE", ev["id"])) == 1
+    # The artist may not delete after OPEN; a group admin may, and the live match goes.
+    problem(A.delete(f"{API}/artworks/{art_of(arts, A)}"), 409, "wrong_phase")
+    assert com.admin.delete(f"{API}/artworks/{art_of(arts, A)}").status_code == 204
+    for who in (A, B):
+        (n,) = match_notes(who, "MATCH_UPDATE", ev["id"])
+        assert n["data"] == {"matchId": ab["id"], "eventId": ev["id"]} and "cancelled" in n["message"]
+        assert matches_of(who, ev["id"]) == []
+        assert all(m["id"] != ab["id"] for m in who.get(f"{API}/me/matches").json()["items"])
+        for action in ("accept", "decline", "complete"):
+            problem(act(who, ab["id"], action), 404, "not_found")
+    assert B.get(f"{API}/artworks/{art_of(arts, B)}").json()["isMatched"] is False
+    # A DECLINED match goes too, without news: every match left has two participants.
+    assert com.admin.delete(f"{API}/artworks/{art_of(arts, C)}").status_code == 204
+    assert matches_of(com.owner, ev["id"]) == []
+    assert len(match_notes(D, "MATCH_UPDATE", ev["id"])) == 1
+    assert len(match_notes(C, "MATCH_UPDATE", ev["id"])) == 0
+    assert D.get(f"{API}/artworks/{art_of(arts, D)}").status_code == 200
