@@ -148,7 +148,10 @@ boost::json::object AccountService::VerifyEmail(const std::string& token) {
     if (!t || !t->IsNull(3)) throw InvalidToken();
     if (t->Int(2) <= now) throw ApiError(410, "token_expired", "This link has expired; ask for a new one");
     tx.Exec("UPDATE account_tokens SET used_at = $2 WHERE token_hash = $1", hash, now);
-    tx.Exec("UPDATE users SET email_verified = 1 WHERE id = $1 AND email = $2", t->Int(0), t->Str(1));
+    if (tx.Exec("UPDATE users SET email_verified = 1 WHERE id = $1 AND email = $2 AND email_verified = 0", t->Int(0),
+                t->Str(1)) > 0) {
+      for (const auto& hook : email_verified_hooks_) hook(tx, t->Int(0), t->Str(1));
+    }
     return UserJson(tx, t->Int(0));
   });
 }

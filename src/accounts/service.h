@@ -4,8 +4,10 @@
 // run them on the crypto pool. Thread-safe.
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "accounts/auth.h"
 #include "accounts/rate_limiter.h"
@@ -34,6 +36,11 @@ class AccountService {
 
   boost::json::object Register(const std::string& username, const std::string& email, const std::string& password);
   boost::json::object VerifyEmail(const std::string& token);
+  // Called inside the transaction that verifies an address, with the user and the address
+  // (e.g. to turn invitations sent to that address into notifications). Register before
+  // the server starts.
+  using EmailVerifiedHook = std::function<void(db::Tx& tx, std::int64_t user_id, const std::string& email)>;
+  void OnEmailVerified(EmailVerifiedHook hook) { email_verified_hooks_.push_back(std::move(hook)); }
   void ResendVerification(const std::string& email);
   LoginResult Login(const std::string& login, const std::string& password);
   void Logout(const AuthUser& user);
@@ -60,6 +67,7 @@ class AccountService {
   const notify::Notifier& notifier_;
   AccountsConfig config_;
   RateLimiter limiter_;
+  std::vector<EmailVerifiedHook> email_verified_hooks_;
 };
 
 // Password rules (SPEC §3): 8–128 characters, not equal to the username or email.

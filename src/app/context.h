@@ -16,6 +16,10 @@
 #include "http/router.h"
 #include "notify/notifier.h"
 
+namespace atelier::accounts {
+class AccountService;
+}
+
 namespace atelier::app {
 
 struct AppContext {
@@ -26,6 +30,7 @@ struct AppContext {
   http::Metrics metrics;
   std::unique_ptr<accounts::Authenticator> auth;
   std::unique_ptr<notify::Notifier> notifier;
+  accounts::AccountService* accounts = nullptr;  // set by WireAccounts
   // Background work: started once the server listens (serve only), stopped in reverse
   // order before exit.
   std::vector<std::function<void()>> starters;

@@ -10,6 +10,7 @@ void WireAccounts(AppContext& ctx) {
   config.lockout_seconds = ctx.config.lockout_seconds;
   config.rate_limits = ctx.config.rate_limits;
   auto& service = ctx.Own<accounts::AccountService>(*ctx.db, ctx.clock, *ctx.notifier, config);
+  ctx.accounts = &service;
   accounts::RegisterRoutes(ctx.router, service, *ctx.auth, ctx.config.public_url.starts_with("https://"));
 }
 

@@ -1,3 +1,4 @@
+#include "accounts/service.h"
 #include "app/context.h"
 #include "groups/routes.h"
 #include "groups/service.h"
@@ -6,6 +7,9 @@ namespace atelier::app {
 
 void WireGroups(AppContext& ctx) {
   auto& service = ctx.Own<groups::GroupService>(*ctx.db, ctx.clock, *ctx.notifier);
+  ctx.accounts->OnEmailVerified([&service](db::Tx& tx, std::int64_t user_id, const std::string& email) {
+    service.NotifyEmailInvitations(tx, user_id, email);
+  });
   groups::AddRoutes(ctx.router, service, *ctx.auth, ctx.clock);
 }
 

@@ -10,6 +10,12 @@ namespace atelier::groups {
 
 namespace {
 
+std::string InvitationMessage(const std::string& inviter_display_name, const std::string& inviter_username,
+                              const std::string& group_name) {
+  return inviter_display_name + " (@" + inviter_username + ") invited you to join the group \"" + group_name +
+         "\" on Atelier";
+}
+
 constexpr std::int64_t kNoCursor = std::numeric_limits<std::int64_t>::max();
 constexpr Millis kHour = 3600 * 1000;
 
@@ -185,8 +191,7 @@ InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t gr
                 group_id, invitee_id, in.email, me.id, now, now + in.expires_in_hours * kHour)
               ->Int(0);
       auto inv = *store::Invitation(tx, id);
-      std::string message = me.display_name + " (@" + me.username + ") invited you to join the group \"" +
-                            inv.group_name + "\" on Atelier";
+      std::string message = InvitationMessage(me.display_name, me.username, inv.group_name);
       if (invitee_id) {
         notifier_.Notify(tx, *invitee_id, notify::Type::kGroupInvitation, message,
                          {{"invitationId", IdStr(id)}, {"groupId", IdStr(group_id)}});
@@ -202,6 +207,18 @@ InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t gr
     });
   } catch (const db::ConstraintError&) {
     throw Conflict("already_invited", "This person has a pending invitation already");
+  }
+}
+
+void GroupService::NotifyEmailInvitations(db::Tx& tx, std::int64_t user_id, const std::string& email) const {
+  const auto rows = tx.Query(
+      "SELECT i.id, i.group_id, g.name, u.display_name, u.username FROM invitations i "
+      "JOIN art_groups g ON g.id = i.group_id JOIN users u ON u.id = i.invited_by "
+      "WHERE i.email = $1 AND i.invitee_id IS NULL AND i.status = 'pending' AND i.expires_at > $2 ORDER BY i.id",
+      email, clock_.Now());
+  for (const auto& r : rows) {
+    notifier_.Notify(tx, user_id, notify::Type::kGroupInvitation, InvitationMessage(r.Str(3), r.Str(4), r.Str(2)),
+                     {{"invitationId", IdStr(r.Int(0))}, {"groupId", IdStr(r.Int(1))}}, /*may_email=*/false);
   }
 }
 

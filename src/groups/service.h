@@ -62,6 +62,9 @@ class GroupService {
   void RemoveMember(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id);
 
   InvitationRow Invite(const accounts::AuthUser& me, std::int64_t group_id, const InviteInput& in);
+  // In tx, once `email` is verified as user_id's: the pending invitations sent to that
+  // address (mailed when they were made) become GROUP_INVITATION notifications in the app.
+  void NotifyEmailInvitations(db::Tx& tx, std::int64_t user_id, const std::string& email) const;
   PageOf<InvitationRow> GroupInvitations(const accounts::AuthUser& me, std::int64_t group_id, int limit,
                                          const std::optional<std::string>& cursor);
   PageOf<InvitationRow> MyInvitations(const accounts::AuthUser& me, int limit,

@@ -33,12 +33,16 @@ void Notifier::QueueMail(db::Tx& tx, const Mail& mail) const {
 }
 
 std::int64_t Notifier::Notify(db::Tx& tx, std::int64_t user_id, Type type, const std::string& message,
-                              const boost::json::object& data) const {
+                              const boost::json::object& data, bool may_email) const {
   Millis now = clock_.Now();
   auto row = tx.QueryOne(
       "INSERT INTO notifications (user_id, type, message, data, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
       user_id, TypeName(type), message, boost::json::serialize(data), now);
   std::int64_t id = row->Int(0);
+  if (!may_email) {
+    Signal(tx, id, id);
+    return id;
+  }
   auto wants = tx.QueryOne(
       "SELECT u.email, COALESCE(s.email, $3) FROM users u LEFT JOIN notification_settings s "
       "ON s.user_id = u.id AND s.type = $2 WHERE u.id = $1",

@@ -40,10 +40,10 @@ class Notifier {
   // Queues a mail; it is delivered by MailSender only if tx commits.
   void QueueMail(db::Tx& tx, const Mail& mail) const;
 
-  // One in-app notification for one user, also emailed when the user's settings say so.
-  // Returns its id.
+  // One in-app notification for one user, also emailed when the user's settings say so
+  // (never when `may_email` is false: the news was mailed already). Returns its id.
   std::int64_t Notify(db::Tx& tx, std::int64_t user_id, Type type, const std::string& message,
-                      const boost::json::object& data) const;
+                      const boost::json::object& data, bool may_email = true) const;
 
   // One notification for every member of a group (owner and admins included), inserted
   // with one statement whatever the group's size, plus mail for those whose settings ask.

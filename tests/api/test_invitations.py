@@ -1,8 +1,10 @@
 """SPEC §4: invitations by username and by email; accept, decline, revoke, expiry."""
 import datetime
 import threading
+import time
 
 from conftest import field_error, problem, unique
+from event_helpers import notifications
 from group_helpers import API, collect, db_exec, invite, join, new_group
 
 INVITATION_FIELDS = {"id", "group", "invitee", "email", "invitedBy", "status", "createdAt", "expiresAt"}
@@ -143,6 +145,11 @@ def test_invitation_by_email_reaches_someone_who_registers_later(server):
     msg = server.wait_mail(address, "join")[-1]
     assert "/invitations" in msg.get_body(preferencelist=("plain",)).get_content()
     problem(owner.post(f"{API}/groups/{g['id']}/invitations", json={"email": address}), 409, "already_invited")
+    # A second group's invitation to the same address, revoked before they sign up: it
+    # must never reach them.
+    g2 = new_group(owner)
+    revoked = owner.post(f"{API}/groups/{g2['id']}/invitations", json={"email": address}).json()
+    assert owner.delete(f"{API}/invitations/{revoked['id']}").status_code == 204
 
     # Registered but not verified: not theirs yet.
     username = unique("later")
@@ -156,6 +163,12 @@ def test_invitation_by_email_reaches_someone_who_registers_later(server):
     c.user = c.get(f"{API}/me").json()
     mine = c.get(f"{API}/me/invitations").json()["items"]
     assert [i["id"] for i in mine] == [inv["id"]]
+    # …and it appears in the app as a GROUP_INVITATION, without a second email.
+    (note,) = notifications(c, "GROUP_INVITATION")
+    assert note["data"] == {"invitationId": inv["id"], "groupId": g["id"]} and g["name"] in note["message"]
+    assert note["read"] is False
+    time.sleep(0.5)  # the mail sender polls; a second invitation mail would be there by now
+    assert len([m for m in server.mails(address) if "join" in str(m["Subject"]).lower()]) == 2  # g and g2, once each
     assert mine[0]["invitee"]["id"] == c.id and mine[0]["email"] == address
     problem(owner.post(f"{API}/groups/{g['id']}/invitations", json={"username": username}), 409, "already_invited")
     r = c.post(f"{API}/invitations/{inv['id']}/accept")
