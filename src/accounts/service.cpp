@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/json_util.h"
 #include "common/text.h"
+#include "db/content_epoch.h"
 
 namespace atelier::accounts {
 
@@ -305,7 +306,10 @@ boost::json::object AccountService::UpdateProfile(std::int64_t user_id, const st
     v.Add("portfolioUrl", "invalid", "an http:// or https:// URL of at most 2048 characters");
   v.ThrowIfAny();
   return db_.Write([&](db::Tx& tx) {
-    if (display_name) tx.Exec("UPDATE users SET display_name = $2 WHERE id = $1", user_id, *display_name);
+    if (display_name) {
+      tx.Exec("UPDATE users SET display_name = $2 WHERE id = $1", user_id, *display_name);
+      db::BumpContentEpoch(tx);  // artworks show their artist's display name
+    }
     if (bio) tx.Exec("UPDATE users SET bio = $2 WHERE id = $1", user_id, *bio);
     if (portfolio_url) tx.Exec("UPDATE users SET portfolio_url = $2 WHERE id = $1", user_id, *portfolio_url);
     if (portfolio_url_null) tx.Exec("UPDATE users SET portfolio_url = NULL WHERE id = $1", user_id);

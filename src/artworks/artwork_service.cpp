@@ -8,6 +8,7 @@
 #include "artworks/ranking.h"
 #include "common/error.h"
 #include "common/json_util.h"
+#include "db/content_epoch.h"
 #include "events/phase.h"
 #include "events/validate.h"
 #include "groups/membership.h"
@@ -88,6 +89,11 @@ std::string ArtworkService::ArtworkText(const ArtworkRow& a, bool counts_visible
 }
 
 void ArtworkService::WriteArtwork(JsonWriter& w, const ArtworkRow& a, bool counts_visible) {
+  WriteArtworkHead(w, a);
+  WriteArtworkTail(w, a, counts_visible);
+}
+
+void ArtworkService::WriteArtworkHead(JsonWriter& w, const ArtworkRow& a) {
   const std::string id = IdStr(a.id);
   // The key in the URL makes a cached image safe to keep for long: new bytes, new URL.
   const std::string_view image_version = std::string_view(a.image_key).substr(0, 16);
@@ -104,15 +110,21 @@ void ArtworkService::WriteArtwork(JsonWriter& w, const ArtworkRow& a, bool count
   w.Key("width").Int(a.width);
   w.Key("height").Int(a.height);
   w.Key("createdAt").String(FormatTime(a.created_at));
-  w.Key("voteCount");
+}
+
+void ArtworkService::WriteArtworkTail(JsonWriter& w, const ArtworkRow& a, bool counts_visible) {
+  // Written for every artwork of every page: names quoted at compile time.
+  static constexpr JsonName kVoteCount("voteCount"), kMyVote("myVote"), kMyLike("myLike"), kRank("rank"),
+      kIsMatched("isMatched");
+  w.Key(kVoteCount);
   if (counts_visible)
     w.Int(a.vote_count);
   else
     w.Null();
-  w.Key("myVote").Bool(a.my_vote);
-  w.Key("myLike");
+  w.Key(kMyVote).Bool(a.my_vote);
+  w.Key(kMyLike);
   if (a.liked) {
-    w.BeginObject().Key("rank");
+    w.BeginObject().Key(kRank);
     if (a.like_rank)
       w.Int(*a.like_rank);
     else
@@ -121,7 +133,7 @@ void ArtworkService::WriteArtwork(JsonWriter& w, const ArtworkRow& a, bool count
   } else {
     w.Null();
   }
-  w.Key("isMatched").Bool(a.matched);
+  w.Key(kIsMatched).Bool(a.matched);
   w.EndObject();
 }
 
@@ -171,6 +183,40 @@ boost::json::object ArtworkService::Create(std::int64_t user_id, std::int64_t ev
   });
 }
 
+std::vector<ArtworkHeadCache::Text> ArtworkService::Heads(db::Tx& tx, std::int64_t epoch,
+                                                          const std::vector<ArtworkRow>& rows) {
+  std::vector<std::int64_t> ids(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) ids[i] = rows[i].id;
+  std::vector<ArtworkHeadCache::Text> heads(rows.size());
+  if (heads_.Find(epoch, ids, heads) == rows.size()) return heads;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (heads[i]) continue;
+    // The page's keys were read in this snapshot, so the row is there.
+    auto a = store::FindHead(tx, ids[i]);
+    if (!a) throw std::logic_error("artwork " + std::to_string(ids[i]) + " of a page is missing from its snapshot");
+    auto text = std::make_shared<std::string>();
+    text->reserve(kArtworkJsonReserve);
+    JsonWriter hw(*text);
+    WriteArtworkHead(hw, *a);
+    heads_.Store(epoch, ids[i], text);
+    heads[i] = std::move(text);
+  }
+  return heads;
+}
+
+void ArtworkService::WriteArtworkPage(JsonWriter& w, const std::vector<ArtworkRow>& rows,
+                                      const std::vector<ArtworkHeadCache::Text>& heads, bool counts_visible,
+                                      const std::optional<std::string>& next) {
+  size_t i = 0;
+  WritePageMembers(
+      w, rows,
+      [&](JsonWriter& w, const ArtworkRow& r) {
+        w.ResumeObject(*heads[i++]);
+        WriteArtworkTail(w, r, counts_visible);
+      },
+      next);
+}
+
 std::string ArtworkService::List(std::int64_t user_id, std::int64_t event_id, Sort sort, int limit,
                                  const std::optional<std::string>& cursor) {
   std::optional<std::int64_t> before;
@@ -182,12 +228,13 @@ std::string ArtworkService::List(std::int64_t user_id, std::int64_t event_id, So
     after = std::make_pair(keys[0], keys[1]);
   }
   return db_.Read([&](db::Tx& tx) {
+    const std::int64_t epoch = db::ReadContentEpoch(tx);
     EventInfo e = MustLoadEvent(tx, event_id);
     groups::RequireMember(tx, e.group_id, user_id);
     bool visible = events::CountsVisible(e.phase);
     if (sort == Sort::kVotes && !visible)
       throw WrongPhase("Vote counts are hidden until voting ends; sort=votes works from MATCHING on");
-    auto rows = sort == Sort::kNew ? store::ListNew(tx, event_id, before, limit + 1)
+    auto rows = sort == Sort::kNew ? store::ListNew(tx, event_id, before, limit + 1, visible)
                                    : store::ListByVotes(tx, event_id, after, limit + 1);
     std::optional<std::string> next;
     if (static_cast<int>(rows.size()) > limit) {
@@ -196,12 +243,12 @@ std::string ArtworkService::List(std::int64_t user_id, std::int64_t event_id, So
           sort == Sort::kNew ? EncodeCursor({rows.back().id}) : EncodeCursor({rows.back().vote_count, rows.back().id});
     }
     store::FillViewer(tx, rows, user_id, ViewerKindsIn(e.phase));
+    auto heads = Heads(tx, epoch, rows);
     std::string body;
     body.reserve(rows.size() * kArtworkJsonReserve + 128);
     JsonWriter w(body);
     w.BeginObject();
-    WritePageMembers(
-        w, rows, [visible](JsonWriter& w, const ArtworkRow& r) { WriteArtwork(w, r, visible); }, next);
+    WriteArtworkPage(w, rows, heads, visible, next);
     w.EndObject();
     return body;
   });
@@ -299,6 +346,7 @@ std::string ArtworkService::Results(std::int64_t user_id, std::int64_t event_id,
     after = std::make_pair(keys[0], keys[1]);
   }
   return db_.Read([&](db::Tx& tx) {
+    const std::int64_t epoch = db::ReadContentEpoch(tx);
     EventInfo e = MustLoadEvent(tx, event_id);
     groups::RequireMember(tx, e.group_id, user_id);
     if (!events::CountsVisible(e.phase)) throw WrongPhase("Results are published when voting ends");
@@ -310,15 +358,18 @@ std::string ArtworkService::Results(std::int64_t user_id, std::int64_t event_id,
     }
     store::FillRanks(tx, rows, event_id);
     store::FillViewer(tx, rows, user_id, ViewerKindsIn(e.phase));
+    auto heads = Heads(tx, epoch, rows);
     std::string body;
     body.reserve(rows.size() * (kArtworkJsonReserve + 64) + 128);
     JsonWriter w(body);
     w.BeginObject();
+    size_t i = 0;
     WritePageMembers(
         w, rows,
-        [](JsonWriter& w, const ArtworkRow& r) {
+        [&](JsonWriter& w, const ArtworkRow& r) {
           w.BeginObject().Key("rank").Int(r.rank).Key("artwork");
-          WriteArtwork(w, r, true);
+          w.ResumeObject(*heads[i++]);
+          WriteArtworkTail(w, r, true);
           w.Key("voteCount").Int(r.vote_count).EndObject();
         },
         next);

@@ -4,13 +4,15 @@
 // the results. Registers the VOTING → MATCHING phase hook that sends one
 // VOTE_NOTIFICATION per artwork.
 //
-// Thread-safety: no mutable state of its own; every call runs its own transaction and may
-// come from any thread.
+// Thread-safety: every call runs its own transaction and may come from any thread; the one
+// piece of shared state, the cache of rendered artwork heads, has its own lock.
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "artworks/artwork_cache.h"
 #include "artworks/artwork_store.h"
 #include "artworks/image.h"
 #include "artworks/image_store.h"
@@ -81,13 +83,29 @@ class ArtworkService {
   // its response that way (matching).
   static boost::json::object ArtworkJson(const ArtworkRow& a, bool counts_visible);
 
+  // Memory for rendered artwork heads (see ArtworkHeadCache): ~460 bytes each with short
+  // texts, so about 36,000 artworks.
+  static constexpr std::size_t kHeadCacheBytes = 16 << 20;
+
  private:
   static std::string ArtworkText(const ArtworkRow& a, bool counts_visible);
+  // WriteArtwork in two halves: the head is the same for every viewer (id … createdAt) and
+  // is what the cache keeps; the tail (voteCount … isMatched) closes the object.
+  static void WriteArtworkHead(JsonWriter& w, const ArtworkRow& a);
+  static void WriteArtworkTail(JsonWriter& w, const ArtworkRow& a, bool counts_visible);
+  // The heads of rows (keys of one page, read in tx), from the cache when it holds them
+  // under `epoch` (db::ReadContentEpoch of tx), else read in tx, written and stored.
+  std::vector<ArtworkHeadCache::Text> Heads(db::Tx& tx, std::int64_t epoch, const std::vector<ArtworkRow>& rows);
+  // The "items" and "nextCursor" members of a page of artworks.
+  static void WriteArtworkPage(JsonWriter& w, const std::vector<ArtworkRow>& rows,
+                               const std::vector<ArtworkHeadCache::Text>& heads, bool counts_visible,
+                               const std::optional<std::string>& next);
 
   db::Database& db_;
   const Clock& clock_;
   const notify::Notifier& notifier_;
   ImageStore& images_;
+  ArtworkHeadCache heads_{kHeadCacheBytes};
 };
 
 }  // namespace atelier::artworks

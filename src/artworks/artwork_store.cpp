@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "db/content_epoch.h"
+
 namespace atelier::artworks::store {
 
 namespace {
@@ -42,10 +44,13 @@ ArtworkRow FromRow(db::Row& r, bool with_viewer) {
   return a;
 }
 
-std::vector<ArtworkRow> Rows(std::vector<db::Row> rows) {
-  std::vector<ArtworkRow> out;
-  out.reserve(rows.size());
-  for (auto& r : rows) out.push_back(FromRow(r, false));
+// Rows of (id, vote_count).
+std::vector<ArtworkRow> Keys(const std::vector<db::Row>& rows) {
+  std::vector<ArtworkRow> out(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    out[i].id = rows[i].Int(0);
+    out[i].vote_count = rows[i].Int(1);
+  }
   return out;
 }
 
@@ -68,16 +73,33 @@ std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_
   return FromRow(*row, true);
 }
 
-std::vector<ArtworkRow> ListNew(db::Tx& tx, std::int64_t event_id, std::optional<std::int64_t> before_id, int limit) {
+std::optional<ArtworkRow> FindHead(db::Tx& tx, std::int64_t id) {
+  auto row = tx.QueryOne(std::string(kPageSelect) + "WHERE a.id = $1", id);
+  if (!row) return std::nullopt;
+  return FromRow(*row, false);
+}
+
+std::vector<ArtworkRow> ListNew(db::Tx& tx, std::int64_t event_id, std::optional<std::int64_t> before_id, int limit,
+                                bool with_counts) {
   // The row comparison repeats "a.id < $2" (a.event_id is $1 already) for PostgreSQL's
   // planner: without it, for an event holding most of the table it walks artworks_pkey
   // backwards and filters on event_id, skipping every newer artwork of other events
   // (11,000 rows for a first page in the bench data); with it only artworks_event
   // (event_id, id) can serve the condition. SQLite uses that index either way.
-  return Rows(tx.Query(std::string(kPageSelect) +
-                           "WHERE a.event_id = $1 AND a.id < $2 AND (a.event_id, a.id) < ($1, $2) "
-                           "ORDER BY a.id DESC LIMIT $3",
-                       event_id, before_id.value_or(INT64_MAX), limit));
+  // Without the counts the index artworks_event alone answers (an index-only scan). SQLite
+  // needs no hint and would test the row comparison on every row, so it gets the plain form.
+  const bool pg = tx.GetDialect() == db::Dialect::kPostgres;
+  const char* sql = with_counts ? (pg ? "SELECT a.id, a.vote_count FROM artworks a "
+                                        "WHERE a.event_id = $1 AND a.id < $2 AND (a.event_id, a.id) < ($1, $2) "
+                                        "ORDER BY a.id DESC LIMIT $3"
+                                      : "SELECT a.id, a.vote_count FROM artworks a "
+                                        "WHERE a.event_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3")
+                                : (pg ? "SELECT a.id, 0 FROM artworks a "
+                                        "WHERE a.event_id = $1 AND a.id < $2 AND (a.event_id, a.id) < ($1, $2) "
+                                        "ORDER BY a.id DESC LIMIT $3"
+                                      : "SELECT a.id, 0 FROM artworks a "
+                                        "WHERE a.event_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3");
+  return Keys(tx.Query(sql, event_id, before_id.value_or(INT64_MAX), limit));
 }
 
 std::vector<ArtworkRow> ListByVotes(db::Tx& tx, std::int64_t event_id,
@@ -90,10 +112,11 @@ std::vector<ArtworkRow> ListByVotes(db::Tx& tx, std::int64_t event_id,
   // artwork and filtered, O(position of the page).
   std::int64_t votes = after ? after->first : INT_MAX;
   std::int64_t id = after ? after->second : 0;
-  return Rows(tx.Query(std::string(kPageSelect) +
-                           "WHERE a.event_id = $1 AND a.vote_count <= $2 AND (a.vote_count < $2 OR a.id > $3) "
-                           "ORDER BY a.vote_count DESC, a.id ASC LIMIT $4",
-                       event_id, votes, id, limit));
+  return Keys(
+      tx.Query("SELECT a.id, a.vote_count FROM artworks a "
+               "WHERE a.event_id = $1 AND a.vote_count <= $2 AND (a.vote_count < $2 OR a.id > $3) "
+               "ORDER BY a.vote_count DESC, a.id ASC LIMIT $4",
+               event_id, votes, id, limit));
 }
 
 void FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t viewer_id, ViewerKinds kinds) {
@@ -178,6 +201,7 @@ std::int64_t Insert(db::Tx& tx, const NewArtwork& a) {
 
 void UpdateText(db::Tx& tx, std::int64_t id, const std::string& title, const std::string& description) {
   tx.Exec("UPDATE artworks SET title = $2, description = $3 WHERE id = $1", id, title, description);
+  db::BumpContentEpoch(tx);
 }
 
 void Delete(db::Tx& tx, std::int64_t id, std::int64_t event_id) {
@@ -186,6 +210,7 @@ void Delete(db::Tx& tx, std::int64_t id, std::int64_t event_id) {
       "(SELECT voter_id FROM votes WHERE artwork_id = $2)",
       event_id, id);
   tx.Exec("DELETE FROM artworks WHERE id = $1", id);
+  db::BumpContentEpoch(tx);
   tx.Exec("UPDATE events SET artwork_count = artwork_count - 1 WHERE id = $1", event_id);
 }
 

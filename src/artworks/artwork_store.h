@@ -48,11 +48,17 @@ namespace store {
 // The artwork as the viewer sees it, in one statement (its viewer fields joined per row).
 std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_id);
 
-// Pages: the artworks with their artist only; the viewer fields are left false/empty
-// (FillViewer sets them) and rank 0 (FillRanks sets it).
+// The artwork with its artist (what ArtworkService writes as an artwork's head); the
+// viewer fields are left false/empty.
+std::optional<ArtworkRow> FindHead(db::Tx& tx, std::int64_t id);
+
+// Pages, as keys: only id and vote_count are set (FindHead or a cache gives the rest);
+// the viewer fields are left false/empty (FillViewer sets them) and rank 0 (FillRanks).
 //
-// Newest first, ids below `before_id` (all when nullopt).
-std::vector<ArtworkRow> ListNew(db::Tx& tx, std::int64_t event_id, std::optional<std::int64_t> before_id, int limit);
+// Newest first, ids below `before_id` (all when nullopt); vote_count is 0 unless
+// with_counts (reading it costs a table lookup per row).
+std::vector<ArtworkRow> ListNew(db::Tx& tx, std::int64_t event_id, std::optional<std::int64_t> before_id, int limit,
+                                bool with_counts);
 // Most votes first, then oldest first; after the item (votes, id) of the cursor when given.
 std::vector<ArtworkRow> ListByVotes(db::Tx& tx, std::int64_t event_id,
                                     std::optional<std::pair<std::int64_t, std::int64_t>> after, int limit);

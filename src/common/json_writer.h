@@ -12,12 +12,39 @@
 // The caller keeps the structure right (a Key() before each member's value, every End
 // matching its Begin); the writer only places the commas. Not thread-safe: one writer per
 // string, used by one thread.
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 
 namespace atelier {
+
+// A member name checked and quoted when the program is compiled: the text `"name":`, which
+// JsonWriter::Key appends without looking at it. For names written many times per body
+// (the per-artwork members of a page). A name that would need escaping does not compile.
+class JsonName {
+ public:
+  template <std::size_t N>
+  consteval explicit JsonName(const char (&name)[N]) {
+    static_assert(N + 2 <= kMax, "JsonName: name too long");
+    text_[0] = '"';
+    for (std::size_t i = 0; i + 1 < N; ++i) {
+      const char c = name[i];
+      if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') throw "JsonName: this name needs escaping";
+      text_[i + 1] = c;
+    }
+    text_[N] = '"';
+    text_[N + 1] = ':';
+    size_ = N + 2;
+  }
+  std::string_view Text() const { return {text_, size_}; }
+
+ private:
+  static constexpr std::size_t kMax = 40;
+  char text_[kMax]{};
+  std::size_t size_ = 0;
+};
 
 class JsonWriter {
  public:
@@ -30,6 +57,12 @@ class JsonWriter {
   JsonWriter& EndArray();
   // A member's name; the next call writes its value.
   JsonWriter& Key(std::string_view key);
+  JsonWriter& Key(const JsonName& name) {
+    if (comma_) out_.push_back(',');
+    out_.append(name.Text());
+    comma_ = false;
+    return *this;
+  }
 
   JsonWriter& String(std::string_view s);
   // One string value made of the parts one after the other (no temporary string).
@@ -40,6 +73,10 @@ class JsonWriter {
   // One value that is already JSON text, inserted as it is. The caller vouches that it is
   // exactly one valid JSON value (see IsCanonicalJsonObject).
   JsonWriter& Raw(std::string_view json);
+  // Text that opens an object and writes some of its members as this writer would (a
+  // cached head such as `{"id":"1","name":"x"`), left open: the next Key() adds a member
+  // after a comma, EndObject() closes it.
+  JsonWriter& ResumeObject(std::string_view open_object);
 
  private:
   void BeforeValue() {

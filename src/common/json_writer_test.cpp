@@ -147,6 +147,45 @@ TEST(JsonWriter, PlacesCommasAndNests) {
             "[[],[]]");
 }
 
+TEST(JsonWriter, ResumedObjectsTakeMoreMembers) {
+  // A head written by one writer and resumed by another gives the bytes of one writer.
+  std::string head;
+  JsonWriter(head).BeginObject().Key("id").String("7").Key("t").String("a\"b");
+  std::string empty_head;
+  JsonWriter(empty_head).BeginObject();
+  auto out = Written([&](JsonWriter& w) {
+    w.BeginArray();
+    w.ResumeObject(head).Key("n").Null().EndObject();
+    w.ResumeObject(head).EndObject();
+    w.ResumeObject(empty_head).Key("x").Int(1).EndObject();
+    w.ResumeObject(empty_head).EndObject();
+    w.EndArray();
+  });
+  EXPECT_EQ(out, R"([{"id":"7","t":"a\"b","n":null},{"id":"7","t":"a\"b"},{"x":1},{}])");
+}
+
+TEST(JsonWriter, CompiledNamesWriteWhatKeyWrites) {
+  static constexpr JsonName kA("a"), kLong("a_longer_name_of_32_characters__"), kUtf8("caf\u00e9");
+  auto with_names = Written([](JsonWriter& w) {
+    w.BeginObject().Key(kA).Int(1).Key(kLong).BeginObject().Key(kUtf8).Null().EndObject().Key(kA).EndObject();
+  });
+  // (the last member has no value: the writer leaves the structure to its caller)
+  auto with_keys = Written([](JsonWriter& w) {
+    w.BeginObject()
+        .Key("a")
+        .Int(1)
+        .Key("a_longer_name_of_32_characters__")
+        .BeginObject()
+        .Key("caf\u00e9")
+        .Null()
+        .EndObject()
+        .Key("a")
+        .EndObject();
+  });
+  EXPECT_EQ(with_names, with_keys);
+  EXPECT_EQ(with_names, "{\"a\":1,\"a_longer_name_of_32_characters__\":{\"caf\u00e9\":null},\"a\":}");
+}
+
 TEST(JsonWriter, AppendsToWhatIsThere) {
   std::string out = "data: ";
   JsonWriter w(out);

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "db/content_epoch.h"
 #include "db/database.h"
 #include "db/internal.h"
 
@@ -494,7 +495,15 @@ TEST(DbOpen, SqliteMemory) {
   auto db = Open("sqlite::memory:");
   Migrate(*db);
   Migrate(*db);
-  EXPECT_EQ(db->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM schema_migrations")->Int(0); }), 1);
+  EXPECT_EQ(db->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM schema_migrations")->Int(0); }),
+            static_cast<std::int64_t>(internal::EmbeddedMigrations().size()));
+  // Migration 002's counter starts at 0 and moves by one per bump.
+  EXPECT_EQ(db->Read([](Tx& tx) { return ReadContentEpoch(tx); }), 0);
+  db->Write([](Tx& tx) {
+    BumpContentEpoch(tx);
+    BumpContentEpoch(tx);
+  });
+  EXPECT_EQ(db->Read([](Tx& tx) { return ReadContentEpoch(tx); }), 2);
   Inbox inbox;
   db->Listen("c", inbox.Callback());
   db->Write([&](Tx& tx) { db->Notify(tx, "c", "p"); });

@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/json_util.h"
 #include "common/text.h"
+#include "db/content_epoch.h"
 
 namespace atelier::groups {
 
@@ -109,6 +110,7 @@ void GroupService::Delete(const accounts::AuthUser& me, std::int64_t group_id) {
   db_.Write([&](db::Tx& tx) {
     if (RequireMember(tx, group_id, me.id) != Role::kOwner) throw Forbidden("Only the owner can delete the group");
     tx.Exec("DELETE FROM art_groups WHERE id = $1", group_id);
+    db::BumpContentEpoch(tx);  // its artworks went with it
   });
 }
 

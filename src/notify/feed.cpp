@@ -35,13 +35,15 @@ void WriteData(JsonWriter& w, std::string_view stored) {
 
 void WriteNotification(JsonWriter& w, db::Row& row, size_t first) {
   w.BeginObject();
-  w.Key("id").String(IdStr(row.Int(first)));
-  w.Key("type").String(row.TakeStr(first + 1));
-  w.Key("message").String(row.TakeStr(first + 2));
-  w.Key("data");
+  static constexpr JsonName kId("id"), kType("type"), kMessage("message"), kData("data"), kCreatedAt("createdAt"),
+      kRead("read");
+  w.Key(kId).String(IdStr(row.Int(first)));
+  w.Key(kType).String(row.TakeStr(first + 1));
+  w.Key(kMessage).String(row.TakeStr(first + 2));
+  w.Key(kData);
   WriteData(w, row.TakeStr(first + 3));
-  w.Key("createdAt").String(FormatTime(row.Int(first + 4)));
-  w.Key("read").Bool(row.Bool(first + 5));
+  w.Key(kCreatedAt).String(FormatTime(row.Int(first + 4)));
+  w.Key(kRead).Bool(row.Bool(first + 5));
   w.EndObject();
 }
 

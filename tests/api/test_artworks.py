@@ -6,9 +6,9 @@ import threading
 import pytest
 import requests
 
-from conftest import PASSWORD, problem, field_error
+from conftest import BACKEND, PASSWORD, problem, field_error
 from event_helpers import (API, GPS_MARK, Community, advance, advance_to, convert, image_size, jpeg_with_gps,
-                           make_event, notifications, png, png_bomb, sql, submit, upload)
+                           make_event, make_group, notifications, png, png_bomb, sql, submit, upload)
 
 ARTWORK_KEYS = {"id", "eventId", "artist", "title", "description", "imageUrl", "thumbnailUrl", "width", "height",
                 "createdAt", "voteCount", "myVote", "myLike", "isMatched"}
@@ -419,3 +419,63 @@ def test_text_with_quotes_backslashes_and_non_ascii_round_trips(com):
     assert f"\u201c{name}\u201d" in notes[0]["message"] and f"\u201c{title}\u201d" in notes[0]["message"]
     status = [n for n in notifications(com.members[1], "EVENT_STATUS_UPDATE") if n["data"]["eventId"] == ev["id"]]
     assert status and all(name in n["message"] for n in status)
+
+
+def test_pages_show_every_change_at_once(make_server):
+    """Pages and results are written from a cache of rendered artworks (one per process):
+    a new display name, an edited artwork, a deleted one must show on the very next page,
+    also when SQLite gives a deleted artwork's id to a new one. A server of its own, so the
+    ids are predictable."""
+    server = make_server("--rate-limits", "off")
+    com = Community(server)
+    artist, other = com.members
+    ev = make_event(com.owner, com.gid, maxArtworksPerMember=5)
+
+    def page(client=other, eid=ev["id"]):
+        items = client.get(f"{API}/events/{eid}/artworks").json()["items"]
+        for item in items:
+            assert client.get(f"{API}/artworks/{item['id']}").json() == item
+        return items
+
+    a1 = submit(artist, ev["id"], title="First")
+    a2 = submit(artist, ev["id"], title="Second")
+    assert [a["title"] for a in page()] == ["Second", "First"]
+    assert [a["title"] for a in page(artist)] == ["Second", "First"]
+
+    r = artist.patch(f"{API}/me", json={"displayName": "Renamed Artist"})
+    assert r.status_code == 200, r.text
+    assert [a["artist"]["displayName"] for a in page()] == ["Renamed Artist"] * 2
+
+    r = artist.patch(f"{API}/artworks/{a1['id']}", json={"title": "First, retitled", "description": "Now with words"})
+    assert r.status_code == 200, r.text
+    assert [(a["title"], a["description"]) for a in page()] == [("Second", ""), ("First, retitled", "Now with words")]
+
+    # The newest artwork goes; SQLite gives its id to the next one, by another artist.
+    assert artist.delete(f"{API}/artworks/{a2['id']}").status_code == 204
+    a3 = submit(other, ev["id"], png(30, 20), title="Third")
+    if BACKEND == "sqlite":
+        assert a3["id"] == a2["id"]
+    assert [(a["id"], a["title"], a["artist"]["id"], a["width"]) for a in page(artist)] == [
+        (a3["id"], "Third", other.id, 30), (a1["id"], "First, retitled", artist.id, 64)]
+
+    # Artworks deleted with their group: their ids come back in another group's event.
+    gone = make_group(server, com.owner, members=[artist])
+    gone_ev = make_event(com.owner, gone)
+    b1 = submit(artist, gone_ev["id"], png(40, 40), title="Doomed")
+    assert [a["title"] for a in page(artist, gone_ev["id"])] == ["Doomed"]
+    assert com.owner.delete(f"{API}/groups/{gone}").status_code == 204
+    a4 = submit(other, ev["id"], png(50, 10), title="Fourth")
+    if BACKEND == "sqlite":
+        assert a4["id"] == b1["id"]
+    assert [(a["id"], a["title"], a["eventId"], a["width"]) for a in page()][0] == (a4["id"], "Fourth", ev["id"], 50)
+
+    # Results are written from the same cache.
+    advance_to(com.owner, ev["id"], "MATCHING")
+    results = other.get(f"{API}/events/{ev['id']}/results").json()["items"]
+    assert {r["artwork"]["title"] for r in results} == {"First, retitled", "Third", "Fourth"}
+    assert artist.patch(f"{API}/me", json={"displayName": "Renamed Again"}).status_code == 200
+    results = other.get(f"{API}/events/{ev['id']}/results").json()["items"]
+    assert [r["artwork"]["artist"]["displayName"] for r in results if r["artwork"]["artist"]["id"] == artist.id] == [
+        "Renamed Again"]
+    for r in results:
+        assert other.get(f"{API}/artworks/{r['artwork']['id']}").json() == r["artwork"]

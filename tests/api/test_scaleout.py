@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BACKEND, ROOT, unique
-from event_helpers import API, make_event, make_group, iso, notifications, wait_for
+from event_helpers import API, make_event, make_group, iso, notifications, submit, wait_for
 from group_helpers import db_exec, invite, new_group
 from test_mail import SmtpServer
 from test_notifications import SseReader
@@ -266,3 +266,31 @@ def test_every_mail_is_sent_once_over_smtp_by_two_processes(make_server, tmp_pat
         a.stop()
     finally:
         smtp.stop()
+
+
+def test_pages_cached_by_one_process_show_changes_made_through_the_other(cluster):
+    """Each process keeps rendered artworks in memory; a change made through the other
+    process (a new display name, an edited or deleted artwork) shows on its next page."""
+    a, b = cluster.a, cluster.b
+    owner, artist = a.user(), a.user()
+    gid = make_group(a, owner, members=[artist])
+    ev = make_event(owner, gid, maxArtworksPerMember=3)
+    first = submit(artist, ev["id"], title="First")
+    second = submit(artist, ev["id"], title="Second")
+    url = f"{API}/events/{ev['id']}/artworks"
+
+    def page(server):
+        return [(x["id"], x["title"], x["artist"]["displayName"])
+                for x in server.client(owner.token).get(url).json()["items"]]
+
+    name = artist.user["profile"]["displayName"]
+    for server in (a, b):
+        assert page(server) == [(second["id"], "Second", name), (first["id"], "First", name)]
+    r = b.client(artist.token).patch(f"{API}/me", json={"displayName": "Renamed Through B"})
+    assert r.status_code == 200, r.text
+    assert page(a) == [(second["id"], "Second", "Renamed Through B"), (first["id"], "First", "Renamed Through B")]
+    r = a.client(artist.token).patch(f"{API}/artworks/{first['id']}", json={"title": "First, edited through A"})
+    assert r.status_code == 200, r.text
+    assert page(b)[1] == (first["id"], "First, edited through A", "Renamed Through B")
+    assert b.client(artist.token).delete(f"{API}/artworks/{second['id']}").status_code == 204
+    assert page(a) == [(first["id"], "First, edited through A", "Renamed Through B")]
