@@ -44,13 +44,19 @@ ArtworkRow FromRow(db::Row& r, bool with_viewer) {
   return a;
 }
 
-// Rows of (id, vote_count).
-std::vector<ArtworkRow> Keys(const std::vector<db::Row>& rows) {
-  std::vector<ArtworkRow> out(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    out[i].id = rows[i].Int(0);
-    out[i].vote_count = rows[i].Int(1);
-  }
+// Runs a query of (id, vote_count) rows: a page's keys. `limit` is the LIMIT it has.
+template <typename... A>
+std::vector<ArtworkRow> Keys(db::Tx& tx, int limit, std::string_view sql, A&&... args) {
+  std::vector<ArtworkRow> out;
+  out.reserve(static_cast<size_t>(std::clamp(limit, 0, 1000)));
+  tx.ForEach(
+      sql,
+      [&out](const db::RowView& r) {
+        ArtworkRow& a = out.emplace_back();
+        a.id = r.Int(0);
+        a.vote_count = r.Int(1);
+      },
+      std::forward<A>(args)...);
   return out;
 }
 
@@ -71,6 +77,20 @@ std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_
       viewer_id, id);
   if (!row) return std::nullopt;
   return FromRow(*row, true);
+}
+
+std::optional<PageContext> LoadPageContext(db::Tx& tx, std::int64_t event_id, std::int64_t viewer_id) {
+  std::optional<PageContext> out;
+  tx.ForEach(
+      "SELECT e.phase, EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = e.group_id AND m.user_id = $2), "
+      "(SELECT n FROM content_epoch WHERE id = 1) FROM events e WHERE e.id = $1",
+      [&out](const db::RowView& r) {
+        auto phase = events::ParsePhase(std::get<std::string>(r.Cell(0)));
+        if (!phase) throw std::runtime_error("events.phase holds an unknown phase");
+        out = PageContext{.phase = *phase, .member = r.Bool(1), .epoch = r.Int(2)};
+      },
+      event_id, viewer_id);
+  return out;
 }
 
 std::optional<ArtworkRow> FindHead(db::Tx& tx, std::int64_t id) {
@@ -99,7 +119,7 @@ std::vector<ArtworkRow> ListNew(db::Tx& tx, std::int64_t event_id, std::optional
                                         "ORDER BY a.id DESC LIMIT $3"
                                       : "SELECT a.id, 0 FROM artworks a "
                                         "WHERE a.event_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3");
-  return Keys(tx.Query(sql, event_id, before_id.value_or(INT64_MAX), limit));
+  return Keys(tx, limit, sql, event_id, before_id.value_or(INT64_MAX), limit);
 }
 
 std::vector<ArtworkRow> ListByVotes(db::Tx& tx, std::int64_t event_id,
@@ -112,11 +132,11 @@ std::vector<ArtworkRow> ListByVotes(db::Tx& tx, std::int64_t event_id,
   // artwork and filtered, O(position of the page).
   std::int64_t votes = after ? after->first : INT_MAX;
   std::int64_t id = after ? after->second : 0;
-  return Keys(
-      tx.Query("SELECT a.id, a.vote_count FROM artworks a "
-               "WHERE a.event_id = $1 AND a.vote_count <= $2 AND (a.vote_count < $2 OR a.id > $3) "
-               "ORDER BY a.vote_count DESC, a.id ASC LIMIT $4",
-               event_id, votes, id, limit));
+  return Keys(tx, limit,
+              "SELECT a.id, a.vote_count FROM artworks a "
+              "WHERE a.event_id = $1 AND a.vote_count <= $2 AND (a.vote_count < $2 OR a.id > $3) "
+              "ORDER BY a.vote_count DESC, a.id ASC LIMIT $4",
+              event_id, votes, id, limit);
 }
 
 void FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t viewer_id, ViewerKinds kinds) {
@@ -134,27 +154,32 @@ void FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t viewer_i
     return it != by_id.end() && it->first == id ? &rows[it->second] : nullptr;
   };
   if (kinds.votes) {
-    for (const auto& r : tx.Query("SELECT artwork_id FROM votes WHERE voter_id = $1 AND artwork_id >= $2 AND "
-                                  "artwork_id <= $3",
-                                  viewer_id, lo, hi))
-      if (ArtworkRow* a = row_of(r.Int(0))) a->my_vote = true;
+    tx.ForEach(
+        "SELECT artwork_id FROM votes WHERE voter_id = $1 AND artwork_id >= $2 AND artwork_id <= $3",
+        [&](const db::RowView& r) {
+          if (ArtworkRow* a = row_of(r.Int(0))) a->my_vote = true;
+        },
+        viewer_id, lo, hi);
   }
   if (kinds.likes) {
-    for (const auto& r : tx.Query("SELECT artwork_id, rank FROM likes WHERE liker_id = $1 AND artwork_id >= $2 AND "
-                                  "artwork_id <= $3",
-                                  viewer_id, lo, hi)) {
-      if (ArtworkRow* a = row_of(r.Int(0))) {
-        a->liked = true;
-        a->like_rank = r.OptInt(1);
-      }
-    }
+    tx.ForEach(
+        "SELECT artwork_id, rank FROM likes WHERE liker_id = $1 AND artwork_id >= $2 AND artwork_id <= $3",
+        [&](const db::RowView& r) {
+          if (ArtworkRow* a = row_of(r.Int(0))) {
+            a->liked = true;
+            a->like_rank = r.OptInt(1);
+          }
+        },
+        viewer_id, lo, hi);
   }
   if (kinds.matches) {
-    for (const auto& r :
-         tx.Query("SELECT mp.artwork_id FROM match_participants mp JOIN matches m ON m.id = mp.match_id "
-                  "WHERE mp.artwork_id >= $1 AND mp.artwork_id <= $2 AND m.status <> 'DECLINED'",
-                  lo, hi))
-      if (ArtworkRow* a = row_of(r.Int(0))) a->matched = true;
+    tx.ForEach(
+        "SELECT mp.artwork_id FROM match_participants mp JOIN matches m ON m.id = mp.match_id "
+        "WHERE mp.artwork_id >= $1 AND mp.artwork_id <= $2 AND m.status <> 'DECLINED'",
+        [&](const db::RowView& r) {
+          if (ArtworkRow* a = row_of(r.Int(0))) a->matched = true;
+        },
+        lo, hi);
   }
 }
 

@@ -48,6 +48,16 @@ namespace store {
 // The artwork as the viewer sees it, in one statement (its viewer fields joined per row).
 std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_id);
 
+// What a page of an event's artworks needs to know before its rows, read in one statement:
+// the event's phase, whether the viewer is a member of its group, and the content epoch
+// (db/content_epoch.h). nullopt when the event does not exist.
+struct PageContext {
+  events::Phase phase = events::Phase::kOpen;
+  bool member = false;
+  std::int64_t epoch = 0;
+};
+std::optional<PageContext> LoadPageContext(db::Tx& tx, std::int64_t event_id, std::int64_t viewer_id);
+
 // The artwork with its artist (what ArtworkService writes as an artwork's head); the
 // viewer fields are left false/empty.
 std::optional<ArtworkRow> FindHead(db::Tx& tx, std::int64_t id);

@@ -346,6 +346,13 @@ JsonWriter& JsonWriter::ResumeObject(std::string_view open_object) {
   return *this;
 }
 
+JsonWriter& JsonWriter::Members(std::string_view members) {
+  BeforeValue();
+  out_.append(members);
+  comma_ = true;
+  return *this;
+}
+
 bool IsCanonicalJsonObject(std::string_view text) { return CanonicalScanner(text).WholeObject(); }
 
 }  // namespace atelier

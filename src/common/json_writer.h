@@ -77,6 +77,9 @@ class JsonWriter {
   // cached head such as `{"id":"1","name":"x"`), left open: the next Key() adds a member
   // after a comma, EndObject() closes it.
   JsonWriter& ResumeObject(std::string_view open_object);
+  // Members of the open object already written as JSON text (`"a":1,"b":true`), after a
+  // comma when the object has members already.
+  JsonWriter& Members(std::string_view members);
 
  private:
   void BeforeValue() {

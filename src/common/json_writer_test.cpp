@@ -159,9 +159,13 @@ TEST(JsonWriter, ResumedObjectsTakeMoreMembers) {
     w.ResumeObject(head).EndObject();
     w.ResumeObject(empty_head).Key("x").Int(1).EndObject();
     w.ResumeObject(empty_head).EndObject();
+    w.ResumeObject(head).Members(R"("m":1,"n":[])").Key("o").Null().EndObject();
+    w.BeginObject().Members(R"("m":1)").EndObject();
     w.EndArray();
   });
-  EXPECT_EQ(out, R"([{"id":"7","t":"a\"b","n":null},{"id":"7","t":"a\"b"},{"x":1},{}])");
+  EXPECT_EQ(
+      out,
+      R"([{"id":"7","t":"a\"b","n":null},{"id":"7","t":"a\"b"},{"x":1},{},{"id":"7","t":"a\"b","m":1,"n":[],"o":null},{"m":1}])");
 }
 
 TEST(JsonWriter, CompiledNamesWriteWhatKeyWrites) {

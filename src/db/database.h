@@ -79,6 +79,25 @@ class Row {
   std::vector<Value> cells_;
 };
 
+// Row::Int()'s conversion of one cell (column i, for the error message).
+std::int64_t IntOf(const Value& v, size_t i);
+
+// A result row as the backend holds it, not copied: valid only inside the Tx::ForEach
+// callback that receives it. Int() converts as Row::Int() does.
+class RowView {
+ public:
+  virtual bool IsNull(size_t i) const = 0;
+  virtual Value Cell(size_t i) const = 0;
+  virtual std::int64_t Int(size_t i) const { return IntOf(Cell(i), i); }
+  bool Bool(size_t i) const { return Int(i) != 0; }
+  std::optional<std::int64_t> OptInt(size_t i) const {
+    return IsNull(i) ? std::nullopt : std::optional<std::int64_t>(Int(i));
+  }
+
+ protected:
+  ~RowView() = default;
+};
+
 // Errors the backends raise. Unavailable: the database cannot be reached (the server
 // answers 503). Constraint: a UNIQUE/CHECK/FOREIGN KEY constraint refused a change.
 // Serialization failures are retried inside Database::Write and never reach callers
@@ -107,6 +126,10 @@ class Tx {
   // Runs one statement with bound parameters; returns its rows (empty for statements
   // without RETURNING). Statements are prepared once per connection and cached.
   virtual std::vector<Row> Run(std::string_view sql, std::span<const Value> params) = 0;
+  // Runs one statement and calls fn with each result row, in order, without copying the
+  // rows into Row objects (for results of many rows on hot paths).
+  virtual void RunEach(std::string_view sql, std::span<const Value> params,
+                       const std::function<void(const RowView&)>& fn) = 0;
   // Rows changed by the last statement run on this Tx.
   virtual std::int64_t Changes() const = 0;
 
@@ -114,6 +137,11 @@ class Tx {
   std::vector<Row> Query(std::string_view sql, A&&... args) {
     const Value params[] = {Value(nullptr), ToValue(std::forward<A>(args))...};
     return Run(sql, std::span<const Value>(params + 1, sizeof...(A)));
+  }
+  template <typename F, typename... A>
+  void ForEach(std::string_view sql, F&& fn, A&&... args) {
+    const Value params[] = {Value(nullptr), ToValue(std::forward<A>(args))...};
+    RunEach(sql, std::span<const Value>(params + 1, sizeof...(A)), std::forward<F>(fn));
   }
   template <typename... A>
   std::optional<Row> QueryOne(std::string_view sql, A&&... args) {

@@ -170,6 +170,48 @@ class PgTx final : public ScriptTx {
   bool* SerializationFlag() { return &serialization_; }
 
   std::vector<Row> Run(std::string_view sql, std::span<const Value> params) override {
+    ResultPtr r = Execute(sql, params);
+    std::vector<Row> rows;
+    const int nrows = PQntuples(r.get());
+    const int ncols = PQnfields(r.get());
+    rows.reserve(nrows);
+    for (int i = 0; i < nrows; ++i) {
+      std::vector<Value> cells;
+      cells.reserve(ncols);
+      for (int c = 0; c < ncols; ++c) cells.push_back(CellValue(r.get(), i, c));
+      rows.emplace_back(std::move(cells));
+    }
+    return rows;
+  }
+
+  void RunEach(std::string_view sql, std::span<const Value> params,
+               const std::function<void(const RowView&)>& fn) override {
+    ResultPtr r = Execute(sql, params);
+    const int nrows = PQntuples(r.get());
+    for (int i = 0; i < nrows; ++i) fn(ResultRow(r.get(), i));
+  }
+
+  void ExecScript(std::string_view sql) override { conn_.Command(std::string(sql).c_str(), &serialization_); }
+
+ private:
+  class ResultRow final : public RowView {
+   public:
+    ResultRow(const PGresult* r, int row) : r_(r), row_(row) {}
+    bool IsNull(size_t i) const override { return PQgetisnull(r_, row_, Col(i)) != 0; }
+    Value Cell(size_t i) const override { return CellValue(r_, row_, Col(i)); }
+
+   private:
+    int Col(size_t i) const {
+      if (i >= static_cast<size_t>(PQnfields(r_)))
+        throw std::out_of_range("column " + std::to_string(i) + " out of range");
+      return static_cast<int>(i);
+    }
+    const PGresult* r_;
+    int row_;
+  };
+
+  // Runs the statement (prepared once per connection); throws on failure.
+  ResultPtr Execute(std::string_view sql, std::span<const Value> params) {
     const std::string& name = conn_.Prepared(sql);
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size(), nullptr);
@@ -193,22 +235,9 @@ class PgTx final : public ScriptTx {
     }
     const char* tuples = PQcmdTuples(r.get());
     changes_ = (tuples != nullptr && *tuples != '\0') ? std::atoll(tuples) : 0;
-    std::vector<Row> rows;
-    const int nrows = PQntuples(r.get());
-    const int ncols = PQnfields(r.get());
-    rows.reserve(nrows);
-    for (int i = 0; i < nrows; ++i) {
-      std::vector<Value> cells;
-      cells.reserve(ncols);
-      for (int c = 0; c < ncols; ++c) cells.push_back(CellValue(r.get(), i, c));
-      rows.emplace_back(std::move(cells));
-    }
-    return rows;
+    return r;
   }
 
-  void ExecScript(std::string_view sql) override { conn_.Command(std::string(sql).c_str(), &serialization_); }
-
- private:
   PgConn& conn_;
   bool write_;
   bool serialization_ = false;

@@ -23,8 +23,9 @@ std::string FormatDouble(double d) {
 
 }  // namespace
 
-std::int64_t Row::Int(size_t i) const {
-  const Value& v = cells_.at(i);
+std::int64_t Row::Int(size_t i) const { return IntOf(cells_.at(i), i); }
+
+std::int64_t IntOf(const Value& v, size_t i) {
   if (const auto* n = std::get_if<std::int64_t>(&v)) return *n;
   if (const auto* d = std::get_if<double>(&v)) {
     // PostgreSQL answers SUM() of integers as numeric; accept whole numbers only so a

@@ -149,6 +149,62 @@ class Conn {
   }
 
   std::vector<Row> Run(std::string_view sql, std::span<const Value> params, std::int64_t& changes) {
+    std::vector<Row> rows;
+    Steps(sql, params, changes, [&](sqlite3_stmt* st) {
+      const int ncol = sqlite3_column_count(st);
+      std::vector<Value> cells;
+      cells.reserve(ncol);
+      for (int c = 0; c < ncol; ++c) cells.push_back(CellOf(st, c));
+      rows.emplace_back(std::move(cells));
+    });
+    return rows;
+  }
+
+  void RunEach(std::string_view sql, std::span<const Value> params, const std::function<void(const RowView&)>& fn,
+               std::int64_t& changes) {
+    Steps(sql, params, changes, [&](sqlite3_stmt* st) { fn(StmtRow(st)); });
+  }
+
+ private:
+  // A row of a statement that has just stepped to it.
+  class StmtRow final : public RowView {
+   public:
+    explicit StmtRow(sqlite3_stmt* st) : st_(st), ncol_(sqlite3_column_count(st)) {}
+    bool IsNull(size_t i) const override { return sqlite3_column_type(st_, Col(i)) == SQLITE_NULL; }
+    Value Cell(size_t i) const override { return CellOf(st_, Col(i)); }
+    std::int64_t Int(size_t i) const override {
+      if (sqlite3_column_type(st_, Col(i)) == SQLITE_INTEGER) return sqlite3_column_int64(st_, Col(i));
+      return IntOf(Cell(i), i);
+    }
+
+   private:
+    int Col(size_t i) const {
+      if (i >= static_cast<size_t>(ncol_)) throw std::out_of_range("column " + std::to_string(i) + " out of range");
+      return static_cast<int>(i);
+    }
+    sqlite3_stmt* st_;
+    int ncol_;
+  };
+
+  static Value CellOf(sqlite3_stmt* st, int c) {
+    switch (sqlite3_column_type(st, c)) {
+      case SQLITE_INTEGER:
+        return static_cast<std::int64_t>(sqlite3_column_int64(st, c));
+      case SQLITE_FLOAT:
+        return sqlite3_column_double(st, c);
+      case SQLITE_NULL:
+        return nullptr;
+      default: {  // TEXT or BLOB
+        const auto* p = static_cast<const char*>(sqlite3_column_blob(st, c));
+        return std::string(p != nullptr ? p : "", sqlite3_column_bytes(st, c));
+      }
+    }
+  }
+
+  // Prepares (or takes from the cache) and binds the statement, then calls on_row(st) at
+  // each row it steps to.
+  template <typename OnRow>
+  void Steps(std::string_view sql, std::span<const Value> params, std::int64_t& changes, OnRow&& on_row) {
     sqlite3_stmt* st = Prepare(sql);
     // Reset even when a step throws, so the statement holds no read lock afterwards.
     struct ResetGuard {
@@ -181,39 +237,18 @@ class Conn {
           params[i]);
       if (rc != SQLITE_OK) ThrowSqlite(db_, rc, "bind");
     }
-    std::vector<Row> rows;
-    const int ncol = sqlite3_column_count(st);
+    std::int64_t n = 0;
     for (;;) {
       int rc = sqlite3_step(st);
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) ThrowSqlite(db_, rc, "step");
-      std::vector<Value> cells;
-      cells.reserve(ncol);
-      for (int c = 0; c < ncol; ++c) {
-        switch (sqlite3_column_type(st, c)) {
-          case SQLITE_INTEGER:
-            cells.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(st, c)));
-            break;
-          case SQLITE_FLOAT:
-            cells.emplace_back(sqlite3_column_double(st, c));
-            break;
-          case SQLITE_NULL:
-            cells.emplace_back(nullptr);
-            break;
-          default: {  // TEXT or BLOB
-            const auto* p = static_cast<const char*>(sqlite3_column_blob(st, c));
-            cells.emplace_back(std::string(p != nullptr ? p : "", sqlite3_column_bytes(st, c)));
-          }
-        }
-      }
-      rows.emplace_back(std::move(cells));
+      on_row(st);
+      ++n;
     }
     // A SELECT changes nothing; report its row count like PostgreSQL's command tag does.
-    changes = sqlite3_stmt_readonly(st) ? static_cast<std::int64_t>(rows.size()) : sqlite3_changes64(db_);
-    return rows;
+    changes = sqlite3_stmt_readonly(st) ? n : sqlite3_changes64(db_);
   }
 
- private:
   sqlite3_stmt* Prepare(std::string_view sql) {
     auto it = cache_.find(sql);
     if (it != cache_.end()) return it->second;
@@ -244,6 +279,10 @@ class SqliteTx final : public ScriptTx {
   Dialect GetDialect() const override { return Dialect::kSqlite; }
   std::vector<Row> Run(std::string_view sql, std::span<const Value> params) override {
     return conn_.Run(sql, params, changes_);
+  }
+  void RunEach(std::string_view sql, std::span<const Value> params,
+               const std::function<void(const RowView&)>& fn) override {
+    conn_.RunEach(sql, params, fn, changes_);
   }
   std::int64_t Changes() const override { return changes_; }
   void ExecScript(std::string_view sql) override { conn_.Exec(sql); }

@@ -37,9 +37,10 @@ EventInfo FromRow(const db::Row& r) {
 }  // namespace
 
 std::optional<EventInfo> LoadEvent(db::Tx& tx, std::int64_t id, bool for_update) {
-  std::string sql = std::string("SELECT ") + kColumns + " FROM events e WHERE e.id = $1";
-  if (for_update) sql += tx.ForUpdate();
-  auto row = tx.QueryOne(sql, id);
+  static const std::string kSelect = std::string("SELECT ") + kColumns + " FROM events e WHERE e.id = $1";
+  static const std::string kSelectForUpdate = kSelect + " FOR UPDATE";
+  const bool lock = for_update && *tx.ForUpdate() != '\0';
+  auto row = tx.QueryOne(lock ? kSelectForUpdate : kSelect, id);
   if (!row) return std::nullopt;
   return FromRow(*row);
 }

@@ -1,0 +1,76 @@
+// The Artwork object of SPEC §6 as ArtworkService writes it, against an object built
+// member by member with boost::json: same members, same order, same bytes.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <optional>
+
+#include "artworks/artwork_service.h"
+#include "common/clock.h"
+
+namespace atelier::artworks {
+namespace {
+
+namespace json = boost::json;
+
+json::object Expected(const ArtworkRow& a, bool visible) {
+  json::object o;
+  o["id"] = std::to_string(a.id);
+  o["eventId"] = std::to_string(a.event_id);
+  o["artist"] = json::object{
+      {"id", std::to_string(a.artist_id)}, {"username", a.artist_username}, {"displayName", a.artist_display_name}};
+  o["title"] = a.title;
+  o["description"] = a.description;
+  o["imageUrl"] = "/api/v1/artworks/" + std::to_string(a.id) + "/image?v=" + a.image_key.substr(0, 16);
+  o["thumbnailUrl"] = "/api/v1/artworks/" + std::to_string(a.id) + "/thumbnail?v=" + a.thumb_key.substr(0, 16);
+  o["width"] = a.width;
+  o["height"] = a.height;
+  o["createdAt"] = FormatTime(a.created_at);
+  o["voteCount"] = visible ? json::value(a.vote_count) : json::value(nullptr);
+  o["myVote"] = a.my_vote;
+  if (a.liked)
+    o["myLike"] = json::object{{"rank", a.like_rank ? json::value(*a.like_rank) : json::value(nullptr)}};
+  else
+    o["myLike"] = nullptr;
+  o["isMatched"] = a.matched;
+  return o;
+}
+
+TEST(ArtworkJson, EveryCombinationOfViewerFieldsAsBoostWritesIt) {
+  ArtworkRow a;
+  a.id = 9007199254740993;
+  a.event_id = 12;
+  a.artist_id = 3;
+  a.artist_username = "ann";
+  a.artist_display_name = "Ann \"the\" Painter \\ é";
+  a.title = "Blue\nPeriod";
+  a.description = std::string("tab\there, nul \0 byte", 20);
+  a.image_key = "0123456789abcdef0123456789abcdef";
+  a.thumb_key = "fedcba9876543210fedcba9876543210";
+  a.width = 4000;
+  a.height = 1;
+  a.created_at = 1'764'150'000'123;
+  int cases = 0;
+  for (bool visible : {false, true})
+    for (std::int64_t votes : {std::int64_t{0}, std::int64_t{7}, std::int64_t{2'147'483'647}})
+      for (bool my_vote : {false, true})
+        for (int like = 0; like < 4; ++like)
+          for (bool matched : {false, true}) {
+            a.vote_count = votes;
+            a.my_vote = my_vote;
+            a.liked = like > 0;
+            a.like_rank = like == 2   ? std::optional<std::int64_t>(1)
+                          : like == 3 ? std::optional<std::int64_t>(INT64_MAX)
+                                      : std::nullopt;
+            a.matched = matched;
+            std::string out;
+            JsonWriter w(out);
+            ArtworkService::WriteArtwork(w, a, visible);
+            EXPECT_EQ(out, json::serialize(Expected(a, visible)));
+            ++cases;
+          }
+  EXPECT_EQ(cases, 96);
+}
+
+}  // namespace
+}  // namespace atelier::artworks
