@@ -27,6 +27,11 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "artworks/artwork_store.h"
 
 namespace atelier::artworks {
 
@@ -64,6 +69,80 @@ class ArtworkHeadCache {
   std::int64_t epoch_ = -1;  // the epoch every stored head was read under
   Map young_, old_;
   std::size_t young_bytes_ = 0, old_bytes_ = 0;
+};
+
+// The keys of one event's artworks — ids newest first and, read with counts, their vote
+// counts and the order by votes — so a page of an event whose set of artworks can no longer
+// grow is a binary search instead of an index scan.
+//
+// When such keys stay true: artworks are inserted only while the event is OPEN (under the
+// event's row lock, ArtworkService::Create), and every deletion, also through a group's,
+// bumps the content epoch. So two snapshots that both see the event past OPEN and the same
+// epoch see the same set of its artworks; vote counts change only while VOTING, so two
+// snapshots that both see it in MATCHING or CLOSED also see the same counts. Keys read
+// under epoch E past OPEN serve exactly the readers with that epoch past OPEN (and counts
+// only from MATCHING on). Immutable once built; share it freely.
+class EventKeys {
+ public:
+  // ids: every artwork of the event, newest first; votes: their vote counts (same order)
+  // when with_counts, else empty.
+  EventKeys(std::int64_t epoch, bool with_counts, std::vector<std::int64_t> ids, std::vector<std::int64_t> votes);
+
+  std::int64_t Epoch() const { return epoch_; }
+  bool WithCounts() const { return with_counts_; }
+  std::size_t Size() const { return ids_.size(); }
+  std::size_t Bytes() const;
+
+  // As store::ListNew: up to n keys, newest first, with ids below before_id (all when
+  // nullopt); vote_count is set when WithCounts(), else 0.
+  std::vector<ArtworkRow> Newest(std::optional<std::int64_t> before_id, std::size_t n) const;
+  // As store::ListByVotes (WithCounts() only): most votes first, then oldest first, after
+  // the item (votes, id) of the cursor when given.
+  std::vector<ArtworkRow> ByVotes(std::optional<std::pair<std::int64_t, std::int64_t>> after, std::size_t n) const;
+  // Competition rank of an artwork with `votes` votes: 1 + how many have more (WithCounts()).
+  int RankOf(std::int64_t votes) const;
+
+ private:
+  std::int64_t epoch_;
+  bool with_counts_;
+  std::vector<std::int64_t> ids_;        // newest first
+  std::vector<std::int64_t> votes_;      // votes_[i] of ids_[i], when with_counts_
+  std::vector<std::uint32_t> by_votes_;  // indices into ids_: most votes first, then oldest
+};
+
+// EventKeys by event, within a memory budget (least recently used events go first), with
+// one loader per event at a time so a burst of first requests does not read a large event
+// many times over. Thread-safe.
+class EventKeysCache {
+ public:
+  using Ptr = std::shared_ptr<const EventKeys>;
+
+  explicit EventKeysCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  // The keys of the event read under `epoch` (with counts when with_counts), or null.
+  Ptr Find(std::int64_t event_id, std::int64_t epoch, bool with_counts);
+  // True when the caller should read the event's keys and Store() them (or EndLoad() on
+  // failure); false while another caller does, or when `artworks` keys would not fit.
+  bool BeginLoad(std::int64_t event_id, std::size_t artworks, bool with_counts);
+  // Stores keys (replacing older ones of the event) and ends the caller's load.
+  void Store(std::int64_t event_id, Ptr keys);
+  void EndLoad(std::int64_t event_id);
+
+  // What keys of `artworks` artworks cost in memory, roughly.
+  static std::size_t Cost(std::size_t artworks, bool with_counts) { return 256 + artworks * (with_counts ? 20 : 8); }
+  std::size_t Bytes() const;
+
+ private:
+  struct Entry {
+    Ptr keys;
+    std::uint64_t used = 0;  // use_clock_ at the last Find that returned it
+  };
+  const std::size_t max_bytes_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::int64_t, Entry> entries_;
+  std::unordered_set<std::int64_t> loading_;
+  std::size_t bytes_ = 0;
+  std::uint64_t use_clock_ = 0;
 };
 
 }  // namespace atelier::artworks

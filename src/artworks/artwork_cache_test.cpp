@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -108,6 +110,144 @@ TEST(ArtworkHeadCache, ConcurrentReadersNeverSeeTextOfAnotherEpoch) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(wrong.load(), 0);
   EXPECT_GT(hits.load(), 0);
+}
+
+}  // namespace
+}  // namespace atelier::artworks
+
+namespace atelier::artworks {
+namespace {
+
+// Random keys of an event: ids newest first, counts with many ties.
+struct Sample {
+  std::vector<std::int64_t> ids, votes;
+};
+Sample RandomSample(std::mt19937_64& rng, int n) {
+  Sample s;
+  std::int64_t id = 1 + static_cast<std::int64_t>(rng() % 5);
+  for (int i = 0; i < n; ++i) {
+    s.ids.push_back(id);
+    s.votes.push_back(static_cast<std::int64_t>(rng() % 6));
+    id += 1 + static_cast<std::int64_t>(rng() % 3);  // gaps: other events' artworks
+  }
+  std::reverse(s.ids.begin(), s.ids.end());
+  std::reverse(s.votes.begin(), s.votes.end());
+  return s;
+}
+
+std::vector<std::int64_t> IdsOf(const std::vector<ArtworkRow>& rows) {
+  std::vector<std::int64_t> out;
+  for (const auto& r : rows) out.push_back(r.id);
+  return out;
+}
+
+TEST(EventKeys, PagesAreWhatTheIndexQueriesReturn) {
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 200; ++round) {
+    const int n = static_cast<int>(rng() % 40);
+    Sample s = RandomSample(rng, n);
+    EventKeys keys(5, true, s.ids, s.votes);
+    EventKeys no_counts(5, false, s.ids, {});
+    // Brute force of store::ListNew: ids below `before`, newest first.
+    const std::int64_t before = static_cast<std::int64_t>(rng() % 100);
+    const std::size_t limit = 1 + rng() % 10;
+    std::vector<std::int64_t> expect;
+    for (std::int64_t id : s.ids)
+      if (id < before && expect.size() < limit) expect.push_back(id);
+    EXPECT_EQ(IdsOf(keys.Newest(before, limit)), expect);
+    EXPECT_EQ(IdsOf(no_counts.Newest(before, limit)), expect);
+    for (const auto& r : keys.Newest(std::nullopt, 100))
+      EXPECT_EQ(r.vote_count, s.votes[std::find(s.ids.begin(), s.ids.end(), r.id) - s.ids.begin()]);
+    for (const auto& r : no_counts.Newest(std::nullopt, 100)) EXPECT_EQ(r.vote_count, 0);
+    // Brute force of store::ListByVotes: vote_count <= v AND (vote_count < v OR id > i),
+    // ORDER BY vote_count DESC, id ASC; and ranks as 1 + how many have more votes.
+    std::vector<std::pair<std::int64_t, std::int64_t>> order;  // (votes, id)
+    for (int i = 0; i < n; ++i) order.emplace_back(s.votes[i], s.ids[i]);
+    std::sort(order.begin(), order.end(),
+              [](auto a, auto b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::vector<std::int64_t> all;
+    for (auto [v, id] : order) all.push_back(id);
+    EXPECT_EQ(IdsOf(keys.ByVotes(std::nullopt, 1000)), all);
+    const std::pair<std::int64_t, std::int64_t> after{static_cast<std::int64_t>(rng() % 7),
+                                                      static_cast<std::int64_t>(rng() % 100)};
+    std::vector<std::int64_t> expect_votes;
+    for (auto [v, id] : order)
+      if (v <= after.first && (v < after.first || id > after.second) && expect_votes.size() < limit)
+        expect_votes.push_back(id);
+    EXPECT_EQ(IdsOf(keys.ByVotes(after, limit)), expect_votes);
+    for (std::int64_t v = 0; v < 8; ++v) {
+      int more = 0;
+      for (std::int64_t w : s.votes) more += w > v;
+      EXPECT_EQ(keys.RankOf(v), more + 1);
+    }
+    EXPECT_THROW(no_counts.ByVotes(std::nullopt, 1), std::logic_error);
+  }
+  EXPECT_THROW(EventKeys(1, false, {1, 2}, {}), std::invalid_argument);  // oldest first
+  EXPECT_THROW(EventKeys(1, true, {2, 1}, {0}), std::invalid_argument);
+}
+
+std::shared_ptr<const EventKeys> Keys(std::int64_t epoch, bool with_counts, int n) {
+  std::vector<std::int64_t> ids, votes;
+  for (int i = n; i > 0; --i) {
+    ids.push_back(i);
+    if (with_counts) votes.push_back(i % 3);
+  }
+  return std::make_shared<const EventKeys>(epoch, with_counts, ids, votes);
+}
+
+TEST(EventKeysCache, ServesOnlyItsEpochAndCountsOnlyWhenRead) {
+  EventKeysCache c(1 << 20);
+  EXPECT_FALSE(c.Find(1, 3, false));
+  ASSERT_TRUE(c.BeginLoad(1, 10, false));
+  c.Store(1, Keys(3, false, 10));
+  EXPECT_TRUE(c.Find(1, 3, false));
+  EXPECT_FALSE(c.Find(1, 4, false));  // a deletion (or a rename) since
+  EXPECT_FALSE(c.Find(1, 2, false));
+  EXPECT_FALSE(c.Find(1, 3, true));  // read while VOTING: no counts
+  EXPECT_FALSE(c.Find(2, 3, false));
+  ASSERT_TRUE(c.BeginLoad(1, 10, true));
+  c.Store(1, Keys(3, true, 10));
+  EXPECT_TRUE(c.Find(1, 3, true));
+  EXPECT_TRUE(c.Find(1, 3, false));
+  // Keys of an older snapshot, or of one epoch without counts, do not replace these.
+  ASSERT_TRUE(c.BeginLoad(1, 10, false));
+  c.Store(1, Keys(3, false, 10));
+  EXPECT_TRUE(c.Find(1, 3, true));
+  ASSERT_TRUE(c.BeginLoad(1, 10, true));
+  c.Store(1, Keys(2, true, 10));
+  EXPECT_TRUE(c.Find(1, 3, true));
+  ASSERT_TRUE(c.BeginLoad(1, 10, true));
+  c.Store(1, Keys(4, true, 9));
+  EXPECT_FALSE(c.Find(1, 3, true));
+  EXPECT_EQ(c.Find(1, 4, true)->Size(), 9u);
+}
+
+TEST(EventKeysCache, OneLoaderPerEventAndABudget) {
+  const std::size_t each = EventKeysCache::Cost(1000, false);
+  EventKeysCache c(3 * each);
+  ASSERT_TRUE(c.BeginLoad(1, 1000, false));
+  EXPECT_FALSE(c.BeginLoad(1, 1000, false));  // someone is reading event 1 already
+  EXPECT_TRUE(c.BeginLoad(2, 1000, false));
+  c.EndLoad(2);  // that load failed
+  EXPECT_TRUE(c.BeginLoad(2, 1000, false));
+  c.Store(1, Keys(1, false, 1000));
+  c.Store(2, Keys(1, false, 1000));
+  EXPECT_TRUE(c.BeginLoad(1, 1000, false));  // the load ended with Store
+  c.EndLoad(1);
+  // Too large for half the budget: never loaded, never stored.
+  EXPECT_FALSE(c.BeginLoad(9, 2000, false));
+  c.Store(9, Keys(1, false, 2000));
+  EXPECT_FALSE(c.Find(9, 1, false));
+  // Over budget: the least recently used event goes.
+  EXPECT_TRUE(c.Find(1, 1, false));
+  for (std::int64_t e = 3; e <= 4; ++e) {
+    ASSERT_TRUE(c.BeginLoad(e, 1000, false));
+    c.Store(e, Keys(1, false, 1000));
+  }
+  EXPECT_LE(c.Bytes(), 3 * each);
+  EXPECT_TRUE(c.Find(1, 1, false));
+  EXPECT_FALSE(c.Find(2, 1, false));
+  EXPECT_TRUE(c.Find(4, 1, false));
 }
 
 }  // namespace

@@ -197,6 +197,27 @@ boost::json::object ArtworkService::Create(std::int64_t user_id, std::int64_t ev
   });
 }
 
+EventKeysCache::Ptr ArtworkService::Keys(db::Tx& tx, std::int64_t event_id, const store::PageContext& page) {
+  // While OPEN, uploads change the set at any time: pages read the index.
+  if (page.phase == Phase::kOpen) return nullptr;
+  const bool with_counts = events::CountsVisible(page.phase);
+  if (auto keys = keys_.Find(event_id, page.epoch, with_counts)) return keys;
+  const auto artworks = static_cast<std::size_t>(std::max<std::int64_t>(page.artwork_count, 0));
+  if (!keys_.BeginLoad(event_id, artworks, with_counts)) return nullptr;
+  try {
+    std::vector<std::int64_t> ids, votes;
+    ids.reserve(artworks);
+    if (with_counts) votes.reserve(artworks);
+    store::AllKeys(tx, event_id, with_counts, ids, votes);
+    auto keys = std::make_shared<const EventKeys>(page.epoch, with_counts, std::move(ids), std::move(votes));
+    keys_.Store(event_id, keys);
+    return keys;
+  } catch (...) {
+    keys_.EndLoad(event_id);
+    throw;
+  }
+}
+
 std::vector<ArtworkHeadCache::Text> ArtworkService::Heads(db::Tx& tx, std::int64_t epoch,
                                                           const std::vector<ArtworkRow>& rows) {
   std::vector<std::int64_t> ids(rows.size());
@@ -247,8 +268,12 @@ std::string ArtworkService::List(std::int64_t user_id, std::int64_t event_id, So
     bool visible = events::CountsVisible(page.phase);
     if (sort == Sort::kVotes && !visible)
       throw WrongPhase("Vote counts are hidden until voting ends; sort=votes works from MATCHING on");
-    auto rows = sort == Sort::kNew ? store::ListNew(tx, event_id, before, limit + 1, visible)
-                                   : store::ListByVotes(tx, event_id, after, limit + 1);
+    std::vector<ArtworkRow> rows;
+    if (auto keys = Keys(tx, event_id, page))
+      rows = sort == Sort::kNew ? keys->Newest(before, limit + 1) : keys->ByVotes(after, limit + 1);
+    else
+      rows = sort == Sort::kNew ? store::ListNew(tx, event_id, before, limit + 1, visible)
+                                : store::ListByVotes(tx, event_id, after, limit + 1);
     std::optional<std::string> next;
     if (static_cast<int>(rows.size()) > limit) {
       rows.resize(limit);
@@ -362,13 +387,18 @@ std::string ArtworkService::Results(std::int64_t user_id, std::int64_t event_id,
     const auto page = MustLoadPageContext(tx, event_id, user_id);
     const std::int64_t epoch = page.epoch;
     if (!events::CountsVisible(page.phase)) throw WrongPhase("Results are published when voting ends");
-    auto rows = store::ListByVotes(tx, event_id, after, limit + 1);
+    auto keys = Keys(tx, event_id, page);
+    auto rows = keys ? keys->ByVotes(after, limit + 1) : store::ListByVotes(tx, event_id, after, limit + 1);
     std::optional<std::string> next;
     if (static_cast<int>(rows.size()) > limit) {
       rows.resize(limit);
       next = EncodeCursor({rows.back().vote_count, rows.back().id});
     }
-    store::FillRanks(tx, rows, event_id);
+    if (keys) {
+      for (auto& r : rows) r.rank = keys->RankOf(r.vote_count);
+    } else {
+      store::FillRanks(tx, rows, event_id);
+    }
     store::FillViewer(tx, rows, user_id, ViewerKindsIn(page.phase));
     auto heads = Heads(tx, epoch, rows);
     std::string body;

@@ -86,6 +86,9 @@ class ArtworkService {
   // Memory for rendered artwork heads (see ArtworkHeadCache): ~460 bytes each with short
   // texts, so about 36,000 artworks.
   static constexpr std::size_t kHeadCacheBytes = 16 << 20;
+  // Memory for the keys of events past OPEN (see EventKeys): 8 bytes an artwork while
+  // VOTING, 20 with counts; an event whose keys take more than half is paged by its index.
+  static constexpr std::size_t kKeysCacheBytes = 24 << 20;
 
  private:
   static std::string ArtworkText(const ArtworkRow& a, bool counts_visible);
@@ -95,6 +98,10 @@ class ArtworkService {
   static void WriteArtworkTail(JsonWriter& w, const ArtworkRow& a, bool counts_visible);
   // The heads of rows (keys of one page, read in tx), from the cache when it holds them
   // under `epoch` (db::ReadContentEpoch of tx), else read in tx, written and stored.
+  // The keys of the page's event from the cache, or read now in tx (one reader at a time
+  // per event); null while the event is OPEN, or while another request reads them, or
+  // when they would not fit: then the page reads its rows from the index.
+  EventKeysCache::Ptr Keys(db::Tx& tx, std::int64_t event_id, const store::PageContext& page);
   std::vector<ArtworkHeadCache::Text> Heads(db::Tx& tx, std::int64_t epoch, const std::vector<ArtworkRow>& rows);
   // The "items" and "nextCursor" members of a page of artworks.
   static void WriteArtworkPage(JsonWriter& w, const std::vector<ArtworkRow>& rows,
@@ -106,6 +113,7 @@ class ArtworkService {
   const notify::Notifier& notifier_;
   ImageStore& images_;
   ArtworkHeadCache heads_{kHeadCacheBytes};
+  EventKeysCache keys_{kKeysCacheBytes};
 };
 
 }  // namespace atelier::artworks

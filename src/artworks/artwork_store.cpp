@@ -83,14 +83,26 @@ std::optional<PageContext> LoadPageContext(db::Tx& tx, std::int64_t event_id, st
   std::optional<PageContext> out;
   tx.ForEach(
       "SELECT e.phase, EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = e.group_id AND m.user_id = $2), "
-      "(SELECT n FROM content_epoch WHERE id = 1) FROM events e WHERE e.id = $1",
+      "(SELECT n FROM content_epoch WHERE id = 1), e.artwork_count FROM events e WHERE e.id = $1",
       [&out](const db::RowView& r) {
         auto phase = events::ParsePhase(std::get<std::string>(r.Cell(0)));
         if (!phase) throw std::runtime_error("events.phase holds an unknown phase");
-        out = PageContext{.phase = *phase, .member = r.Bool(1), .epoch = r.Int(2)};
+        out = PageContext{.phase = *phase, .member = r.Bool(1), .epoch = r.Int(2), .artwork_count = r.Int(3)};
       },
       event_id, viewer_id);
   return out;
+}
+
+void AllKeys(db::Tx& tx, std::int64_t event_id, bool with_counts, std::vector<std::int64_t>& ids,
+             std::vector<std::int64_t>& votes) {
+  tx.ForEach(
+      with_counts ? "SELECT id, vote_count FROM artworks WHERE event_id = $1 ORDER BY id DESC"
+                  : "SELECT id, 0 FROM artworks WHERE event_id = $1 ORDER BY id DESC",
+      [&](const db::RowView& r) {
+        ids.push_back(r.Int(0));
+        if (with_counts) votes.push_back(r.Int(1));
+      },
+      event_id);
 }
 
 std::optional<ArtworkRow> FindHead(db::Tx& tx, std::int64_t id) {

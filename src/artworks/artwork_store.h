@@ -55,8 +55,13 @@ struct PageContext {
   events::Phase phase = events::Phase::kOpen;
   bool member = false;
   std::int64_t epoch = 0;
+  std::int64_t artwork_count = 0;
 };
 std::optional<PageContext> LoadPageContext(db::Tx& tx, std::int64_t event_id, std::int64_t viewer_id);
+
+// Every artwork of the event as keys (id, and vote_count when with_counts), newest first.
+void AllKeys(db::Tx& tx, std::int64_t event_id, bool with_counts, std::vector<std::int64_t>& ids,
+             std::vector<std::int64_t>& votes);
 
 // The artwork with its artist (what ArtworkService writes as an artwork's head); the
 // viewer fields are left false/empty.

@@ -458,24 +458,49 @@ def test_pages_show_every_change_at_once(make_server):
     assert [(a["id"], a["title"], a["artist"]["id"], a["width"]) for a in page(artist)] == [
         (a3["id"], "Third", other.id, 30), (a1["id"], "First, retitled", artist.id, 64)]
 
-    # Artworks deleted with their group: their ids come back in another group's event.
+    # Artworks and events deleted with their group: their ids come back in another group.
     gone = make_group(server, com.owner, members=[artist])
     gone_ev = make_event(com.owner, gone)
     b1 = submit(artist, gone_ev["id"], png(40, 40), title="Doomed")
+    advance(com.owner, gone_ev["id"], "VOTING")  # past OPEN a page keeps the event's keys
     assert [a["title"] for a in page(artist, gone_ev["id"])] == ["Doomed"]
     assert com.owner.delete(f"{API}/groups/{gone}").status_code == 204
     a4 = submit(other, ev["id"], png(50, 10), title="Fourth")
     if BACKEND == "sqlite":
         assert a4["id"] == b1["id"]
     assert [(a["id"], a["title"], a["eventId"], a["width"]) for a in page()][0] == (a4["id"], "Fourth", ev["id"], 50)
+    reborn = make_event(com.owner, com.gid)
+    if BACKEND == "sqlite":
+        assert reborn["id"] == gone_ev["id"]
+    c1 = submit(other, reborn["id"], png(60, 10), title="Reborn")
+    advance(com.owner, reborn["id"], "VOTING")
+    assert [(a["id"], a["title"]) for a in page(artist, reborn["id"])] == [(c1["id"], "Reborn")]
 
-    # Results are written from the same cache.
-    advance_to(com.owner, ev["id"], "MATCHING")
+    # Past OPEN only an admin's deletion changes an event's artworks; the next page shows it.
+    advance(com.owner, ev["id"], "VOTING")
+    assert [a["id"] for a in page()] == [a4["id"], a3["id"], a1["id"]]
+    assert com.admin.delete(f"{API}/artworks/{a4['id']}").status_code == 204
+    assert [a["id"] for a in page()] == [a3["id"], a1["id"]]
+    assert other.put(f"{API}/artworks/{a1['id']}/vote").status_code == 200
+    assert com.owner.put(f"{API}/artworks/{a1['id']}/vote").status_code == 200
+    assert com.owner.put(f"{API}/artworks/{a3['id']}/vote").status_code == 200
+
+    # Results, sort=votes and ranks are written from the same caches.
+    advance(com.owner, ev["id"], "MATCHING")
     results = other.get(f"{API}/events/{ev['id']}/results").json()["items"]
-    assert {r["artwork"]["title"] for r in results} == {"First, retitled", "Third", "Fourth"}
+    assert [(r["rank"], r["artwork"]["title"], r["voteCount"]) for r in results] == [
+        (1, "First, retitled", 2), (2, "Third", 1)]
+    by_votes = other.get(f"{API}/events/{ev['id']}/artworks", params={"sort": "votes"}).json()["items"]
+    assert [(a["id"], a["voteCount"]) for a in by_votes] == [(a1["id"], 2), (a3["id"], 1)]
+    assert [(a["id"], a["voteCount"]) for a in page()] == [(a3["id"], 1), (a1["id"], 2)]
     assert artist.patch(f"{API}/me", json={"displayName": "Renamed Again"}).status_code == 200
     results = other.get(f"{API}/events/{ev['id']}/results").json()["items"]
     assert [r["artwork"]["artist"]["displayName"] for r in results if r["artwork"]["artist"]["id"] == artist.id] == [
         "Renamed Again"]
     for r in results:
         assert other.get(f"{API}/artworks/{r['artwork']['id']}").json() == r["artwork"]
+    assert com.admin.delete(f"{API}/artworks/{a1['id']}").status_code == 204
+    results = other.get(f"{API}/events/{ev['id']}/results").json()["items"]
+    assert [(r["rank"], r["artwork"]["id"], r["voteCount"]) for r in results] == [(1, a3["id"], 1)]
+    assert [a["id"] for a in other.get(f"{API}/events/{ev['id']}/artworks", params={"sort": "votes"}).json()["items"]] == [
+        a3["id"]]
