@@ -45,6 +45,25 @@ class ArtworkHeadCache {
   // Returns how many were found. heads.size() must equal ids.size().
   std::size_t Find(std::int64_t epoch, std::span<const std::int64_t> ids, std::span<Text> heads);
 
+  // When every ids[i] has a head stored under `epoch`, calls fn(heads) — heads[i] that of
+  // ids[i] — with the lock held, and returns true; else returns false and calls nothing.
+  // The heads are valid only during fn, which must not call into the cache. A page is
+  // written this way without taking a reference to each head: two threads writing the
+  // same popular page would otherwise bounce the heads' reference counts between cores.
+  template <typename Fn>
+  bool WithHeads(std::int64_t epoch, std::span<const std::int64_t> ids, Fn&& fn) const {
+    std::vector<const std::string*> heads(ids.size());
+    std::shared_lock lock(mu_);
+    if (epoch != epoch_) return false;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      auto it = young_.find(ids[i]);
+      if (it == young_.end()) return false;  // (or only in the old map: Find brings it back)
+      heads[i] = it->second.get();
+    }
+    fn(std::span<const std::string* const>(heads));
+    return true;
+  }
+
   // Stores the head of artwork `id`, read in a snapshot that saw `epoch`. A newer epoch
   // than the cache's drops every stored head first; an older one stores nothing (its
   // reader's snapshot was taken before a change the cache already knows of).

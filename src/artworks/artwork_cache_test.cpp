@@ -40,6 +40,25 @@ TEST(ArtworkHeadCache, FindsWhatWasStoredUnderTheSameEpochOnly) {
   EXPECT_EQ(One(c, 4, 10), "");
 }
 
+TEST(ArtworkHeadCache, WithHeadsOnlyWhenEveryHeadIsThere) {
+  ArtworkHeadCache c(1 << 20);
+  c.Store(3, 10, Head("ten"));
+  c.Store(3, 11, Head("eleven"));
+  std::vector<std::int64_t> ids{11, 10, 11};
+  std::vector<std::string> seen;
+  EXPECT_TRUE(c.WithHeads(3, ids, [&](std::span<const std::string* const> heads) {
+    for (const std::string* h : heads) seen.push_back(*h);
+  }));
+  EXPECT_EQ(seen, (std::vector<std::string>{"eleven", "ten", "eleven"}));
+  bool called = false;
+  auto call = [&](std::span<const std::string* const>) { called = true; };
+  std::vector<std::int64_t> with_missing{10, 12};
+  EXPECT_FALSE(c.WithHeads(3, with_missing, call));
+  EXPECT_FALSE(c.WithHeads(4, ids, call));
+  EXPECT_FALSE(called);
+  EXPECT_TRUE(c.WithHeads(3, std::vector<std::int64_t>{}, call));  // an empty page
+}
+
 TEST(ArtworkHeadCache, ANewerEpochDropsEverythingAnOlderOneStoresNothing) {
   ArtworkHeadCache c(1 << 20);
   c.Store(1, 10, Head("old ten"));

@@ -239,17 +239,40 @@ std::vector<ArtworkHeadCache::Text> ArtworkService::Heads(db::Tx& tx, std::int64
   return heads;
 }
 
-void ArtworkService::WriteArtworkPage(JsonWriter& w, const std::vector<ArtworkRow>& rows,
-                                      const std::vector<ArtworkHeadCache::Text>& heads, bool counts_visible,
-                                      const std::optional<std::string>& next) {
+template <typename HeadOf>
+std::string ArtworkService::PageText(const std::vector<ArtworkRow>& rows, HeadOf&& head_of, bool counts_visible,
+                                     const std::optional<std::string>& next, bool with_ranks) {
+  std::string body;
+  body.reserve(rows.size() * (kArtworkJsonReserve + (with_ranks ? 64 : 0)) + 128);
+  JsonWriter w(body);
+  w.BeginObject();
   size_t i = 0;
   WritePageMembers(
       w, rows,
       [&](JsonWriter& w, const ArtworkRow& r) {
-        w.ResumeObject(*heads[i++]);
+        if (with_ranks) w.BeginObject().Key("rank").Int(r.rank).Key("artwork");
+        w.ResumeObject(head_of(i++));
         WriteArtworkTail(w, r, counts_visible);
+        if (with_ranks) w.Key("voteCount").Int(r.vote_count).EndObject();
       },
       next);
+  w.EndObject();
+  return body;
+}
+
+std::string ArtworkService::PageText(db::Tx& tx, std::int64_t epoch, const std::vector<ArtworkRow>& rows,
+                                     bool counts_visible, const std::optional<std::string>& next, bool with_ranks) {
+  std::vector<std::int64_t> ids(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) ids[i] = rows[i].id;
+  std::string body;
+  if (heads_.WithHeads(epoch, ids, [&](std::span<const std::string* const> heads) {
+        body = PageText(
+            rows, [&](size_t i) -> std::string_view { return *heads[i]; }, counts_visible, next, with_ranks);
+      }))
+    return body;
+  auto heads = Heads(tx, epoch, rows);
+  return PageText(
+      rows, [&](size_t i) -> std::string_view { return *heads[i]; }, counts_visible, next, with_ranks);
 }
 
 std::string ArtworkService::List(std::int64_t user_id, std::int64_t event_id, Sort sort, int limit,
@@ -281,14 +304,7 @@ std::string ArtworkService::List(std::int64_t user_id, std::int64_t event_id, So
           sort == Sort::kNew ? EncodeCursor({rows.back().id}) : EncodeCursor({rows.back().vote_count, rows.back().id});
     }
     store::FillViewer(tx, rows, user_id, ViewerKindsIn(page.phase));
-    auto heads = Heads(tx, epoch, rows);
-    std::string body;
-    body.reserve(rows.size() * kArtworkJsonReserve + 128);
-    JsonWriter w(body);
-    w.BeginObject();
-    WriteArtworkPage(w, rows, heads, visible, next);
-    w.EndObject();
-    return body;
+    return PageText(tx, epoch, rows, visible, next, false);
   });
 }
 
@@ -400,23 +416,7 @@ std::string ArtworkService::Results(std::int64_t user_id, std::int64_t event_id,
       store::FillRanks(tx, rows, event_id);
     }
     store::FillViewer(tx, rows, user_id, ViewerKindsIn(page.phase));
-    auto heads = Heads(tx, epoch, rows);
-    std::string body;
-    body.reserve(rows.size() * (kArtworkJsonReserve + 64) + 128);
-    JsonWriter w(body);
-    w.BeginObject();
-    size_t i = 0;
-    WritePageMembers(
-        w, rows,
-        [&](JsonWriter& w, const ArtworkRow& r) {
-          w.BeginObject().Key("rank").Int(r.rank).Key("artwork");
-          w.ResumeObject(*heads[i++]);
-          WriteArtworkTail(w, r, true);
-          w.Key("voteCount").Int(r.vote_count).EndObject();
-        },
-        next);
-    w.EndObject();
-    return body;
+    return PageText(tx, epoch, rows, true, next, true);
   });
 }
 

@@ -103,10 +103,14 @@ class ArtworkService {
   // when they would not fit: then the page reads its rows from the index.
   EventKeysCache::Ptr Keys(db::Tx& tx, std::int64_t event_id, const store::PageContext& page);
   std::vector<ArtworkHeadCache::Text> Heads(db::Tx& tx, std::int64_t epoch, const std::vector<ArtworkRow>& rows);
-  // The "items" and "nextCursor" members of a page of artworks.
-  static void WriteArtworkPage(JsonWriter& w, const std::vector<ArtworkRow>& rows,
-                               const std::vector<ArtworkHeadCache::Text>& heads, bool counts_visible,
-                               const std::optional<std::string>& next);
+  // A page of artworks, {"items","nextCursor"}: the heads from the cache (without taking
+  // references when all are there), else through Heads(). with_ranks: results items,
+  // {"rank","artwork","voteCount"}.
+  std::string PageText(db::Tx& tx, std::int64_t epoch, const std::vector<ArtworkRow>& rows, bool counts_visible,
+                       const std::optional<std::string>& next, bool with_ranks);
+  template <typename HeadOf>
+  static std::string PageText(const std::vector<ArtworkRow>& rows, HeadOf&& head_of, bool counts_visible,
+                              const std::optional<std::string>& next, bool with_ranks);
 
   db::Database& db_;
   const Clock& clock_;
