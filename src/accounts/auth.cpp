@@ -26,16 +26,21 @@ bool ChangesState(std::string_view method) {
 }  // namespace
 
 std::optional<AuthUser> Authenticator::Optional(const http::Request& req) const {
+  // No token, no transaction.
+  bool via_cookie = false;
+  if (!TokenOf(req, via_cookie)) return std::nullopt;
+  return db_.Read([&](db::Tx& tx) { return Optional(tx, req); });
+}
+
+std::optional<AuthUser> Authenticator::Optional(db::Tx& tx, const http::Request& req) const {
   bool via_cookie = false;
   auto token = TokenOf(req, via_cookie);
   if (!token || token->size() > 128) return std::nullopt;
   std::string hash = Sha256Hex(*token);
-  auto row = db_.Read([&](db::Tx& tx) {
-    return tx.QueryOne(
-        "SELECT u.id, u.username, u.display_name, u.email, u.email_verified FROM sessions s "
-        "JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
-        hash, clock_.Now());
-  });
+  auto row = tx.QueryOne(
+      "SELECT u.id, u.username, u.display_name, u.email, u.email_verified FROM sessions s "
+      "JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+      hash, clock_.Now());
   if (!row) return std::nullopt;
   if (via_cookie && ChangesState(req.method)) {
     auto cookie = req.Cookie("atelier_csrf");
@@ -55,6 +60,12 @@ std::optional<AuthUser> Authenticator::Optional(const http::Request& req) const 
 
 AuthUser Authenticator::Require(const http::Request& req) const {
   auto u = Optional(req);
+  if (!u) throw Unauthenticated();
+  return std::move(*u);
+}
+
+AuthUser Authenticator::Require(db::Tx& tx, const http::Request& req) const {
+  auto u = Optional(tx, req);
   if (!u) throw Unauthenticated();
   return std::move(*u);
 }

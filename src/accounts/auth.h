@@ -33,6 +33,10 @@ class Authenticator {
   AuthUser Require(const http::Request& req) const;
   // Like Require, but nullopt instead of 401.
   std::optional<AuthUser> Optional(const http::Request& req) const;
+  // The same inside the caller's transaction, for a handler that reads anyway: one
+  // transaction for the session and the answer.
+  AuthUser Require(db::Tx& tx, const http::Request& req) const;
+  std::optional<AuthUser> Optional(db::Tx& tx, const http::Request& req) const;
   // Throws 403 email_not_verified unless the user's email is verified.
   static void RequireVerified(const AuthUser& user);
 

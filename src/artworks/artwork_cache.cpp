@@ -8,10 +8,11 @@
 namespace atelier::artworks {
 
 namespace {
-std::size_t Cost(const ArtworkHeadCache::Text& head) { return head->size() + ArtworkHeadCache::kEntryOverhead; }
+std::size_t Cost(const std::string& head) { return head.size() + ArtworkHeadCache::kEntryOverhead; }
 }  // namespace
 
-std::size_t ArtworkHeadCache::Find(std::int64_t epoch, std::span<const std::int64_t> ids, std::span<Text> heads) {
+std::size_t ArtworkHeadCache::Find(std::int64_t epoch, std::span<const std::int64_t> ids,
+                                   std::span<std::string> heads) {
   std::size_t found = 0;
   std::vector<std::size_t> from_old;
   {
@@ -37,8 +38,8 @@ std::size_t ArtworkHeadCache::Find(std::int64_t epoch, std::span<const std::int6
   return found;
 }
 
-void ArtworkHeadCache::Store(std::int64_t epoch, std::int64_t id, Text head) {
-  if (!head || Cost(head) > max_bytes_ / 2) return;
+void ArtworkHeadCache::Store(std::int64_t epoch, std::int64_t id, std::string head) {
+  if (head.empty() || Cost(head) > max_bytes_ / 2) return;
   std::unique_lock lock(mu_);
   if (epoch < epoch_) return;
   if (epoch > epoch_) {
@@ -54,7 +55,7 @@ void ArtworkHeadCache::Store(std::int64_t epoch, std::int64_t id, Text head) {
   InsertYoung(id, std::move(head));
 }
 
-void ArtworkHeadCache::InsertYoung(std::int64_t id, Text head) {
+void ArtworkHeadCache::InsertYoung(std::int64_t id, std::string head) {
   const std::size_t cost = Cost(head);
   if (young_bytes_ + cost > max_bytes_ / 2) {
     old_ = std::move(young_);

@@ -1,5 +1,6 @@
 #pragma once
-// Rendered heads of artwork objects, kept in memory between requests.
+// What artwork pages keep in memory between requests: rendered heads of artworks
+// (ArtworkHeadCache, below) and the keys of events past OPEN (EventKeys, further down).
 //
 // An artwork's JSON is a head that is the same for every viewer — id, eventId, artist,
 // title, description, image URLs, size, createdAt — and a tail that is not (voteCount,
@@ -19,6 +20,7 @@
 // so what pages keep asking for stays.
 //
 // Thread-safe: lookups share a lock, stores and epoch changes take it alone.
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -37,19 +39,17 @@ namespace atelier::artworks {
 
 class ArtworkHeadCache {
  public:
-  using Text = std::shared_ptr<const std::string>;
-
   explicit ArtworkHeadCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
-  // For each ids[i], sets heads[i] to its head stored under `epoch`, or leaves it null.
-  // Returns how many were found. heads.size() must equal ids.size().
-  std::size_t Find(std::int64_t epoch, std::span<const std::int64_t> ids, std::span<Text> heads);
+  // For each ids[i], sets heads[i] to a copy of its head stored under `epoch`, or leaves it
+  // empty (a head never is). Returns how many were found. heads.size() == ids.size().
+  std::size_t Find(std::int64_t epoch, std::span<const std::int64_t> ids, std::span<std::string> heads);
 
   // When every ids[i] has a head stored under `epoch`, calls fn(heads) — heads[i] that of
   // ids[i] — with the lock held, and returns true; else returns false and calls nothing.
-  // The heads are valid only during fn, which must not call into the cache. A page is
-  // written this way without taking a reference to each head: two threads writing the
-  // same popular page would otherwise bounce the heads' reference counts between cores.
+  // The heads are valid only during fn, which must not call into the cache. This is how a
+  // page is written when the cache holds it: nothing is copied or reference-counted, and
+  // the lookups touch one flat table.
   template <typename Fn>
   bool WithHeads(std::int64_t epoch, std::span<const std::int64_t> ids, Fn&& fn) const {
     std::vector<const std::string*> heads(ids.size());
@@ -58,7 +58,7 @@ class ArtworkHeadCache {
     for (std::size_t i = 0; i < ids.size(); ++i) {
       auto it = young_.find(ids[i]);
       if (it == young_.end()) return false;  // (or only in the old map: Find brings it back)
-      heads[i] = it->second.get();
+      heads[i] = &it->second;
     }
     fn(std::span<const std::string* const>(heads));
     return true;
@@ -67,7 +67,7 @@ class ArtworkHeadCache {
   // Stores the head of artwork `id`, read in a snapshot that saw `epoch`. A newer epoch
   // than the cache's drops every stored head first; an older one stores nothing (its
   // reader's snapshot was taken before a change the cache already knows of).
-  void Store(std::int64_t epoch, std::int64_t id, Text head);
+  void Store(std::int64_t epoch, std::int64_t id, std::string head);
 
   struct Stats {
     std::size_t entries = 0;
@@ -76,12 +76,12 @@ class ArtworkHeadCache {
   };
   Stats GetStats() const;
 
-  // What one entry costs besides its text: map node, shared_ptr control block, string.
-  static constexpr std::size_t kEntryOverhead = 128;
+  // What one entry costs besides its text: its slot in the table and the heap block.
+  static constexpr std::size_t kEntryOverhead = 64;
 
  private:
-  using Map = std::unordered_map<std::int64_t, Text>;
-  void InsertYoung(std::int64_t id, Text head);  // with mu_ held alone
+  using Map = boost::unordered_flat_map<std::int64_t, std::string>;
+  void InsertYoung(std::int64_t id, std::string head);  // with mu_ held alone
 
   const std::size_t max_bytes_;
   mutable std::shared_mutex mu_;

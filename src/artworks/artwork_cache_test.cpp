@@ -12,16 +12,14 @@
 namespace atelier::artworks {
 namespace {
 
-using Text = ArtworkHeadCache::Text;
-
-Text Head(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+std::string Head(std::string s) { return s; }
 
 // Looks up one id; "" when absent.
 std::string One(ArtworkHeadCache& c, std::int64_t epoch, std::int64_t id) {
   std::vector<std::int64_t> ids{id};
-  std::vector<Text> heads(1);
+  std::vector<std::string> heads(1);
   c.Find(epoch, ids, heads);
-  return heads[0] ? *heads[0] : "";
+  return heads[0];
 }
 
 TEST(ArtworkHeadCache, FindsWhatWasStoredUnderTheSameEpochOnly) {
@@ -29,12 +27,11 @@ TEST(ArtworkHeadCache, FindsWhatWasStoredUnderTheSameEpochOnly) {
   c.Store(3, 10, Head("ten"));
   c.Store(3, 11, Head("eleven"));
   std::vector<std::int64_t> ids{11, 12, 10};
-  std::vector<Text> heads(3);
+  std::vector<std::string> heads(3);
   EXPECT_EQ(c.Find(3, ids, heads), 2u);
-  ASSERT_TRUE(heads[0] && heads[2]);
-  EXPECT_EQ(*heads[0], "eleven");
-  EXPECT_FALSE(heads[1]);
-  EXPECT_EQ(*heads[2], "ten");
+  EXPECT_EQ(heads[0], "eleven");
+  EXPECT_EQ(heads[1], "");
+  EXPECT_EQ(heads[2], "ten");
   // A reader of another epoch finds nothing: its snapshot may show other text.
   EXPECT_EQ(One(c, 2, 10), "");
   EXPECT_EQ(One(c, 4, 10), "");
@@ -102,22 +99,27 @@ TEST(ArtworkHeadCache, ConcurrentReadersNeverSeeTextOfAnotherEpoch) {
   ArtworkHeadCache c(64 * 1024);
   std::atomic<std::int64_t> epoch{0};
   std::atomic<bool> stop{false};
-  std::atomic<long> hits{0}, wrong{0};
+  std::atomic<long> hits{0}, wrong{0}, whole_pages{0};
   auto text = [](std::int64_t e, std::int64_t id) { return "e" + std::to_string(e) + ":" + std::to_string(id); };
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       std::vector<std::int64_t> ids(50);
-      std::vector<Text> heads(50);
+      std::vector<std::string> heads(50);
       for (int round = 0; !stop; ++round) {
         std::int64_t e = epoch.load();
         for (int i = 0; i < 50; ++i) ids[i] = (round * 7 + i + t) % 400;
-        std::fill(heads.begin(), heads.end(), nullptr);
+        std::fill(heads.begin(), heads.end(), std::string());
         hits += static_cast<long>(c.Find(e, ids, heads));
         for (int i = 0; i < 50; ++i) {
-          if (heads[i] && *heads[i] != text(e, ids[i])) ++wrong;
-          if (!heads[i]) c.Store(e, ids[i], Head(text(e, ids[i])));
+          if (!heads[i].empty() && heads[i] != text(e, ids[i])) ++wrong;
+          if (heads[i].empty()) c.Store(e, ids[i], text(e, ids[i]));
         }
+        c.WithHeads(e, ids, [&](std::span<const std::string* const> hs) {
+          for (int i = 0; i < 50; ++i)
+            if (*hs[i] != text(e, ids[i])) ++wrong;
+          ++whole_pages;
+        });
       }
     });
   }
@@ -129,6 +131,7 @@ TEST(ArtworkHeadCache, ConcurrentReadersNeverSeeTextOfAnotherEpoch) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(wrong.load(), 0);
   EXPECT_GT(hits.load(), 0);
+  EXPECT_GT(whole_pages.load(), 0);
 }
 
 }  // namespace

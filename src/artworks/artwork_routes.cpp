@@ -86,13 +86,17 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
              },
              {.pool = http::Pool::kImage, .max_body = kMaxUploadBody});
   router.Add("GET", base + "/events/{id}/artworks", [&svc, &auth](Request& req) {
-    auto user = auth.Require(req);
-    auto event_id = PathId(req);
-    auto sort_name = req.Query("sort").value_or("new");
-    if (sort_name != "new" && sort_name != "votes") throw BadRequest("sort must be new or votes");
-    int limit = ParseLimit(req.Query("limit"));
-    return Response::JsonText(
-        200, svc.List(user.id, event_id, sort_name == "new" ? Sort::kNew : Sort::kVotes, limit, req.Query("cursor")));
+    return Response::JsonText(200, svc.List([&](db::Tx& tx) {
+      ArtworkService::ListQuery q;
+      q.user_id = auth.Require(tx, req).id;
+      q.event_id = PathId(req);
+      auto sort_name = req.Query("sort").value_or("new");
+      if (sort_name != "new" && sort_name != "votes") throw BadRequest("sort must be new or votes");
+      q.sort = sort_name == "new" ? Sort::kNew : Sort::kVotes;
+      q.limit = ParseLimit(req.Query("limit"));
+      q.cursor = req.Query("cursor");
+      return q;
+    }));
   });
   router.Add("GET", base + "/events/{id}/results", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);

@@ -218,23 +218,20 @@ EventKeysCache::Ptr ArtworkService::Keys(db::Tx& tx, std::int64_t event_id, cons
   }
 }
 
-std::vector<ArtworkHeadCache::Text> ArtworkService::Heads(db::Tx& tx, std::int64_t epoch,
-                                                          const std::vector<ArtworkRow>& rows) {
+std::vector<std::string> ArtworkService::Heads(db::Tx& tx, std::int64_t epoch, const std::vector<ArtworkRow>& rows) {
   std::vector<std::int64_t> ids(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) ids[i] = rows[i].id;
-  std::vector<ArtworkHeadCache::Text> heads(rows.size());
+  std::vector<std::string> heads(rows.size());
   if (heads_.Find(epoch, ids, heads) == rows.size()) return heads;
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (heads[i]) continue;
+    if (!heads[i].empty()) continue;
     // The page's keys were read in this snapshot, so the row is there.
     auto a = store::FindHead(tx, ids[i]);
     if (!a) throw std::logic_error("artwork " + std::to_string(ids[i]) + " of a page is missing from its snapshot");
-    auto text = std::make_shared<std::string>();
-    text->reserve(kArtworkJsonReserve);
-    JsonWriter hw(*text);
+    heads[i].reserve(kArtworkJsonReserve);
+    JsonWriter hw(heads[i]);
     WriteArtworkHead(hw, *a);
-    heads_.Store(epoch, ids[i], text);
-    heads[i] = std::move(text);
+    heads_.Store(epoch, ids[i], heads[i]);
   }
   return heads;
 }
@@ -272,20 +269,23 @@ std::string ArtworkService::PageText(db::Tx& tx, std::int64_t epoch, const std::
     return body;
   auto heads = Heads(tx, epoch, rows);
   return PageText(
-      rows, [&](size_t i) -> std::string_view { return *heads[i]; }, counts_visible, next, with_ranks);
+      rows, [&](size_t i) -> std::string_view { return heads[i]; }, counts_visible, next, with_ranks);
 }
 
-std::string ArtworkService::List(std::int64_t user_id, std::int64_t event_id, Sort sort, int limit,
-                                 const std::optional<std::string>& cursor) {
-  std::optional<std::int64_t> before;
-  std::optional<std::pair<std::int64_t, std::int64_t>> after;
-  if (cursor && sort == Sort::kNew) before = DecodeCursor(*cursor, 1)[0];
-  if (cursor && sort == Sort::kVotes) {
-    auto keys = DecodeCursor(*cursor, 2);
-    if (keys[0] < 0 || keys[0] > INT_MAX) throw BadRequest("cursor is not one this server issued");
-    after = std::make_pair(keys[0], keys[1]);
-  }
+std::string ArtworkService::List(const std::function<ListQuery(db::Tx&)>& resolve) {
   return db_.Read([&](db::Tx& tx) {
+    const ListQuery q = resolve(tx);
+    const std::int64_t user_id = q.user_id, event_id = q.event_id;
+    const Sort sort = q.sort;
+    const int limit = q.limit;
+    std::optional<std::int64_t> before;
+    std::optional<std::pair<std::int64_t, std::int64_t>> after;
+    if (q.cursor && sort == Sort::kNew) before = DecodeCursor(*q.cursor, 1)[0];
+    if (q.cursor && sort == Sort::kVotes) {
+      auto keys = DecodeCursor(*q.cursor, 2);
+      if (keys[0] < 0 || keys[0] > INT_MAX) throw BadRequest("cursor is not one this server issued");
+      after = std::make_pair(keys[0], keys[1]);
+    }
     const auto page = MustLoadPageContext(tx, event_id, user_id);
     const std::int64_t epoch = page.epoch;
     bool visible = events::CountsVisible(page.phase);

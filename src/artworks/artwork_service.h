@@ -8,6 +8,7 @@
 // piece of shared state, the cache of rendered artwork heads, has its own lock.
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,8 +50,19 @@ class ArtworkService {
   //
   // A page of Artwork objects. sort=votes only once counts are visible (MATCHING,
   // CLOSED), else 409 wrong_phase.
-  std::string List(std::int64_t user_id, std::int64_t event_id, Sort sort, int limit,
-                   const std::optional<std::string>& cursor);
+  // What a page asks for, as its route reads it.
+  struct ListQuery {
+    std::int64_t user_id = 0;
+    std::int64_t event_id = 0;
+    Sort sort = Sort::kNew;
+    int limit = 20;
+    std::optional<std::string> cursor;
+  };
+  // `resolve` runs first inside the page's read transaction and returns the query: the
+  // route resolves the caller's session there, so the hottest request of the API costs one
+  // transaction, and an unauthenticated caller still gets 401 before any 400/404 about its
+  // parameters. Whatever resolve throws ends the request.
+  std::string List(const std::function<ListQuery(db::Tx&)>& resolve);
   std::string Get(std::int64_t user_id, std::int64_t artwork_id);
   // The artist, while OPEN (403 forbidden for others, 409 wrong_phase after OPEN).
   std::string Update(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::string> title,
@@ -102,7 +114,7 @@ class ArtworkService {
   // per event); null while the event is OPEN, or while another request reads them, or
   // when they would not fit: then the page reads its rows from the index.
   EventKeysCache::Ptr Keys(db::Tx& tx, std::int64_t event_id, const store::PageContext& page);
-  std::vector<ArtworkHeadCache::Text> Heads(db::Tx& tx, std::int64_t epoch, const std::vector<ArtworkRow>& rows);
+  std::vector<std::string> Heads(db::Tx& tx, std::int64_t epoch, const std::vector<ArtworkRow>& rows);
   // A page of artworks, {"items","nextCursor"}: the heads from the cache (without taking
   // references when all are there), else through Heads(). with_ranks: results items,
   // {"rank","artwork","voteCount"}.

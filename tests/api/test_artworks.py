@@ -183,6 +183,12 @@ def test_list_newest_first_with_cursor(server, com):
     problem(com.admin.get(url, params={"limit": 1000}), 400, "bad_request")
     problem(com.outsider.get(url), 404, "not_found")
     problem(server.client().get(url), 401, "unauthenticated")
+    # The session is checked first, also where the parameters are wrong as well.
+    for params in ({"sort": "random"}, {"limit": 0}, {"cursor": "nope"}):
+        problem(server.client().get(url, params=params), 401, "unauthenticated")
+        problem(server.client("not-a-session").get(url, params=params), 401, "unauthenticated")
+    problem(server.client().get(f"{API}/events/x/artworks"), 401, "unauthenticated")
+    problem(com.admin.get(f"{API}/events/x/artworks"), 404, "not_found")
 
 
 def test_get_artwork(server, com, ev):
