@@ -1,4 +1,5 @@
 // atelier: serve | migrate | demo (SPEC §1).
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -74,6 +75,12 @@ void RaiseFileLimit() {
   }
 }
 
+// glibc gives the free top of a thread's heap back to the kernel (madvise) as soon as it
+// exceeds 128 KiB, and the next request faults the same pages in again: with artwork
+// pages (~25 KB bodies) built on worker threads, about one page fault per request and a
+// third fewer pages per second. Keep up to 64 MiB of it instead; the peak stays the peak.
+void KeepFreedHeap() { mallopt(M_TRIM_THRESHOLD, 64 << 20); }
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -82,6 +89,7 @@ int main(int argc, char** argv) {
   const auto& cfg = ctx.config;
   InitCrypto();
   RaiseFileLimit();
+  KeepFreedHeap();
   // Tests move time forward across restarts (token expiry); never set in production.
   if (const char* offset = std::getenv("ATELIER_TEST_CLOCK_OFFSET_MS")) ctx.clock.Advance(std::atoll(offset));
   try {
