@@ -92,13 +92,18 @@ std::map<Type, bool> ParseSettingsPatch(const json::object& body) {
   return out;
 }
 
-std::string Feed::List(std::int64_t user_id, bool unread_only, int limit, const std::optional<std::string>& cursor) {
-  std::int64_t before = cursor ? DecodeCursor(*cursor, 1)[0] : std::numeric_limits<std::int64_t>::max();
+std::string Feed::List(const std::function<ListQuery(db::Tx&)>& resolve) {
+  static const std::string kAll = std::string("SELECT ") + kNotificationColumns +
+                                  " FROM notifications WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
+  static const std::string kUnread = std::string("SELECT ") + kNotificationColumns +
+                                     " FROM notifications WHERE user_id = $1 AND id < $2 AND is_read = 0 "
+                                     "ORDER BY id DESC LIMIT $3";
   return db_.Read([&](db::Tx& tx) {
-    std::string sql = std::string("SELECT ") + kNotificationColumns +
-                      " FROM notifications WHERE user_id = $1 AND id < $2" + (unread_only ? " AND is_read = 0" : "") +
-                      " ORDER BY id DESC LIMIT $3";
-    auto rows = tx.Query(sql, user_id, before, limit + 1);
+    const ListQuery q = resolve(tx);
+    const std::int64_t user_id = q.user_id;
+    const int limit = q.limit;
+    std::int64_t before = q.cursor ? DecodeCursor(*q.cursor, 1)[0] : std::numeric_limits<std::int64_t>::max();
+    auto rows = tx.Query(q.unread_only ? kUnread : kAll, user_id, before, limit + 1);
     std::optional<std::string> next;
     if (static_cast<int>(rows.size()) > limit) {
       rows.erase(rows.begin() + limit, rows.end());

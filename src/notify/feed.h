@@ -3,6 +3,7 @@
 // first, keyset pages), read marks, and per-type email choices. Thread-safe.
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,9 +40,18 @@ std::map<Type, bool> ParseSettingsPatch(const boost::json::object& body);
 class Feed {
  public:
   explicit Feed(db::Database& db) : db_(db) {}
-  // A page of the user's notifications, newest first, as JSON text:
-  // {"items":[…],"nextCursor":…,"unreadCount":N}.
-  std::string List(std::int64_t user_id, bool unread_only, int limit, const std::optional<std::string>& cursor);
+  // GET /notifications: a page of the user's notifications, newest first, as JSON text,
+  // {"items":[…],"nextCursor":…,"unreadCount":N}. What it asks for, as its route reads it:
+  struct ListQuery {
+    std::int64_t user_id = 0;
+    bool unread_only = false;
+    int limit = 20;
+    std::optional<std::string> cursor;
+  };
+  // `resolve` runs first inside the page's read transaction (the route resolves the
+  // caller's session there: one transaction per page) and returns the query; whatever it
+  // throws ends the request.
+  std::string List(const std::function<ListQuery(db::Tx&)>& resolve);
   // Throws 404 when the notification is not the user's.
   void MarkRead(std::int64_t user_id, std::int64_t id);
   void MarkAllRead(std::int64_t user_id);

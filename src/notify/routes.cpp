@@ -29,7 +29,8 @@ std::optional<std::int64_t> LastEventId(const http::Request& req) {
 
 }  // namespace
 
-void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user) {
+void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user,
+               CurrentUserIn current_user_in) {
   const std::string base = "/api/v1";
   http::RouteOptions opts;
   opts.pool = http::Pool::kWorker;
@@ -37,11 +38,15 @@ void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser cur
 
   router.Add(
       "GET", base + "/notifications",
-      [&feed, user](http::Request& req) {
-        auto me = user(req);
-        bool unread = ParseUnread(req.Query("unread"));
-        int limit = ParseLimit(req.Query("limit"));
-        return http::Response::JsonText(200, feed.List(me, unread, limit, req.Query("cursor")));
+      [&feed, user_in = std::move(current_user_in)](http::Request& req) {
+        return http::Response::JsonText(200, feed.List([&](db::Tx& tx) {
+          Feed::ListQuery q;
+          q.user_id = user_in(tx, req);  // first: 401 before any 400 about the parameters
+          q.unread_only = ParseUnread(req.Query("unread"));
+          q.limit = ParseLimit(req.Query("limit"));
+          q.cursor = req.Query("cursor");
+          return q;
+        }));
       },
       opts);
   router.Add(

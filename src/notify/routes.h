@@ -12,8 +12,11 @@
 namespace atelier::notify {
 
 using CurrentUser = std::function<std::int64_t(const http::Request&)>;
+// The same inside a read transaction the handler opened anyway (the feed page).
+using CurrentUserIn = std::function<std::int64_t(db::Tx&, const http::Request&)>;
 
 // `feed` and `hub` must outlive the router.
-void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user);
+void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user,
+               CurrentUserIn current_user_in);
 
 }  // namespace atelier::notify
