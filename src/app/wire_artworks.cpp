@@ -9,7 +9,7 @@
 namespace atelier::app {
 
 void WireArtworks(AppContext& ctx) {
-  artworks::InitImages();
+  artworks::PrepareImages();  // libvips itself starts at the first upload
   auto& images = ctx.Own<artworks::ImageStore>(ctx.config.data_dir);
   auto& svc = ctx.Own<artworks::ArtworkService>(*ctx.db, ctx.clock, *ctx.notifier, images);
   auto& limiter = ctx.Own<accounts::RateLimiter>(ctx.clock, ctx.config.rate_limits);

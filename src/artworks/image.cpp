@@ -153,15 +153,19 @@ std::string StripWebpMetadata(std::string_view webp) {
 
 }  // namespace
 
+void PrepareImages() {
+  // libvips loads its optional modules (HEIF, JPEG XL, ImageMagick, OpenSlide, PDF) from
+  // <VIPSHOME>/lib/vips-modules-*. Atelier accepts only PNG, JPEG, WebP and GIF, whose
+  // loaders are built in, so pointing VIPSHOME at a directory without modules keeps those
+  // libraries (about 6 MB resident) and their attack surface out of the process. An
+  // operator's own VIPSHOME is left alone.
+  setenv("VIPSHOME", "/nonexistent/atelier-without-vips-modules", 0);
+}
+
 void InitImages() {
   static std::once_flag once;
   std::call_once(once, [] {
-    // libvips loads its optional modules (HEIF, JPEG XL, ImageMagick, OpenSlide, PDF) from
-    // <VIPSHOME>/lib/vips-modules-*. Atelier accepts only PNG, JPEG, WebP and GIF, whose
-    // loaders are built in, so pointing VIPSHOME at a directory without modules keeps those
-    // libraries (about 6 MB resident) and their attack surface out of the process. An
-    // operator's own VIPSHOME is left alone.
-    setenv("VIPSHOME", "/nonexistent/atelier-without-vips-modules", 0);
+    PrepareImages();  // (again, for callers that start libvips directly, like the tests)
     if (VIPS_INIT("atelier") != 0) {
       std::string message = vips_error_buffer();
       vips_error_clear();

@@ -8,10 +8,13 @@
 
 namespace atelier::artworks {
 
+// Sets the environment libvips will start in (see image.cpp); call it at start-up, before
+// threads that might read the environment run.
+void PrepareImages();
 // Starts libvips once (later calls do nothing): blocks the loaders libvips marks untrusted
 // (ImageMagick, PDF, …), one worker thread per pipeline (the server runs several requests
 // at once instead), and no operation cache (every upload is new data). ProcessImage calls
-// it too; call it from main() so a broken libvips fails at start-up.
+// it, so libvips and its codecs (~4 MB resident) load at the first upload, not at start.
 void InitImages();
 
 struct ProcessedImage {
