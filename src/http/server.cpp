@@ -247,6 +247,14 @@ class Server::Impl {
   awaitable<void> Session(std::shared_ptr<Conn> conn) {
     Conn& c = *conn;
     beast::flat_buffer buffer;
+    // The peer of a connection does not change: one getpeername() per connection, not per
+    // request.
+    std::string remote_ip;
+    {
+      boost::system::error_code rec;
+      auto ep = c.stream.socket().remote_endpoint(rec);
+      if (!rec) remote_ip = ep.address().to_string();
+    }
     for (;;) {
       if (stopping_) break;
       bhttp::request_parser<bhttp::string_body> parser;
@@ -273,11 +281,7 @@ class Server::Impl {
       std::vector<HeaderField> fields;
       for (const auto& f : hreq) fields.push_back({f.name_string(), f.value()});
       bool path_ok = BuildRequestHead(hreq.method_string(), hreq.target(), fields, req);
-      {
-        boost::system::error_code rec;
-        auto ep = c.stream.socket().remote_endpoint(rec);
-        if (!rec) req.remote_ip = ep.address().to_string();
-      }
+      req.remote_ip = remote_ip;
       std::string_view given_id = req.Header("x-request-id");
       req.request_id =
           SaneRequestId(given_id) ? std::string(given_id) : rid_prefix_ + "-" + std::to_string(next_request_id_++);
