@@ -51,19 +51,25 @@ std::vector<std::int64_t> DecodeCursor(const std::string& cursor, size_t expecte
 inline constexpr std::string_view kPageItems = "items";
 inline constexpr std::string_view kPageNextCursor = "nextCursor";
 boost::json::object Page(boost::json::array items, const std::optional<std::string>& next_cursor);
+// The two members in two halves, for a writer that streams the items in between:
+// `"items":[` …  `],"nextCursor":…`.
+inline void BeginPageItems(JsonWriter& w) { w.Key(kPageItems).BeginArray(); }
+inline void EndPageItems(JsonWriter& w, const std::optional<std::string>& next_cursor) {
+  w.EndArray().Key(kPageNextCursor);
+  if (next_cursor)
+    w.String(*next_cursor);
+  else
+    w.Null();
+}
 // The same two members written with a JsonWriter into an object the caller has begun
 // (and ends, after adding members of its own if any): write_item(w, item) writes one
 // element of "items".
 template <typename Items, typename WriteItem>
 void WritePageMembers(JsonWriter& w, Items& items, WriteItem&& write_item,
                       const std::optional<std::string>& next_cursor) {
-  w.Key(kPageItems).BeginArray();
+  BeginPageItems(w);
   for (auto& item : items) write_item(w, item);
-  w.EndArray().Key(kPageNextCursor);
-  if (next_cursor)
-    w.String(*next_cursor);
-  else
-    w.Null();
+  EndPageItems(w, next_cursor);
 }
 
 }  // namespace atelier

@@ -89,6 +89,9 @@ class RowView {
   virtual bool IsNull(size_t i) const = 0;
   virtual Value Cell(size_t i) const = 0;
   virtual std::int64_t Int(size_t i) const { return IntOf(Cell(i), i); }
+  // A text cell (a number as its text), valid until the callback returns; throws
+  // std::runtime_error on NULL, like Row::Str().
+  virtual std::string_view Text(size_t i) const = 0;
   bool Bool(size_t i) const { return Int(i) != 0; }
   std::optional<std::int64_t> OptInt(size_t i) const {
     return IsNull(i) ? std::nullopt : std::optional<std::int64_t>(Int(i));

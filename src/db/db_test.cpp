@@ -177,8 +177,12 @@ TEST_P(DbTest, ForEachSeesWhatQueryReturns) {
           EXPECT_EQ(r.IsNull(3), q.IsNull(3));
           EXPECT_EQ(r.OptInt(3), q.OptInt(3));
           EXPECT_EQ(r.Int(4), 17);  // text converts as Row::Int does
+          EXPECT_EQ(r.Text(2), q.Str(2));
+          EXPECT_EQ(r.Text(1), q.Str(1));  // a number as its text, as Row::Str gives it
+          EXPECT_EQ(r.Text(4), "17");
           if (r.IsNull(3)) {
             EXPECT_THROW(r.Int(3), std::runtime_error);
+            EXPECT_THROW(r.Text(3), std::runtime_error);
           }
           EXPECT_THROW(r.Int(5), std::out_of_range);
         },

@@ -199,6 +199,11 @@ class PgTx final : public ScriptTx {
     ResultRow(const PGresult* r, int row) : r_(r), row_(row) {}
     bool IsNull(size_t i) const override { return PQgetisnull(r_, row_, Col(i)) != 0; }
     Value Cell(size_t i) const override { return CellValue(r_, row_, Col(i)); }
+    std::string_view Text(size_t i) const override {
+      const int c = Col(i);
+      if (PQgetisnull(r_, row_, c)) throw std::runtime_error("column " + std::to_string(i) + " is NULL");
+      return {PQgetvalue(r_, row_, c), static_cast<size_t>(PQgetlength(r_, row_, c))};
+    }
 
    private:
     int Col(size_t i) const {

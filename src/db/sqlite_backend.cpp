@@ -176,6 +176,13 @@ class Conn {
       if (sqlite3_column_type(st_, Col(i)) == SQLITE_INTEGER) return sqlite3_column_int64(st_, Col(i));
       return IntOf(Cell(i), i);
     }
+    std::string_view Text(size_t i) const override {
+      const int c = Col(i);
+      if (sqlite3_column_type(st_, c) == SQLITE_NULL)
+        throw std::runtime_error("column " + std::to_string(i) + " is NULL");
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, c));
+      return {p != nullptr ? p : "", static_cast<size_t>(sqlite3_column_bytes(st_, c))};
+    }
 
    private:
     int Col(size_t i) const {

@@ -31,21 +31,30 @@ void WriteData(JsonWriter& w, std::string_view stored) {
   else
     w.Raw("{}");
 }
-}  // namespace
 
-void WriteNotification(JsonWriter& w, db::Row& row, size_t first) {
+// A text cell of either kind of row: a Row's is moved out (the caller drops the row), a
+// RowView's is viewed in place.
+std::string TextOf(db::Row& row, size_t i) { return row.TakeStr(i); }
+std::string_view TextOf(const db::RowView& row, size_t i) { return row.Text(i); }
+
+template <typename R>
+void WriteNotificationOf(JsonWriter& w, R& row, size_t first) {
   w.BeginObject();
   static constexpr JsonName kId("id"), kType("type"), kMessage("message"), kData("data"), kCreatedAt("createdAt"),
       kRead("read");
   w.Key(kId).String(IdStr(row.Int(first)));
-  w.Key(kType).String(row.TakeStr(first + 1));
-  w.Key(kMessage).String(row.TakeStr(first + 2));
+  w.Key(kType).String(TextOf(row, first + 1));
+  w.Key(kMessage).String(TextOf(row, first + 2));
   w.Key(kData);
-  WriteData(w, row.TakeStr(first + 3));
+  WriteData(w, TextOf(row, first + 3));
   w.Key(kCreatedAt).String(FormatTime(row.Int(first + 4)));
   w.Key(kRead).Bool(row.Bool(first + 5));
   w.EndObject();
 }
+
+}  // namespace
+
+void WriteNotification(JsonWriter& w, db::Row& row, size_t first) { WriteNotificationOf(w, row, first); }
 
 std::string NotificationJson(db::Row& row, size_t first) {
   std::string out;
@@ -103,20 +112,31 @@ std::string Feed::List(const std::function<ListQuery(db::Tx&)>& resolve) {
     const std::int64_t user_id = q.user_id;
     const int limit = q.limit;
     std::int64_t before = q.cursor ? DecodeCursor(*q.cursor, 1)[0] : std::numeric_limits<std::int64_t>::max();
-    auto rows = tx.Query(q.unread_only ? kUnread : kAll, user_id, before, limit + 1);
-    std::optional<std::string> next;
-    if (static_cast<int>(rows.size()) > limit) {
-      rows.erase(rows.begin() + limit, rows.end());
-      next = EncodeCursor({rows.back().Int(0)});
-    }
-    std::int64_t unread =
-        tx.QueryOne("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND is_read = 0", user_id)->Int(0);
     std::string body;
-    body.reserve(rows.size() * kNotificationJsonReserve + 128);
+    body.reserve(static_cast<size_t>(limit) * kNotificationJsonReserve + 128);
     JsonWriter w(body);
     w.BeginObject();
-    WritePageMembers(
-        w, rows, [](JsonWriter& w, db::Row& r) { WriteNotification(w, r); }, next);
+    // The rows are written as they are read (no copies); the one past the limit only says
+    // that there is a next page.
+    BeginPageItems(w);
+    int written = 0;
+    std::int64_t last_id = 0;
+    bool more = false;
+    tx.ForEach(
+        q.unread_only ? kUnread : kAll,
+        [&](const db::RowView& r) {
+          if (written == limit) {
+            more = true;
+            return;
+          }
+          WriteNotificationOf(w, r, 0);
+          last_id = r.Int(0);
+          ++written;
+        },
+        user_id, before, limit + 1);
+    EndPageItems(w, more ? std::optional<std::string>(EncodeCursor({last_id})) : std::nullopt);
+    std::int64_t unread =
+        tx.QueryOne("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND is_read = 0", user_id)->Int(0);
     w.Key("unreadCount").Int(unread);
     w.EndObject();
     return body;
