@@ -25,18 +25,30 @@ bool ChangesState(std::string_view method) {
 }
 }  // namespace
 
+std::optional<Authenticator::Token> Authenticator::UsableToken(const http::Request& req) {
+  Token t;
+  auto text = TokenOf(req, t.via_cookie);
+  if (!text || text->size() > 128) return std::nullopt;
+  t.text = std::move(*text);
+  return t;
+}
+
 std::optional<AuthUser> Authenticator::Optional(const http::Request& req) const {
-  // No token, no transaction.
-  bool via_cookie = false;
-  if (!TokenOf(req, via_cookie)) return std::nullopt;
-  return db_.Read([&](db::Tx& tx) { return Optional(tx, req); });
+  // No usable token, no transaction.
+  auto token = UsableToken(req);
+  if (!token) return std::nullopt;
+  return db_.Read([&](db::Tx& tx) { return Lookup(tx, req, *token); });
 }
 
 std::optional<AuthUser> Authenticator::Optional(db::Tx& tx, const http::Request& req) const {
-  bool via_cookie = false;
-  auto token = TokenOf(req, via_cookie);
-  if (!token || token->size() > 128) return std::nullopt;
-  std::string hash = Sha256Hex(*token);
+  auto token = UsableToken(req);
+  if (!token) return std::nullopt;
+  return Lookup(tx, req, *token);
+}
+
+std::optional<AuthUser> Authenticator::Lookup(db::Tx& tx, const http::Request& req, const Token& token) const {
+  const bool via_cookie = token.via_cookie;
+  std::string hash = Sha256Hex(token.text);
   auto row = tx.QueryOne(
       "SELECT u.id, u.username, u.display_name, u.email, u.email_verified FROM sessions s "
       "JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",

@@ -41,6 +41,15 @@ class Authenticator {
   static void RequireVerified(const AuthUser& user);
 
  private:
+  struct Token {
+    std::string text;
+    bool via_cookie = false;  // from the atelier_session cookie, not a Bearer header
+  };
+  // The request's session token, if it has one of a plausible length.
+  static std::optional<Token> UsableToken(const http::Request& req);
+  // The session's user (and the CSRF check of a cookie-authenticated state change).
+  std::optional<AuthUser> Lookup(db::Tx& tx, const http::Request& req, const Token& token) const;
+
   db::Database& db_;
   const Clock& clock_;
 };

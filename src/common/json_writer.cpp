@@ -346,12 +346,8 @@ JsonWriter& JsonWriter::ResumeObject(std::string_view open_object) {
   return *this;
 }
 
-JsonWriter& JsonWriter::Members(std::string_view members) {
-  BeforeValue();
-  out_.append(members);
-  comma_ = true;
-  return *this;
-}
+// Appending members text after a comma is what Raw does for a value.
+JsonWriter& JsonWriter::Members(std::string_view members) { return Raw(members); }
 
 bool IsCanonicalJsonObject(std::string_view text) { return CanonicalScanner(text).WholeObject(); }
 
