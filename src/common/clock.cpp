@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 
 namespace atelier {
 
@@ -11,37 +10,79 @@ Millis SystemClock::Now() const {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() + offset_.load();
 }
 
-std::string FormatTime(Millis t) {
-  std::time_t secs = static_cast<std::time_t>(t >= 0 ? t / 1000 : (t - 999) / 1000);
-  int ms = static_cast<int>(t - static_cast<Millis>(secs) * 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  const int year = tm.tm_year + 1900;
-  if (year < 0 || year > 9999) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, ms == 0 ? "%04d-%02d-%02dT%02d:%02d:%02dZ" : "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                  year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-    return buf;
+namespace {
+// Floor division, so times before 1970 fall in the right second and day.
+constexpr std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+struct CivilDate {
+  std::int64_t year;
+  int month;  // 1..12
+  int day;    // 1..31
+};
+
+// The proleptic Gregorian date `days` after 1970-01-01. Counts in 400-year eras of
+// 146,097 days whose years start on 1 March, so that the leap day ends a year.
+constexpr CivilDate CivilFromDays(std::int64_t days) {
+  const std::int64_t shifted = days + 719468;  // days since 0000-03-01
+  const std::int64_t era = FloorDiv(shifted, 146097);
+  const std::int64_t day_of_era = shifted - era * 146097;  // [0, 146096]
+  const std::int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;                    // [0, 399]
+  const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);  // [0, 365]
+  const std::int64_t month_from_march = (5 * day_of_year + 2) / 153;                                        // [0, 11]
+  const int day = static_cast<int>(day_of_year - (153 * month_from_march + 2) / 5 + 1);
+  const int month = static_cast<int>(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
+  return {year_of_era + era * 400 + (month <= 2 ? 1 : 0), month, day};
+}
+static_assert(CivilFromDays(0).year == 1970 && CivilFromDays(0).month == 1 && CivilFromDays(0).day == 1);
+static_assert(CivilFromDays(-1).year == 1969 && CivilFromDays(-1).month == 12 && CivilFromDays(-1).day == 31);
+static_assert(CivilFromDays(11016).month == 2 && CivilFromDays(11016).day == 29);  // 2000-02-29
+}  // namespace
+
+std::string_view FormatTimeTo(Millis t, char* out) {
+  const std::int64_t secs = FloorDiv(t, 1000);
+  const int ms = static_cast<int>(t - secs * 1000);
+  const std::int64_t days = FloorDiv(secs, 86400);
+  const int second_of_day = static_cast<int>(secs - days * 86400);
+  const CivilDate date = CivilFromDays(days);
+  const int hour = second_of_day / 3600, minute = second_of_day / 60 % 60, second = second_of_day % 60;
+  if (date.year < 0 || date.year > 9999) {
+    const int n = std::snprintf(out, kMaxTimeText,
+                                ms == 0 ? "%04lld-%02d-%02dT%02d:%02d:%02dZ" : "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                                static_cast<long long>(date.year), date.month, date.day, hour, minute, second, ms);
+    return {out, static_cast<size_t>(n)};
   }
   // The usual case without snprintf, which was ~7 % of the instructions of an artwork
   // list page (one time per artwork).
-  char buf[24] = "0000-00-00T00:00:00.000";
-  auto put = [&buf](int pos, int value, int width) {
-    for (int i = pos + width - 1; i >= pos; --i, value /= 10) buf[i] = static_cast<char>('0' + value % 10);
+  auto put = [out](int pos, int value, int width) {
+    for (int i = pos + width - 1; i >= pos; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
   };
-  put(0, year, 4);
-  put(5, tm.tm_mon + 1, 2);
-  put(8, tm.tm_mday, 2);
-  put(11, tm.tm_hour, 2);
-  put(14, tm.tm_min, 2);
-  put(17, tm.tm_sec, 2);
+  put(0, static_cast<int>(date.year), 4);
+  out[4] = '-';
+  put(5, date.month, 2);
+  out[7] = '-';
+  put(8, date.day, 2);
+  out[10] = 'T';
+  put(11, hour, 2);
+  out[13] = ':';
+  put(14, minute, 2);
+  out[16] = ':';
+  put(17, second, 2);
   if (ms == 0) {
-    buf[19] = 'Z';
-    return std::string(buf, 20);
+    out[19] = 'Z';
+    return {out, 20};
   }
+  out[19] = '.';
   put(20, ms, 3);
-  buf[23] = 'Z';
-  return std::string(buf, 24);
+  out[23] = 'Z';
+  return {out, 24};
+}
+
+std::string FormatTime(Millis t) {
+  char buf[kMaxTimeText];
+  return std::string(FormatTimeTo(t, buf));
 }
 
 namespace {

@@ -31,6 +31,10 @@ class SystemClock final : public Clock {
 // "2026-11-24T10:00:00Z" (seconds precision, as SPEC §2) — or with milliseconds when
 // they are not zero ("2026-11-24T10:00:00.123Z"), so ordering survives a round trip.
 std::string FormatTime(Millis t);
+// The same text written to `out` (room for kMaxTimeText bytes), returned as a view of it:
+// no allocation and no libc time conversion (gmtime_r takes a process-wide lock).
+inline constexpr size_t kMaxTimeText = 48;
+std::string_view FormatTimeTo(Millis t, char* out);
 // Parses RFC 3339 with 'Z' or a numeric offset; nullopt when malformed.
 std::optional<Millis> ParseTime(std::string_view s);
 

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
+#include <limits>
+#include <random>
+
 namespace atelier {
 namespace {
 
@@ -47,6 +52,59 @@ TEST(Time, ParsedTimesStayWithinWhatFormatTimeWrites) {
   auto shifted = ParseTime("0000-01-01T23:00:00+22:00");
   ASSERT_TRUE(shifted);
   EXPECT_EQ(ParseTime(FormatTime(*shifted)), shifted);
+}
+
+}  // namespace
+}  // namespace atelier
+
+namespace atelier {
+namespace {
+
+// What FormatTime wrote when it used libc's gmtime_r: the reference for the arithmetic.
+std::string ViaGmtime(Millis t) {
+  const std::time_t secs = static_cast<std::time_t>(t >= 0 ? t / 1000 : (t - 999) / 1000);
+  const int ms = static_cast<int>(t - static_cast<Millis>(secs) * 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, ms == 0 ? "%04d-%02d-%02dT%02d:%02d:%02dZ" : "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return buf;
+}
+
+TEST(Time, FormatsEveryDayAsLibcDoes) {
+  // Every day from 0000-01-01 to 9999-12-31 at a time of day that moves with it, and the
+  // edges of every 97th day.
+  const Millis first = *ParseTime("0000-01-01T00:00:00Z"), last = *ParseTime("9999-12-31T00:00:00Z");
+  int checked = 0;
+  for (Millis day = first; day <= last; day += 86'400'000) {
+    const Millis within = (day / 86'400'000 % 86'400) * 1000 + 7;
+    ASSERT_EQ(FormatTime(day + within), ViaGmtime(day + within)) << day + within;
+    ++checked;
+    if (checked % 97 == 0) {
+      ASSERT_EQ(FormatTime(day), ViaGmtime(day)) << day;
+      ASSERT_EQ(FormatTime(day + 86'399'999), ViaGmtime(day + 86'399'999)) << day;
+    }
+  }
+  EXPECT_EQ(checked, 3'652'425);  // days in years 0..9999 of the proleptic Gregorian calendar
+  std::mt19937_64 rng(42);
+  std::uniform_int_distribution<Millis> any(first, last + 86'399'999);
+  for (int i = 0; i < 100'000; ++i) {
+    const Millis t = any(rng);
+    ASSERT_EQ(FormatTime(t), ViaGmtime(t)) << t;
+  }
+  // Outside the years RFC 3339 allows the text is still a date (never written by the API).
+  EXPECT_EQ(FormatTime(first - 1), ViaGmtime(first - 1));
+  EXPECT_EQ(FormatTime(last + 86'400'000), "10000-01-01T00:00:00Z");
+}
+
+TEST(Time, FormatTimeToWritesTheSameTextInPlace) {
+  char buf[kMaxTimeText];
+  EXPECT_EQ(FormatTimeTo(0, buf), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatTimeTo(-1, buf), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatTimeTo(951'782'400'000, buf), "2000-02-29T00:00:00Z");
+  EXPECT_EQ(FormatTimeTo(std::numeric_limits<Millis>::max(), buf).size(),
+            FormatTime(std::numeric_limits<Millis>::max()).size());
 }
 
 }  // namespace

@@ -42,6 +42,19 @@ std::string ReplaceAll(std::string text, std::string_view from, std::string_view
   return text;
 }
 
+// A migration whose first line is "-- only on sqlite" or "-- only on postgresql" runs on
+// that dialect alone; the other records its version without running it, so versions stay
+// one sequence on both.
+bool RunsOn(std::string_view sql, Dialect dialect) {
+  constexpr std::string_view kOnly = "-- only on ";
+  if (!sql.starts_with(kOnly)) return true;
+  sql.remove_prefix(kOnly.size());
+  const std::string_view name = sql.substr(0, sql.find('\n'));
+  if (name == "sqlite") return dialect == Dialect::kSqlite;
+  if (name == "postgresql") return dialect == Dialect::kPostgres;
+  throw Error("a migration names an unknown dialect: " + internal::FirstLine(name));
+}
+
 // Any fixed number shared by every Atelier process migrating the same database.
 constexpr std::int64_t kMigrationLockKey = 0x61746C72;  // "atlr"
 }  // namespace
@@ -67,7 +80,7 @@ void Migrate(Database& db) {
       lock(tx);
       if (tx.QueryOne("SELECT 1 FROM schema_migrations WHERE version = $1", m.version)) return;
       try {
-        tx.ExecScript(ReplaceAll(m.sql, "{{pk}}", pk));
+        if (RunsOn(m.sql, db.GetDialect())) tx.ExecScript(ReplaceAll(m.sql, "{{pk}}", pk));
       } catch (const Unavailable&) {
         throw;
       } catch (const Error& e) {

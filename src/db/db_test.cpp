@@ -96,6 +96,29 @@ TEST_P(DbTest, MigrationsApplyAndAreIdempotent) {
                ConstraintError);
 }
 
+// A migration that begins "-- only on sqlite" (003) runs there alone; PostgreSQL records
+// its version without running it and keeps 001's indexes.
+TEST_P(DbTest, AMigrationForOneDialectRunsOnlyThere) {
+  Migrate(*db_);
+  auto index_names = [&] {
+    return db_->Read([&](Tx& tx) {
+      std::vector<std::string> names;
+      const char* sql = IsPg() ? "SELECT indexname FROM pg_indexes WHERE tablename = 'notifications' ORDER BY 1"
+                               : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'notifications' "
+                                 "ORDER BY 1";
+      for (auto& r : tx.Query(sql)) names.push_back(r.Str(0));
+      return names;
+    });
+  };
+  const auto names = index_names();
+  if (IsPg()) {
+    EXPECT_EQ(names, (std::vector<std::string>{"notifications_pkey", "notifications_unread", "notifications_user"}));
+  } else {
+    EXPECT_EQ(names, (std::vector<std::string>{"notifications_feed", "notifications_unread"}));
+  }
+  EXPECT_TRUE(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT 1 FROM schema_migrations WHERE version = 3"); }));
+}
+
 TEST_P(DbTest, ConcurrentMigrateFromTwoDatabases) {
   auto other = OpenDb();
   std::exception_ptr err;

@@ -14,7 +14,7 @@ namespace atelier::db::internal {
 struct Migration {
   int version;
   const char* name;  // file name without ".sql"
-  const char* sql;   // may contain {{pk}}
+  const char* sql;   // may contain {{pk}}; may begin "-- only on sqlite" (db::Migrate)
 };
 
 // The migrations compiled into this binary, in version order (generated at build time).

@@ -47,7 +47,8 @@ void WriteNotificationOf(JsonWriter& w, R& row, size_t first) {
   w.Key(kMessage).String(TextOf(row, first + 2));
   w.Key(kData);
   WriteData(w, TextOf(row, first + 3));
-  w.Key(kCreatedAt).String(FormatTime(row.Int(first + 4)));
+  char time_text[kMaxTimeText];
+  w.Key(kCreatedAt).String(FormatTimeTo(row.Int(first + 4), time_text));
   w.Key(kRead).Bool(row.Bool(first + 5));
   w.EndObject();
 }
@@ -101,12 +102,13 @@ std::map<Type, bool> ParseSettingsPatch(const json::object& body) {
   return out;
 }
 
+std::string FeedPageSql(bool unread_only) {
+  return std::string("SELECT ") + kNotificationColumns + " FROM notifications WHERE user_id = $1 AND id < $2" +
+         (unread_only ? " AND is_read = 0" : "") + " ORDER BY id DESC LIMIT $3";
+}
+
 std::string Feed::List(const std::function<ListQuery(db::Tx&)>& resolve) {
-  static const std::string kAll = std::string("SELECT ") + kNotificationColumns +
-                                  " FROM notifications WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
-  static const std::string kUnread = std::string("SELECT ") + kNotificationColumns +
-                                     " FROM notifications WHERE user_id = $1 AND id < $2 AND is_read = 0 "
-                                     "ORDER BY id DESC LIMIT $3";
+  static const std::string kAll = FeedPageSql(false), kUnread = FeedPageSql(true);
   return db_.Read([&](db::Tx& tx) {
     const ListQuery q = resolve(tx);
     const std::int64_t user_id = q.user_id;
@@ -135,8 +137,7 @@ std::string Feed::List(const std::function<ListQuery(db::Tx&)>& resolve) {
         },
         user_id, before, limit + 1);
     EndPageItems(w, more ? std::optional<std::string>(EncodeCursor({last_id})) : std::nullopt);
-    std::int64_t unread =
-        tx.QueryOne("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND is_read = 0", user_id)->Int(0);
+    std::int64_t unread = tx.QueryOne(kUnreadCountSql, user_id)->Int(0);
     w.Key("unreadCount").Int(unread);
     w.EndObject();
     return body;

@@ -13,6 +13,33 @@ namespace {
 
 namespace json = boost::json;
 
+// What SQLite's planner makes of a statement, one line per step of EXPLAIN QUERY PLAN.
+std::string PlanOf(db::Database& db, const std::string& sql) {
+  return db.Read([&](db::Tx& tx) {
+    std::string plan;
+    for (auto& row : tx.Query("EXPLAIN QUERY PLAN " + sql, std::int64_t{1}, std::int64_t{1} << 40, std::int64_t{21}))
+      plan += row.Str(3) + "\n";
+    return plan;
+  });
+}
+
+TEST(FeedPlans, EveryStatementOfAPageReadsOneIndexAlone) {
+  auto db = db::Open("sqlite::memory:");
+  db::Migrate(*db);
+  // The page: a range of the covering index, newest first, with no sort and no table rows.
+  const std::string page = PlanOf(*db, FeedPageSql(false));
+  EXPECT_EQ(page, "SEARCH notifications USING COVERING INDEX notifications_feed (user_id=? AND id<?)\n");
+  // The unread count: the partial index alone (is_read is in it).
+  const std::string count = db->Read(
+      [&](db::Tx& tx) { return tx.QueryOne(std::string("EXPLAIN QUERY PLAN ") + kUnreadCountSql, 1)->Str(3); });
+  EXPECT_EQ(count, "SEARCH notifications USING COVERING INDEX notifications_unread (user_id=? AND is_read=?)");
+  // Only unread: an index range too, never a scan or a sort.
+  const std::string unread = PlanOf(*db, FeedPageSql(true));
+  EXPECT_TRUE(unread.starts_with("SEARCH notifications USING ")) << unread;
+  EXPECT_EQ(unread.find("SCAN"), std::string::npos) << unread;
+  EXPECT_EQ(unread.find("TEMP B-TREE"), std::string::npos) << unread;
+}
+
 TEST(SettingsPatch, AcceptsKnownTypesWithBooleans) {
   auto body = json::parse(R"({"email":{"GROUP_INVITATION":false,"VOTE_NOTIFICATION":true}})").as_object();
   auto out = ParseSettingsPatch(body);
