@@ -179,18 +179,33 @@ class Plan:
         U = self.a.users
         nid = 0
         for j in range(self.a.notifications):
+            if j % 2 == 0:
+                kind = "EVENT_STATUS_UPDATE"
+                message = f"\u201cBench Event {j}\u201d is now VOTING"
+                data = json.dumps({"eventId": "1", "groupId": "1", "phase": "VOTING"}, separators=(",", ":"))
+            else:
+                kind = "VOTE_NOTIFICATION"
+                message = f"Voting has ended in \u201cLast Season\u201d: \u201cArtwork {j}\u201d received {j} votes"
+                data = json.dumps({"artworkId": str(j), "eventId": "3", "voteCount": j, "rank": 1 + j % 7},
+                                  separators=(",", ":"))
             for u in range(1, U + 1):
                 nid += 1
-                if j % 2 == 0:
-                    data = json.dumps({"eventId": "1", "groupId": "1", "phase": "VOTING"}, separators=(",", ":"))
-                    yield (nid, u, "EVENT_STATUS_UPDATE", f"\u201cBench Event {j}\u201d is now VOTING", data,
-                           self.now - 500000 + nid, 1 if j < self.a.notifications // 2 else 0)
-                else:
-                    data = json.dumps({"artworkId": str(j), "eventId": "3", "voteCount": j, "rank": 1 + j % 7},
-                                      separators=(",", ":"))
-                    yield (nid, u, "VOTE_NOTIFICATION",
-                           f"Voting has ended in \u201cLast Season\u201d: \u201cArtwork {j}\u201d received {j} votes",
-                           data, self.now - 500000 + nid, 1 if j < self.a.notifications // 2 else 0)
+                created = self.now - 500000 + nid
+                yield (nid, u, kind, message, data, created, 1 if j < self.a.notifications // 2 else 0,
+                       rendered(kind, message, data, created))
+
+
+def iso_time(ms):
+    """The server's time format (FormatTime): milliseconds only when they are not zero."""
+    t = time.gmtime(ms // 1000)
+    text = time.strftime("%Y-%m-%dT%H:%M:%S", t)
+    return text + (f".{ms % 1000:03d}Z" if ms % 1000 else "Z")
+
+
+def rendered(kind, message, data, created):
+    """notifications.rendered as the server's Notifier writes it (RenderedMembers)."""
+    return (f'"type":{json.dumps(kind)},"message":{json.dumps(message, ensure_ascii=False)},"data":{data},'
+            f'"createdAt":{json.dumps(iso_time(created))}')
 
 
 TABLES = [
@@ -206,7 +221,7 @@ TABLES = [
                  "height, vote_count, created_at", "artworks"),
     ("vote_budgets", "event_id, user_id, used", "vote_budgets"),
     ("votes", "voter_id, artwork_id, event_id, created_at", "votes_rows"),
-    ("notifications", "id, user_id, type, message, data, created_at, is_read", "notifications"),
+    ("notifications", "id, user_id, type, message, data, created_at, is_read, rendered", "notifications"),
 ]
 
 

@@ -116,7 +116,39 @@ TEST_P(DbTest, AMigrationForOneDialectRunsOnlyThere) {
   } else {
     EXPECT_EQ(names, (std::vector<std::string>{"notifications_feed", "notifications_unread"}));
   }
-  EXPECT_TRUE(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT 1 FROM schema_migrations WHERE version = 3"); }));
+  for (int version : {3, 4}) {
+    EXPECT_TRUE(
+        db_->Read([&](Tx& tx) { return tx.QueryOne("SELECT 1 FROM schema_migrations WHERE version = $1", version); }));
+  }
+}
+
+// Each dialect's migration gives notifications.rendered a check that lets only JSON
+// members in (a feed page splices the text as it is).
+TEST_P(DbTest, RenderedNotificationTextMustBeJsonMembers) {
+  Migrate(*db_);
+  struct RolledBack {};
+  auto insert = [&](const std::string& rendered) {
+    try {
+      db_->Write([&](Tx& tx) {
+        auto user = tx.QueryOne(
+            "INSERT INTO users (username, email, password_hash, display_name, created_at) "
+            "VALUES ('rendered_check', 'rendered_check@example.com', 'h', 'R', 1) RETURNING id");
+        tx.Exec(
+            "INSERT INTO notifications (user_id, type, message, data, created_at, rendered) "
+            "VALUES ($1, 'NEW_MATCH', 'm', '{}', 1, $2)",
+            user->Int(0), rendered);
+        throw RolledBack{};
+      });
+    } catch (const RolledBack&) {
+      return true;
+    } catch (const Error&) {
+      return false;
+    }
+    return false;
+  };
+  EXPECT_TRUE(insert(R"("type":"NEW_MATCH","message":"m","data":{"a":[1,"\n"]},"createdAt":"1970-01-01T00:00:00Z")"));
+  for (const std::string bad : {R"("type":)", R"("a":1})", R"("a":1,"b":{)", "}{", "\"a\":\"\n\"", "x"})
+    EXPECT_FALSE(insert(bad)) << bad;
 }
 
 TEST_P(DbTest, ConcurrentMigrateFromTwoDatabases) {

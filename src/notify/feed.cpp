@@ -102,44 +102,74 @@ std::map<Type, bool> ParseSettingsPatch(const json::object& body) {
   return out;
 }
 
-std::string FeedPageSql(bool unread_only) {
-  return std::string("SELECT ") + kNotificationColumns + " FROM notifications WHERE user_id = $1 AND id < $2" +
+namespace {
+std::string PageSql(const char* columns, bool unread_only) {
+  return std::string("SELECT ") + columns + " FROM notifications WHERE user_id = $1 AND id < $2" +
          (unread_only ? " AND is_read = 0" : "") + " ORDER BY id DESC LIMIT $3";
 }
+}  // namespace
+
+std::string FeedPageSql(bool unread_only) { return PageSql("id, is_read, rendered", unread_only); }
 
 std::string Feed::List(const std::function<ListQuery(db::Tx&)>& resolve) {
   static const std::string kAll = FeedPageSql(false), kUnread = FeedPageSql(true);
+  // For rows without `rendered` (written before migration 003): every column, written out.
+  static const std::string kAllColumns = PageSql(kNotificationColumns, false),
+                           kUnreadColumns = PageSql(kNotificationColumns, true);
   return db_.Read([&](db::Tx& tx) {
     const ListQuery q = resolve(tx);
-    const std::int64_t user_id = q.user_id;
     const int limit = q.limit;
-    std::int64_t before = q.cursor ? DecodeCursor(*q.cursor, 1)[0] : std::numeric_limits<std::int64_t>::max();
+    const std::int64_t before = q.cursor ? DecodeCursor(*q.cursor, 1)[0] : std::numeric_limits<std::int64_t>::max();
     std::string body;
     body.reserve(static_cast<size_t>(limit) * kNotificationJsonReserve + 128);
-    JsonWriter w(body);
-    w.BeginObject();
     // The rows are written as they are read (no copies); the one past the limit only says
-    // that there is a next page.
-    BeginPageItems(w);
-    int written = 0;
-    std::int64_t last_id = 0;
-    bool more = false;
-    tx.ForEach(
-        q.unread_only ? kUnread : kAll,
-        [&](const db::RowView& r) {
-          if (written == limit) {
-            more = true;
-            return;
-          }
-          WriteNotificationOf(w, r, 0);
-          last_id = r.Int(0);
-          ++written;
-        },
-        user_id, before, limit + 1);
-    EndPageItems(w, more ? std::optional<std::string>(EncodeCursor({last_id})) : std::nullopt);
-    std::int64_t unread = tx.QueryOne(kUnreadCountSql, user_id)->Int(0);
-    w.Key("unreadCount").Int(unread);
-    w.EndObject();
+    // that there is a next page. `write_row` returns false for a row it cannot write.
+    auto page = [&](const std::string& sql, const auto& write_row) {
+      body.clear();
+      JsonWriter w(body);
+      w.BeginObject();
+      BeginPageItems(w);
+      int written = 0;
+      std::int64_t last_id = 0;
+      bool more = false, complete = true;
+      tx.ForEach(
+          sql,
+          [&](const db::RowView& r) {
+            if (!complete) return;
+            if (written == limit) {
+              more = true;
+              return;
+            }
+            if (!write_row(w, r)) {
+              complete = false;
+              return;
+            }
+            last_id = r.Int(0);
+            ++written;
+          },
+          q.user_id, before, limit + 1);
+      if (!complete) return false;
+      EndPageItems(w, more ? std::optional<std::string>(EncodeCursor({last_id})) : std::nullopt);
+      w.Key("unreadCount").Int(tx.QueryOne(kUnreadCountSql, q.user_id)->Int(0));
+      w.EndObject();
+      return true;
+    };
+    const bool spliced = page(q.unread_only ? kUnread : kAll, [](JsonWriter& w, const db::RowView& r) {
+      if (r.IsNull(2)) return false;
+      static constexpr JsonName kId("id"), kRead("read");
+      w.BeginObject();
+      w.Key(kId).String(IdStr(r.Int(0)));
+      w.Members(r.Text(2));
+      w.Key(kRead).Bool(r.Bool(1));
+      w.EndObject();
+      return true;
+    });
+    if (!spliced) {
+      page(q.unread_only ? kUnreadColumns : kAllColumns, [](JsonWriter& w, const db::RowView& r) {
+        WriteNotificationOf(w, r, 0);
+        return true;
+      });
+    }
     return body;
   });
 }

@@ -37,9 +37,10 @@ boost::json::object SettingsJson(const EmailSettings& s);
 // that is not a boolean (field "email.<TYPE>").
 std::map<Type, bool> ParseSettingsPatch(const boost::json::object& body);
 
-// The statements of a feed page ($1 user, $2 the id to start below, $3 the limit + 1) and
-// of its unread count ($1 user). On SQLite each is answered from one index alone
-// (migration 003; feed_test checks the plans).
+// The statements of a feed page ($1 user, $2 the id to start below, $3 the limit + 1;
+// it reads id, is_read and rendered, see RenderedMembers) and of its unread count ($1
+// user). On SQLite each is answered from one index alone (migration 003; feed_test checks
+// the plans).
 std::string FeedPageSql(bool unread_only);
 inline constexpr const char* kUnreadCountSql = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND is_read = 0";
 

@@ -154,5 +154,116 @@ TEST(NotificationJson, SameBytesAsReparsingForRandomData) {
   }
 }
 
+// A feed page splices `rendered`; it must say exactly what writing the row's columns out
+// says (NotificationJson, which the live stream sends), for both ways Notifier inserts,
+// for text that needs escaping, and for rows written before the column existed (NULL),
+// alone or mixed with new ones in one page.
+class FeedPages : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db::Migrate(*db_);
+    db_->Write([&](db::Tx& tx) {
+      for (int i = 1; i <= 2; ++i) {
+        tx.Exec(
+            "INSERT INTO users (id, username, email, password_hash, display_name, created_at) "
+            "VALUES ($1, $2, $3, 'h', 'U', 0)",
+            i, "u" + std::to_string(i), "u" + std::to_string(i) + "@example.com");
+      }
+      tx.Exec("INSERT INTO art_groups (id, name, name_key, owner_id, created_at) VALUES (1, 'G', 'g', 1, 0)");
+      tx.Exec(
+          "INSERT INTO memberships (group_id, user_id, role, joined_at) VALUES (1, 1, 'owner', 0), (1, 2, 'member', "
+          "0)");
+    });
+  }
+
+  // Every page of user 1's feed, as the route would ask for them, items only.
+  std::vector<std::string> Items(bool unread_only, int limit) {
+    std::vector<std::string> items;
+    std::optional<std::string> cursor;
+    do {
+      auto page = json::parse(feed_.List([&](db::Tx&) {
+                    return Feed::ListQuery{1, unread_only, limit, cursor};
+                  })).as_object();
+      for (const auto& item : page.at("items").as_array()) items.push_back(json::serialize(item));
+      cursor = page.at("nextCursor").is_null() ? std::nullopt
+                                               : std::optional<std::string>(page.at("nextCursor").as_string());
+    } while (cursor);
+    return items;
+  }
+
+  // What writing user 1's rows out column by column gives, newest first.
+  std::vector<std::string> FromColumns(bool unread_only) {
+    return db_->Read([&](db::Tx& tx) {
+      std::vector<std::string> out;
+      for (auto& row :
+           tx.Query(std::string("SELECT ") + kNotificationColumns + " FROM notifications WHERE user_id = 1" +
+                    (unread_only ? " AND is_read = 0" : "") + " ORDER BY id DESC"))
+        out.push_back(json::serialize(json::parse(NotificationJson(row))));
+      return out;
+    });
+  }
+
+  std::unique_ptr<db::Database> db_ = db::Open("sqlite::memory:");
+  SystemClock clock_;
+  Notifier notifier_{*db_, clock_, "http://localhost"};
+  Feed feed_{*db_};
+};
+
+TEST_F(FeedPages, SplicedRowsSayWhatTheirColumnsSay) {
+  const std::string odd = "\"q\" \\ \n\t\x01 \xe2\x80\x9c\xc3\xa9\xe2\x80\x9d \xf0\x9f\x8e\xa8 </script>";
+  db_->Write([&](db::Tx& tx) {
+    notifier_.Notify(tx, 1, Type::kNewMatch, "plain", {{"matchId", "9"}}, false);
+    notifier_.Notify(tx, 1, Type::kMatchUpdate, odd,
+                     {{"text", odd}, {"n", -3}, {"list", json::array{1, true, nullptr}}}, false);
+    notifier_.NotifyGroupMembers(tx, 1, Type::kEventStatusUpdate,
+                                 "\xe2\x80\x9c"
+                                 "E\xe2\x80\x9d is now VOTING",
+                                 {{"eventId", "1"}, {"phase", "VOTING"}});
+    tx.Exec("UPDATE notifications SET is_read = 1 WHERE id = (SELECT MIN(id) FROM notifications)");
+  });
+  EXPECT_EQ(db_->Read([](db::Tx& tx) {
+    return tx.QueryOne("SELECT COUNT(*) FROM notifications WHERE rendered IS NULL")->Int(0);
+  }),
+            0);
+  const auto expected = FromColumns(false);
+  ASSERT_EQ(expected.size(), 3u);
+  EXPECT_EQ(Items(false, 20), expected);
+  EXPECT_EQ(Items(false, 1), expected);
+  EXPECT_EQ(Items(true, 1), FromColumns(true));
+  EXPECT_EQ(json::parse(Items(false, 20)[1]).at("message").as_string(), odd);
+}
+
+TEST_F(FeedPages, RowsWithoutRenderedTextAreWrittenFromTheirColumns) {
+  db_->Write([&](db::Tx& tx) {
+    tx.Exec(
+        "INSERT INTO notifications (user_id, type, message, data, created_at, is_read) "
+        "VALUES (1, 'NEW_MATCH', 'old \"one\"', '{ \"matchId\" : \"1\" }', 1000, 1)");
+    notifier_.Notify(tx, 1, Type::kNewMatch, "new", {{"matchId", "2"}}, false);
+    tx.Exec(
+        "INSERT INTO notifications (user_id, type, message, data, created_at) "
+        "VALUES (1, 'MATCH_UPDATE', 'old two', '{}', 2000)");
+  });
+  const auto expected = FromColumns(false);
+  ASSERT_EQ(expected.size(), 3u);
+  EXPECT_EQ(Items(false, 20), expected);  // one page, old and new rows mixed
+  EXPECT_EQ(Items(false, 2), expected);
+  EXPECT_EQ(Items(true, 20), FromColumns(true));
+  EXPECT_EQ(json::parse(expected.back()).at("data").at("matchId").as_string(), "1");
+}
+
+TEST_F(FeedPages, TextThatIsNotJsonIsRefused) {
+  for (const char* bad : {"\"type\":", "\"a\":1}", "\"a\":1,\"b\":{", "}{", "\"a\":\"\n\""}) {
+    EXPECT_THROW(db_->Write([&](db::Tx& tx) {
+      tx.Exec(
+          "INSERT INTO notifications (user_id, type, message, data, created_at, rendered) "
+          "VALUES (1, 'NEW_MATCH', 'm', '{}', 0, $1)",
+          bad);
+    }),
+                 db::ConstraintError)
+        << bad;
+  }
+  EXPECT_EQ(db_->Read([](db::Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM notifications")->Int(0); }), 0);
+}
+
 }  // namespace
 }  // namespace atelier::notify

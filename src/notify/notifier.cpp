@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "common/json_writer.h"
+
 namespace atelier::notify {
 
 namespace {
@@ -23,6 +25,18 @@ std::optional<Type> ParseType(std::string_view name) {
   return std::nullopt;
 }
 
+std::string RenderedMembers(Type type, std::string_view message, std::string_view data_json, Millis created_at) {
+  std::string out;
+  out.reserve(64 + message.size() + data_json.size());
+  JsonWriter w(out);
+  char time_text[kMaxTimeText];
+  w.Key("type").String(TypeName(type));
+  w.Key("message").String(message);
+  w.Key("data").Raw(data_json);
+  w.Key("createdAt").String(FormatTimeTo(created_at, time_text));
+  return out;
+}
+
 bool EmailedByDefault(Type t) { return t == Type::kGroupInvitation || t == Type::kNewMatch || t == Type::kMatchUpdate; }
 
 void Notifier::QueueMail(db::Tx& tx, const Mail& mail) const {
@@ -35,9 +49,11 @@ void Notifier::QueueMail(db::Tx& tx, const Mail& mail) const {
 std::int64_t Notifier::Notify(db::Tx& tx, std::int64_t user_id, Type type, const std::string& message,
                               const boost::json::object& data, bool may_email) const {
   Millis now = clock_.Now();
+  const std::string data_json = boost::json::serialize(data);
   auto row = tx.QueryOne(
-      "INSERT INTO notifications (user_id, type, message, data, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-      user_id, TypeName(type), message, boost::json::serialize(data), now);
+      "INSERT INTO notifications (user_id, type, message, data, created_at, rendered) VALUES ($1, $2, $3, $4, $5, $6) "
+      "RETURNING id",
+      user_id, TypeName(type), message, data_json, now, RenderedMembers(type, message, data_json, now));
   std::int64_t id = row->Int(0);
   if (!may_email) {
     Signal(tx, id, id);
@@ -55,10 +71,11 @@ std::int64_t Notifier::Notify(db::Tx& tx, std::int64_t user_id, Type type, const
 std::int64_t Notifier::NotifyGroupMembers(db::Tx& tx, std::int64_t group_id, Type type, const std::string& message,
                                           const boost::json::object& data) const {
   Millis now = clock_.Now();
+  const std::string data_json = boost::json::serialize(data);
   auto rows = tx.Query(
-      "INSERT INTO notifications (user_id, type, message, data, created_at) "
-      "SELECT user_id, $2, $3, $4, $5 FROM memberships WHERE group_id = $1 RETURNING id",
-      group_id, TypeName(type), message, boost::json::serialize(data), now);
+      "INSERT INTO notifications (user_id, type, message, data, created_at, rendered) "
+      "SELECT user_id, $2, $3, $4, $5, $6 FROM memberships WHERE group_id = $1 RETURNING id",
+      group_id, TypeName(type), message, data_json, now, RenderedMembers(type, message, data_json, now));
   if (rows.empty()) return 0;
   std::int64_t first = rows.front().Int(0), last = first;
   for (const auto& r : rows) {

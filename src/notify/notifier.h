@@ -24,6 +24,11 @@ bool EmailedByDefault(Type t);
 
 inline constexpr std::string_view kChannel = "atelier_notifications";
 
+// The members of a notification's JSON after "id", which never change:
+// `"type":…,"message":…,"data":…,"createdAt":…` (data is JSON text, spliced as it is).
+// Stored with the row as `rendered` (migration 003) for the feed to splice.
+std::string RenderedMembers(Type type, std::string_view message, std::string_view data_json, Millis created_at);
+
 struct Mail {
   std::string to;
   std::string subject;
