@@ -204,9 +204,10 @@ class Database {
     fn();
   }
   struct SyncStats {
-    std::uint64_t commits = 0;  // write transactions committed
-    std::uint64_t durable = 0;  // the newest of them known to be on disk
-    std::uint64_t syncs = 0;    // disk flushes made for them
+    std::uint64_t commits = 0;       // write transactions committed
+    std::uint64_t durable = 0;       // the newest of them known to be on disk
+    std::uint64_t syncs = 0;         // disk flushes made for them
+    std::uint64_t wal_restarts = 0;  // SQLite: times the WAL was started over while writes went on
   };
   virtual SyncStats Syncs() const { return {}; }
 
@@ -241,6 +242,10 @@ struct Options {
   int pool_size = 8;           // readers (SQLite) or connections (PostgreSQL)
   int busy_timeout_ms = 5000;  // SQLite
   int write_retries = 20;      // PostgreSQL serialization failures
+  // SQLite: a WAL of this many frames (4 KiB each, so ~512 MiB) is started over even while
+  // writes go on (the checkpoint thread pauses them briefly); a shorter one is started
+  // over by SQLite itself once writes pause.
+  int wal_restart_frames = 131072;
 };
 
 // Opens "sqlite:PATH", "sqlite::memory:" or "postgresql://…" / "postgres://…".

@@ -326,7 +326,10 @@ thread_local struct {
 class SqliteDatabase final : public DatabaseImpl {
  public:
   SqliteDatabase(const std::string& path, bool memory, const Options& options)
-      : memory_(memory), pool_size_(memory ? 0 : std::max(1, options.pool_size)) {
+      : memory_(memory),
+        busy_timeout_ms_(options.busy_timeout_ms),
+        restart_frames_(std::max(1, options.wal_restart_frames)),
+        pool_size_(memory ? 0 : std::max(1, options.pool_size)) {
     writer_ = std::make_unique<Conn>(path, options.busy_timeout_ms, false);
     for (int i = 0; i < pool_size_; ++i) {
       readers_.push_back(std::make_unique<Conn>(path, options.busy_timeout_ms, true));
@@ -351,6 +354,9 @@ class SqliteDatabase final : public DatabaseImpl {
     // its own runs PASSIVE checkpoints (never blocking readers or the writer) instead.
     writer_->Exec("PRAGMA wal_autocheckpoint=0");
     writer_->Exec("PRAGMA journal_size_limit=67108864");  // a WAL reset truncates it to 64 MiB
+    // After each commit SQLite reports the WAL's length; past restart_frames_ the
+    // checkpoint thread is woken at once instead of at its next round.
+    sqlite3_wal_hook(writer_->Handle(), &SqliteDatabase::OnWalCommit, this);
     checkpoint_conn_ = std::make_unique<Conn>(path, options.busy_timeout_ms, false);
     checkpointer_ = std::thread([this] { CheckpointLoop(); });
   }
@@ -415,7 +421,7 @@ class SqliteDatabase final : public DatabaseImpl {
 
   SyncStats Syncs() const override {
     std::lock_guard lk(sync_mu_);
-    return SyncStats{committed_.load(), durable_, syncs_};
+    return SyncStats{committed_.load(), durable_, syncs_, wal_restarts_.load()};
   }
 
   void RunMigrationTransaction(const std::function<void(ScriptTx&)>& fn) override {
@@ -452,6 +458,7 @@ class SqliteDatabase final : public DatabaseImpl {
     }
     std::vector<std::pair<std::string, std::string>> to_send;
     {
+      YieldToWalRestart();
       std::unique_lock lk(write_mu_);
       tl_holding_write = this;
       SetWriterBusy(true);
@@ -529,30 +536,108 @@ class SqliteDatabase final : public DatabaseImpl {
 
   // Every kCheckpointEvery, when something was committed since the last time: a PASSIVE
   // checkpoint, which copies what no reader still needs from the WAL into the database
-  // (flushing the WAL first and the database after, as synchronous=NORMAL does). The
-  // writer restarts the WAL from its beginning once all of it has been copied.
+  // (flushing the WAL first and the database after, as synchronous=NORMAL does). SQLite
+  // starts the WAL over from its beginning only when a write begins with all of it
+  // copied, which a steady stream of commits never allows (each pass misses what was
+  // committed while it copied): ten seconds of votes left a 1.5 GB WAL, and the file only
+  // grows. So once the WAL holds restart_frames_ (the writer's WAL hook wakes this thread
+  // then), RestartWal catches up and starts it over with the writer lock held.
   void CheckpointLoop() {
     static constexpr auto kCheckpointEvery = std::chrono::milliseconds(200);
     std::uint64_t done = 0;
     std::unique_lock lk(sync_mu_);
     while (!stop_) {
-      checkpoint_cv_.wait_for(lk, kCheckpointEvery, [&] { return stop_; });
+      checkpoint_cv_.wait_for(lk, kCheckpointEvery, [&] { return stop_ || wal_full_; });
       if (stop_) break;
       const std::uint64_t now = committed_.load();
       if (now == done) continue;
       lk.unlock();
-      int frames = 0;
-      int copied = 0;
-      const int rc =
-          sqlite3_wal_checkpoint_v2(checkpoint_conn_->Handle(), "main", SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
+      const auto [rc, frames, copied] = Checkpoint(SQLITE_CHECKPOINT_PASSIVE);
       if (rc == SQLITE_OK) {
         done = now;
-      } else if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
-        std::fprintf(stderr, "{\"level\":\"warn\",\"error\":\"SQLite checkpoint: %s\"}\n",
-                     sqlite3_errmsg(checkpoint_conn_->Handle()));
+        if (frames >= restart_frames_) RestartWal(frames);
       }
       lk.lock();
+      wal_full_ = false;
     }
+  }
+
+  // sqlite3_wal_hook: on the writer's thread after each commit, under write_mu_.
+  static int OnWalCommit(void* self_ptr, sqlite3*, const char*, int frames) {
+    auto* self = static_cast<SqliteDatabase*>(self_ptr);
+    if (frames >= self->restart_frames_) {
+      std::lock_guard lk(self->sync_mu_);
+      if (!self->wal_full_) {
+        self->wal_full_ = true;
+        self->checkpoint_cv_.notify_one();
+      }
+    }
+    return SQLITE_OK;
+  }
+
+  struct CheckpointResult {
+    int rc = SQLITE_OK;
+    int frames = 0;  // in the WAL
+    int copied = 0;  // of them, in the database now
+  };
+  CheckpointResult Checkpoint(int mode) {
+    CheckpointResult r;
+    r.rc = sqlite3_wal_checkpoint_v2(checkpoint_conn_->Handle(), "main", mode, &r.frames, &r.copied);
+    if (r.rc != SQLITE_OK && r.rc != SQLITE_BUSY && r.rc != SQLITE_LOCKED) {
+      std::fprintf(stderr, "{\"level\":\"warn\",\"error\":\"SQLite checkpoint: %s\"}\n",
+                   sqlite3_errmsg(checkpoint_conn_->Handle()));
+    }
+    return r;
+  }
+
+  // More PASSIVE passes while writes go on, each copying what arrived during the last,
+  // until a pass finds few new frames; then a RESTART with write_mu_ held, so that no frame
+  // is added while it copies the rest and waits for readers of older snapshots to finish
+  // (they take microseconds, so it polls every 100 µs where SQLite's busy timeout would
+  // sleep a millisecond or more with the lock held; it gives up after 50 ms and tries
+  // again next time).
+  // The next write begins the WAL from its start. Writers arriving meanwhile let the
+  // checkpoint thread take write_mu_ first (restart_waiting_): std::mutex is not fair,
+  // and busy writers kept it from the lock while the WAL grew on.
+  void RestartWal(int frames) {
+    for (int pass = 0; pass < 2; ++pass) {
+      auto r = Checkpoint(SQLITE_CHECKPOINT_PASSIVE);
+      if (r.rc != SQLITE_OK) return;
+      const bool few = r.frames - frames <= restart_frames_ / 8;
+      frames = r.frames;
+      if (few) break;
+    }
+    {
+      std::lock_guard lk(restart_mu_);
+      restart_waiting_ = true;
+    }
+    bool restarted = false;
+    {
+      std::lock_guard writes(write_mu_);
+      sqlite3_busy_handler(
+          checkpoint_conn_->Handle(),
+          [](void*, int tries) {
+            if (tries >= 500) return 0;
+            std::this_thread::sleep_for(std::chrono::microseconds(100));
+            return 1;
+          },
+          nullptr);
+      restarted = Checkpoint(SQLITE_CHECKPOINT_RESTART).rc == SQLITE_OK;
+      sqlite3_busy_timeout(checkpoint_conn_->Handle(), busy_timeout_ms_);
+    }
+    {
+      std::lock_guard lk(restart_mu_);
+      restart_waiting_ = false;
+    }
+    restart_cv_.notify_all();
+    if (restarted) ++wal_restarts_;
+  }
+
+  // Called by writers before they take write_mu_: waits while RestartWal wants it.
+  void YieldToWalRestart() {
+    if (!restart_waiting_.load(std::memory_order_acquire)) return;
+    std::unique_lock lk(restart_mu_);
+    restart_cv_.wait(lk, [&] { return !restart_waiting_.load(); });
   }
 
   // fdatasync of the WAL through a descriptor of our own (Linux flushes a file's dirty
@@ -607,6 +692,8 @@ class SqliteDatabase final : public DatabaseImpl {
   }
 
   const bool memory_;
+  const int busy_timeout_ms_;
+  const int restart_frames_;  // Options::wal_restart_frames; ~512 MiB of WAL by default
   const int pool_size_;
   std::mutex write_mu_;  // held for the whole of a write transaction
   std::unique_ptr<Conn> writer_;
@@ -630,9 +717,14 @@ class SqliteDatabase final : public DatabaseImpl {
   std::condition_variable checkpoint_cv_;    // the checkpoint thread waits on it (for stop_)
   std::uint64_t durable_ = 0;
   std::uint64_t syncs_ = 0;
+  std::atomic<std::uint64_t> wal_restarts_{0};
   std::vector<std::pair<std::uint64_t, std::function<void()>>> waiting_;
   bool stop_ = false;
-  int wal_fd_ = -1;  // the sync thread's own
+  bool wal_full_ = false;  // the WAL passed restart_frames_: the checkpoint thread should run now
+  std::mutex restart_mu_;  // with restart_cv_: writers wait here while restart_waiting_
+  std::condition_variable restart_cv_;
+  std::atomic<bool> restart_waiting_{false};  // RestartWal wants write_mu_ before any writer
+  int wal_fd_ = -1;                           // the sync thread's own
   ino_t wal_ino_ = 0;
   dev_t wal_dev_ = 0;
   std::unique_ptr<Conn> checkpoint_conn_;  // used by the checkpoint thread only
