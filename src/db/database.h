@@ -242,10 +242,11 @@ struct Options {
   int pool_size = 8;           // readers (SQLite) or connections (PostgreSQL)
   int busy_timeout_ms = 5000;  // SQLite
   int write_retries = 20;      // PostgreSQL serialization failures
-  // SQLite: a WAL of this many frames (4 KiB each, so ~512 MiB) is started over even while
-  // writes go on (the checkpoint thread pauses them briefly); a shorter one is started
-  // over by SQLite itself once writes pause.
-  int wal_restart_frames = 131072;
+  // SQLite: a WAL of this many frames (4 KiB each: 64 MiB, the size a restart trims the
+  // file to, so it never has to shrink) is started over even while writes go on (the
+  // checkpoint thread pauses them briefly); a shorter one is started over by SQLite itself
+  // once writes pause.
+  int wal_restart_frames = 16384;
 };
 
 // Opens "sqlite:PATH", "sqlite::memory:" or "postgresql://…" / "postgres://…".

@@ -599,8 +599,10 @@ class SqliteDatabase final : public DatabaseImpl {
   // The next write begins the WAL from its start. Writers arriving meanwhile let the
   // checkpoint thread take write_mu_ first (restart_waiting_): std::mutex is not fair,
   // and busy writers kept it from the lock while the WAL grew on. The pause is what the
-  // locked checkpoint's two flushes take: 70–100 ms on this machine, once per
-  // restart_frames_ of WAL (every ~3.5 s of votes at full load).
+  // locked checkpoint's two flushes take (70–100 ms on this machine). Measured, list then
+  // ten seconds of votes on one server: 5,240–5,370 votes/s, p99 51–115 ms, WAL 64 MiB;
+  // without restarts 3,910–4,230/s, p99 25–102 ms, WAL 1.2–1.3 GB. With 512 MiB between
+  // restarts the p99 was 230–280 ms (the writer then also cut the file back to 64 MiB).
   void RestartWal(int frames) {
     // What is left for the locked part: at most ~4 MiB to copy and flush. Under a steady
     // stream of votes a pass finds what ~50 ms of commits wrote, so this takes a few.
@@ -700,7 +702,7 @@ class SqliteDatabase final : public DatabaseImpl {
 
   const bool memory_;
   const int busy_timeout_ms_;
-  const int restart_frames_;  // Options::wal_restart_frames; ~512 MiB of WAL by default
+  const int restart_frames_;  // Options::wal_restart_frames; 64 MiB of WAL by default
   const int pool_size_;
   std::mutex write_mu_;  // held for the whole of a write transaction
   std::unique_ptr<Conn> writer_;
