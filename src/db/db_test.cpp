@@ -123,7 +123,7 @@ TEST_P(DbTest, AMigrationForOneDialectRunsOnlyThere) {
 }
 
 // Each dialect's migration gives notifications.rendered a check that lets only JSON
-// members in (a feed page splices the text as it is).
+// members that begin with "type" in (a feed page splices the text after a comma).
 TEST_P(DbTest, RenderedNotificationTextMustBeJsonMembers) {
   Migrate(*db_);
   struct RolledBack {};
@@ -147,7 +147,8 @@ TEST_P(DbTest, RenderedNotificationTextMustBeJsonMembers) {
     return false;
   };
   EXPECT_TRUE(insert(R"("type":"NEW_MATCH","message":"m","data":{"a":[1,"\n"]},"createdAt":"1970-01-01T00:00:00Z")"));
-  for (const std::string bad : {R"("type":)", R"("a":1})", R"("a":1,"b":{)", "}{", "\"a\":\"\n\"", "x"})
+  for (const std::string bad : {R"("type":)", R"("type":1})", R"("type":1,"b":{)", "}{", "\"type\":\"\n\"", "x", "",
+                                " ", R"("a":1)", R"( "type":1)", R"("type":1,)"})
     EXPECT_FALSE(insert(bad)) << bad;
 }
 

@@ -251,8 +251,9 @@ TEST_F(FeedPages, RowsWithoutRenderedTextAreWrittenFromTheirColumns) {
   EXPECT_EQ(json::parse(expected.back()).at("data").at("matchId").as_string(), "1");
 }
 
-TEST_F(FeedPages, TextThatIsNotJsonIsRefused) {
-  for (const char* bad : {"\"type\":", "\"a\":1}", "\"a\":1,\"b\":{", "}{", "\"a\":\"\n\""}) {
+TEST_F(FeedPages, TextThatIsNotJsonMembersIsRefused) {
+  for (const char* bad : {"\"type\":", "\"type\":1}", "\"type\":1,\"b\":{", "}{", "\"type\":\"\n\"", "", " ",
+                          "\"message\":\"m\"", "\"type\":1,"}) {
     EXPECT_THROW(db_->Write([&](db::Tx& tx) {
       tx.Exec(
           "INSERT INTO notifications (user_id, type, message, data, created_at, rendered) "

@@ -2,10 +2,10 @@
 -- A notification's JSON never changes but for "read", so Notifier writes the rest once, as
 -- it inserts the row: `rendered` holds the members after "id" (type, message, data,
 -- createdAt) as JSON text, and a feed page splices it instead of escaping, validating and
--- formatting the same text again on every read. The CHECK keeps anything but valid JSON
--- out. NULL (rows written before this) sends a page the old way (notify/feed.cpp).
+-- formatting the same text again on every read. The CHECK keeps out anything but JSON
+-- members that begin with "type" (so never empty: the page puts a comma before it). NULL (rows written before this) sends a page the old way (notify/feed.cpp).
 ALTER TABLE notifications ADD COLUMN rendered TEXT
-  CHECK (rendered IS NULL OR json_valid('{' || rendered || '}'));
+  CHECK (rendered IS NULL OR (rendered LIKE '"type":%' AND json_valid('{' || rendered || '}')));
 -- A feed page reads one user's newest notifications and counts the unread ones. SQLite
 -- answers both from an index alone only if every column they read is in it: with
 -- notifications_user it sought each row in the table, where one user's rows lie far apart
