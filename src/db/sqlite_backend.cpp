@@ -723,7 +723,7 @@ class SqliteDatabase final : public DatabaseImpl {
   std::atomic<std::uint64_t> committed_{0};  // write commits so far; bumped under write_mu_
   mutable std::mutex sync_mu_;               // guards durable_, syncs_, waiting_, stop_
   std::condition_variable sync_cv_;          // the sync thread waits on it
-  std::condition_variable checkpoint_cv_;    // the checkpoint thread waits on it (for stop_)
+  std::condition_variable checkpoint_cv_;    // the checkpoint thread waits on it (stop_, wal_full_)
   std::uint64_t durable_ = 0;
   std::uint64_t syncs_ = 0;
   std::atomic<std::uint64_t> wal_restarts_{0};
