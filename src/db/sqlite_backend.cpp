@@ -565,7 +565,9 @@ class SqliteDatabase final : public DatabaseImpl {
   // sqlite3_wal_hook: on the writer's thread after each commit, under write_mu_.
   static int OnWalCommit(void* self_ptr, sqlite3*, const char*, int frames) {
     auto* self = static_cast<SqliteDatabase*>(self_ptr);
-    if (frames >= self->restart_frames_) {
+    // Once per restart: the commits that follow until the checkpoint thread has run only
+    // read the flag, and take no lock.
+    if (frames >= self->restart_frames_ && !self->wal_full_.load(std::memory_order_relaxed)) {
       std::lock_guard lk(self->sync_mu_);
       if (!self->wal_full_) {
         self->wal_full_ = true;
@@ -729,7 +731,9 @@ class SqliteDatabase final : public DatabaseImpl {
   std::atomic<std::uint64_t> wal_restarts_{0};
   std::vector<std::pair<std::uint64_t, std::function<void()>>> waiting_;
   bool stop_ = false;
-  bool wal_full_ = false;  // the WAL passed restart_frames_: the checkpoint thread should run now
+  // The WAL passed restart_frames_: the checkpoint thread should run now. Set and cleared
+  // under sync_mu_; the WAL hook reads it without the lock first.
+  std::atomic<bool> wal_full_{false};
   std::mutex restart_mu_;  // with restart_cv_: writers wait here while restart_waiting_
   std::condition_variable restart_cv_;
   std::atomic<bool> restart_waiting_{false};  // RestartWal wants write_mu_ before any writer

@@ -17,19 +17,15 @@ constexpr Type kAllTypes[] = {Type::kGroupInvitation, Type::kEventStatusUpdate, 
 // Room for one notification in a feed page (~250 bytes with a short message).
 constexpr size_t kNotificationJsonReserve = 384;
 
-void WriteData(JsonWriter& w, std::string_view stored) {
-  // Notifier stores boost::json::serialize's output, which is canonical: the usual case
-  // costs one scan and a copy.
-  if (IsCanonicalJsonObject(stored)) {
-    w.Raw(stored);
-    return;
-  }
+// The stored data as JSON text to splice. Notifier stores boost::json::serialize's output,
+// which is canonical: the usual case costs one scan and no copy. Anything else is parsed
+// and serialised again into `reparsed`, or is {} when it is not an object.
+std::string_view DataText(std::string_view stored, std::string& reparsed) {
+  if (IsCanonicalJsonObject(stored)) return stored;
   boost::system::error_code ec;
   json::value data = json::parse(stored, ec);
-  if (!ec && data.is_object())
-    w.Raw(json::serialize(data));
-  else
-    w.Raw("{}");
+  reparsed = !ec && data.is_object() ? json::serialize(data) : "{}";
+  return reparsed;
 }
 
 // A text cell of either kind of row: a Row's is moved out (the caller drops the row), a
@@ -39,16 +35,14 @@ std::string_view TextOf(const db::RowView& row, size_t i) { return row.Text(i); 
 
 template <typename R>
 void WriteNotificationOf(JsonWriter& w, R& row, size_t first) {
+  static constexpr JsonName kId("id"), kRead("read");
   w.BeginObject();
-  static constexpr JsonName kId("id"), kType("type"), kMessage("message"), kData("data"), kCreatedAt("createdAt"),
-      kRead("read");
   w.Key(kId).String(IdStr(row.Int(first)));
-  w.Key(kType).String(TextOf(row, first + 1));
-  w.Key(kMessage).String(TextOf(row, first + 2));
-  w.Key(kData);
-  WriteData(w, TextOf(row, first + 3));
-  char time_text[kMaxTimeText];
-  w.Key(kCreatedAt).String(FormatTimeTo(row.Int(first + 4), time_text));
+  const auto type = TextOf(row, first + 1);
+  const auto message = TextOf(row, first + 2);
+  const auto stored_data = TextOf(row, first + 3);
+  std::string reparsed;
+  WriteNotificationMembers(w, type, message, DataText(stored_data, reparsed), row.Int(first + 4));
   w.Key(kRead).Bool(row.Bool(first + 5));
   w.EndObject();
 }

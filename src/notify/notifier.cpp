@@ -2,8 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include "common/json_writer.h"
-
 namespace atelier::notify {
 
 namespace {
@@ -25,15 +23,21 @@ std::optional<Type> ParseType(std::string_view name) {
   return std::nullopt;
 }
 
+void WriteNotificationMembers(JsonWriter& w, std::string_view type, std::string_view message,
+                              std::string_view data_json, Millis created_at) {
+  static constexpr JsonName kType("type"), kMessage("message"), kData("data"), kCreatedAt("createdAt");
+  char time_text[kMaxTimeText];
+  w.Key(kType).String(type);
+  w.Key(kMessage).String(message);
+  w.Key(kData).Raw(data_json);
+  w.Key(kCreatedAt).String(FormatTimeTo(created_at, time_text));
+}
+
 std::string RenderedMembers(Type type, std::string_view message, std::string_view data_json, Millis created_at) {
   std::string out;
   out.reserve(64 + message.size() + data_json.size());
   JsonWriter w(out);
-  char time_text[kMaxTimeText];
-  w.Key("type").String(TypeName(type));
-  w.Key("message").String(message);
-  w.Key("data").Raw(data_json);
-  w.Key("createdAt").String(FormatTimeTo(created_at, time_text));
+  WriteNotificationMembers(w, TypeName(type), message, data_json, created_at);
   return out;
 }
 
