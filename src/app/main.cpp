@@ -12,6 +12,7 @@
 #include "app/config.h"
 #include "app/context.h"
 #include "common/crypto.h"
+#include "events/event_service.h"
 #include "http/client_ip.h"
 #include "http/problem.h"
 #include "http/server.h"
@@ -115,11 +116,11 @@ int main(int argc, char** argv) {
   ctx.notifier = std::make_unique<notify::Notifier>(*ctx.db, ctx.clock, cfg.public_url);
   app::WireHealth(ctx);
   app::WireNotify(ctx);
-  app::WireAccounts(ctx);
-  app::WireGroups(ctx);
-  app::WireEvents(ctx);
-  app::WireArtworks(ctx);
-  app::WireMatching(ctx);
+  auto& accounts = app::WireAccounts(ctx);
+  app::WireGroups(ctx, accounts);
+  auto& events = app::WireEvents(ctx);
+  app::WireArtworks(ctx, events.Hooks());
+  app::WireMatching(ctx, events.Hooks());
 
   if (cfg.command == "demo") return app::RunDemo(ctx);
 

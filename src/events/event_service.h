@@ -15,6 +15,7 @@
 #include "db/database.h"
 #include "events/event_store.h"
 #include "events/phase.h"
+#include "events/phase_hooks.h"
 #include "notify/notifier.h"
 
 namespace atelier::events {
@@ -64,10 +65,14 @@ class EventService {
   // The Event object of SPEC §5 for a caller who has used `used_votes` in it.
   static boost::json::object EventJson(const EventInfo& e, int used_votes);
 
+  // What other features do inside a phase change; add to them only while wiring.
+  PhaseHooks& Hooks() { return hooks_; }
+
  private:
   db::Database& db_;
   const Clock& clock_;
   const notify::Notifier& notifier_;
+  PhaseHooks hooks_;
 };
 
 }  // namespace atelier::events
