@@ -1,4 +1,4 @@
-// atelier: serve | migrate | demo (SPEC §1).
+// atelier: serve | migrate | demo (docs/product.md §1).
 #include <malloc.h>
 #include <sys/resource.h>
 

@@ -1,6 +1,6 @@
 -- Atelier's schema. One text for both backends: {{pk}} becomes the dialect's
 -- auto-increment primary key. Times are integer milliseconds since the epoch (UTC),
--- booleans 0/1. Every invariant the SPEC names is a constraint here as well as a rule in
+-- booleans 0/1. Every invariant docs/product.md names is a constraint here as well as a rule in
 -- code.
 
 CREATE TABLE users (
