@@ -1,5 +1,5 @@
 #pragma once
-// The rules of events (SPEC §5): who may create, edit and advance them, their validation,
+// The rules of events (docs/product.md §5): who may create, edit and advance them, their validation,
 // and the one function that changes a phase — used by the advance endpoint and by the
 // scheduler alike.
 //
@@ -62,7 +62,7 @@ class EventService {
   // many events changed phase. Never throws; failures are logged and retried next pass.
   int AdvanceDue(int max_events = 100);
 
-  // The Event object of SPEC §5 for a caller who has used `used_votes` in it.
+  // The Event object of docs/product.md §5 for a caller who has used `used_votes` in it.
   static boost::json::object EventJson(const EventInfo& e, int used_votes);
 
   // What other features do inside a phase change; add to them only while wiring.
