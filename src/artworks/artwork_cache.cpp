@@ -16,7 +16,7 @@ std::size_t ArtworkHeadCache::Find(std::int64_t epoch, std::span<const std::int6
   std::size_t found = 0;
   std::vector<std::size_t> from_old;
   {
-    std::shared_lock lock(mu_);
+    ReaderLock lock(mu_);
     if (epoch != epoch_) return 0;
     for (std::size_t i = 0; i < ids.size(); ++i) {
       if (auto it = young_.find(ids[i]); it != young_.end()) {
@@ -30,7 +30,7 @@ std::size_t ArtworkHeadCache::Find(std::int64_t epoch, std::span<const std::int6
     }
   }
   if (!from_old.empty()) {
-    std::unique_lock lock(mu_);
+    WriterLock lock(mu_);
     if (epoch == epoch_)
       for (std::size_t i : from_old)
         if (!young_.contains(ids[i])) InsertYoung(ids[i], heads[i]);
@@ -40,7 +40,7 @@ std::size_t ArtworkHeadCache::Find(std::int64_t epoch, std::span<const std::int6
 
 void ArtworkHeadCache::Store(std::int64_t epoch, std::int64_t id, std::string head) {
   if (head.empty() || Cost(head) > max_bytes_ / 2) return;
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   if (epoch < epoch_) return;
   if (epoch > epoch_) {
     young_.clear();
@@ -68,7 +68,7 @@ void ArtworkHeadCache::InsertYoung(std::int64_t id, std::string head) {
 }
 
 ArtworkHeadCache::Stats ArtworkHeadCache::GetStats() const {
-  std::shared_lock lock(mu_);
+  ReaderLock lock(mu_);
   Stats s;
   s.epoch = epoch_;
   s.bytes = young_bytes_ + old_bytes_;
@@ -142,7 +142,7 @@ int EventKeys::RankOf(std::int64_t votes) const {
 }
 
 EventKeysCache::Ptr EventKeysCache::Find(std::int64_t event_id, std::int64_t epoch, bool with_counts) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = entries_.find(event_id);
   if (it == entries_.end()) return nullptr;
   const EventKeys& k = *it->second.keys;
@@ -153,12 +153,12 @@ EventKeysCache::Ptr EventKeysCache::Find(std::int64_t event_id, std::int64_t epo
 
 bool EventKeysCache::BeginLoad(std::int64_t event_id, std::size_t artworks, bool with_counts) {
   if (Cost(artworks, with_counts) > max_bytes_ / 2) return false;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return loading_.insert(event_id).second;
 }
 
 void EventKeysCache::Store(std::int64_t event_id, Ptr keys) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   loading_.erase(event_id);
   if (!keys || keys->Bytes() > max_bytes_ / 2) return;
   if (auto it = entries_.find(event_id); it != entries_.end()) {
@@ -181,12 +181,12 @@ void EventKeysCache::Store(std::int64_t event_id, Ptr keys) {
 }
 
 void EventKeysCache::EndLoad(std::int64_t event_id) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   loading_.erase(event_id);
 }
 
 std::size_t EventKeysCache::Bytes() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return bytes_;
 }
 

@@ -24,8 +24,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -34,6 +32,7 @@
 #include <vector>
 
 #include "artworks/artwork_store.h"
+#include "common/mutex.h"
 
 namespace atelier::artworks {
 
@@ -53,7 +52,7 @@ class ArtworkHeadCache {
   template <typename Fn>
   bool WithHeads(std::int64_t epoch, std::span<const std::int64_t> ids, Fn&& fn) const {
     std::vector<const std::string*> heads(ids.size());
-    std::shared_lock lock(mu_);
+    ReaderLock lock(mu_);
     if (epoch != epoch_) return false;
     for (std::size_t i = 0; i < ids.size(); ++i) {
       auto it = young_.find(ids[i]);
@@ -81,13 +80,15 @@ class ArtworkHeadCache {
 
  private:
   using Map = boost::unordered_flat_map<std::int64_t, std::string>;
-  void InsertYoung(std::int64_t id, std::string head);  // with mu_ held alone
+  void InsertYoung(std::int64_t id, std::string head) REQUIRES(mu_);
 
   const std::size_t max_bytes_;
-  mutable std::shared_mutex mu_;
-  std::int64_t epoch_ = -1;  // the epoch every stored head was read under
-  Map young_, old_;
-  std::size_t young_bytes_ = 0, old_bytes_ = 0;
+  mutable SharedMutex mu_;
+  std::int64_t epoch_ GUARDED_BY(mu_) = -1;  // the epoch every stored head was read under
+  Map young_ GUARDED_BY(mu_);
+  Map old_ GUARDED_BY(mu_);
+  std::size_t young_bytes_ GUARDED_BY(mu_) = 0;
+  std::size_t old_bytes_ GUARDED_BY(mu_) = 0;
 };
 
 // The keys of one event's artworks — ids newest first and, read with counts, their vote
@@ -157,11 +158,11 @@ class EventKeysCache {
     std::uint64_t used = 0;  // use_clock_ at the last Find that returned it
   };
   const std::size_t max_bytes_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::int64_t, Entry> entries_;
-  std::unordered_set<std::int64_t> loading_;
-  std::size_t bytes_ = 0;
-  std::uint64_t use_clock_ = 0;
+  mutable Mutex mu_;
+  std::unordered_map<std::int64_t, Entry> entries_ GUARDED_BY(mu_);
+  std::unordered_set<std::int64_t> loading_ GUARDED_BY(mu_);
+  std::size_t bytes_ GUARDED_BY(mu_) = 0;
+  std::uint64_t use_clock_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace atelier::artworks
