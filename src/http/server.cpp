@@ -179,6 +179,8 @@ class Server::Impl {
       auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), kTuple);
       if (ec) {
         if (stopping_) co_return;
+        log::WriteLimited("http_accept", log::kRepeatEvery, log::Level::kError, "accepting a connection failed",
+                          {{"component", "http"}, {"error", ec.message()}});
         if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space) {
           // Out of file descriptors: back off instead of spinning.
           asio::steady_timer t(ioc_, std::chrono::milliseconds(50));
@@ -195,7 +197,9 @@ class Server::Impl {
         conns_.emplace(id, conn);
       }
       auto ex = conn->stream.get_executor();
-      asio::co_spawn(ex, Session(conn), [this, id](std::exception_ptr) {
+      asio::co_spawn(ex, Session(conn), [this, id](std::exception_ptr ep) {
+        // Handlers' exceptions are answered in Dispatch; one here ended the connection.
+        if (ep) log::Error("connection failed", {{"component", "http"}, {"error", WhatOf(ep)}});
         std::lock_guard lock(conns_mu_);
         conns_.erase(id);
         if (stopping_ && conns_.empty()) asio::post(control_, [this] { force_timer_.cancel(); });
