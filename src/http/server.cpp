@@ -8,7 +8,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <list>
