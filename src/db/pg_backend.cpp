@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/log.h"
 #include "db/internal.h"
 
 namespace atelier::db::internal {
@@ -457,6 +458,8 @@ class PgDatabase final : public DatabaseImpl {
           cb(payload);
         } catch (...) {
           // One listener's failure must not stop the listener thread.
+          log::Error("notification listener failed",
+                     {{"component", "pg_listen"}, {"channel", channel}, {"error", log::CurrentError()}});
         }
       }
     }
@@ -479,6 +482,10 @@ class PgDatabase final : public DatabaseImpl {
       if (c == nullptr) {
         c = PQconnectdb(conninfo_.c_str());
         if (c == nullptr || PQstatus(c) != CONNECTION_OK) {
+          log::WriteLimited("pg_listen", log::kRepeatEvery, log::Level::kWarn, "LISTEN connection failed; retrying",
+                            {{"component", "pg_listen"},
+                             {"retry_in_ms", backoff_ms},
+                             {"error", c != nullptr ? FirstLine(PQerrorMessage(c)) : "out of memory"}});
           drop();
           std::unique_lock lk(listen_mu_);
           listen_cv_.wait_for(lk, std::chrono::milliseconds(backoff_ms), [&] { return stop_; });
@@ -513,6 +520,8 @@ class PgDatabase final : public DatabaseImpl {
         listening.insert(ch);
       }
       if (!ok) {
+        log::WriteLimited("pg_listen", log::kRepeatEvery, log::Level::kWarn, "LISTEN failed; reconnecting",
+                          {{"component", "pg_listen"}, {"error", FirstLine(PQerrorMessage(c))}});
         drop();
         continue;
       }
@@ -535,6 +544,8 @@ class PgDatabase final : public DatabaseImpl {
       }
       if (fds[0].revents != 0) {
         if (PQconsumeInput(c) == 0) {
+          log::WriteLimited("pg_listen", log::kRepeatEvery, log::Level::kWarn, "LISTEN connection lost; reconnecting",
+                            {{"component", "pg_listen"}, {"error", FirstLine(PQerrorMessage(c))}});
           drop();
           continue;
         }

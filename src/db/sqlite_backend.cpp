@@ -35,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/log.h"
 #include "db/internal.h"
 
 namespace atelier::db::internal {
@@ -318,8 +319,8 @@ thread_local struct {
 [[noreturn]] void SyncFailed(const std::string& what) {
   // Like PostgreSQL after a failed fsync: the kernel may have dropped the dirty pages, so
   // carrying on could acknowledge writes that are not on disk. Stop instead.
-  std::fprintf(stderr, "{\"level\":\"fatal\",\"error\":\"cannot flush the SQLite WAL: %s: %s\"}\n", what.c_str(),
-               std::strerror(errno));
+  log::Fatal("cannot flush the SQLite WAL; stopping",
+             {{"component", "sqlite_sync"}, {"error", what + ": " + std::strerror(errno)}});
   std::abort();
 }
 
@@ -503,6 +504,8 @@ class SqliteDatabase final : public DatabaseImpl {
         cb(payload);
       } catch (...) {
         // A listener's failure is not the committed transaction's failure.
+        log::Error("notification listener failed",
+                   {{"component", "sqlite_listen"}, {"channel", channel}, {"error", log::CurrentError()}});
       }
     }
   }
@@ -586,8 +589,9 @@ class SqliteDatabase final : public DatabaseImpl {
     CheckpointResult r;
     r.rc = sqlite3_wal_checkpoint_v2(checkpoint_conn_->Handle(), "main", mode, &r.frames, &r.copied);
     if (r.rc != SQLITE_OK && r.rc != SQLITE_BUSY && r.rc != SQLITE_LOCKED) {
-      std::fprintf(stderr, "{\"level\":\"warn\",\"error\":\"SQLite checkpoint: %s\"}\n",
-                   sqlite3_errmsg(checkpoint_conn_->Handle()));
+      log::WriteLimited(
+          "sqlite_checkpoint", log::kRepeatEvery, log::Level::kWarn, "SQLite checkpoint failed",
+          {{"component", "sqlite_checkpoint"}, {"mode", mode}, {"error", sqlite3_errmsg(checkpoint_conn_->Handle())}});
     }
     return r;
   }

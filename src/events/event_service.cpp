@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cstdio>
 #include <exception>
 
 #include "common/error.h"
 #include "common/json_util.h"
+#include "common/log.h"
 #include "events/validate.h"
 #include "groups/membership.h"
 
@@ -37,15 +37,16 @@ void NotifyPhase(const notify::Notifier& notifier, db::Tx& tx, const EventInfo& 
   notifier.NotifyGroupMembers(tx, e.group_id, notify::Type::kEventStatusUpdate, PhaseMessage(e, e.phase), data);
 }
 
-// One log line in the server's JSON style.
+// The scheduler retries on its next pass (the event stays due): rate-limited, since with
+// the database down or one event failing every pass the same line would repeat.
 void LogError(std::int64_t event_id, const char* what) {
-  std::string msg;
-  for (const char* c = what; *c; ++c) {
-    if (*c == '"' || *c == '\\') msg.push_back('\\');
-    msg.push_back(static_cast<unsigned char>(*c) < 0x20 ? ' ' : *c);
+  if (event_id == 0) {
+    log::WriteLimited("scheduler", log::kRepeatEvery, log::Level::kError, "reading the due events failed",
+                      {{"component", "scheduler"}, {"error", what}});
+  } else {
+    log::WriteLimited("scheduler.event", log::kRepeatEvery, log::Level::kError, "phase change failed",
+                      {{"component", "scheduler"}, {"event_id", event_id}, {"error", what}});
   }
-  std::fprintf(stderr, "{\"level\":\"error\",\"job\":\"phase_scheduler\",\"eventId\":%lld,\"error\":\"%s\"}\n",
-               static_cast<long long>(event_id), msg.c_str());
 }
 
 EventInfo MustLoad(db::Tx& tx, std::int64_t event_id, bool for_update) {

@@ -47,6 +47,24 @@ bool AddressedTo(const InvitationRow& inv, const accounts::AuthUser& me) {
   return me.email_verified && inv.email && *inv.email == AsciiLower(me.email);
 }
 
+// Whether the person `in` names has a pending invitation to the group: what the partial
+// unique indexes on invitations allow one of (by account, else by address).
+bool PendingInvitationExists(db::Tx& tx, std::int64_t group_id, const InviteInput& in) {
+  auto user = in.username
+                  ? tx.QueryOne("SELECT id FROM users WHERE username = $1", AsciiLower(*in.username))
+                  : tx.QueryOne("SELECT id FROM users WHERE email = $1 AND email_verified = 1", in.email.value_or(""));
+  if (user)
+    return tx
+        .QueryOne("SELECT 1 FROM invitations WHERE group_id = $1 AND invitee_id = $2 AND status = 'pending'", group_id,
+                  user->Int(0))
+        .has_value();
+  return in.email && tx.QueryOne(
+                           "SELECT 1 FROM invitations WHERE group_id = $1 AND invitee_id IS NULL AND email = $2 "
+                           "AND status = 'pending'",
+                           group_id, *in.email)
+                         .has_value();
+}
+
 // What an answered invitation turned out to be; the 410 is thrown after commit so the
 // 'expired' status written on the way sticks.
 enum class Outcome { kDone, kExpired };
@@ -70,7 +88,9 @@ GroupRow GroupService::Create(const accounts::AuthUser& me, const GroupInput& in
       return *store::GroupFor(tx, id, me.id);
     });
   } catch (const db::ConstraintError&) {
-    throw NameTaken();  // a concurrent create won the name
+    // A concurrent create or rename won the name; any other violation is a bug (500).
+    if (db_.Read([&](db::Tx& tx) { return store::NameKeyTaken(tx, key, 0); })) throw NameTaken();
+    throw;
   }
 }
 
@@ -102,7 +122,10 @@ GroupRow GroupService::Update(const accounts::AuthUser& me, std::int64_t group_i
       return *store::GroupFor(tx, group_id, me.id);
     });
   } catch (const db::ConstraintError&) {
-    throw NameTaken();
+    // As in Create: only the name's unique index is an expected violation.
+    if (patch.name && db_.Read([&](db::Tx& tx) { return store::NameKeyTaken(tx, CaseFoldKey(*patch.name), group_id); }))
+      throw NameTaken();
+    throw;
   }
 }
 
@@ -208,7 +231,11 @@ InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t gr
       return inv;
     });
   } catch (const db::ConstraintError&) {
-    throw Conflict("already_invited", "This person has a pending invitation already");
+    // A concurrent invitation of the same person won (one pending per person: the partial
+    // unique indexes); any other violation is a bug (500).
+    if (db_.Read([&](db::Tx& tx) { return PendingInvitationExists(tx, group_id, in); }))
+      throw Conflict("already_invited", "This person has a pending invitation already");
+    throw;
   }
 }
 

@@ -8,7 +8,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <list>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/log.h"
 #include "http/problem.h"
 #include "http/request_head.h"
 
@@ -48,22 +48,13 @@ void LowerThreadPriority() {
   setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
 }
 
-std::string JsonEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", u);
-      out += buf;
-    } else {
-      out.push_back(c);
-    }
+// The what() of a handler's exception, for the error line of its 5xx answer.
+std::string WhatOf(const std::exception_ptr& ep) {
+  try {
+    std::rethrow_exception(ep);
+  } catch (...) {
+    return log::CurrentError();
   }
-  return out;
 }
 
 const char* MimeFor(const std::filesystem::path& p) {
@@ -187,6 +178,8 @@ class Server::Impl {
       auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), kTuple);
       if (ec) {
         if (stopping_) co_return;
+        log::WriteLimited("http_accept", log::kRepeatEvery, log::Level::kError, "accepting a connection failed",
+                          {{"component", "http"}, {"error", ec.message()}});
         if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space) {
           // Out of file descriptors: back off instead of spinning.
           asio::steady_timer t(ioc_, std::chrono::milliseconds(50));
@@ -203,7 +196,9 @@ class Server::Impl {
         conns_.emplace(id, conn);
       }
       auto ex = conn->stream.get_executor();
-      asio::co_spawn(ex, Session(conn), [this, id](std::exception_ptr) {
+      asio::co_spawn(ex, Session(conn), [this, id](std::exception_ptr ep) {
+        // Handlers' exceptions are answered in Dispatch; one here ended the connection.
+        if (ep) log::Error("connection failed", {{"component", "http"}, {"error", WhatOf(ep)}});
         std::lock_guard lock(conns_mu_);
         conns_.erase(id);
         if (stopping_ && conns_.empty()) asio::post(control_, [this] { force_timer_.cancel(); });
@@ -400,20 +395,15 @@ class Server::Impl {
       try {
         return route->handler(req);
       } catch (const ApiError& e) {
+        if (e.Status() >= 500) LogFailure(req, *route, e.Status(), e.what());
         return Problem(e);
       } catch (...) {
         auto ep = std::current_exception();
-        if (opt_.error_mapper) {
-          if (auto r = opt_.error_mapper(ep)) return std::move(*r);
-        }
-        try {
-          std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          std::fprintf(stderr, "{\"level\":\"error\",\"rid\":\"%s\",\"error\":\"%s\"}\n", req.request_id.c_str(),
-                       JsonEscape(e.what()).c_str());
-        } catch (...) {
-        }
-        return Problem(500, "internal_error", "Something went wrong on our side");
+        std::optional<Response> mapped;
+        if (opt_.error_mapper) mapped = opt_.error_mapper(ep);
+        Response r = mapped ? std::move(*mapped) : Problem(500, "internal_error", "Something went wrong on our side");
+        if (r.status >= 500) LogFailure(req, *route, r.status, WhatOf(ep));
+        return r;
       }
     };
     if (route->options.pool == Pool::kInline) co_return run();
@@ -558,16 +548,26 @@ class Server::Impl {
     static const std::string kUnmatched = "unmatched";
     metrics_.Observe(match.route ? match.route->pattern : kUnmatched, status, ms / 1000.0);
     if (!opt_.access_log) return;
-    auto now = std::chrono::system_clock::now();
-    auto ts = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-    std::string line = "{\"ts\":" + std::to_string(ts) + ",\"rid\":\"" + JsonEscape(req.request_id) + "\",\"ip\":\"" +
-                       req.remote_ip + "\",\"method\":\"" + JsonEscape(req.method) + "\",\"path\":\"" +
-                       JsonEscape(req.path.substr(0, 256)) + "\",\"route\":\"" +
-                       (match.route ? match.route->pattern : std::string()) +
-                       "\",\"status\":" + std::to_string(status) + ",\"ms\":" + std::to_string(ms) +
-                       ",\"bytes\":" + std::to_string(bytes) + "}\n";
-    std::lock_guard lock(log_mu_);
-    std::fwrite(line.data(), 1, line.size(), stdout);
+    // The path without its query (which may carry a token), cut short.
+    log::Info("request", {{"request_id", req.request_id},
+                          {"ip", req.remote_ip},
+                          {"method", req.method},
+                          {"path", std::string_view(req.path).substr(0, 256)},
+                          {"route", match.route ? std::string_view(match.route->pattern) : std::string_view()},
+                          {"status", status},
+                          {"ms", ms},
+                          {"bytes", bytes}});
+  }
+
+  // One line per answer with a 5xx status that a handler's exception caused: 503 (the
+  // database is away, the client is told to retry) is a warning, the rest are errors.
+  static void LogFailure(const Request& req, const Route& route, int status, const std::string& what) {
+    log::Write(status == 503 ? log::Level::kWarn : log::Level::kError, "request failed",
+               {{"request_id", req.request_id},
+                {"method", req.method},
+                {"route", route.pattern},
+                {"status", status},
+                {"error", what}});
   }
 
   const Router& router_;
@@ -588,7 +588,6 @@ class Server::Impl {
   std::atomic<std::uint64_t> next_conn_id_{1};
   std::atomic<std::uint64_t> next_request_id_{1};
   std::string rid_prefix_;
-  std::mutex log_mu_;
 };
 
 Server::Server(const Router& router, Metrics& metrics, ServerOptions options)

@@ -41,10 +41,11 @@ struct ServerOptions {
   std::chrono::seconds write_timeout{60};
   std::chrono::seconds sse_heartbeat{15};
   std::chrono::seconds shutdown_grace{10};
-  std::string web_dir;  // static UI files; index.html answers unknown non-API paths
-  bool access_log = true;
+  std::string web_dir;     // static UI files; index.html answers unknown non-API paths
+  bool access_log = true;  // one log line per request (common/log.h)
   // Maps exceptions other than ApiError thrown by handlers (e.g. database outages) to a
-  // response; return nullopt to answer 500.
+  // response; return nullopt to answer 500. Every 5xx answer that a handler's exception
+  // caused is logged (503 as a warning) with the request id, route and what().
   std::function<std::optional<Response>(std::exception_ptr)> error_mapper;
   // Optional; applies to handlers on the worker and crypto pools.
   std::shared_ptr<ResponseHold> response_hold;

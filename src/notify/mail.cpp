@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/crypto.h"
+#include "common/log.h"
 
 namespace atelier::notify {
 
@@ -170,6 +171,8 @@ void MailSender::Loop() {
       failures = 0;
     } catch (const std::exception& e) {
       ++failures;  // the database is away; try again later
+      log::WriteLimited("mail", log::kRepeatEvery, log::Level::kError, "mail sender pass failed",
+                        {{"component", "mail"}, {"failures", failures}, {"error", e.what()}});
     }
   }
 }
@@ -214,15 +217,26 @@ int MailSender::RunOnce() {
       throw;
     } catch (const std::exception& e) {
       std::string error = e.what();
+      std::int64_t attempts = 0;
+      Millis backoff = 0;
       db_.Write([&](db::Tx& tx) {
         auto row = tx.QueryOne("SELECT attempts FROM mail_outbox WHERE id = $1", m.id);
-        std::int64_t attempts = row ? row->Int(0) + 1 : 1;
-        Millis backoff = std::min<Millis>(3'600'000, 1000LL << std::min<std::int64_t>(attempts, 12));
+        attempts = row ? row->Int(0) + 1 : 1;
+        backoff = std::min<Millis>(3'600'000, 1000LL << std::min<std::int64_t>(attempts, 12));
         tx.Exec(
             "UPDATE mail_outbox SET attempts = $2, next_attempt_at = $3, claimed_until = 0, last_error = $4 "
             "WHERE id = $1",
             m.id, attempts, clock_.Now() + backoff, error);
       });
+      // Not the address or the text (which holds links with tokens): the outbox row has
+      // them under mail_id. Rate-limited: with the mail server down, every queued mail
+      // fails in turn.
+      log::WriteLimited("mail.delivery", log::kRepeatEvery, log::Level::kError, "mail delivery failed",
+                        {{"component", "mail"},
+                         {"mail_id", m.id},
+                         {"attempt", attempts},
+                         {"retry_in_ms", backoff},
+                         {"error", error}});
     }
   }
   return delivered;

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/log.h"
 #include "common/text.h"
 #include "notify/feed.h"
 #include "notify/notifier.h"
@@ -97,9 +98,12 @@ struct StreamHub::Core {
       }
       try {
         Deliver(range.first, range.second);
-      } catch (const std::exception&) {
+      } catch (const std::exception& e) {
         // The database is unavailable: these events are lost for live delivery; clients
         // catch up with Last-Event-ID when they reconnect.
+        log::WriteLimited(
+            "stream_hub", log::kRepeatEvery, log::Level::kError, "live delivery of notifications failed",
+            {{"component", "stream_hub"}, {"first_id", range.first}, {"last_id", range.second}, {"error", e.what()}});
       }
     }
   }
@@ -136,7 +140,12 @@ void StreamHub::Start() {
     auto core = weak.lock();
     if (!core) return;
     auto range = ParseRange(payload);
-    if (!range) return;
+    if (!range) {
+      log::WriteLimited("stream_hub.payload", log::kRepeatEvery, log::Level::kError,
+                        "notification range not understood; not delivered live",
+                        {{"component", "stream_hub"}, {"payload", payload}});
+      return;
+    }
     std::lock_guard lk(core->mu);
     if (core->stopping) return;
     core->queue.push_back(*range);
