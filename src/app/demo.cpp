@@ -63,8 +63,9 @@ int RunDemo(AppContext& ctx) {
   accounts::AccountsConfig acfg;
   acfg.rate_limits = false;
   accounts::AccountService accounts(db, ctx.clock, *ctx.notifier, acfg);
-  groups::GroupService groups(db, ctx.clock, *ctx.notifier);
-  events::EventService events(db, ctx.clock, *ctx.notifier);
+  accounts::RateLimiter no_limits(ctx.clock, false);
+  groups::GroupService groups(db, ctx.clock, *ctx.notifier, no_limits);
+  events::EventService events(db, ctx.clock, *ctx.notifier, no_limits);
   artworks::ImageStore images(ctx.config.data_dir);
   artworks::ArtworkService art(db, ctx.clock, *ctx.notifier, images);
 
