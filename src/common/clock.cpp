@@ -29,6 +29,7 @@ struct CivilTime {
 // into whole 400-year cycles and a day within 1970–2369, which chrono::year_month_day
 // converts; the cycles only add to the year.
 constexpr std::int64_t kDaysPer400Years = 146'097;
+static_assert(kDaysPer400Years % 7 == 0, "the shifted day keeps its weekday");
 
 CivilTime Civil(Millis t) {
   using namespace std::chrono;
