@@ -60,5 +60,24 @@ TEST(RateLimiter, RefillsOverTheWindow) {
   for (int i = 0; i < 100; ++i) EXPECT_EQ(off.Take("k", 1, 60'000), 0);
 }
 
+TEST(RateLimiter, RequireThrowsRateLimitedWithRetryAfter) {
+  FakeClock clock;
+  RateLimiter limiter(clock, true);
+  limiter.Require("invite:user:1", 2, 3'600'000, "Too many");
+  limiter.Require("invite:user:1", 2, 3'600'000, "Too many");
+  try {
+    limiter.Require("invite:user:1", 2, 3'600'000, "Too many");
+    FAIL();
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.Status(), 429);
+    EXPECT_EQ(e.Code(), "rate_limited");
+    EXPECT_GE(e.RetryAfter(), 1);
+    EXPECT_LE(e.RetryAfter(), 1801);  // half the window refills one of two tokens (rounded up)
+  }
+  limiter.Require("invite:user:2", 2, 3'600'000, "Too many");  // other keys are unaffected
+  RateLimiter off(clock, false);
+  for (int i = 0; i < 10; ++i) off.Require("k", 1, 60'000, "never");
+}
+
 }  // namespace
 }  // namespace atelier::accounts
