@@ -4,6 +4,7 @@
 #include "accounts/rate_limiter.h"
 #include "accounts/service.h"
 #include "common/crypto.h"
+#include "common/text.h"
 
 namespace atelier::accounts {
 namespace {
@@ -29,10 +30,11 @@ TEST(Validation, UsernamesEmailsPasswordsUrls) {
   EXPECT_FALSE(ValidUsername("ab"));
   EXPECT_FALSE(ValidUsername("has-dash"));
   EXPECT_FALSE(ValidUsername(std::string(33, 'a')));
-  EXPECT_TRUE(ValidEmail("a@b.co"));
-  EXPECT_FALSE(ValidEmail("a@b"));
-  EXPECT_FALSE(ValidEmail("a b@c.de"));
-  EXPECT_FALSE(ValidEmail("@c.de"));
+  // Registration, invitations, resend and reset share common/text's IsValidEmail.
+  EXPECT_TRUE(IsValidEmail("a@b.co"));
+  EXPECT_FALSE(IsValidEmail("a@b"));
+  EXPECT_FALSE(IsValidEmail("a b@c.de"));
+  EXPECT_FALSE(IsValidEmail("@c.de"));
   EXPECT_TRUE(WeakPassword("short", "u", "e"));
   EXPECT_TRUE(WeakPassword("ada_lovelace", "ada_lovelace", "e@x.io"));
   EXPECT_TRUE(WeakPassword("ADA@X.IO", "ada", "ada@x.io"));
@@ -56,6 +58,25 @@ TEST(RateLimiter, RefillsOverTheWindow) {
   EXPECT_EQ(limiter.Take("k", 3, 60'000), 0);
   RateLimiter off(clock, false);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(off.Take("k", 1, 60'000), 0);
+}
+
+TEST(RateLimiter, RequireThrowsRateLimitedWithRetryAfter) {
+  FakeClock clock;
+  RateLimiter limiter(clock, true);
+  limiter.Require("invite:user:1", 2, 3'600'000, "Too many");
+  limiter.Require("invite:user:1", 2, 3'600'000, "Too many");
+  try {
+    limiter.Require("invite:user:1", 2, 3'600'000, "Too many");
+    FAIL();
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.Status(), 429);
+    EXPECT_EQ(e.Code(), "rate_limited");
+    EXPECT_GE(e.RetryAfter(), 1);
+    EXPECT_LE(e.RetryAfter(), 1801);  // half the window refills one of two tokens (rounded up)
+  }
+  limiter.Require("invite:user:2", 2, 3'600'000, "Too many");  // other keys are unaffected
+  RateLimiter off(clock, false);
+  for (int i = 0; i < 10; ++i) off.Require("k", 1, 60'000, "never");
 }
 
 }  // namespace

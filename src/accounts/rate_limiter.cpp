@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/error.h"
+
 namespace atelier::accounts {
 
 int RateLimiter::Take(const std::string& key, int burst, Millis window_ms) {
@@ -25,6 +27,11 @@ int RateLimiter::Take(const std::string& key, int burst, Millis window_ms) {
     return 0;
   }
   return std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / rate / 1000.0)));
+}
+
+void RateLimiter::Require(const std::string& key, int burst, Millis window_ms, const char* detail) {
+  if (int wait = Take(key, burst, window_ms); wait > 0)
+    throw ApiError(429, "rate_limited", detail).WithRetryAfter(wait);
 }
 
 }  // namespace atelier::accounts

@@ -1,6 +1,7 @@
 #pragma once
-// Token buckets keyed by (action, client address or account), kept in memory per
-// process. Thread-safe.
+// Token buckets keyed by (action, client address, account or group), kept in memory per
+// process: with several server processes each enforces its own budget. Thread-safe.
+// `enabled` is --rate-limits (on by default; bench and most tests run with it off).
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -16,6 +17,9 @@ class RateLimiter {
   // Takes one token from the bucket `key` that holds `burst` and refills `burst` per
   // `window_ms`. Returns 0 when allowed, else the seconds until a token is available.
   int Take(const std::string& key, int burst, Millis window_ms);
+  // Take(), throwing ApiError 429 `rate_limited` with Retry-After and `detail` when the
+  // bucket is empty.
+  void Require(const std::string& key, int burst, Millis window_ms, const char* detail);
 
  private:
   struct Bucket {

@@ -16,6 +16,14 @@ constexpr Millis kVerifyTtl = 24LL * 3600 * 1000;
 constexpr Millis kResetTtl = 3600LL * 1000;
 constexpr Millis kMinute = 60'000;
 
+// The same rule as registration: an address that could never have an account is a 422
+// (it says nothing about which accounts exist).
+void RequireValidEmail(const std::string& email) {
+  Validation v;
+  if (!IsValidEmail(email)) v.Add("email", "invalid", "not a valid email address");
+  v.ThrowIfAny();
+}
+
 ApiError InvalidToken() { return ApiError(400, "invalid_token", "This link is not valid (or was used already)"); }
 }  // namespace
 
@@ -23,18 +31,6 @@ bool ValidUsername(const std::string& u) {
   if (u.size() < 3 || u.size() > 32) return false;
   for (char c : u)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  return true;
-}
-
-bool ValidEmail(const std::string& e) {
-  if (e.size() > 254 || e.size() < 3) return false;
-  auto at = e.find('@');
-  if (at == std::string::npos || at == 0 || e.find('@', at + 1) != std::string::npos) return false;
-  std::string_view domain = std::string_view(e).substr(at + 1);
-  if (domain.empty() || domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.')
-    return false;
-  for (char c : e)
-    if (static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == ',' || c == '"' || c == '\\') return false;
   return true;
 }
 
@@ -96,11 +92,11 @@ boost::json::object AccountService::UserJson(db::Tx& tx, std::int64_t user_id) {
 boost::json::object AccountService::Register(const std::string& username_in, const std::string& email_in,
                                              const std::string& password) {
   std::string username = AsciiLower(Trim(username_in));
-  std::string email = AsciiLower(Trim(email_in));
+  std::string email = NormalizeEmail(email_in);
   Validation v;
   if (!ValidUsername(username))
     v.Add("username", "invalid", "3–32 characters: lowercase letters, digits and underscores");
-  if (!ValidEmail(email)) v.Add("email", "invalid", "not a valid email address");
+  if (!IsValidEmail(email)) v.Add("email", "invalid", "not a valid email address");
   if (WeakPassword(password, username, email))
     v.Add("password", "weak_password", "8–128 characters, and not your username or email");
   v.ThrowIfAny();
@@ -158,7 +154,8 @@ boost::json::object AccountService::VerifyEmail(const std::string& token) {
 }
 
 void AccountService::ResendVerification(const std::string& email_in) {
-  std::string email = AsciiLower(Trim(email_in));
+  std::string email = NormalizeEmail(email_in);
+  RequireValidEmail(email);
   Limit("resend:" + email, 3, 10 * kMinute);
   db_.Write([&](db::Tx& tx) {
     auto u = tx.QueryOne("SELECT id, username FROM users WHERE email = $1 AND email_verified = 0", email);
@@ -243,7 +240,8 @@ void AccountService::Logout(const AuthUser& user) {
 }
 
 void AccountService::RequestPasswordReset(const std::string& email_in) {
-  std::string email = AsciiLower(Trim(email_in));
+  std::string email = NormalizeEmail(email_in);
+  RequireValidEmail(email);
   Limit("reset:" + email, 3, 10 * kMinute);
   db_.Write([&](db::Tx& tx) {
     auto u = tx.QueryOne("SELECT id, username FROM users WHERE email = $1", email);
@@ -298,10 +296,15 @@ boost::json::object AccountService::UpdateProfile(std::int64_t user_id, const st
   Validation v;
   if (display_name) {
     size_t n = Utf8Length(*display_name);
-    if (n < 1 || n > 64 || Trim(*display_name).empty())
+    if (!IsPlainText(*display_name, TextKind::kSingleLine))
+      v.Add("displayName", "invalid", "plain text on one line, without control or bidi override characters");
+    else if (n < 1 || n > 64 || Trim(*display_name).empty())
       v.Add("displayName", "invalid", "1–64 characters, not only spaces");
   }
-  if (bio && Utf8Length(*bio) > 2000) v.Add("bio", "too_long", "at most 2000 characters");
+  if (bio && !IsPlainText(*bio, TextKind::kMultiLine))
+    v.Add("bio", "invalid", "plain text, without control or bidi override characters");
+  else if (bio && Utf8Length(*bio) > 2000)
+    v.Add("bio", "too_long", "at most 2000 characters");
   if (portfolio_url && !ValidHttpUrl(*portfolio_url))
     v.Add("portfolioUrl", "invalid", "an http:// or https:// URL of at most 2048 characters");
   v.ThrowIfAny();

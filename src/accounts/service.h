@@ -73,7 +73,6 @@ class AccountService {
 // Password rules (docs/product.md §3): 8–128 characters, not equal to the username or email.
 bool WeakPassword(const std::string& password, const std::string& username, const std::string& email);
 bool ValidUsername(const std::string& lowered);
-bool ValidEmail(const std::string& lowered);
 bool ValidHttpUrl(const std::string& url);
 
 }  // namespace atelier::accounts

@@ -67,6 +67,6 @@ void WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks);
 void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks);
 
 // `atelier demo`: fills an empty database with a demo community; prints the logins.
-int RunDemo(AppContext& ctx);
+int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks);
 
 }  // namespace atelier::app

@@ -50,7 +50,7 @@ std::string DemoPng(int seed, int width, int height) {
 
 }  // namespace
 
-int RunDemo(AppContext& ctx) {
+int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks) {
   auto& db = *ctx.db;
   if (db.Read([](db::Tx& tx) { return tx.QueryOne("SELECT 1 FROM users LIMIT 1").has_value(); })) {
     std::printf("demo: the database has users already; nothing added.\n");
@@ -63,8 +63,10 @@ int RunDemo(AppContext& ctx) {
   accounts::AccountsConfig acfg;
   acfg.rate_limits = false;
   accounts::AccountService accounts(db, ctx.clock, *ctx.notifier, acfg);
-  groups::GroupService groups(db, ctx.clock, *ctx.notifier);
-  events::EventService events(db, ctx.clock, *ctx.notifier);
+  accounts::RateLimiter no_limits(ctx.clock, false);
+  groups::GroupService groups(db, ctx.clock, *ctx.notifier, no_limits);
+  events::EventService events(db, ctx.clock, *ctx.notifier, no_limits);
+  events.Hooks() = phase_hooks;  // leaving VOTING publishes counts, leaving MATCHING pairs
   artworks::ImageStore images(ctx.config.data_dir);
   artworks::ArtworkService art(db, ctx.clock, *ctx.notifier, images);
 

@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
   app::WireArtworks(ctx, events.Hooks());
   app::WireMatching(ctx, events.Hooks());
 
-  if (cfg.command == "demo") return app::RunDemo(ctx);
+  if (cfg.command == "demo") return app::RunDemo(ctx, events.Hooks());
 
   http::ServerOptions so;
   so.host = cfg.host;

@@ -9,7 +9,8 @@
 namespace atelier::app {
 
 events::EventService& WireEvents(AppContext& ctx) {
-  auto& svc = ctx.Own<events::EventService>(*ctx.db, ctx.clock, *ctx.notifier);
+  auto& limiter = ctx.Own<accounts::RateLimiter>(ctx.clock, ctx.config.rate_limits);
+  auto& svc = ctx.Own<events::EventService>(*ctx.db, ctx.clock, *ctx.notifier, limiter);
   events::RegisterRoutes(ctx.router, svc, *ctx.auth);
   auto& scheduler =
       ctx.Own<events::Scheduler>(svc, std::chrono::milliseconds(std::max(10, ctx.config.scheduler_interval_ms)));

@@ -64,6 +64,9 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
   router.Add("POST", base + "/events/{id}/artworks",
              [&svc, &auth, &limiter](Request& req) {
                auto user = auth.Require(req);
+               // Before anything else the upload costs: every attempt spends the caller's budget.
+               limiter.Require("upload:user:" + std::to_string(user.id), 60, 600'000,
+                               "Too many uploads; try again later");
                auto event_id = PathId(req);
                // Cheap refusals first: no multipart parsing or decoding for a request that fails anyway.
                svc.CheckCanSubmit(user.id, event_id);
@@ -73,8 +76,6 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
                if (!parts) throw BadRequest("The multipart/form-data body is malformed");
                UploadForm form = ReadUploadForm(*parts);
                ArtworkService::CheckText(form.title, form.description);
-               if (int wait = limiter.Take("upload:user:" + std::to_string(user.id), 60, 600'000); wait > 0)
-                 throw ApiError(429, "rate_limited", "Too many uploads; try again later").WithRetryAfter(wait);
                auto processed = ProcessImage(form.image);
                if (auto* err = std::get_if<ImageError>(&processed)) {
                  if (*err == ImageError::kTooLarge)

@@ -33,9 +33,14 @@ class SystemClock final : public Clock {
 std::string FormatTime(Millis t);
 // The same text written to `out` (room for kMaxTimeText bytes), returned as a view of it:
 // no allocation and no libc time conversion (gmtime_r takes a process-wide lock).
+// Thread-safe (pure).
 inline constexpr size_t kMaxTimeText = 48;
 std::string_view FormatTimeTo(Millis t, char* out);
-// Parses RFC 3339 with 'Z' or a numeric offset; nullopt when malformed.
+// The same instant as an RFC 5322 Date header value ("Sat, 05 Dec 2026 08:00:00 +0000"),
+// from the same calendar conversion (std::chrono's civil calendar).
+std::string FormatMailDate(Millis t);
+// Parses RFC 3339 with 'Z' or a numeric offset; nullopt when malformed or not a calendar
+// date (2027-02-30, 2026-02-29).
 std::optional<Millis> ParseTime(std::string_view s);
 
 }  // namespace atelier

@@ -24,6 +24,32 @@ TEST(Time, FormatsAndParsesRfc3339) {
   EXPECT_FALSE(ParseTime("tomorrow"));
 }
 
+TEST(Time, RefusesDatesThatAreNotInTheCalendar) {
+  for (const char* bad :
+       {"2027-02-30T00:00:00Z", "2027-02-29T00:00:00Z", "2100-02-29T00:00:00Z", "2027-04-31T00:00:00Z",
+        "2027-06-31T23:00:00-01:00", "2027-00-10T00:00:00Z", "2027-01-00T00:00:00Z", "2027-01-32T00:00:00Z"})
+    EXPECT_FALSE(ParseTime(bad)) << bad;
+  EXPECT_EQ(FormatTime(*ParseTime("2028-02-29T00:00:00Z")), "2028-02-29T00:00:00Z");
+  EXPECT_EQ(FormatTime(*ParseTime("2000-02-29T12:00:00Z")), "2000-02-29T12:00:00Z");
+  EXPECT_EQ(FormatTime(*ParseTime("2027-12-31T23:59:59Z")), "2027-12-31T23:59:59Z");
+}
+
+TEST(Time, MailDateUsesTheSameCalendar) {
+  EXPECT_EQ(FormatMailDate(0), "Thu, 01 Jan 1970 00:00:00 +0000");
+  EXPECT_EQ(FormatMailDate(-1), "Wed, 31 Dec 1969 23:59:59 +0000");
+  EXPECT_EQ(FormatMailDate(*ParseTime("2026-12-05T08:00:00.999Z")), "Sat, 05 Dec 2026 08:00:00 +0000");
+  EXPECT_EQ(FormatMailDate(*ParseTime("2000-02-29T23:59:59Z")), "Tue, 29 Feb 2000 23:59:59 +0000");
+  // Against libc for a spread of instants.
+  for (Millis t = -2'000'000'000'000; t < 4'000'000'000'000; t += 7'777'777'777) {
+    const std::time_t secs = static_cast<std::time_t>(t >= 0 ? t / 1000 : (t - 999) / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    ASSERT_EQ(FormatMailDate(t), buf) << t;
+  }
+}
+
 TEST(Time, SystemClockAdvances) {
   SystemClock c;
   auto a = c.Now();

@@ -4,39 +4,76 @@
 
 namespace atelier {
 
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += len;
+namespace {
+// Decodes the code point at s[i] (s valid UTF-8 so far) and advances i; -1 when malformed.
+std::int32_t NextCodePoint(std::string_view s, size_t& i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) {
+    ++i;
+    return c;
   }
+  size_t len;
+  std::uint32_t cp;
+  if ((c & 0xE0) == 0xC0) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    return -1;
+  }
+  if (i + len > s.size()) return -1;
+  for (size_t k = 1; k < len; ++k) {
+    auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return -1;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return -1;
+  i += len;
+  return static_cast<std::int32_t>(cp);
+}
+}  // namespace
+
+bool IsValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();)
+    if (NextCodePoint(s, i) < 0) return false;
+  return true;
+}
+
+bool IsPlainText(std::string_view s, TextKind kind) {
+  const bool multi = kind == TextKind::kMultiLine;
+  for (size_t i = 0; i < s.size();) {
+    const std::int32_t cp = NextCodePoint(s, i);
+    if (cp < 0) return false;
+    if (cp < 0x20) {
+      const bool ok = multi && (cp == '\n' || cp == '\t' || (cp == '\r' && i < s.size() && s[i] == '\n'));
+      if (!ok) return false;
+    } else if ((cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) ||
+               (cp >= 0x2066 && cp <= 0x2069)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string NormalizeEmail(std::string_view raw) { return AsciiLower(Trim(raw)); }
+
+bool IsValidEmail(std::string_view e) {
+  if (e.size() < 3 || e.size() > 254 || !IsPlainText(e, TextKind::kSingleLine)) return false;
+  const size_t at = e.find('@');
+  if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos) return false;
+  const std::string_view domain = e.substr(at + 1);
+  if (domain.empty() || domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.')
+    return false;
+  for (char c : e)
+    if (c == ' ' || c == '<' || c == '>' || c == ',' || c == '"' || c == '\\' || c == ';' || c == '(' || c == ')')
+      return false;
   return true;
 }
 

@@ -13,6 +13,10 @@
 namespace atelier::events {
 
 namespace {
+// Event budgets (token buckets): each new event notifies every member of the group.
+constexpr Millis kEventWindow = 3600LL * 1000;
+constexpr int kEventsPerUserHour = 20;
+constexpr int kEventsPerGroupHour = 30;
 
 ApiError WrongPhase(std::string detail) { return Conflict("wrong_phase", std::move(detail)); }
 
@@ -99,10 +103,15 @@ boost::json::object EventService::Create(std::int64_t user_id, std::int64_t grou
   CheckRange("maxArtworksPerMember", in.max_artworks_per_member.value_or(kDefaultMaxArtworksPerMember), 1, 10, v);
   e.phase = Phase::kOpen;
   e.created_by = user_id;
+  limiter_.Require("event:user:" + std::to_string(user_id), kEventsPerUserHour, kEventWindow,
+                   "Too many new events; try again later");
 
   return db_.Write([&](db::Tx& tx) {
     // Membership first: an outsider learns nothing, not even which fields are wrong.
     groups::RequireAdmin(tx, group_id, user_id);
+    // After the role check, so that outsiders cannot spend a group's budget.
+    limiter_.Require("event:group:" + std::to_string(group_id), kEventsPerGroupHour, kEventWindow,
+                     "Too many new events in this group; try again later");
     Millis now = clock_.Now();
     Validation tv = v;
     CheckSchedule(e.schedule, e.phase, now, given, tv);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "accounts/rate_limiter.h"
 #include "common/clock.h"
 #include "db/database.h"
 #include "events/event_store.h"
@@ -32,10 +33,12 @@ struct EventInput {
 
 class EventService {
  public:
-  EventService(db::Database& db, const Clock& clock, const notify::Notifier& notifier)
-      : db_(db), clock_(clock), notifier_(notifier) {}
+  // `limiter` bounds event creation per user and per group; it must outlive the service.
+  EventService(db::Database& db, const Clock& clock, const notify::Notifier& notifier, accounts::RateLimiter& limiter)
+      : db_(db), clock_(clock), notifier_(notifier), limiter_(limiter) {}
 
   // POST /groups/{id}/events (owner or admin) → the new event. Notifies every member.
+  // 429 rate_limited past the per-user or per-group budget (each event notifies everyone).
   boost::json::object Create(std::int64_t user_id, std::int64_t group_id, const EventInput& in);
   // GET /groups/{id}/events (members), newest first.
   boost::json::object List(std::int64_t user_id, std::int64_t group_id, int limit,
@@ -73,6 +76,7 @@ class EventService {
   const Clock& clock_;
   const notify::Notifier& notifier_;
   PhaseHooks hooks_;
+  accounts::RateLimiter& limiter_;
 };
 
 }  // namespace atelier::events

@@ -4,19 +4,9 @@
 
 namespace atelier::events {
 
-namespace {
-bool HasControl(std::string_view s, bool allow_newlines) {
-  for (unsigned char c : s) {
-    if (c == 0x7f) return true;
-    if (c < 0x20 && !(allow_newlines && (c == '\n' || c == '\t' || c == '\r'))) return true;
-  }
-  return false;
-}
-}  // namespace
-
 std::string CheckLine(std::string_view field, std::string_view raw, size_t max, Validation& v) {
   std::string value(Trim(raw));
-  if (!IsValidUtf8(value) || HasControl(value, false)) {
+  if (!IsPlainText(value, TextKind::kSingleLine)) {
     v.Add(std::string(field), "invalid", "must be plain text on one line");
     return value;
   }
@@ -26,7 +16,7 @@ std::string CheckLine(std::string_view field, std::string_view raw, size_t max, 
 }
 
 void CheckText(std::string_view field, std::string_view text, size_t max, Validation& v) {
-  if (!IsValidUtf8(text) || HasControl(text, true)) {
+  if (!IsPlainText(text, TextKind::kMultiLine)) {
     v.Add(std::string(field), "invalid", "must be plain text");
     return;
   }

@@ -15,9 +15,9 @@ inline constexpr size_t kMaxDescription = 2000;  // event and artwork descriptio
 inline constexpr std::int64_t kDefaultVotesPerMember = 3;
 inline constexpr std::int64_t kDefaultMaxArtworksPerMember = 1;
 
-// A one-line name: trimmed, 1–max characters, valid UTF-8, no control characters.
+// A one-line name: trimmed, 1–max characters, IsPlainText(kSingleLine) (common/text.h).
 std::string CheckLine(std::string_view field, std::string_view raw, size_t max, Validation& v);
-// Free text: at most max characters, valid UTF-8, no control characters but \n \r \t.
+// Free text: at most max characters, IsPlainText(kMultiLine).
 void CheckText(std::string_view field, std::string_view text, size_t max, Validation& v);
 // An integer within [lo, hi].
 void CheckRange(std::string_view field, std::int64_t value, std::int64_t lo, std::int64_t hi, Validation& v);

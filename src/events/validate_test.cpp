@@ -17,8 +17,9 @@ TEST(CheckLine, TrimsAndCountsCharactersNotBytes) {
 }
 
 TEST(CheckLine, RefusesEmptyBlankControlAndInvalidUtf8) {
-  for (std::string bad :
-       {std::string(""), std::string("   "), std::string("a\nb"), std::string("a\x01"), std::string("\xC3\x28")}) {
+  for (std::string bad : {std::string(""), std::string("   "), std::string("a\nb"), std::string("a\x01"),
+                          std::string("\xC3\x28"), std::string("a\tb"), std::string("a\u202Eb"),
+                          std::string("a\u2067b"), std::string("a\u2028b"), std::string("a\x7f")}) {
     Validation v;
     CheckLine("name", bad, kMaxName, v);
     EXPECT_FALSE(v.Ok()) << bad;
@@ -36,6 +37,14 @@ TEST(CheckText, AllowsNewlinesAndEmptyAndLimitsLength) {
   Validation nul;
   CheckText("description", std::string("a\0b", 3), kMaxDescription, nul);
   EXPECT_FALSE(nul.Ok());
+  for (const char* bad : {"a\u202Db",
+                          "a\x1b"
+                          "b",
+                          "a\rb", "\u2069"}) {
+    Validation e;
+    CheckText("description", bad, kMaxDescription, e);
+    EXPECT_FALSE(e.Ok()) << bad;
+  }
 }
 
 TEST(CheckRange, BoundsAreInclusive) {

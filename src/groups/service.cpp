@@ -20,6 +20,13 @@ std::string InvitationMessage(const std::string& inviter_display_name, const std
 constexpr std::int64_t kNoCursor = std::numeric_limits<std::int64_t>::max();
 constexpr Millis kHour = 3600 * 1000;
 
+// Invitation budgets (token buckets; see accounts/rate_limiter.h). Generous for an admin
+// inviting a class by hand, far below what a script sends.
+constexpr int kInvitesPerUserHour = 50;
+constexpr int kInvitesPerGroupHour = 100;
+// Mails to addresses without an account carry text the inviter chose to a stranger.
+constexpr int kOutsideMailsPerUserDay = 20;
+
 ApiError NameTaken() { return Conflict("group_name_taken", "A group with this name exists already"); }
 ApiError NotPending() { return Conflict("invitation_not_pending", "The invitation was answered or revoked already"); }
 ApiError Expired() { return ApiError(410, "invitation_expired", "The invitation has expired"); }
@@ -179,23 +186,33 @@ void GroupService::RemoveMember(const accounts::AuthUser& me, std::int64_t group
 }
 
 InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t group_id, const InviteInput& in) {
+  limiter_.Require("invite:user:" + std::to_string(me.id), kInvitesPerUserHour, kHour,
+                   "Too many invitations; try again later");
   try {
     return db_.Write([&](db::Tx& tx) {
       RequireAdmin(tx, group_id, me.id);
+      // After the role check, so that outsiders cannot spend a group's budget.
+      limiter_.Require("invite:group:" + std::to_string(group_id), kInvitesPerGroupHour, kHour,
+                       "Too many invitations to this group; try again later");
       Millis now = clock_.Now();
       // A pending invitation past its time would block a new one (one pending per person).
       tx.Exec(
           "UPDATE invitations SET status = 'expired' WHERE group_id = $1 AND status = 'pending' AND expires_at <= $2",
           group_id, now);
 
+      // The account row is locked as the verification of its address locks it (UPDATE
+      // users), so an invitation and a verification of the same person do not interleave:
+      // whichever comes second sees the other's invitations (NotifyEmailInvitations).
       std::optional<db::Row> target;  // id, email, email_verified
       if (in.username) {
         target =
-            tx.QueryOne("SELECT id, email, email_verified FROM users WHERE username = $1", AsciiLower(*in.username));
+            tx.QueryOne(std::string("SELECT id, email, email_verified FROM users WHERE username = $1") + tx.ForUpdate(),
+                        AsciiLower(*in.username));
         if (!target) throw NotFound("No user has this username");
       } else {
-        target = tx.QueryOne("SELECT id, email, email_verified FROM users WHERE email = $1 AND email_verified = 1",
-                             *in.email);
+        target = tx.QueryOne(
+            std::string("SELECT id, email, email_verified FROM users WHERE email = $1") + tx.ForUpdate(), *in.email);
+        if (target && !target->Bool(2)) target.reset();  // not theirs until verified
       }
       std::optional<std::int64_t> invitee_id;
       std::string match_email = in.email.value_or("");
@@ -208,6 +225,9 @@ InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t gr
                       "(invitee_id = $2 OR (invitee_id IS NULL AND email = $3))",
                       group_id, invitee_id.value_or(0), match_email))
         throw Conflict("already_invited", "This person has a pending invitation already");
+      if (!invitee_id)
+        limiter_.Require("invite-mail:user:" + std::to_string(me.id), kOutsideMailsPerUserDay, 24 * kHour,
+                         "Too many invitations to addresses without an account today; try again later");
 
       std::int64_t id =
           tx.QueryOne(
@@ -240,11 +260,29 @@ InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t gr
 }
 
 void GroupService::NotifyEmailInvitations(db::Tx& tx, std::int64_t user_id, const std::string& email) const {
+  const Millis now = clock_.Now();
+  // Past their time first, so that a stale one does not make a live one a duplicate.
+  tx.Exec(
+      "UPDATE invitations SET status = 'expired' WHERE status = 'pending' AND expires_at <= $3 AND "
+      "((email = $1 AND invitee_id IS NULL) OR invitee_id = $2)",
+      email, user_id, now);
+  // Unanswered email invitations that duplicate one the user has (by username, or an
+  // earlier address) or are for a group the user is in are closed: one pending
+  // invitation per person and group.
+  tx.Exec(
+      "UPDATE invitations SET status = 'revoked' WHERE email = $1 AND invitee_id IS NULL AND status = 'pending' AND "
+      "(EXISTS (SELECT 1 FROM invitations o WHERE o.group_id = invitations.group_id AND o.invitee_id = $2 AND "
+      "o.status = 'pending') OR EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = invitations.group_id AND "
+      "m.user_id = $2))",
+      email, user_id);
   const auto rows = tx.Query(
       "SELECT i.id, i.group_id, g.name, u.display_name, u.username FROM invitations i "
       "JOIN art_groups g ON g.id = i.group_id JOIN users u ON u.id = i.invited_by "
-      "WHERE i.email = $1 AND i.invitee_id IS NULL AND i.status = 'pending' AND i.expires_at > $2 ORDER BY i.id",
-      email, clock_.Now());
+      "WHERE i.email = $1 AND i.invitee_id IS NULL AND i.status = 'pending' ORDER BY i.id",
+      email);
+  // The rest become the user's, under the unique index on (group, invitee) of pending ones.
+  tx.Exec("UPDATE invitations SET invitee_id = $2 WHERE email = $1 AND invitee_id IS NULL AND status = 'pending'",
+          email, user_id);
   for (const auto& r : rows) {
     notifier_.Notify(tx, user_id, notify::Type::kGroupInvitation, InvitationMessage(r.Str(3), r.Str(4), r.Str(2)),
                      {{"invitationId", IdStr(r.Int(0))}, {"groupId", IdStr(r.Int(1))}}, /*may_email=*/false);
@@ -288,6 +326,12 @@ GroupRow GroupService::Accept(const accounts::AuthUser& me, std::int64_t invitat
     if (tx.Exec("UPDATE invitations SET status = 'accepted', invitee_id = $2 WHERE id = $1 AND status = 'pending'",
                 invitation_id, me.id) != 1)
       throw NotPending();
+    // Any other way in (an invitation by the caller's verified address made before it was
+    // verified, in data older than that rule) closes with this one.
+    tx.Exec(
+        "UPDATE invitations SET status = 'revoked' WHERE group_id = $1 AND id <> $2 AND status = 'pending' AND "
+        "(invitee_id = $3 OR (invitee_id IS NULL AND email = $4))",
+        inv->group_id, invitation_id, me.id, me.email_verified ? AsciiLower(me.email) : std::string());
     store::AddMember(tx, inv->group_id, me.id, Role::kMember, now);
     joined = store::GroupFor(tx, inv->group_id, me.id);
     return Outcome::kDone;

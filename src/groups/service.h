@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "accounts/auth.h"
+#include "accounts/rate_limiter.h"
 #include "common/clock.h"
 #include "db/database.h"
 #include "groups/store.h"
@@ -47,8 +48,10 @@ struct InviteInput {
 
 class GroupService {
  public:
-  GroupService(db::Database& db, const Clock& clock, const notify::Notifier& notifier)
-      : db_(db), clock_(clock), notifier_(notifier) {}
+  // `limiter` bounds invitations (per inviter, per group, and mails to addresses without
+  // an account per inviter and day); it must outlive the service.
+  GroupService(db::Database& db, const Clock& clock, const notify::Notifier& notifier, accounts::RateLimiter& limiter)
+      : db_(db), clock_(clock), notifier_(notifier), limiter_(limiter) {}
 
   GroupRow Create(const accounts::AuthUser& me, const GroupInput& in);
   PageOf<GroupRow> ListMine(const accounts::AuthUser& me, int limit, const std::optional<std::string>& cursor);
@@ -61,15 +64,23 @@ class GroupService {
   MemberRow SetRole(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id, Role role);
   void RemoveMember(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id);
 
+  // At most one pending invitation per person and group (409 already_invited), whether
+  // addressed by username or email: an invitation to an address a user has verified is
+  // stored with that user as invitee, so the unique index on (group, invitee) decides
+  // races. 429 rate_limited past the per-inviter, per-group or outside-mail budget.
   InvitationRow Invite(const accounts::AuthUser& me, std::int64_t group_id, const InviteInput& in);
   // In tx, once `email` is verified as user_id's: the pending invitations sent to that
-  // address (mailed when they were made) become GROUP_INVITATION notifications in the app.
+  // address (mailed when they were made) become the user's (invitee set) and
+  // GROUP_INVITATION notifications in the app. One that duplicates a pending invitation
+  // of the user to the same group, or is for a group the user is in, is revoked.
   void NotifyEmailInvitations(db::Tx& tx, std::int64_t user_id, const std::string& email) const;
   PageOf<InvitationRow> GroupInvitations(const accounts::AuthUser& me, std::int64_t group_id, int limit,
                                          const std::optional<std::string>& cursor);
   PageOf<InvitationRow> MyInvitations(const accounts::AuthUser& me, int limit,
                                       const std::optional<std::string>& cursor);
-  // Exactly once: concurrent accepts of one invitation yield one success and 409s.
+  // Exactly once: concurrent accepts of one invitation yield one success and 409s. Any
+  // other pending invitation of the caller to the same group is revoked with it, so a
+  // second one cannot bring the caller back after a removal.
   GroupRow Accept(const accounts::AuthUser& me, std::int64_t invitation_id);
   void Decline(const accounts::AuthUser& me, std::int64_t invitation_id);
   void Revoke(const accounts::AuthUser& me, std::int64_t invitation_id);
@@ -78,6 +89,7 @@ class GroupService {
   db::Database& db_;
   const Clock& clock_;
   const notify::Notifier& notifier_;
+  accounts::RateLimiter& limiter_;
 };
 
 }  // namespace atelier::groups

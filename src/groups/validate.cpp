@@ -4,19 +4,9 @@
 
 namespace atelier::groups {
 
-namespace {
-bool HasControl(std::string_view s, bool allow_newlines) {
-  for (unsigned char c : s) {
-    if (c == 0x7f) return true;
-    if (c < 0x20 && !(allow_newlines && (c == '\n' || c == '\t' || c == '\r'))) return true;
-  }
-  return false;
-}
-}  // namespace
-
 std::string CheckGroupName(std::string_view raw, Validation& v) {
   std::string name(Trim(raw));
-  if (!IsValidUtf8(name) || HasControl(name, false)) {
+  if (!IsPlainText(name, TextKind::kSingleLine)) {
     v.Add("name", "invalid", "name must be plain text");
     return name;
   }
@@ -26,7 +16,7 @@ std::string CheckGroupName(std::string_view raw, Validation& v) {
 }
 
 void CheckText(std::string_view field, std::string_view text, size_t max, Validation& v) {
-  if (!IsValidUtf8(text) || HasControl(text, true)) {
+  if (!IsPlainText(text, TextKind::kMultiLine)) {
     v.Add(std::string(field), "invalid", "must be plain text");
     return;
   }
@@ -35,12 +25,8 @@ void CheckText(std::string_view field, std::string_view text, size_t max, Valida
 }
 
 std::string CheckEmail(std::string_view raw, Validation& v) {
-  std::string email = AsciiLower(Trim(raw));
-  size_t at = email.find('@');
-  bool ok = !email.empty() && email.size() <= 254 && at != std::string::npos && at > 0 && at + 1 < email.size() &&
-            email.find('@', at + 1) == std::string::npos && IsValidUtf8(email) && !HasControl(email, false) &&
-            email.find(' ') == std::string::npos && email.find('.', at) != std::string::npos;
-  if (!ok) v.Add("email", "invalid", "must be an email address");
+  std::string email = NormalizeEmail(raw);
+  if (!IsValidEmail(email)) v.Add("email", "invalid", "must be an email address");
   return email;
 }
 

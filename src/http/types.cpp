@@ -1,6 +1,7 @@
 #include "http/types.h"
 
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -22,6 +23,89 @@ std::string FormDecode(std::string_view s) {
     }
   }
   return out;
+}
+// Boost.JSON's own parser handler (boost/json/detail/handler.hpp) plus a count of the
+// members the text had. Boost 1.81 keeps the last of duplicate keys silently and has no
+// option to refuse them, so the caller compares the count with the members the built
+// objects hold: fewer means a key repeated. Counting costs nothing per byte.
+struct CountingHandler {
+  static constexpr std::size_t max_object_size = boost::json::object::max_size();
+  static constexpr std::size_t max_array_size = boost::json::array::max_size();
+  static constexpr std::size_t max_key_size = boost::json::string::max_size();
+  static constexpr std::size_t max_string_size = boost::json::string::max_size();
+  using ec_t = boost::system::error_code;
+  using sv = boost::json::string_view;
+
+  CountingHandler(boost::json::storage_ptr sp, unsigned char* buffer, std::size_t size)
+      : st(std::move(sp), buffer, size) {}
+
+  boost::json::value_stack st;
+  std::size_t members = 0;
+
+  bool on_document_begin(ec_t&) { return true; }
+  bool on_document_end(ec_t&) { return true; }
+  bool on_object_begin(ec_t&) { return true; }
+  bool on_object_end(std::size_t n, ec_t&) {
+    members += n;
+    st.push_object(n);
+    return true;
+  }
+  bool on_array_begin(ec_t&) { return true; }
+  bool on_array_end(std::size_t n, ec_t&) {
+    st.push_array(n);
+    return true;
+  }
+  bool on_key_part(sv s, std::size_t, ec_t&) {
+    st.push_chars(s);
+    return true;
+  }
+  bool on_key(sv s, std::size_t, ec_t&) {
+    st.push_key(s);
+    return true;
+  }
+  bool on_string_part(sv s, std::size_t, ec_t&) {
+    st.push_chars(s);
+    return true;
+  }
+  bool on_string(sv s, std::size_t, ec_t&) {
+    st.push_string(s);
+    return true;
+  }
+  bool on_number_part(sv, ec_t&) { return true; }
+  bool on_int64(std::int64_t i, sv, ec_t&) {
+    st.push_int64(i);
+    return true;
+  }
+  bool on_uint64(std::uint64_t u, sv, ec_t&) {
+    st.push_uint64(u);
+    return true;
+  }
+  bool on_double(double d, sv, ec_t&) {
+    st.push_double(d);
+    return true;
+  }
+  bool on_bool(bool b, ec_t&) {
+    st.push_bool(b);
+    return true;
+  }
+  bool on_null(ec_t&) {
+    st.push_null();
+    return true;
+  }
+  bool on_comment_part(sv, ec_t&) { return true; }
+  bool on_comment(sv, ec_t&) { return true; }
+};
+
+// Members held by the objects in v (the body is at most 32 levels deep).
+std::size_t CountMembers(const boost::json::value& v) {
+  std::size_t n = 0;
+  if (const auto* o = v.if_object()) {
+    n += o->size();
+    for (const auto& kv : *o) n += CountMembers(kv.value());
+  } else if (const auto* a = v.if_array()) {
+    for (const auto& e : *a) n += CountMembers(e);
+  }
+  return n;
 }
 }  // namespace
 
@@ -85,10 +169,18 @@ boost::json::object Request::JsonBody() const {
     throw BadRequest("Content-Type must be application/json");
   boost::json::parse_options opts;
   opts.max_depth = 32;
+  unsigned char temp[BOOST_JSON_STACK_BUFFER_SIZE];  // as boost::json::parse does
+  boost::json::basic_parser<CountingHandler> parser(opts, boost::json::storage_ptr{}, temp, sizeof temp);
+  parser.handler().st.reset();
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(body, ec, {}, opts);
+  const std::size_t used = parser.write_some(false, body.data(), body.size(), ec);
+  if (!ec && used != body.size()) ec = boost::json::error::extra_data;
   if (ec) throw BadRequest("The body is not valid JSON");
+  boost::json::value v = parser.handler().st.release();
   if (!v.is_object()) throw BadRequest("The body must be a JSON object");
+  // A repeated key would otherwise mean "the last one wins", which a proxy or another
+  // parser may read differently.
+  if (CountMembers(v) != parser.handler().members) throw BadRequest("The body has a duplicate key in an object");
   return std::move(v.get_object());
 }
 

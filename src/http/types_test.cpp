@@ -55,6 +55,35 @@ TEST(Request, JsonBodyNeedsJsonObject) {
   }
 }
 
+TEST(Request, JsonBodyRefusesDuplicateKeys) {
+  Request r;
+  r.headers = {{"content-type", "application/json"}};
+  for (const char* bad : {R"({"a":1,"a":2})", R"({"a":1,"b":{"c":1,"c":1}})", R"({"a":[{"x":1},{"y":1,"y":2}]})",
+                          R"({"name":"x","n\u0061me":"y"})", R"({"a":1} x)", R"({"a":1}{})"}) {
+    r.body = bad;
+    try {
+      r.JsonBody();
+      ADD_FAILURE() << bad;
+    } catch (const ApiError& e) {
+      EXPECT_EQ(e.Status(), 400) << bad;
+      EXPECT_EQ(e.Code(), "bad_request") << bad;
+    }
+  }
+  // The same key in sibling objects, long keys and strings, and escapes that decode to
+  // different keys are fine; the values are the parsed ones.
+  const std::string long_key(5000, 'k');
+  r.body = R"({"a":{"x":1},"b":{"x":2},"c":[{"x":3},{"x":4}],"\u00e9":"\n",")" + long_key + R"(":true, "e": 1.5})";
+  auto o = r.JsonBody();
+  EXPECT_EQ(o.size(), 6u);
+  EXPECT_EQ(o.at("b").at("x").as_int64(), 2);
+  EXPECT_EQ(o.at("c").at(1).at("x").as_int64(), 4);
+  EXPECT_EQ(o.at("\u00e9").as_string(), "\n");
+  EXPECT_TRUE(o.at(long_key).as_bool());
+  EXPECT_EQ(o.at("e").as_double(), 1.5);
+  r.body = " {} ";
+  EXPECT_TRUE(r.JsonBody().empty());
+}
+
 TEST(SseSink, QueuesUntilTakenAndWakes) {
   SseSink sink;
   int wakes = 0;

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <stdexcept>
 #include <vector>
@@ -28,15 +27,6 @@ std::string HeaderText(std::string_view s) {
   for (char c : s) clean.push_back(c == '\r' || c == '\n' ? ' ' : c);
   if (IsAscii(clean)) return clean;
   return "=?UTF-8?B?" + Base64Encode(clean) + "?=";
-}
-
-std::string RfcDate(Millis t) {
-  std::time_t secs = static_cast<std::time_t>(t / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-  return buf;
 }
 
 std::string Crlf(std::string_view body) {
@@ -64,7 +54,7 @@ std::string OutgoingMail::Rfc5322() const {
   m += "From: " + HeaderText(from) + "\r\n";
   m += "To: " + HeaderText(to) + "\r\n";
   m += "Subject: " + HeaderText(subject) + "\r\n";
-  m += "Date: " + RfcDate(date) + "\r\n";
+  m += "Date: " + FormatMailDate(date) + "\r\n";
   m += "Message-ID: " + message_id + "\r\n";
   m += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
   m += Crlf(body);

@@ -25,6 +25,12 @@ def test_demo_fills_an_empty_database_once(make_server, tmp_path):
         closed = next(e for e in events if e["phase"] == "CLOSED")
         results = ada.get(f"/api/v1/events/{closed['id']}/results").json()["items"]
         assert len(results) == 5 and results[0]["rank"] == 1
+        # The phase changes ran the features' hooks: likes in a ring of five pair two
+        # couples (the owner sees every match), and votes were published to the artists.
+        matches = ada.get(f"/api/v1/events/{closed['id']}/matches").json()["items"]
+        assert len(matches) == 2
+        feed = ada.get("/api/v1/notifications", params={"limit": 100}).json()["items"]
+        assert any(n["type"] == "VOTE_NOTIFICATION" and n["data"]["eventId"] == closed["id"] for n in feed)
         art = ada.get(f"/api/v1/events/{closed['id']}/artworks").json()["items"][0]
         img = ada.get(art["thumbnailUrl"] if art["thumbnailUrl"].startswith("/") else "/" + art["thumbnailUrl"])
         assert img.status_code == 200 and img.headers["Content-Type"].startswith("image/")
