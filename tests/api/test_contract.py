@@ -2,6 +2,7 @@
 docs/openapi.yaml documents, rejects what it does not, and is applied to every answer."""
 import copy
 import json
+import re
 import threading
 
 import pytest
@@ -103,3 +104,57 @@ def test_every_answer_of_the_tests_is_checked(server):
         openapi_contract.violations.clear()
     # The real document accepts the real answer.
     assert requests.get(server.url + "/healthz", timeout=10).json() == {"status": "ok"}
+
+
+SRC = openapi_contract.SPEC_PATH.parents[1] / "src"
+# How the C++ code names a problem code (common/error.h, http/problem.h) or a field code
+# (Validation::Add, FieldError lists).
+_PROBLEM_CODE = [
+    re.compile(r'(?:ApiError|Problem)\(\s*(?:\w+\s*,\s*)?\d{3}\s*,\s*"(\w+)"'),
+    re.compile(r'\bConflict\(\s*"(\w+)"'),
+    re.compile(r'\bForbidden\((?:[^;()]|\([^;()]*\))*?,\s*"(\w+)"\s*\)'),
+    re.compile(r'\bstd::string code\s*=\s*"(\w+)"'),
+]
+_FIELD_CODE = [
+    re.compile(r'\.Add\(\s*[^,;()]+(?:\([^;()]*\))?\s*,\s*"(\w+)"\s*,'),
+    re.compile(r'\{\s*\{[^,{};]+,\s*"(\w+)"\s*,\s*"'),
+]
+
+
+def codes_in_source():
+    problem, field = set(), set()
+    for path in sorted(SRC.rglob("*")):
+        if path.suffix not in (".cpp", ".h") or path.stem.endswith("_test"):
+            continue
+        text = re.sub(r"//[^\n]*", "", path.read_text(encoding="utf-8"))
+        problem.update(m for rx in _PROBLEM_CODE for m in rx.findall(text))
+        field.update(m for rx in _FIELD_CODE for m in rx.findall(text))
+    return problem, field
+
+
+def test_every_error_code_in_the_source_is_in_the_enum(contract):
+    """The web UI's error table is generated from the enum, so a code the server answers
+    and the enum lacks would reach users as a raw detail; the answer would also fail the
+    contract check, but only in a test that provokes it."""
+    problem, field = codes_in_source()
+    # The scan must still see the codes it is known to find, or it checks nothing.
+    assert {"bad_request", "not_found", "forbidden", "cannot_vote_own", "wrong_phase", "validation_failed",
+            "header_too_large", "unavailable"} <= problem, problem
+    assert {"invalid", "weak_password"} <= field, field
+    missing = problem - contract.error_codes()
+    assert not missing, f"add to ErrorCode (and x-user-messages) in docs/openapi.yaml: {sorted(missing)}"
+    missing = field - contract.field_error_codes()
+    assert not missing, f"add to FieldErrorCode in docs/openapi.yaml: {sorted(missing)}"
+
+
+def test_every_error_code_has_a_user_message(contract):
+    messages = contract.spec["components"]["schemas"]["ErrorCode"]["x-user-messages"]
+    assert set(messages) == contract.error_codes()
+    assert all(isinstance(m, str) and m.strip() for m in messages.values())
+
+
+def test_an_unknown_code_fails_the_check(contract):
+    assert contract.problems("GET", f"http://h{API}/groups", 401, PROBLEM, problem_body(401, "made_up")) != []
+    bad_field = json.dumps({"type": "about:blank", "title": "t", "status": 422, "code": "validation_failed",
+                            "errors": [{"field": "name", "code": "made_up", "message": "m"}]}).encode()
+    assert contract.problems("POST", f"http://h{API}/groups", 422, PROBLEM, bad_field) != []
