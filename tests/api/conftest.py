@@ -20,6 +20,9 @@ from pathlib import Path
 import pytest
 import requests
 
+import openapi_contract
+from openapi_contract import ContractViolation, check_response
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(os.environ.get("ATELIER_BIN", ROOT / "build" / "atelier"))
 BACKEND = os.environ.get("ATELIER_TEST_BACKEND", "sqlite")
@@ -34,6 +37,45 @@ def unique(prefix="u"):
     with _counter_lock:
         n = next(_counter)
     return f"{prefix}{n}_{uuid.uuid4().hex[:8]}"
+
+
+# ── the contract check ────────────────────────────────────────────────────────────────
+# Every answer that any `requests` call of these tests receives (Client, requests.get,
+# requests.Session(): all go through Session.send) is checked against docs/openapi.yaml.
+# A mismatch raises ContractViolation at the call, and is also remembered so that a test
+# that swallows it (a thread, a retry loop, pytest.raises(Exception)) still fails.
+# ATELIER_CONTRACT_LOG=FILE writes the mismatches to FILE instead and fails nothing (to
+# survey a whole run after changing the document).
+_CONTRACT_LOG = os.environ.get("ATELIER_CONTRACT_LOG")
+_original_send = requests.Session.send
+
+
+def _checked_send(self, request, **kwargs):
+    response = _original_send(self, request, **kwargs)
+    try:
+        check_response(response, streamed=kwargs.get("stream", False))
+    except ContractViolation as e:
+        if _CONTRACT_LOG:  # survey mode: note every mismatch, fail nothing
+            with open(_CONTRACT_LOG, "a", encoding="utf-8") as f:
+                f.write(str(e) + "\n")
+            return response
+        openapi_contract.violations.append(str(e))
+        raise
+    return response
+
+
+requests.Session.send = _checked_send
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    openapi_contract.violations.clear()
+    outcome = yield
+    if openapi_contract.violations and outcome.excinfo is None:
+        found = list(openapi_contract.violations)
+        openapi_contract.violations.clear()
+        raise ContractViolation(f"{len(found)} answer(s) broke docs/openapi.yaml:\n" + "\n".join(found))
+
 
 
 class PgCluster:

@@ -1,16 +1,18 @@
-import { apiUrl, del, get, patch, put } from './client';
-import type { Artwork, ArtworkUpdate, Like, VoteStatus } from './types';
+import { api, call } from './client';
+import type { ArtworkUpdate } from './types';
 
 export { listArtworks, submitArtwork } from './events';
 
-export const getArtwork = (artworkId: string) => get<Artwork>(apiUrl('/api/v1/artworks/{artworkId}', { artworkId }));
-export const updateArtwork = (artworkId: string, body: ArtworkUpdate) =>
-  patch<Artwork>(apiUrl('/api/v1/artworks/{artworkId}', { artworkId }), body);
-export const deleteArtwork = (artworkId: string) => del<void>(apiUrl('/api/v1/artworks/{artworkId}', { artworkId }));
+const artwork = (artworkId: string) => ({ params: { path: { artworkId } } });
 
-export const vote = (artworkId: string) => put<VoteStatus>(apiUrl('/api/v1/artworks/{artworkId}/vote', { artworkId }));
-export const unvote = (artworkId: string) => del<VoteStatus>(apiUrl('/api/v1/artworks/{artworkId}/vote', { artworkId }));
+export const getArtwork = (artworkId: string) => call(api.GET('/api/v1/artworks/{artworkId}', artwork(artworkId)));
+export const updateArtwork = (artworkId: string, body: ArtworkUpdate) =>
+  call(api.PATCH('/api/v1/artworks/{artworkId}', { ...artwork(artworkId), body }));
+export const deleteArtwork = (artworkId: string) => call(api.DELETE('/api/v1/artworks/{artworkId}', artwork(artworkId)));
+
+export const vote = (artworkId: string) => call(api.PUT('/api/v1/artworks/{artworkId}/vote', artwork(artworkId)));
+export const unvote = (artworkId: string) => call(api.DELETE('/api/v1/artworks/{artworkId}/vote', artwork(artworkId)));
 
 export const like = (artworkId: string, rank: number | null) =>
-  put<Like>(apiUrl('/api/v1/artworks/{artworkId}/like', { artworkId }), { rank });
-export const unlike = (artworkId: string) => del<void>(apiUrl('/api/v1/artworks/{artworkId}/like', { artworkId }));
+  call(api.PUT('/api/v1/artworks/{artworkId}/like', { ...artwork(artworkId), body: { rank } }));
+export const unlike = (artworkId: string) => call(api.DELETE('/api/v1/artworks/{artworkId}/like', artwork(artworkId)));

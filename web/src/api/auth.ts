@@ -1,18 +1,19 @@
-import { apiUrl, post } from './client';
-import type { LoginResponse, RegisterRequest, User } from './types';
+import { api, call } from './client';
+import type { RegisterRequest } from './types';
 
-export const register = (body: RegisterRequest) => post<User>(apiUrl('/api/v1/auth/register'), body);
+export const register = (body: RegisterRequest) => call(api.POST('/api/v1/auth/register', { body }));
 
-export const verifyEmail = (token: string) => post<User>(apiUrl('/api/v1/auth/verify-email'), { token });
+export const verifyEmail = (token: string) => call(api.POST('/api/v1/auth/verify-email', { body: { token } }));
 
-export const resendVerification = (email: string) => post<void>(apiUrl('/api/v1/auth/resend-verification'), { email });
+export const resendVerification = (email: string) => call(api.POST('/api/v1/auth/resend-verification', { body: { email } }));
 
 export const login = (login: string, password: string) =>
-  post<LoginResponse>(apiUrl('/api/v1/auth/login'), { login, password }, { quiet401: true });
+  call(api.POST('/api/v1/auth/login', { body: { login, password } }), { quiet401: true });
 
-export const logout = () => post<void>(apiUrl('/api/v1/auth/logout'), undefined, { quiet401: true });
+export const logout = () => call(api.POST('/api/v1/auth/logout'), { quiet401: true });
 
-export const requestPasswordReset = (email: string) => post<void>(apiUrl('/api/v1/auth/password-reset/request'), { email });
+export const requestPasswordReset = (email: string) =>
+  call(api.POST('/api/v1/auth/password-reset/request', { body: { email } }));
 
 export const confirmPasswordReset = (token: string, password: string) =>
-  post<void>(apiUrl('/api/v1/auth/password-reset/confirm'), { token, password });
+  call(api.POST('/api/v1/auth/password-reset/confirm', { body: { token, password } }));

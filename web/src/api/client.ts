@@ -1,7 +1,10 @@
-// The one place that talks HTTP to the Atelier API. Resource modules
-// (auth.ts, groups.ts, …) call these helpers with paths checked against the
-// generated OpenAPI types, so a path renamed in docs/openapi.yaml fails `tsc`.
-import type { ApiPaths, FieldError, PageParams, Problem } from './types';
+// The one place that talks HTTP to the Atelier API. Resource modules (auth.ts,
+// groups.ts, …) call `api` (openapi-fetch) with the types generated from
+// docs/openapi.yaml, so a path, parameter or body that the document does not have
+// fails `tsc`; `call()` turns the answer into data or an ApiError.
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './schema';
+import type { FieldError, PageParams, Problem } from './types';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -67,8 +70,11 @@ export function setUnauthorizedHandler(fn: Unauthorized | null): void {
 type PathParams = Record<string, string>;
 type Query = Record<string, string | number | boolean | null | undefined>;
 
-/** Fills `{name}` placeholders of an API path from the OpenAPI document. */
-export function apiUrl<P extends keyof ApiPaths & string>(path: P, params?: PathParams, query?: Query): string {
+/**
+ * Fills `{name}` placeholders of an API path from the OpenAPI document, for the URLs that
+ * do not go through `api` (EventSource, the upload's XMLHttpRequest).
+ */
+export function apiUrl<P extends keyof paths & string>(path: P, params?: PathParams, query?: Query): string {
   let url: string = path.replace(/\{(\w+)\}/g, (_, k: string) => {
     const v = params?.[k];
     if (v === undefined) throw new Error(`missing path parameter ${k} for ${path}`);
@@ -85,8 +91,9 @@ export function apiUrl<P extends keyof ApiPaths & string>(path: P, params?: Path
   return url;
 }
 
-export function pageQuery(p?: PageParams, extra?: Query): Query {
-  return { limit: p?.limit, cursor: p?.cursor ?? undefined, ...extra };
+/** `?limit=&cursor=` of a list, without the empty ones. */
+export function pageQuery(p?: PageParams): { limit?: number; cursor?: string } {
+  return { limit: p?.limit, cursor: p?.cursor || undefined };
 }
 
 function parseRetryAfter(h: string | null): number | null {
@@ -99,48 +106,54 @@ function parseRetryAfter(h: string | null): number | null {
 
 function problemFromText(text: string): Partial<Problem> | null {
   try {
-    const v = JSON.parse(text) as unknown;
-    return v && typeof v === 'object' ? (v as Partial<Problem>) : null;
+    return asProblem(JSON.parse(text) as unknown);
   } catch {
     return null;
   }
 }
 
+function asProblem(v: unknown): Partial<Problem> | null {
+  return v && typeof v === 'object' ? (v as Partial<Problem>) : null;
+}
+
+/** Adds `X-CSRF-Token` to state-changing requests (cookie auth needs it; bearer ignores it). */
+const csrf: Middleware = {
+  onRequest({ request }) {
+    for (const [k, v] of Object.entries(csrfHeaders(request.method))) request.headers.set(k, v);
+  },
+};
+
+/**
+ * The typed client of the API (openapi-fetch over the paths generated from
+ * docs/openapi.yaml): paths, parameters, bodies and answers are checked by `tsc`.
+ * Resource modules wrap each call in `call()`.
+ */
+export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin', headers: { Accept: 'application/json' } });
+api.use(csrf);
+
 export interface RequestOptions {
   /** Do not call the global 401 handler (login, /me probe). */
   quiet401?: boolean;
-  signal?: AbortSignal;
 }
 
-export async function request<T>(method: string, url: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...csrfHeaders(method) };
-  let payload: BodyInit | undefined;
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  let res: Response;
+/**
+ * The answer's data, or an ApiError: problem+json made usable, status 0 when the server
+ * could not be reached. A 401 also calls the handler of `setUnauthorizedHandler`.
+ */
+export async function call<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>, opts: RequestOptions = {}): Promise<T> {
+  let res: Awaited<typeof pending>;
   try {
-    res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin', signal: opts.signal });
+    res = await pending;
   } catch (e) {
-    if ((e as Error)?.name === 'AbortError') throw e;
+    if (!(e instanceof TypeError)) throw e; // an AbortError, or a body that is not JSON
     throw new ApiError(0, { title: 'Network error', detail: 'Could not reach the server. Check your connection.' });
   }
-  if (res.status === 204 || res.status === 202) return undefined as T;
-  const text = await res.text();
-  if (!res.ok) {
-    const err = new ApiError(res.status, problemFromText(text), parseRetryAfter(res.headers.get('Retry-After')));
-    if (res.status === 401 && !opts.quiet401) onUnauthorized?.();
-    throw err;
-  }
-  return (text ? JSON.parse(text) : undefined) as T;
+  const { data, error, response } = res;
+  if (response.ok) return data as T;
+  const err = new ApiError(response.status, asProblem(error), parseRetryAfter(response.headers.get('Retry-After')));
+  if (response.status === 401 && !opts.quiet401) onUnauthorized?.();
+  throw err;
 }
-
-export const get = <T>(url: string, opts?: RequestOptions) => request<T>('GET', url, undefined, opts);
-export const post = <T>(url: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', url, body, opts);
-export const put = <T>(url: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', url, body, opts);
-export const patch = <T>(url: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', url, body, opts);
-export const del = <T>(url: string, opts?: RequestOptions) => request<T>('DELETE', url, undefined, opts);
 
 /**
  * multipart/form-data POST through XMLHttpRequest, which (unlike fetch)

@@ -1,14 +1,18 @@
-import { apiUrl, get, pageQuery, patch, post, upload } from './client';
-import type { Artwork, Event, EventUpdate, Like, Match, Page, PageParams, Phase, Result } from './types';
+import { api, apiUrl, call, pageQuery, upload } from './client';
+import type { Artwork, EventUpdate, PageParams, Phase } from './types';
 
 export { createEvent, listEvents } from './groups';
 
-export const getEvent = (eventId: string) => get<Event>(apiUrl('/api/v1/events/{eventId}', { eventId }));
-export const updateEvent = (eventId: string, body: EventUpdate) => patch<Event>(apiUrl('/api/v1/events/{eventId}', { eventId }), body);
-export const advanceEvent = (eventId: string, to: Phase) => post<Event>(apiUrl('/api/v1/events/{eventId}/advance', { eventId }), { to });
+const event = (eventId: string) => ({ params: { path: { eventId } } });
+const eventPage = (eventId: string, p?: PageParams) => ({ params: { path: { eventId }, query: pageQuery(p) } });
+
+export const getEvent = (eventId: string) => call(api.GET('/api/v1/events/{eventId}', event(eventId)));
+export const updateEvent = (eventId: string, body: EventUpdate) => call(api.PATCH('/api/v1/events/{eventId}', { ...event(eventId), body }));
+export const advanceEvent = (eventId: string, to: Phase) =>
+  call(api.POST('/api/v1/events/{eventId}/advance', { ...event(eventId), body: { to } }));
 
 export const listArtworks = (eventId: string, p?: PageParams & { sort?: 'new' | 'votes' }) =>
-  get<Page<Artwork>>(apiUrl('/api/v1/events/{eventId}/artworks', { eventId }, pageQuery(p, { sort: p?.sort })));
+  call(api.GET('/api/v1/events/{eventId}/artworks', { params: { path: { eventId }, query: { ...pageQuery(p), sort: p?.sort } } }));
 
 export interface ArtworkSubmission {
   title: string;
@@ -25,9 +29,7 @@ export function submitArtwork(eventId: string, a: ArtworkSubmission, onProgress?
   return upload<Artwork>(apiUrl('/api/v1/events/{eventId}/artworks', { eventId }), form, onProgress, signal);
 }
 
-export const listResults = (eventId: string, p?: PageParams) =>
-  get<Page<Result>>(apiUrl('/api/v1/events/{eventId}/results', { eventId }, pageQuery(p)));
-export const listMyLikes = (eventId: string, p?: PageParams) =>
-  get<Page<Like>>(apiUrl('/api/v1/events/{eventId}/likes', { eventId }, pageQuery(p)));
+export const listResults = (eventId: string, p?: PageParams) => call(api.GET('/api/v1/events/{eventId}/results', eventPage(eventId, p)));
+export const listMyLikes = (eventId: string, p?: PageParams) => call(api.GET('/api/v1/events/{eventId}/likes', eventPage(eventId, p)));
 export const listEventMatches = (eventId: string, p?: PageParams) =>
-  get<Page<Match>>(apiUrl('/api/v1/events/{eventId}/matches', { eventId }, pageQuery(p)));
+  call(api.GET('/api/v1/events/{eventId}/matches', eventPage(eventId, p)));

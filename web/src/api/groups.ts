@@ -1,26 +1,28 @@
-import { apiUrl, del, get, pageQuery, patch, post } from './client';
-import type { Event, EventCreate, Group, GroupCreate, GroupUpdate, Invitation, InvitationCreate, Member, Page, PageParams } from './types';
+import { api, call, pageQuery } from './client';
+import type { EventCreate, GroupCreate, GroupUpdate, InvitationCreate, PageParams } from './types';
 
-export const listGroups = (p?: PageParams) => get<Page<Group>>(apiUrl('/api/v1/groups', undefined, pageQuery(p)));
-export const createGroup = (body: GroupCreate) => post<Group>(apiUrl('/api/v1/groups'), body);
-export const getGroup = (groupId: string) => get<Group>(apiUrl('/api/v1/groups/{groupId}', { groupId }));
-export const updateGroup = (groupId: string, body: GroupUpdate) => patch<Group>(apiUrl('/api/v1/groups/{groupId}', { groupId }), body);
-export const deleteGroup = (groupId: string) => del<void>(apiUrl('/api/v1/groups/{groupId}', { groupId }));
+const group = (groupId: string) => ({ params: { path: { groupId } } });
+const groupPage = (groupId: string, p?: PageParams) => ({ params: { path: { groupId }, query: pageQuery(p) } });
+
+export const listGroups = (p?: PageParams) => call(api.GET('/api/v1/groups', { params: { query: pageQuery(p) } }));
+export const createGroup = (body: GroupCreate) => call(api.POST('/api/v1/groups', { body }));
+export const getGroup = (groupId: string) => call(api.GET('/api/v1/groups/{groupId}', group(groupId)));
+export const updateGroup = (groupId: string, body: GroupUpdate) => call(api.PATCH('/api/v1/groups/{groupId}', { ...group(groupId), body }));
+export const deleteGroup = (groupId: string) => call(api.DELETE('/api/v1/groups/{groupId}', group(groupId)));
 
 export const listMembers = (groupId: string, p?: PageParams) =>
-  get<Page<Member>>(apiUrl('/api/v1/groups/{groupId}/members', { groupId }, pageQuery(p)));
+  call(api.GET('/api/v1/groups/{groupId}/members', groupPage(groupId, p)));
 export const setMemberRole = (groupId: string, userId: string, role: 'admin' | 'member') =>
-  patch<Member>(apiUrl('/api/v1/groups/{groupId}/members/{userId}', { groupId, userId }), { role });
+  call(api.PATCH('/api/v1/groups/{groupId}/members/{userId}', { params: { path: { groupId, userId } }, body: { role } }));
 /** Removes a member (admin) or, with the caller's own id, leaves the group. */
 export const removeMember = (groupId: string, userId: string) =>
-  del<void>(apiUrl('/api/v1/groups/{groupId}/members/{userId}', { groupId, userId }));
+  call(api.DELETE('/api/v1/groups/{groupId}/members/{userId}', { params: { path: { groupId, userId } } }));
 
 export const listGroupInvitations = (groupId: string, p?: PageParams) =>
-  get<Page<Invitation>>(apiUrl('/api/v1/groups/{groupId}/invitations', { groupId }, pageQuery(p)));
+  call(api.GET('/api/v1/groups/{groupId}/invitations', groupPage(groupId, p)));
 export const createInvitation = (groupId: string, body: InvitationCreate) =>
-  post<Invitation>(apiUrl('/api/v1/groups/{groupId}/invitations', { groupId }), body);
+  call(api.POST('/api/v1/groups/{groupId}/invitations', { ...group(groupId), body }));
 
-export const listEvents = (groupId: string, p?: PageParams) =>
-  get<Page<Event>>(apiUrl('/api/v1/groups/{groupId}/events', { groupId }, pageQuery(p)));
+export const listEvents = (groupId: string, p?: PageParams) => call(api.GET('/api/v1/groups/{groupId}/events', groupPage(groupId, p)));
 export const createEvent = (groupId: string, body: EventCreate) =>
-  post<Event>(apiUrl('/api/v1/groups/{groupId}/events', { groupId }), body);
+  call(api.POST('/api/v1/groups/{groupId}/events', { ...group(groupId), body }));

@@ -1,12 +1,13 @@
-import { apiUrl, del, post } from './client';
-import type { Group } from './types';
+import { api, call } from './client';
 
 export { listMyInvitations } from './me';
 export { createInvitation, listGroupInvitations } from './groups';
 
+const invitation = (invitationId: string) => ({ params: { path: { invitationId } } });
+
 export const acceptInvitation = (invitationId: string) =>
-  post<Group>(apiUrl('/api/v1/invitations/{invitationId}/accept', { invitationId }));
+  call(api.POST('/api/v1/invitations/{invitationId}/accept', invitation(invitationId)));
 export const declineInvitation = (invitationId: string) =>
-  post<void>(apiUrl('/api/v1/invitations/{invitationId}/decline', { invitationId }));
+  call(api.POST('/api/v1/invitations/{invitationId}/decline', invitation(invitationId)));
 export const revokeInvitation = (invitationId: string) =>
-  del<void>(apiUrl('/api/v1/invitations/{invitationId}', { invitationId }));
+  call(api.DELETE('/api/v1/invitations/{invitationId}', invitation(invitationId)));

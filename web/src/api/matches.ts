@@ -1,10 +1,11 @@
-import { apiUrl, post } from './client';
-import type { Match } from './types';
+import { api, call } from './client';
 
 export { listMyMatches } from './me';
 export { listEventMatches } from './events';
 
-export const acceptMatch = (matchId: string) => post<Match>(apiUrl('/api/v1/matches/{matchId}/accept', { matchId }));
-export const declineMatch = (matchId: string) => post<Match>(apiUrl('/api/v1/matches/{matchId}/decline', { matchId }));
+const match = (matchId: string) => ({ params: { path: { matchId } } });
+
+export const acceptMatch = (matchId: string) => call(api.POST('/api/v1/matches/{matchId}/accept', match(matchId)));
+export const declineMatch = (matchId: string) => call(api.POST('/api/v1/matches/{matchId}/decline', match(matchId)));
 /** Marks the other participant's art as received. */
-export const completeMatch = (matchId: string) => post<Match>(apiUrl('/api/v1/matches/{matchId}/complete', { matchId }));
+export const completeMatch = (matchId: string) => call(api.POST('/api/v1/matches/{matchId}/complete', match(matchId)));

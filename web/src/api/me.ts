@@ -1,20 +1,19 @@
-import { apiUrl, get, pageQuery, patch, post } from './client';
-import type { Invitation, Match, NotificationSettings, NotificationSettingsUpdate, Page, PageParams, ProfileUpdate, User } from './types';
+import { api, call, pageQuery } from './client';
+import type { NotificationSettingsUpdate, PageParams, ProfileUpdate } from './types';
 
 /** The caller, or an ApiError 401 when not logged in (no global 401 handling). */
-export const getMe = () => get<User>(apiUrl('/api/v1/me'), { quiet401: true });
+export const getMe = () => call(api.GET('/api/v1/me'), { quiet401: true });
 
-export const updateMe = (body: ProfileUpdate) => patch<User>(apiUrl('/api/v1/me'), body);
+export const updateMe = (body: ProfileUpdate) => call(api.PATCH('/api/v1/me', { body }));
 
 export const changePassword = (currentPassword: string, newPassword: string) =>
-  post<void>(apiUrl('/api/v1/me/password'), { currentPassword, newPassword });
+  call(api.POST('/api/v1/me/password', { body: { currentPassword, newPassword } }));
 
-export const listMyInvitations = (p?: PageParams) =>
-  get<Page<Invitation>>(apiUrl('/api/v1/me/invitations', undefined, pageQuery(p)));
+export const listMyInvitations = (p?: PageParams) => call(api.GET('/api/v1/me/invitations', { params: { query: pageQuery(p) } }));
 
-export const listMyMatches = (p?: PageParams) => get<Page<Match>>(apiUrl('/api/v1/me/matches', undefined, pageQuery(p)));
+export const listMyMatches = (p?: PageParams) => call(api.GET('/api/v1/me/matches', { params: { query: pageQuery(p) } }));
 
-export const getNotificationSettings = () => get<NotificationSettings>(apiUrl('/api/v1/me/notification-settings'));
+export const getNotificationSettings = () => call(api.GET('/api/v1/me/notification-settings'));
 
 export const updateNotificationSettings = (body: NotificationSettingsUpdate) =>
-  patch<NotificationSettings>(apiUrl('/api/v1/me/notification-settings'), body);
+  call(api.PATCH('/api/v1/me/notification-settings', { body }));

@@ -1,13 +1,13 @@
-import { apiUrl, get, pageQuery, post } from './client';
-import type { Notification, NotificationPage, PageParams } from './types';
+import { api, apiUrl, call, pageQuery } from './client';
+import type { Notification, PageParams } from './types';
 
 export { getNotificationSettings, updateNotificationSettings } from './me';
 
 export const listNotifications = (p?: PageParams & { unread?: boolean }) =>
-  get<NotificationPage>(apiUrl('/api/v1/notifications', undefined, pageQuery(p, { unread: p?.unread ? true : undefined })));
+  call(api.GET('/api/v1/notifications', { params: { query: { ...pageQuery(p), unread: p?.unread ? true : undefined } } }));
 export const markRead = (notificationId: string) =>
-  post<void>(apiUrl('/api/v1/notifications/{notificationId}/read', { notificationId }));
-export const markAllRead = () => post<void>(apiUrl('/api/v1/notifications/read-all'));
+  call(api.POST('/api/v1/notifications/{notificationId}/read', { params: { path: { notificationId } } }));
+export const markAllRead = () => call(api.POST('/api/v1/notifications/read-all'));
 
 export const STREAM_URL = apiUrl('/api/v1/notifications/stream');
 

@@ -1,4 +1,3 @@
-import { apiUrl, get } from './client';
-import type { UserProfile } from './types';
+import { api, call } from './client';
 
-export const getUser = (username: string) => get<UserProfile>(apiUrl('/api/v1/users/{username}', { username }));
+export const getUser = (username: string) => call(api.GET('/api/v1/users/{username}', { params: { path: { username } } }));
