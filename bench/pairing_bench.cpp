@@ -1,4 +1,4 @@
-// Benchmark for atelier::matching::ComputePairing (SPEC §7). Not a test: run by hand.
+// Benchmark for atelier::matching::ComputePairing (docs/product.md §7). Not a test: run by hand.
 //
 //   pairing_bench            the standard sizes (1,000 and 10,000 participants, 20 likes each)
 //   pairing_bench N LIKES    one custom size

@@ -1,6 +1,6 @@
 #pragma once
 // Who is calling: resolves the session token (Bearer header or atelier_session cookie)
-// to a user, and enforces CSRF for cookie-authenticated state changes (SPEC §2).
+// to a user, and enforces CSRF for cookie-authenticated state changes (docs/product.md §2).
 // Thread-safe; every call reads the database (run it on a worker thread).
 #include <boost/json/object.hpp>
 #include <cstdint>
@@ -54,7 +54,7 @@ class Authenticator {
   const Clock& clock_;
 };
 
-// The public view of a user, used everywhere but /me (SPEC §3): {"id","username",
+// The public view of a user, used everywhere but /me (docs/product.md §3): {"id","username",
 // "displayName"}. Defined once, in PublicUserMembers, which calls add(key, value) for each
 // member in order; PublicUser builds a boost::json object from it, WritePublicUser writes
 // it with a JsonWriter.

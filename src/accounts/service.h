@@ -1,5 +1,5 @@
 #pragma once
-// The rules of SPEC §3: registration, verification, login with lockout, password reset,
+// The rules of docs/product.md §3: registration, verification, login with lockout, password reset,
 // sessions and profiles. Methods that hash passwords take tens of milliseconds: routes
 // run them on the crypto pool. Thread-safe.
 #include <boost/json/object.hpp>
@@ -78,7 +78,7 @@ class AccountService {
   std::vector<EmailVerifiedHook> email_verified_hooks_;
 };
 
-// Password rules (SPEC §3): 8–128 characters, not equal to the username or email.
+// Password rules (docs/product.md §3): 8–128 characters, not equal to the username or email.
 bool WeakPassword(const std::string& password, const std::string& username, const std::string& email);
 bool ValidUsername(const std::string& lowered);
 bool ValidEmail(const std::string& lowered);

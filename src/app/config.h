@@ -1,5 +1,5 @@
 #pragma once
-// Configuration (SPEC §1): flags, then ATELIER_* variables, then defaults.
+// Configuration (docs/product.md §1): flags, then ATELIER_* variables, then defaults.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,7 +20,7 @@ struct Config {
   int lockout_attempts = 5;
   int lockout_seconds = 900;
   bool rate_limits = true;
-  // Not in SPEC's table; for operators and tests.
+  // Beyond the original brief (docs/product.md §1); for operators and tests.
   std::string web_dir;  // default: web/dist next to the binary's source tree, if found
   bool access_log = true;
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed

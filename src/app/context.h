@@ -19,6 +19,10 @@
 namespace atelier::accounts {
 class AccountService;
 }
+namespace atelier::events {
+class EventService;
+class PhaseHooks;
+}  // namespace atelier::events
 
 namespace atelier::app {
 
@@ -30,7 +34,6 @@ struct AppContext {
   http::Metrics metrics;
   std::unique_ptr<accounts::Authenticator> auth;
   std::unique_ptr<notify::Notifier> notifier;
-  accounts::AccountService* accounts = nullptr;  // set by WireAccounts
   // Background work: started once the server listens (serve only), stopped in reverse
   // order before exit.
   std::vector<std::function<void()>> starters;
@@ -53,13 +56,15 @@ struct AppContext {
   std::vector<std::shared_ptr<void>> owned_;
 };
 
+// The order of these calls is the order of dependencies: what a feature needs from
+// another is an argument, so it cannot be wired before what it uses.
 void WireHealth(AppContext& ctx);
-void WireAccounts(AppContext& ctx);
 void WireNotify(AppContext& ctx);
-void WireGroups(AppContext& ctx);
-void WireEvents(AppContext& ctx);
-void WireArtworks(AppContext& ctx);
-void WireMatching(AppContext& ctx);
+accounts::AccountService& WireAccounts(AppContext& ctx);
+void WireGroups(AppContext& ctx, accounts::AccountService& accounts);
+events::EventService& WireEvents(AppContext& ctx);
+void WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks);
+void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks);
 
 // `atelier demo`: fills an empty database with a demo community; prints the logins.
 int RunDemo(AppContext& ctx);

@@ -1,4 +1,4 @@
-// atelier: serve | migrate | demo (SPEC §1).
+// atelier: serve | migrate | demo (docs/product.md §1).
 #include <malloc.h>
 #include <sys/resource.h>
 
@@ -12,6 +12,7 @@
 #include "app/config.h"
 #include "app/context.h"
 #include "common/crypto.h"
+#include "events/event_service.h"
 #include "http/client_ip.h"
 #include "http/problem.h"
 #include "http/server.h"
@@ -43,8 +44,8 @@ class DurableResponses final : public http::ResponseHold {
 
 // SQLite work is CPU-bound (the database sits in the page cache; commits do not wait for
 // the disk, see DurableResponses): one worker per core, since every extra thread only adds
-// context switches — on a 2-core VM GET /me went from 14,700 to 21,800 req/s going from 8
-// workers to 2. A PostgreSQL worker mostly waits on the network: four per core.
+// context switches (bench/README.md, "Figures behind design choices"). A PostgreSQL worker
+// mostly waits on the network: four per core.
 int WorkerThreads(const app::Config& cfg) {
   if (cfg.workers > 0) return cfg.workers;
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -77,8 +78,8 @@ void RaiseFileLimit() {
 
 // glibc gives the free top of a thread's heap back to the kernel (madvise) as soon as it
 // exceeds 128 KiB, and the next request faults the same pages in again: with artwork
-// pages (~25 KB bodies) built on worker threads, about one page fault per request and a
-// third fewer pages per second. Keep up to 64 MiB of it instead; the peak stays the peak.
+// pages built on worker threads, nearly every request paid page faults, which cost
+// throughput. Keep up to 64 MiB of it instead; the peak stays the peak.
 void KeepFreedHeap() { mallopt(M_TRIM_THRESHOLD, 64 << 20); }
 
 }  // namespace
@@ -115,11 +116,11 @@ int main(int argc, char** argv) {
   ctx.notifier = std::make_unique<notify::Notifier>(*ctx.db, ctx.clock, cfg.public_url);
   app::WireHealth(ctx);
   app::WireNotify(ctx);
-  app::WireAccounts(ctx);
-  app::WireGroups(ctx);
-  app::WireEvents(ctx);
-  app::WireArtworks(ctx);
-  app::WireMatching(ctx);
+  auto& accounts = app::WireAccounts(ctx);
+  app::WireGroups(ctx, accounts);
+  auto& events = app::WireEvents(ctx);
+  app::WireArtworks(ctx, events.Hooks());
+  app::WireMatching(ctx, events.Hooks());
 
   if (cfg.command == "demo") return app::RunDemo(ctx);
 

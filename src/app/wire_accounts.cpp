@@ -4,14 +4,14 @@
 
 namespace atelier::app {
 
-void WireAccounts(AppContext& ctx) {
+accounts::AccountService& WireAccounts(AppContext& ctx) {
   accounts::AccountsConfig config;
   config.lockout_attempts = ctx.config.lockout_attempts;
   config.lockout_seconds = ctx.config.lockout_seconds;
   config.rate_limits = ctx.config.rate_limits;
   auto& service = ctx.Own<accounts::AccountService>(*ctx.db, ctx.clock, *ctx.notifier, config);
-  ctx.accounts = &service;
   accounts::RegisterRoutes(ctx.router, service, *ctx.auth, ctx.config.public_url.starts_with("https://"));
+  return service;
 }
 
 }  // namespace atelier::app

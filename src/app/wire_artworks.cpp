@@ -4,18 +4,18 @@
 #include "artworks/artwork_service.h"
 #include "artworks/image.h"
 #include "artworks/image_store.h"
-#include "events/phase_hooks.h"
+#include "events/event_service.h"
 
 namespace atelier::app {
 
-void WireArtworks(AppContext& ctx) {
+void WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
   artworks::PrepareImages();  // libvips itself starts at the first upload
   auto& images = ctx.Own<artworks::ImageStore>(ctx.config.data_dir);
   auto& svc = ctx.Own<artworks::ArtworkService>(*ctx.db, ctx.clock, *ctx.notifier, images);
   auto& limiter = ctx.Own<accounts::RateLimiter>(ctx.clock, ctx.config.rate_limits);
   artworks::RegisterRoutes(ctx.router, svc, images, *ctx.auth, limiter);
   // Leaving VOTING publishes the counts: one VOTE_NOTIFICATION per artwork.
-  events::OnPhaseChange([&svc](db::Tx& tx, const events::EventInfo& event, events::Phase from, events::Phase to) {
+  phase_hooks.Add([&svc](db::Tx& tx, const events::EventInfo& event, events::Phase from, events::Phase to) {
     if (from == events::Phase::kVoting && to == events::Phase::kMatching) svc.PublishVotes(tx, event);
   });
 }

@@ -8,13 +8,14 @@
 
 namespace atelier::app {
 
-void WireEvents(AppContext& ctx) {
+events::EventService& WireEvents(AppContext& ctx) {
   auto& svc = ctx.Own<events::EventService>(*ctx.db, ctx.clock, *ctx.notifier);
   events::RegisterRoutes(ctx.router, svc, *ctx.auth);
   auto& scheduler =
       ctx.Own<events::Scheduler>(svc, std::chrono::milliseconds(std::max(10, ctx.config.scheduler_interval_ms)));
   ctx.starters.push_back([&scheduler] { scheduler.Start(); });
   ctx.stoppers.push_back([&scheduler] { scheduler.Stop(); });
+  return svc;
 }
 
 }  // namespace atelier::app

@@ -5,9 +5,9 @@
 
 namespace atelier::app {
 
-void WireGroups(AppContext& ctx) {
+void WireGroups(AppContext& ctx, accounts::AccountService& accounts) {
   auto& service = ctx.Own<groups::GroupService>(*ctx.db, ctx.clock, *ctx.notifier);
-  ctx.accounts->OnEmailVerified([&service](db::Tx& tx, std::int64_t user_id, const std::string& email) {
+  accounts.OnEmailVerified([&service](db::Tx& tx, std::int64_t user_id, const std::string& email) {
     service.NotifyEmailInvitations(tx, user_id, email);
   });
   groups::AddRoutes(ctx.router, service, *ctx.auth, ctx.clock);

@@ -1,15 +1,15 @@
 #include "app/context.h"
-#include "events/phase_hooks.h"
+#include "events/event_service.h"
 #include "matching/match_service.h"
 #include "matching/routes.h"
 
 namespace atelier::app {
 
-void WireMatching(AppContext& ctx) {
+void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks) {
   auto& svc = ctx.Own<matching::MatchService>(*ctx.db, ctx.clock, *ctx.notifier);
   matching::RegisterRoutes(ctx.router, svc, *ctx.auth);
   // Leaving MATCHING pairs the artists, in the phase change's transaction: exactly once.
-  events::OnPhaseChange([&svc](db::Tx& tx, const events::EventInfo& event, events::Phase from, events::Phase to) {
+  phase_hooks.Add([&svc](db::Tx& tx, const events::EventInfo& event, events::Phase from, events::Phase to) {
     if (from == events::Phase::kMatching && to == events::Phase::kClosed) svc.CreateMatches(tx, event);
   });
 }

@@ -55,7 +55,7 @@ void WireNotify(AppContext& ctx) {
   ctx.starters.push_back([&hub] { hub.Start(); });
   ctx.stoppers.push_back([&hub] { hub.Stop(); });
 
-  // The outbox sender: SMTP when configured, else the mail dir (SPEC §1).
+  // The outbox sender: SMTP when configured, else the mail dir (docs/product.md §1).
   const auto& cfg = ctx.config;
   std::unique_ptr<notify::MailTransport> transport;
   if (!cfg.smtp_url.empty())

@@ -1,4 +1,4 @@
-// The Artwork object of SPEC §6 as ArtworkService writes it, against an object built
+// The Artwork object of docs/product.md §6 as ArtworkService writes it, against an object built
 // member by member with boost::json: same members, same order, same bytes.
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 #pragma once
-// HTTP ↔ ArtworkService for SPEC §6's endpoints under /api/v1.
+// HTTP ↔ ArtworkService for the endpoints of docs/product.md §6 under /api/v1.
 #include "accounts/auth.h"
 #include "accounts/rate_limiter.h"
 #include "artworks/artwork_service.h"

@@ -123,7 +123,7 @@ void ArtworkService::WriteArtworkHead(JsonWriter& w, const ArtworkRow& a) {
 
 void ArtworkService::WriteArtworkTail(JsonWriter& w, const ArtworkRow& a, bool counts_visible) {
   // Written for every artwork of every page: composed in a buffer and appended at once
-  // (through JsonWriter calls this was ~400 instructions an artwork). At most ~110 bytes.
+  // (cheaper than a JsonWriter call per member). At most ~110 bytes.
   char buf[160];
   char* p = buf;
   auto put = [&p](std::string_view s) {

@@ -1,5 +1,5 @@
 #pragma once
-// The rules of artworks and voting (SPEC §6): submissions while OPEN within the per-member
+// The rules of artworks and voting (docs/product.md §6): submissions while OPEN within the per-member
 // limit, edits and deletions, members-only image bytes, blind voting within a budget, and
 // the results. Registers the VOTING → MATCHING phase hook that sends one
 // VOTE_NOTIFICATION per artwork.
@@ -88,7 +88,7 @@ class ArtworkService {
   // count and rank, inside the phase change's transaction.
   void PublishVotes(db::Tx& tx, const events::EventInfo& event) const;
 
-  // The Artwork object of SPEC §6 — its one definition. voteCount is null unless
+  // The Artwork object of docs/product.md §6 — its one definition. voteCount is null unless
   // counts_visible.
   static void WriteArtwork(JsonWriter& w, const ArtworkRow& a, bool counts_visible);
   // The same as a boost::json object (WriteArtwork's text, parsed), for code that builds

@@ -116,7 +116,7 @@ std::vector<ArtworkRow> ListNew(db::Tx& tx, std::int64_t event_id, std::optional
   // The row comparison repeats "a.id < $2" (a.event_id is $1 already) for PostgreSQL's
   // planner: without it, for an event holding most of the table it walks artworks_pkey
   // backwards and filters on event_id, skipping every newer artwork of other events
-  // (11,000 rows for a first page in the bench data); with it only artworks_event
+  // (thousands of rows for a first page); with it only artworks_event
   // (event_id, id) can serve the condition. SQLite uses that index either way.
   // Without the counts the index artworks_event alone answers (an index-only scan). SQLite
   // needs no hint and would test the row comparison on every row, so it gets the plain form.

@@ -157,7 +157,7 @@ void PrepareImages() {
   // libvips loads its optional modules (HEIF, JPEG XL, ImageMagick, OpenSlide, PDF) from
   // <VIPSHOME>/lib/vips-modules-*. Atelier accepts only PNG, JPEG, WebP and GIF, whose
   // loaders are built in, so pointing VIPSHOME at a directory without modules keeps those
-  // libraries (about 6 MB resident) and their attack surface out of the process. An
+  // libraries, their memory and their attack surface out of the process. An
   // operator's own VIPSHOME is left alone.
   setenv("VIPSHOME", "/nonexistent/atelier-without-vips-modules", 0);
 }

@@ -14,7 +14,7 @@ void PrepareImages();
 // Starts libvips once (later calls do nothing): blocks the loaders libvips marks untrusted
 // (ImageMagick, PDF, …), one worker thread per pipeline (the server runs several requests
 // at once instead), and no operation cache (every upload is new data). ProcessImage calls
-// it, so libvips and its codecs (~4 MB resident) load at the first upload, not at start.
+// it, so libvips and its codecs (much of the idle footprint) load at the first upload.
 void InitImages();
 
 struct ProcessedImage {

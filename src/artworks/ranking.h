@@ -1,5 +1,5 @@
 #pragma once
-// Vote ranking (SPEC §6): most votes first, ties share a rank, the next rank skips
+// Vote ranking (docs/product.md §6): most votes first, ties share a rank, the next rank skips
 // ("competition ranking": 1, 2, 2, 4). Pure; safe from any thread.
 #include <cstdint>
 #include <vector>

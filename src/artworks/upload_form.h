@@ -1,5 +1,5 @@
 #pragma once
-// Reading the parts of an artwork upload (SPEC §6: multipart/form-data with `title`,
+// Reading the parts of an artwork upload (docs/product.md §6: multipart/form-data with `title`,
 // optional `description`, and the `image` file). Pure; safe from any thread.
 #include <cstddef>
 #include <optional>
@@ -11,7 +11,7 @@
 
 namespace atelier::artworks {
 
-inline constexpr size_t kMaxImageBytes = 20 * 1024 * 1024;  // SPEC §2: uploads ≤ 20 MiB
+inline constexpr size_t kMaxImageBytes = 20 * 1024 * 1024;  // docs/product.md §2: uploads ≤ 20 MiB
 // The route's body limit: the image plus room for the other fields and the multipart
 // framing (each part's header block is at most 8 KiB, title and description ≤ 8 KiB).
 inline constexpr size_t kMaxUploadBody = kMaxImageBytes + 256 * 1024;

@@ -54,8 +54,8 @@ std::string_view FormatTimeTo(Millis t, char* out) {
                                 static_cast<long long>(date.year), date.month, date.day, hour, minute, second, ms);
     return {out, static_cast<size_t>(n)};
   }
-  // The usual case without snprintf, which was ~7 % of the instructions of an artwork
-  // list page (one time per artwork).
+  // The usual case without snprintf, which was a visible share of an artwork list page
+  // (one time per artwork).
   auto put = [out](int pos, int value, int width) {
     for (int i = pos + width - 1; i >= pos; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
   };

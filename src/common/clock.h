@@ -28,7 +28,7 @@ class SystemClock final : public Clock {
   std::atomic<Millis> offset_{0};
 };
 
-// "2026-11-24T10:00:00Z" (seconds precision, as SPEC §2) — or with milliseconds when
+// "2026-11-24T10:00:00Z" (seconds precision, as docs/product.md §2) — or with milliseconds when
 // they are not zero ("2026-11-24T10:00:00.123Z"), so ordering survives a round trip.
 std::string FormatTime(Millis t);
 // The same text written to `out` (room for kMaxTimeText bytes), returned as a view of it:

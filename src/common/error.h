@@ -36,7 +36,7 @@ class ApiError : public std::runtime_error {
   int retry_after_ = 0;
 };
 
-// Shorthands for the codes SPEC §2 names.
+// Shorthands for the codes docs/product.md §2 names.
 inline ApiError BadRequest(std::string detail) { return ApiError(400, "bad_request", std::move(detail)); }
 inline ApiError NotFound(std::string detail = "Not found") { return ApiError(404, "not_found", std::move(detail)); }
 inline ApiError Forbidden(std::string detail = "You do not have the role this needs", std::string code = "forbidden") {

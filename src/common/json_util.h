@@ -1,6 +1,6 @@
 #pragma once
 // Reading request bodies and writing ids, cursors and pages. Errors are ApiErrors with
-// the codes SPEC §2 names.
+// the codes docs/product.md §2 names.
 #include <boost/json.hpp>
 #include <cstdint>
 #include <optional>
@@ -41,7 +41,7 @@ class BodyReader {
   Validation errors_;
 };
 
-// Pagination (SPEC §2): limit 1–100 (default 20); cursors are opaque to clients and
+// Pagination (docs/product.md §2): limit 1–100 (default 20); cursors are opaque to clients and
 // carry the sort key of the last item. Both throw 400 bad_request when malformed.
 int ParseLimit(const std::optional<std::string>& raw);
 std::string EncodeCursor(const std::vector<std::int64_t>& keys);

@@ -270,7 +270,7 @@ JsonWriter& JsonWriter::EndArray() {
 
 JsonWriter& JsonWriter::Key(std::string_view key) {
   // Member names are short and need no escaping, nearly always: then `,"name":` goes out
-  // in one append (a page writes thousands of names; this was a fifth of its JSON cost).
+  // in one append (a page writes thousands of names).
   char buf[48];
   bool plain = key.size() <= sizeof buf - 4;
   for (size_t i = 0; plain && i < key.size(); ++i) plain = kEscapes[static_cast<unsigned char>(key[i])] == 0;

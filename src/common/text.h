@@ -1,5 +1,5 @@
 #pragma once
-// UTF-8 text helpers. SPEC §2: text lengths count Unicode characters (code points).
+// UTF-8 text helpers. docs/product.md §2: text lengths count Unicode characters (code points).
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -587,8 +587,7 @@ TEST_P(DbTest, TheWalStartsOverWhileWritesGoOn) {
   done = true;
   watch.join();
   // Without restarts the file would hold all ~290 MB; with them it is a few restart
-  // sizes at most (~60–80 MB on an idle machine, more when the checkpoint thread gets
-  // less CPU).
+  // sizes at most (more when the checkpoint thread gets less CPU).
   EXPECT_GE(db_->Syncs().wal_restarts, 3u);
   EXPECT_LT(largest.load(), 200u << 20) << "the WAL grew to " << largest.load() << " bytes";
   EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_restart")->Int(0); }), kThreads * kEach);

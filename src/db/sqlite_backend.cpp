@@ -136,8 +136,8 @@ class Conn {
   }
 
   // BEGIN / COMMIT through the statement cache. Exec() prepares its text every time, and
-  // parsing costs far more than stepping these: callgrind put the parser at ~8 % of the
-  // instructions of an artwork list page (two transactions, four parses).
+  // parsing costs far more than stepping these, and an artwork list page runs two
+  // transactions (four parses).
   void Control(std::string_view sql) {
     std::int64_t changes = 0;
     Run(sql, {}, changes);
@@ -539,8 +539,8 @@ class SqliteDatabase final : public DatabaseImpl {
   // (flushing the WAL first and the database after, as synchronous=NORMAL does). SQLite
   // starts the WAL over from its beginning only when a write begins with all of it
   // copied, which a steady stream of commits never allows (each pass misses what was
-  // committed while it copied): ten seconds of votes left a 1.5 GB WAL, and the file only
-  // grows. So once the WAL holds restart_frames_ (the writer's WAL hook wakes this thread
+  // committed while it copied), and the file only grows.
+  // So once the WAL holds restart_frames_ (the writer's WAL hook wakes this thread
   // then), RestartWal catches up and starts it over with the writer lock held.
   void CheckpointLoop() {
     static constexpr auto kCheckpointEvery = std::chrono::milliseconds(200);
@@ -601,13 +601,12 @@ class SqliteDatabase final : public DatabaseImpl {
   // The next write begins the WAL from its start. Writers arriving meanwhile let the
   // checkpoint thread take write_mu_ first (restart_waiting_): std::mutex is not fair,
   // and busy writers kept it from the lock while the WAL grew on. The pause is what the
-  // locked checkpoint's two flushes take (70–100 ms on this machine). Measured, list then
-  // ten seconds of votes on one server: 5,240–5,370 votes/s, p99 51–115 ms, WAL 64 MiB;
-  // without restarts 3,910–4,230/s, p99 25–102 ms, WAL 1.2–1.3 GB. With 512 MiB between
-  // restarts the p99 was 230–280 ms (the writer then also cut the file back to 64 MiB).
+  // locked checkpoint's two flushes take. Restarts raise vote throughput and keep the WAL
+  // small at some cost in p99; a much larger restart size makes each pause, and the p99,
+  // longer (bench/README.md, "Figures behind design choices").
   void RestartWal(int frames) {
     // What is left for the locked part: at most ~4 MiB to copy and flush. Under a steady
-    // stream of votes a pass finds what ~50 ms of commits wrote, so this takes a few.
+    // stream of votes a pass finds what was committed during the last, so this takes a few.
     const int few = std::min(1024, restart_frames_ / 4);
     bool caught_up = false;
     for (int pass = 0; pass < 8 && !caught_up; ++pass) {

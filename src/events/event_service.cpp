@@ -7,7 +7,6 @@
 
 #include "common/error.h"
 #include "common/json_util.h"
-#include "events/phase_hooks.h"
 #include "events/validate.h"
 #include "groups/membership.h"
 
@@ -196,7 +195,7 @@ bool EventService::ChangePhase(db::Tx& tx, std::int64_t event_id, Phase from, Ph
   if (!store::CasPhase(tx, event_id, from, to, NextTransitionAt(e->schedule, to))) return false;
   e->phase = to;
   NotifyPhase(notifier_, tx, *e);
-  RunPhaseHooks(tx, *e, from, to);
+  hooks_.Run(tx, *e, from, to);
   return true;
 }
 

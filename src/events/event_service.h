@@ -1,5 +1,5 @@
 #pragma once
-// The rules of events (SPEC §5): who may create, edit and advance them, their validation,
+// The rules of events (docs/product.md §5): who may create, edit and advance them, their validation,
 // and the one function that changes a phase — used by the advance endpoint and by the
 // scheduler alike.
 //
@@ -15,6 +15,7 @@
 #include "db/database.h"
 #include "events/event_store.h"
 #include "events/phase.h"
+#include "events/phase_hooks.h"
 #include "notify/notifier.h"
 
 namespace atelier::events {
@@ -61,13 +62,17 @@ class EventService {
   // many events changed phase. Never throws; failures are logged and retried next pass.
   int AdvanceDue(int max_events = 100);
 
-  // The Event object of SPEC §5 for a caller who has used `used_votes` in it.
+  // The Event object of docs/product.md §5 for a caller who has used `used_votes` in it.
   static boost::json::object EventJson(const EventInfo& e, int used_votes);
+
+  // What other features do inside a phase change; add to them only while wiring.
+  PhaseHooks& Hooks() { return hooks_; }
 
  private:
   db::Database& db_;
   const Clock& clock_;
   const notify::Notifier& notifier_;
+  PhaseHooks hooks_;
 };
 
 }  // namespace atelier::events

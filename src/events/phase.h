@@ -1,5 +1,5 @@
 #pragma once
-// The event phase machine (SPEC §5): OPEN → VOTING → MATCHING → CLOSED, one step at a
+// The event phase machine (docs/product.md §5): OPEN → VOTING → MATCHING → CLOSED, one step at a
 // time, and the schedule of automatic changes. Pure functions, no state: safe from any
 // thread.
 #include <array>

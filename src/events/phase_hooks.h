@@ -9,9 +9,11 @@
 // nothing outside the transaction (on PostgreSQL the transaction may be retried, running
 // the hook again), and it may throw: the phase change then fails as a whole.
 //
-// Thread-safety: register hooks while the program is wired, before the server and the
-// scheduler start; running them is then safe from any thread.
+// The EventService owns its PhaseHooks; the wiring hands them to the features that add
+// hooks. Thread-safety: Add() while the program is wired, before the server and the
+// scheduler start; Run() is then safe from any thread.
 #include <functional>
+#include <vector>
 
 #include "db/database.h"
 #include "events/event_store.h"
@@ -22,9 +24,16 @@ namespace atelier::events {
 // `event` is as it is after the change (event.phase == to).
 using PhaseHook = std::function<void(db::Tx& tx, const EventInfo& event, Phase from, Phase to)>;
 
-void OnPhaseChange(PhaseHook hook);
+class PhaseHooks {
+ public:
+  void Add(PhaseHook hook) { hooks_.push_back(std::move(hook)); }
+  // Runs every hook, in the order they were added (used by EventService::ChangePhase).
+  void Run(db::Tx& tx, const EventInfo& event, Phase from, Phase to) const {
+    for (const auto& hook : hooks_) hook(tx, event, from, to);
+  }
 
-// Runs every registered hook, in registration order (used by EventService::ChangePhase).
-void RunPhaseHooks(db::Tx& tx, const EventInfo& event, Phase from, Phase to);
+ private:
+  std::vector<PhaseHook> hooks_;
+};
 
 }  // namespace atelier::events

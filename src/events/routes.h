@@ -1,5 +1,5 @@
 #pragma once
-// HTTP ↔ EventService for SPEC §5's endpoints under /api/v1.
+// HTTP ↔ EventService for the endpoints of docs/product.md §5 under /api/v1.
 #include "accounts/auth.h"
 #include "events/event_service.h"
 #include "http/router.h"

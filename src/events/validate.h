@@ -1,5 +1,5 @@
 #pragma once
-// Pure checks of event and artwork text input (SPEC §5–§6). Each adds field errors to a
+// Pure checks of event and artwork text input (docs/product.md §5–§6). Each adds field errors to a
 // Validation ("invalid", with a message saying why) and returns the normalised value.
 #include <cstdint>
 #include <optional>

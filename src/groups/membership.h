@@ -1,5 +1,5 @@
 #pragma once
-// Membership checks other features use inside their own transactions (SPEC §4: a group's
+// Membership checks other features use inside their own transactions (docs/product.md §4: a group's
 // contents answer 404 to non-members and 403 to members without the role).
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// HTTP ↔ GroupService for SPEC §4: parses paths, queries and bodies, and writes the
+// HTTP ↔ GroupService for docs/product.md §4: parses paths, queries and bodies, and writes the
 // Group, Member and Invitation JSON. Routes are added under /api/v1.
 #include "accounts/auth.h"
 #include "groups/service.h"

@@ -198,7 +198,7 @@ InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t gr
         notifier_.Notify(tx, *invitee_id, notify::Type::kGroupInvitation, message,
                          {{"invitationId", IdStr(id)}, {"groupId", IdStr(group_id)}});
       } else {
-        // No account has verified this address yet: always mailed (SPEC §8).
+        // No account has verified this address yet: always mailed (docs/product.md §8).
         notifier_.QueueMail(tx,
                             {*in.email, "You are invited to join \"" + inv.group_name + "\" on Atelier",
                              message + ".\n\nCreate an account with this email address (" + *in.email +

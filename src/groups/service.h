@@ -1,5 +1,5 @@
 #pragma once
-// The rules of groups, memberships and invitations (SPEC §4). Each public call is one
+// The rules of groups, memberships and invitations (docs/product.md §4). Each public call is one
 // transaction; failures the client should see are thrown as ApiError (404 for anything
 // inside a group the caller is not a member of, 403 forbidden for a missing role).
 // Thread-safe: holds no state of its own beyond references.

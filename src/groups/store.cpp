@@ -23,7 +23,7 @@ GroupRow ToGroup(const db::Row& r) {
 }
 
 // The invitee is the stored user or, for an invitation by email, the account that has
-// verified that address (SPEC §4: it reaches them once they register and verify).
+// verified that address (docs/product.md §4: it reaches them once they register and verify).
 constexpr const char* kInvitationSelect =
     "SELECT i.id, i.group_id, g.name, i.invitee_id, iu.id, iu.username, iu.display_name, i.email, i.invited_by, "
     "bu.username, bu.display_name, i.status, i.created_at, i.expires_at "

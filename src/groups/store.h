@@ -1,5 +1,5 @@
 #pragma once
-// SQL for groups, memberships and invitations (SPEC §4). Every function runs inside the
+// SQL for groups, memberships and invitations (docs/product.md §4). Every function runs inside the
 // caller's transaction and uses bound parameters only; rules live in service.h.
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// Pure checks of group and invitation input (SPEC §4). Each adds field errors to a
+// Pure checks of group and invitation input (docs/product.md §4). Each adds field errors to a
 // Validation and returns the normalised value; nothing here touches the database.
 #include <cstdint>
 #include <optional>

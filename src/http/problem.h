@@ -1,5 +1,5 @@
 #pragma once
-// The one place where errors become HTTP answers (application/problem+json, SPEC §2).
+// The one place where errors become HTTP answers (application/problem+json, docs/product.md §2).
 #include <string>
 
 #include "common/error.h"

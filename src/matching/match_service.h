@@ -1,5 +1,5 @@
 #pragma once
-// The rules of likes and matches (SPEC §7, docs/matching.md "API and lifecycle"): likes
+// The rules of likes and matches (docs/product.md §7, docs/matching.md "API and lifecycle"): likes
 // while MATCHING by members who submitted to the event, the pairing when the event
 // leaves MATCHING (a phase hook, in the phase change's transaction), and the match
 // lifecycle PENDING → ACCEPTED → COMPLETED, or → DECLINED, with its notifications.

@@ -1,4 +1,4 @@
-// Pure pairing algorithm for SPEC §7 "Matching": pairs artists who like each other's work so that the number of
+// Pure pairing algorithm for docs/product.md §7: pairs artists who like each other's work so that the number of
 // pairs is the largest possible and, among those pairings, the total rank is the lowest. See docs/matching.md.
 #pragma once
 

@@ -13,7 +13,7 @@
 namespace atelier::matching {
 namespace {
 
-// ---- Independent reference: a direct reading of SPEC §7, no shared code with pairing.cpp. ----
+// ---- Independent reference: a direct reading of docs/product.md §7, no shared code with pairing.cpp. ----
 
 struct RefEdge {
   std::int64_t a, b;  // a < b

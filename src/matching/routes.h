@@ -1,5 +1,5 @@
 #pragma once
-// HTTP ↔ MatchService for SPEC §7's endpoints under /api/v1: likes and matches.
+// HTTP ↔ MatchService for the endpoints of docs/product.md §7 under /api/v1: likes and matches.
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>

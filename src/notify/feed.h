@@ -1,5 +1,5 @@
 #pragma once
-// The in-app notification feed and the email settings of SPEC §8: listing (newest
+// The in-app notification feed and the email settings of docs/product.md §8: listing (newest
 // first, keyset pages), read marks, and per-type email choices. Thread-safe.
 #include <boost/json/object.hpp>
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Delivering the mail outbox (SPEC §1): to a mail dir (one *.eml file per message) or
+// Delivering the mail outbox (docs/product.md §1): to a mail dir (one *.eml file per message) or
 // over SMTP (libcurl). A background sender claims due rows with a lease, delivers them
 // outside any transaction, then marks them sent and drops their text; failures are
 // retried with exponential backoff, so a mail is never lost. With the mail dir a message

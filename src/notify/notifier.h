@@ -1,6 +1,6 @@
 #pragma once
 // Creating notifications and mail, always inside the caller's transaction, so a change
-// and what reports it commit together or not at all (SPEC §8). Live delivery happens
+// and what reports it commit together or not at all (docs/product.md §8). Live delivery happens
 // after commit: the transaction signals the id range it inserted on the database's
 // notification channel, and every server process's StreamHub pushes those rows to the
 // streams it holds.
@@ -20,7 +20,7 @@ namespace atelier::notify {
 enum class Type { kGroupInvitation, kEventStatusUpdate, kVoteNotification, kNewMatch, kMatchUpdate };
 std::string_view TypeName(Type t);
 std::optional<Type> ParseType(std::string_view name);
-// Whether a type is emailed when the user has not chosen (SPEC §8).
+// Whether a type is emailed when the user has not chosen (docs/product.md §8).
 bool EmailedByDefault(Type t);
 
 inline constexpr std::string_view kChannel = "atelier_notifications";

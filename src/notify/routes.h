@@ -1,5 +1,5 @@
 #pragma once
-// HTTP ↔ Feed and StreamHub for SPEC §8: the feed, read marks, email settings and the
+// HTTP ↔ Feed and StreamHub for docs/product.md §8: the feed, read marks, email settings and the
 // live stream. notify/ sits below accounts/ in the layering, so the caller is resolved
 // by a function the wiring passes in (it throws 401/403 like Authenticator::Require).
 #include <cstdint>

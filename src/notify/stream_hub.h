@@ -1,5 +1,5 @@
 #pragma once
-// Live notifications (SPEC §8): holds the open event streams of this process by user,
+// Live notifications (docs/product.md §8): holds the open event streams of this process by user,
 // and pushes each new notification to its user's streams. Notifier signals the id range
 // a transaction inserted on the database channel kChannel after commit; the hub listens
 // once, reads each range with one query on a thread of its own (the database's listener

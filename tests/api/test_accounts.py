@@ -1,4 +1,4 @@
-"""SPEC §3: registration, verification, login with lockout, reset, sessions, profiles."""
+"""docs/product.md §3: registration, verification, login with lockout, reset, sessions, profiles."""
 import concurrent.futures
 import re
 import statistics

@@ -1,4 +1,4 @@
-"""SPEC §6: artworks — upload (real PNG/JPEG/WebP/GIF), validation, images, edit, delete."""
+"""docs/product.md §6: artworks — upload (real PNG/JPEG/WebP/GIF), validation, images, edit, delete."""
 import http.client
 import json
 import threading
@@ -284,7 +284,7 @@ def test_same_image_twice_shares_the_stored_file(com):
 
 
 def test_my_like_and_is_matched_reflect_likes_and_matches(server, com):
-    """Likes and matches have their own API (SPEC §7, another feature); the likes are written
+    """Likes and matches have their own API (docs/product.md §7, another feature); the likes are written
     directly here, while MATCHING (the only phase that takes likes: pages do not look for
     likes before it), and the match is the one the pairing makes when the event closes."""
     ev = make_event(com.owner, com.gid)

@@ -1,4 +1,4 @@
-"""`atelier demo` (SPEC §1): a demo community with known logins and an event in each phase."""
+"""`atelier demo` (docs/product.md §1): a demo community with known logins and an event in each phase."""
 import subprocess
 
 from conftest import BIN, Server

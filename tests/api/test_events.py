@@ -1,4 +1,4 @@
-"""SPEC §5: events — create, list, get, edit, advance, the scheduler, notifications."""
+"""docs/product.md §5: events — create, list, get, edit, advance, the scheduler, notifications."""
 import threading
 import time
 

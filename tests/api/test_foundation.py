@@ -1,4 +1,4 @@
-"""SPEC §1–§2: health, limits, errors, the UI fallback, request ids, shutdown."""
+"""docs/product.md §1–§2: health, limits, errors, the UI fallback, request ids, shutdown."""
 import socket
 import threading
 import time

@@ -1,4 +1,4 @@
-"""SPEC §4: groups, members, roles — and who may do what."""
+"""docs/product.md §4: groups, members, roles — and who may do what."""
 import pytest
 
 from conftest import field_error, problem, unique

@@ -1,4 +1,4 @@
-"""SPEC §4: invitations by username and by email; accept, decline, revoke, expiry."""
+"""docs/product.md §4: invitations by username and by email; accept, decline, revoke, expiry."""
 import datetime
 import threading
 import time

@@ -1,4 +1,4 @@
-"""SPEC §1 mail: the mail dir, and SMTP to a real server on loopback (aiosmtpd), with
+"""docs/product.md §1 mail: the mail dir, and SMTP to a real server on loopback (aiosmtpd), with
 retries when the server is away; each mail delivered once."""
 import mailbox
 import socket

@@ -1,4 +1,4 @@
-"""SPEC §7: likes while MATCHING, the optimal pairing when the event closes, the match
+"""docs/product.md §7: likes while MATCHING, the optimal pairing when the event closes, the match
 lifecycle, NEW_MATCH / MATCH_UPDATE, authorization."""
 import threading
 

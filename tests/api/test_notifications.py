@@ -1,4 +1,4 @@
-"""SPEC §8: the feed, read marks, email settings and the live stream."""
+"""docs/product.md §8: the feed, read marks, email settings and the live stream."""
 import json
 import queue
 import socket

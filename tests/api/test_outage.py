@@ -1,4 +1,4 @@
-"""Database outage (hardening issue, SPEC §1 /readyz): with PostgreSQL stopped mid-run,
+"""Database outage (hardening issue, docs/product.md §1 /readyz): with PostgreSQL stopped mid-run,
 requests answer 503 `unavailable` quickly and /readyz says so; when PostgreSQL is back on
 the same port, service resumes by itself (no restart of atelier), background work included.
 PostgreSQL only: SQLite is a file in the process and cannot go away like this."""

@@ -1,4 +1,4 @@
-"""SPEC §1, §5, §8: several `atelier serve` processes behind a load balancer.
+"""docs/product.md §1, §5, §8: several `atelier serve` processes behind a load balancer.
 
 A real nginx (Debian's /usr/sbin/nginx, configured from docs/nginx.conf.example) in front
 of two atelier processes that share one PostgreSQL database, one data dir and one mail

@@ -1,4 +1,4 @@
-"""SPEC §6: blind voting within a budget, results with shared ranks, VOTE_NOTIFICATION."""
+"""docs/product.md §6: blind voting within a budget, results with shared ranks, VOTE_NOTIFICATION."""
 import threading
 
 import pytest

@@ -1,6 +1,6 @@
 -- Atelier's schema. One text for both backends: {{pk}} becomes the dialect's
 -- auto-increment primary key. Times are integer milliseconds since the epoch (UTC),
--- booleans 0/1. Every invariant the SPEC names is a constraint here as well as a rule in
+-- booleans 0/1. Every invariant docs/product.md names is a constraint here as well as a rule in
 -- code.
 
 CREATE TABLE users (
@@ -67,7 +67,7 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_user ON notifications(user_id, id);
 CREATE INDEX notifications_unread ON notifications(user_id, id) WHERE is_read = 0;
 
--- Only the choices a user changed; the defaults live in code (notify/settings).
+-- Only the choices a user changed; the defaults live in code (EmailedByDefault, notify/notifier.cpp).
 CREATE TABLE notification_settings (
   user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   type TEXT NOT NULL,
