@@ -10,7 +10,7 @@
 // live events that arrive meanwhile are held back and sent after the replay, and ids
 // already sent on a stream are never sent twice.
 //
-// Limits (issue 16): a user has at most HubOptions::max_per_user streams in a process (the
+// Limits: a user has at most HubOptions::max_per_user streams in a process (the
 // oldest is closed when one more opens), and the process at most max_streams (beyond, Open
 // answers 503 busy). A stream belongs to the session that opened it: accounts/ signals on
 // kSessionsChannel, in the transaction that ends sessions (logout, password change, reset)
