@@ -8,6 +8,7 @@
 #include "common/json_util.h"
 #include "common/text.h"
 #include "db/content_epoch.h"
+#include "notify/stream_hub.h"
 
 namespace atelier::accounts {
 
@@ -68,6 +69,11 @@ std::string AccountService::NewToken(db::Tx& tx, const char* kind, std::int64_t 
       "VALUES ($1, $2, $3, $4, $5, $6)",
       Sha256Hex(token), kind, user_id, email, now, now + ttl);
   return token;
+}
+
+void AccountService::EndResetTokens(db::Tx& tx, std::int64_t user_id, Millis now) {
+  tx.Exec("UPDATE account_tokens SET used_at = $2 WHERE user_id = $1 AND kind = 'reset' AND used_at IS NULL", user_id,
+          now);
 }
 
 boost::json::object AccountService::UserJson(db::Tx& tx, std::int64_t user_id) {
@@ -208,6 +214,7 @@ LoginResult AccountService::Login(const std::string& login_in, const std::string
     if (count->Int(0) >= config_.lockout_attempts) {
       tx.Exec("UPDATE users SET failed_logins = 0, locked_until = $2 WHERE id = $1", id,
               now + config_.lockout_seconds * 1000LL);
+      notify::SignalEndAllStreams(db_, tx, id);
       std::string email = state->Str(1);
       std::string reset = NewToken(tx, "reset", id, email, kResetTtl);
       notifier_.QueueMail(
@@ -236,7 +243,10 @@ LoginResult AccountService::Login(const std::string& login_in, const std::string
 }
 
 void AccountService::Logout(const AuthUser& user) {
-  db_.Write([&](db::Tx& tx) { tx.Exec("DELETE FROM sessions WHERE token_hash = $1", user.session_hash); });
+  db_.Write([&](db::Tx& tx) {
+    tx.Exec("DELETE FROM sessions WHERE token_hash = $1", user.session_hash);
+    notify::SignalSessionsEnded(db_, tx, user.id);
+  });
 }
 
 void AccountService::RequestPasswordReset(const std::string& email_in) {
@@ -281,7 +291,9 @@ void AccountService::ConfirmPasswordReset(const std::string& token, const std::s
     tx.Exec(
         "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = 0, email_verified = 1 WHERE id = $1",
         t->Int(0), new_hash);
+    EndResetTokens(tx, t->Int(0), now);
     tx.Exec("DELETE FROM sessions WHERE user_id = $1", t->Int(0));
+    notify::SignalSessionsEnded(db_, tx, t->Int(0));
   });
 }
 
@@ -332,7 +344,9 @@ void AccountService::ChangePassword(const AuthUser& user, const std::string& cur
   std::string new_hash = HashPassword(next);
   db_.Write([&](db::Tx& tx) {
     tx.Exec("UPDATE users SET password_hash = $2 WHERE id = $1", user.id, new_hash);
+    EndResetTokens(tx, user.id, clock_.Now());
     tx.Exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", user.id, user.session_hash);
+    notify::SignalSessionsEnded(db_, tx, user.id);
   });
 }
 

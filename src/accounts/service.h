@@ -42,15 +42,20 @@ class AccountService {
   using EmailVerifiedHook = std::function<void(db::Tx& tx, std::int64_t user_id, const std::string& email)>;
   void OnEmailVerified(EmailVerifiedHook hook) { email_verified_hooks_.push_back(std::move(hook)); }
   void ResendVerification(const std::string& email);
+  // Locking the account (too many failures) also ends every live stream of the user.
   LoginResult Login(const std::string& login, const std::string& password);
+  // Ends the caller's session and its live streams (in every process, after commit).
   void Logout(const AuthUser& user);
   void RequestPasswordReset(const std::string& email);
+  // Sets the password, retires every other reset token of the account and ends every
+  // session with its streams; a token retired so answers 400 invalid_token.
   void ConfirmPasswordReset(const std::string& token, const std::string& password);
   boost::json::object Me(std::int64_t user_id);
   // Absent optionals leave a field alone; portfolio_url_null clears the URL.
   boost::json::object UpdateProfile(std::int64_t user_id, const std::optional<std::string>& display_name,
                                     const std::optional<std::string>& bio,
                                     const std::optional<std::string>& portfolio_url, bool portfolio_url_null);
+  // Retires the account's reset tokens and ends the other sessions with their streams.
   void ChangePassword(const AuthUser& user, const std::string& current, const std::string& next);
   boost::json::object PublicProfile(const std::string& username);
 
@@ -61,6 +66,9 @@ class AccountService {
   // Creates a verification or reset token in tx; returns the token (only its hash is kept).
   std::string NewToken(db::Tx& tx, const char* kind, std::int64_t user_id, const std::string& email, Millis ttl);
   boost::json::object UserJson(db::Tx& tx, std::int64_t user_id);
+  // Marks every unused reset token of the user used: a new password (by reset or by
+  // change) retires the links mailed before it, in the transaction that sets it.
+  void EndResetTokens(db::Tx& tx, std::int64_t user_id, Millis now);
 
   db::Database& db_;
   const Clock& clock_;

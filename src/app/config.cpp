@@ -87,6 +87,10 @@ Config ParseConfig(int argc, char** argv) {
     sub->add_option("--scheduler-interval-ms", c.scheduler_interval_ms, "how often due phase changes are looked for")
         ->envname("ATELIER_SCHEDULER_INTERVAL_MS")
         ->check(CLI::Range(10, 5000));
+    sub->add_option("--max-streams", c.max_streams,
+                    "open notification streams per process; beyond, new ones get 503 busy")
+        ->envname("ATELIER_MAX_STREAMS")
+        ->check(CLI::Range(1, 1000000));
   };
   add_common(app.add_subcommand("serve", "run the HTTP server, background jobs and the web UI"));
   add_common(app.add_subcommand("migrate", "apply database migrations and exit"));

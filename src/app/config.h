@@ -26,6 +26,7 @@ struct Config {
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
   int workers = 0;                           // 0: chosen for the database (see WorkerThreads in main.cpp)
   int scheduler_interval_ms = 1000;
+  int max_streams = 10000;  // open notification streams per process; beyond, 503 busy
 };
 
 // Parses argv. On --help/--version prints and exits 0; on a bad flag or value prints one

@@ -138,6 +138,8 @@ int main(int argc, char** argv) {
   http::SetTrustedProxies(cfg.trusted_proxies);
   so.header_timeout = std::chrono::seconds(EnvInt("ATELIER_HEADER_TIMEOUT_S", 15));
   so.body_timeout = std::chrono::seconds(EnvInt("ATELIER_BODY_TIMEOUT_S", 60));
+  // For tests that need a client which stops reading to be found quickly.
+  so.sse_write_timeout = std::chrono::seconds(std::max(1, EnvInt("ATELIER_STREAM_WRITE_TIMEOUT_S", 30)));
   so.error_mapper = MapError;
   so.response_hold = std::make_shared<DurableResponses>(*ctx.db);
   http::Server server(ctx.router, ctx.metrics, so);

@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -22,11 +23,34 @@ std::string HostOf(const std::string& url) {
 
 void WireNotify(AppContext& ctx) {
   auto& feed = ctx.Own<notify::Feed>(*ctx.db);
-  auto& hub = ctx.Own<notify::StreamHub>(*ctx.db);
+  notify::HubOptions hub_options;
+  hub_options.max_streams = static_cast<std::size_t>(ctx.config.max_streams);
+  // For tests that need a client which stops reading to be found quickly.
+  if (const char* bytes = std::getenv("ATELIER_STREAM_QUEUE_BYTES"); bytes && std::atoll(bytes) > 0)
+    hub_options.max_queued_bytes = static_cast<std::size_t>(std::atoll(bytes));
+  auto& hub = ctx.Own<notify::StreamHub>(*ctx.db, hub_options);
   accounts::Authenticator& auth = *ctx.auth;
   notify::AddRoutes(
       ctx.router, feed, hub, [&auth](const http::Request& req) { return auth.Require(req).id; },
-      [&auth](db::Tx& tx, const http::Request& req) { return auth.Require(tx, req).id; });
+      [&auth](db::Tx& tx, const http::Request& req) { return auth.Require(tx, req).id; },
+      [&auth](const http::Request& req) {
+        auto user = auth.Require(req);
+        return notify::Caller{user.id, std::move(user.session_hash)};
+      });
+  ctx.metrics.AddGauge("atelier_streams_open", "Notification streams open in this process.",
+                       [&hub] { return static_cast<double>(hub.OpenStreams()); });
+  ctx.metrics.AddGauge("atelier_streams_refused", "Streams refused with 503 busy (over --max-streams) since start.",
+                       [&hub] { return static_cast<double>(hub.Stats().refused); });
+  ctx.metrics.AddGauge("atelier_streams_dropped",
+                       "Streams dropped since start because the client stopped reading (queue bound or write "
+                       "timeout).",
+                       [&hub] { return static_cast<double>(hub.Stats().dropped); });
+  ctx.metrics.AddGauge("atelier_streams_replaced",
+                       "Streams closed since start because their user opened more than 5 in this process.",
+                       [&hub] { return static_cast<double>(hub.Stats().replaced); });
+  ctx.metrics.AddGauge("atelier_streams_revoked",
+                       "Streams ended since start because their session ended or the account locked.",
+                       [&hub] { return static_cast<double>(hub.Stats().revoked); });
   // Listening starts with serving (not for migrate or demo); streams close on shutdown.
   ctx.starters.push_back([&hub] { hub.Start(); });
   ctx.stoppers.push_back([&hub] { hub.Stop(); });

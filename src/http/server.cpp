@@ -73,6 +73,9 @@ const char* MimeFor(const std::filesystem::path& p) {
   return "application/octet-stream";
 }
 
+// SO_SNDBUF of an event stream's socket (the kernel doubles it).
+constexpr int kSseSendBuffer = 32 * 1024;
+
 bool SaneRequestId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id)
@@ -489,6 +492,16 @@ class Server::Impl {
     return r;
   }
 
+  // One write of an event stream, bounded by the stream write timeout (the stream waits
+  // for events without a deadline). On expiry the socket is closed: beast::error::timeout.
+  awaitable<boost::system::error_code> SseWrite(Conn& c, const std::string& data) {
+    c.stream.expires_after(opt_.sse_write_timeout);
+    auto [ec, n] = co_await asio::async_write(c.stream, asio::buffer(data), kTuple);
+    (void)n;
+    c.stream.expires_never();
+    co_return ec;
+  }
+
   awaitable<void> Stream(Conn& c, Response& resp, const std::string& request_id) {
     auto sink = resp.sse;
     std::string head =
@@ -497,9 +510,10 @@ class Server::Impl {
         request_id + "\r\n";
     for (const auto& [k, v] : resp.headers) head += k + ": " + v + "\r\n";
     head += "\r\n: stream open\n\n";
-    c.stream.expires_never();
-    auto [ec, n] = co_await asio::async_write(c.stream.socket(), asio::buffer(head), kTuple);
-    (void)n;
+    // Events are small: a small kernel send buffer bounds what a client that stops reading
+    // holds in the kernel, and brings its writes to the write timeout sooner.
+    boost::system::error_code opt_ec;
+    c.stream.socket().set_option(asio::socket_base::send_buffer_size(kSseSendBuffer), opt_ec);
     asio::steady_timer timer(c.stream.get_executor());
     c.sse = sink;
     c.sse_timer = &timer;
@@ -507,20 +521,24 @@ class Server::Impl {
     Conn* cp = &c;
     // The waker runs on any thread; it hops to the connection's strand before touching it.
     auto alive = std::make_shared<bool>(true);
-    sink->SetWaker([ex, cp, alive] {
-      asio::post(ex, [cp, alive] {
+    std::weak_ptr<SseSink> weak_sink = sink;
+    sink->SetWaker([ex, cp, alive, weak_sink] {
+      asio::post(ex, [cp, alive, weak_sink] {
         if (!*alive) return;
         cp->sse_pending = true;
         if (cp->sse_timer) cp->sse_timer->cancel();
+        // Ended at once (Abort/Drop): a write the client is not reading is cut short.
+        if (auto s = weak_sink.lock(); s && s->Aborted()) cp->stream.cancel();
       });
     });
+    auto ec = co_await SseWrite(c, head);
     while (!ec) {
       bool closed = false;
       auto events = sink->Take(closed);
       if (!events.empty()) {
         std::string out;
         for (auto& e : events) out += e;
-        std::tie(ec, n) = co_await asio::async_write(c.stream.socket(), asio::buffer(out), kTuple);
+        ec = co_await SseWrite(c, out);
         if (ec) break;
       }
       if (closed || stopping_) break;
@@ -532,8 +550,14 @@ class Server::Impl {
       auto [tec] = co_await timer.async_wait(kTuple);
       if (!tec) {
         static const std::string kBeat = ": heartbeat\n\n";
-        std::tie(ec, n) = co_await asio::async_write(c.stream.socket(), asio::buffer(kBeat), kTuple);
+        ec = co_await SseWrite(c, kBeat);
       }
+    }
+    if (ec == beast::error::timeout) sink->Drop();  // the client stopped reading
+    if (sink->Aborted()) {
+      // What the kernel still holds for this client is discarded: the close resets the
+      // connection instead of waiting for a reader that may never come.
+      c.stream.socket().set_option(asio::socket_base::linger(true, 0), opt_ec);
     }
     *alive = false;
     sink->SetWaker(nullptr);

@@ -40,6 +40,9 @@ struct ServerOptions {
   std::chrono::seconds body_timeout{60};
   std::chrono::seconds write_timeout{60};
   std::chrono::seconds sse_heartbeat{15};
+  // An event stream whose write (an event, a heartbeat) does not finish in this time is
+  // dropped: its client stopped reading (see SseSink::Drop).
+  std::chrono::seconds sse_write_timeout{30};
   std::chrono::seconds shutdown_grace{10};
   std::string web_dir;     // static UI files; index.html answers unknown non-API paths
   bool access_log = true;  // one log line per request (common/log.h)

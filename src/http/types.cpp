@@ -184,11 +184,34 @@ boost::json::object Request::JsonBody() const {
   return std::move(v.get_object());
 }
 
-void SseSink::Push(std::string event) {
+bool SseSink::Push(std::string event) {
+  std::function<void()> waker;
+  bool kept = true;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return false;
+    if (queued_bytes_ + event.size() > max_queued_) {
+      // The writer has not taken what was queued: the client stopped reading.
+      closed_ = aborted_ = dropped_ = true;
+      queue_.clear();
+      queued_bytes_ = 0;
+      kept = false;
+    } else {
+      queued_bytes_ += event.size();
+      queue_.push_back(std::move(event));
+    }
+    waker = waker_;
+  }
+  if (waker) waker();
+  return kept;
+}
+
+void SseSink::PushUnbounded(std::string event) {
   std::function<void()> waker;
   {
     std::lock_guard lock(mu_);
     if (closed_) return;
+    queued_bytes_ += event.size();
     queue_.push_back(std::move(event));
     waker = waker_;
   }
@@ -205,14 +228,43 @@ void SseSink::Close() {
   if (waker) waker();
 }
 
+void SseSink::End(bool dropped) {
+  std::function<void()> waker;
+  {
+    std::lock_guard lock(mu_);
+    if (aborted_) return;
+    closed_ = aborted_ = true;
+    dropped_ = dropped;
+    queue_.clear();
+    queued_bytes_ = 0;
+    waker = waker_;
+  }
+  if (waker) waker();
+}
+
+void SseSink::Abort() { End(false); }
+
+void SseSink::Drop() { End(true); }
+
 bool SseSink::Closed() const {
   std::lock_guard lock(mu_);
   return closed_;
 }
 
+bool SseSink::Aborted() const {
+  std::lock_guard lock(mu_);
+  return aborted_;
+}
+
+bool SseSink::Dropped() const {
+  std::lock_guard lock(mu_);
+  return dropped_;
+}
+
 std::vector<std::string> SseSink::Take(bool& closed) {
   std::lock_guard lock(mu_);
   closed = closed_;
+  queued_bytes_ = 0;
   return std::exchange(queue_, {});
 }
 

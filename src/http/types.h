@@ -41,26 +41,53 @@ struct Request {
 
 // A live event stream (Server-Sent Events). The handler creates one, registers it with
 // whatever produces events, and returns it in Response::sse; http/ then keeps the
-// connection open and writes what is pushed. Push() and Close() are thread-safe.
+// connection open and writes what is pushed. All methods are thread-safe.
+//
+// A client that stops reading must not hold memory without bound: what is pushed and not
+// yet taken by the writer is bounded in bytes, and beyond the bound the stream is dropped
+// (the client reconnects and replays with Last-Event-ID). http/ drops it as well when a
+// write does not finish within its write timeout.
 class SseSink {
  public:
-  // Queues one already-formatted event ("id: …\nevent: …\ndata: …\n\n").
-  void Push(std::string event);
+  static constexpr std::size_t kDefaultMaxQueuedBytes = 1024 * 1024;
+  explicit SseSink(std::size_t max_queued_bytes = kDefaultMaxQueuedBytes) : max_queued_(max_queued_bytes) {}
+
+  // Queues one already-formatted event ("id: …\nevent: …\ndata: …\n\n"). Returns false
+  // when the stream has ended, or ends now because the bound was passed (Drop()).
+  bool Push(std::string event);
+  // Queues without the bound: for a replay, whose size the producer bounds itself.
+  void PushUnbounded(std::string event);
   // Ends the stream after what is queued has been written.
   void Close();
+  // Ends the stream at once: what is queued is discarded and a write in progress is cut
+  // short (the connection closes). For streams whose session ended or that were replaced.
+  void Abort();
+  // Abort() because the client is not reading (counted apart, see Dropped()).
+  void Drop();
   bool Closed() const;
+  bool Aborted() const;
+  bool Dropped() const;
 
-  // Used by http/: takes what is queued; sets `closed` when the stream has ended.
+  // Used by http/: takes what is queued; sets `closed` when the stream has ended (an
+  // aborted stream has nothing to take).
   std::vector<std::string> Take(bool& closed);
-  // Used by http/: called (from any thread) whenever something was pushed or closed.
+  // Used by http/: called (from any thread, without the sink's lock) whenever something
+  // was pushed or the stream ended.
   void SetWaker(std::function<void()> waker);
-  // Optional: called once by http/ when the client has gone or the server stops.
+  // Optional: called once by http/ when the stream has ended for any reason (the client
+  // went, the server stops, Close/Abort/Drop).
   std::function<void()> on_end;
 
  private:
+  void End(bool dropped);
+
   mutable std::mutex mu_;
+  const std::size_t max_queued_;
   std::vector<std::string> queue_;
+  std::size_t queued_bytes_ = 0;
   bool closed_ = false;
+  bool aborted_ = false;
+  bool dropped_ = false;
   std::function<void()> waker_;
 };
 

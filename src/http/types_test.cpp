@@ -102,5 +102,44 @@ TEST(SseSink, QueuesUntilTakenAndWakes) {
   EXPECT_EQ(wakes, 3);
 }
 
+TEST(SseSink, PassingTheQueueBoundDropsTheStream) {
+  SseSink sink(10);
+  int wakes = 0;
+  sink.SetWaker([&] { ++wakes; });
+  EXPECT_TRUE(sink.Push("12345"));
+  EXPECT_TRUE(sink.Push("12345"));
+  bool closed = true;
+  EXPECT_EQ(sink.Take(closed).size(), 2u);  // taking frees the bound
+  EXPECT_FALSE(closed);
+  EXPECT_TRUE(sink.Push("1234567890"));
+  EXPECT_FALSE(sink.Push("x"));  // the writer took nothing since: the client is not reading
+  EXPECT_TRUE(sink.Dropped());
+  EXPECT_TRUE(sink.Aborted());
+  EXPECT_TRUE(sink.Take(closed).empty());  // what was queued is discarded
+  EXPECT_TRUE(closed);
+  EXPECT_FALSE(sink.Push("y"));
+  EXPECT_EQ(wakes, 4);
+}
+
+TEST(SseSink, UnboundedPushesAndAbortDiscardingTheQueue) {
+  SseSink sink(4);
+  sink.PushUnbounded("a replay longer than the bound");
+  EXPECT_FALSE(sink.Closed());
+  sink.Abort();
+  bool closed = false;
+  EXPECT_TRUE(sink.Take(closed).empty());
+  EXPECT_TRUE(closed);
+  EXPECT_TRUE(sink.Aborted());
+  EXPECT_FALSE(sink.Dropped());
+  // Close() keeps what is queued for the writer; Drop() counts as the client's fault.
+  SseSink other;
+  other.Push("e");
+  other.Close();
+  EXPECT_EQ(other.Take(closed).size(), 1u);
+  EXPECT_FALSE(other.Aborted());
+  other.Drop();
+  EXPECT_TRUE(other.Dropped());
+}
+
 }  // namespace
 }  // namespace atelier::http

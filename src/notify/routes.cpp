@@ -30,7 +30,7 @@ std::optional<std::int64_t> LastEventId(const http::Request& req) {
 }  // namespace
 
 void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user,
-               CurrentUserIn current_user_in) {
+               CurrentUserIn current_user_in, CurrentSession current_session) {
   const std::string base = "/api/v1";
   http::RouteOptions opts;
   opts.pool = http::Pool::kWorker;
@@ -68,13 +68,13 @@ void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser cur
       opts);
   router.Add(
       "GET", base + "/notifications/stream",
-      [&hub, user](http::Request& req) {
-        auto me = user(req);
+      [&hub, session = std::move(current_session)](http::Request& req) {
+        auto me = session(req);
         auto last = LastEventId(req);
         http::Response r;
         r.status = 200;
         r.content_type = "text/event-stream";
-        r.sse = hub.Open(me, last);
+        r.sse = hub.Open(me.user_id, std::move(me.session_hash), last);
         return r;
       },
       opts);

@@ -4,6 +4,7 @@
 // by a function the wiring passes in (it throws 401/403 like Authenticator::Require).
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "http/router.h"
 #include "notify/feed.h"
@@ -15,8 +16,16 @@ using CurrentUser = std::function<std::int64_t(const http::Request&)>;
 // The same inside a read transaction the handler opened anyway (the feed page).
 using CurrentUserIn = std::function<std::int64_t(db::Tx&, const http::Request&)>;
 
+// The caller and the session it authenticated with (sessions.token_hash), for the live
+// stream, which ends with its session.
+struct Caller {
+  std::int64_t user_id = 0;
+  std::string session_hash;
+};
+using CurrentSession = std::function<Caller(const http::Request&)>;
+
 // `feed` and `hub` must outlive the router.
 void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user,
-               CurrentUserIn current_user_in);
+               CurrentUserIn current_user_in, CurrentSession current_session);
 
 }  // namespace atelier::notify
