@@ -87,6 +87,14 @@ Config ParseConfig(int argc, char** argv) {
     sub->add_option("--scheduler-interval-ms", c.scheduler_interval_ms, "how often due phase changes are looked for")
         ->envname("ATELIER_SCHEDULER_INTERVAL_MS")
         ->check(CLI::Range(10, 5000));
+    sub->add_option("--max-body-memory-mb", c.max_body_memory_mb,
+                    "MiB of request bodies held in memory at once; more gets 503 busy")
+        ->envname("ATELIER_MAX_BODY_MEMORY_MB")
+        ->check(CLI::Range(1, 1 << 20));
+    sub->add_option("--max-connections-per-ip", c.max_connections_per_ip,
+                    "open connections per client address (socket peer; trusted proxies are exempt); 0: no cap")
+        ->envname("ATELIER_MAX_CONNECTIONS_PER_IP")
+        ->check(CLI::Range(0, 1 << 24));
   };
   add_common(app.add_subcommand("serve", "run the HTTP server, background jobs and the web UI"));
   add_common(app.add_subcommand("migrate", "apply database migrations and exit"));

@@ -60,6 +60,10 @@ void WireGroups(AppContext& ctx);
 void WireEvents(AppContext& ctx);
 void WireArtworks(AppContext& ctx);
 void WireMatching(AppContext& ctx);
+// After every Wire*: gives each API route that needs a session, and has no pre-check of its
+// own, one that refuses a caller without a valid session from the request head (401, or
+// 403 csrf_failed), so an anonymous client's large body is never read.
+void GuardBodies(AppContext& ctx);
 
 // `atelier demo`: fills an empty database with a demo community; prints the logins.
 int RunDemo(AppContext& ctx);
