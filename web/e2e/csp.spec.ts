@@ -65,4 +65,13 @@ test('the UI runs under the Content-Security-Policy without violations', async (
   await expect(page.getByText('“Preview” was submitted.')).toBeVisible();
 
   expect(await violations(), 'CSP violations').toEqual([]);
+
+  // The watcher itself works: an inline script is blocked, and reported.
+  await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'document.title = "inline ran"';
+    document.body.appendChild(s);
+  });
+  await expect.poll(async () => (await violations()).join('\n')).toContain('script-src');
+  expect(await page.title()).not.toBe('inline ran');
 });
