@@ -317,3 +317,19 @@ def test_hardening_headers_on_every_kind_of_answer(server, com):
     assert head.startswith("http/1.1 200")
     assert f"content-security-policy: {CSP.lower()}" in head and "x-frame-options: deny" in head
     assert "referrer-policy: same-origin" in head
+
+
+def test_trusted_proxies_are_not_capped(make_server):
+    # Behind a load balancer every connection comes from its address.
+    s = make_server("--rate-limits", "off", "--max-connections-per-ip", "2", "--trusted-proxies", "127.0.0.1")
+    held = []
+    try:
+        for _ in range(5):
+            sock = connect(s)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert read_response(sock)[0] == 200
+            held.append(sock)
+    finally:
+        for sock in held:
+            sock.close()
+    assert metric(s, "atelier_http_connections_refused_total") == 0
