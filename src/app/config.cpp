@@ -91,6 +91,14 @@ Config ParseConfig(int argc, char** argv) {
                     "open notification streams per process; beyond, new ones get 503 busy")
         ->envname("ATELIER_MAX_STREAMS")
         ->check(CLI::Range(1, 1000000));
+    sub->add_option("--max-body-memory-mb", c.max_body_memory_mb,
+                    "MiB of request bodies held in memory at once; more gets 503 busy")
+        ->envname("ATELIER_MAX_BODY_MEMORY_MB")
+        ->check(CLI::Range(1, 1 << 20));
+    sub->add_option("--max-connections-per-ip", c.max_connections_per_ip,
+                    "open connections per client address (socket peer; trusted proxies are exempt); 0: no cap")
+        ->envname("ATELIER_MAX_CONNECTIONS_PER_IP")
+        ->check(CLI::Range(0, 1 << 24));
   };
   add_common(app.add_subcommand("serve", "run the HTTP server, background jobs and the web UI"));
   add_common(app.add_subcommand("migrate", "apply database migrations and exit"));

@@ -26,7 +26,9 @@ struct Config {
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
   int workers = 0;                           // 0: chosen for the database (see WorkerThreads in main.cpp)
   int scheduler_interval_ms = 1000;
-  int max_streams = 10000;  // open notification streams per process; beyond, 503 busy
+  int max_streams = 10000;           // open notification streams per process; beyond, 503 busy
+  int max_body_memory_mb = 256;      // request bodies held at once, all connections together
+  int max_connections_per_ip = 256;  // open connections per socket peer; 0: no cap
 };
 
 // Parses argv. On --help/--version prints and exits 0; on a bad flag or value prints one

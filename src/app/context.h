@@ -65,6 +65,10 @@ void WireGroups(AppContext& ctx, accounts::AccountService& accounts);
 events::EventService& WireEvents(AppContext& ctx);
 void WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks);
 void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks);
+// After every Wire*: gives each API route that needs a session, and has no pre-check of its
+// own, one that refuses a caller without a valid session from the request head (401, or
+// 403 csrf_failed), so an anonymous client's large body is never read.
+void GuardBodies(AppContext& ctx);
 
 // `atelier demo`: fills an empty database with a demo community; prints the logins.
 int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks);

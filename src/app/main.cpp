@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
   auto& events = app::WireEvents(ctx);
   app::WireArtworks(ctx, events.Hooks());
   app::WireMatching(ctx, events.Hooks());
+  app::GuardBodies(ctx);
 
   if (cfg.command == "demo") return app::RunDemo(ctx, events.Hooks());
 
@@ -136,6 +137,9 @@ int main(int argc, char** argv) {
   so.web_dir = cfg.web_dir;
   so.access_log = cfg.access_log;
   http::SetTrustedProxies(cfg.trusted_proxies);
+  so.max_body_memory = static_cast<std::size_t>(cfg.max_body_memory_mb) << 20;
+  so.max_connections_per_ip = cfg.max_connections_per_ip;
+  so.uncapped_peers = cfg.trusted_proxies;
   so.header_timeout = std::chrono::seconds(EnvInt("ATELIER_HEADER_TIMEOUT_S", 15));
   so.body_timeout = std::chrono::seconds(EnvInt("ATELIER_BODY_TIMEOUT_S", 60));
   // For tests that need a client which stops reading to be found quickly.

@@ -4,6 +4,8 @@
 #include "artworks/artwork_service.h"
 #include "artworks/image.h"
 #include "artworks/image_store.h"
+#include "common/error.h"
+#include "common/json_util.h"
 #include "events/event_service.h"
 
 namespace atelier::app {
@@ -14,6 +16,14 @@ void WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
   auto& svc = ctx.Own<artworks::ArtworkService>(*ctx.db, ctx.clock, *ctx.notifier, images);
   auto& limiter = ctx.Own<accounts::RateLimiter>(ctx.clock, ctx.config.rate_limits);
   artworks::RegisterRoutes(ctx.router, svc, images, *ctx.auth, limiter);
+  // An upload's body (up to about 21 MiB) is read only for a member who may still submit
+  // to an OPEN event; the handler checks all of it again, the insert's transaction last.
+  ctx.router.SetPreCheck("POST", "/api/v1/events/{id}/artworks", [&svc, &auth = *ctx.auth](const http::Request& req) {
+    auto user = auth.Require(req);
+    auto event_id = ParseId(req.Param("id"));
+    if (!event_id) throw NotFound();
+    svc.CheckCanSubmit(user.id, *event_id);
+  });
   // Leaving VOTING publishes the counts: one VOTE_NOTIFICATION per artwork.
   phase_hooks.Add([&svc](db::Tx& tx, const events::EventInfo& event, events::Phase from, events::Phase to) {
     if (from == events::Phase::kVoting && to == events::Phase::kMatching) svc.PublishVotes(tx, event);

@@ -1,5 +1,6 @@
 #include "http/metrics.h"
 
+#include <cmath>
 #include <sstream>
 
 namespace atelier::http {
@@ -18,6 +19,11 @@ void Metrics::AddGauge(std::string name, std::string help, std::function<double(
   gauges_.push_back({std::move(name), std::move(help), std::move(read)});
 }
 
+void Metrics::AddCounter(std::string name, std::string help, std::function<double()> read) {
+  std::lock_guard lock(mu_);
+  gauges_.push_back({std::move(name), std::move(help), std::move(read), "counter"});
+}
+
 std::string Metrics::Render() const {
   std::ostringstream out;
   std::lock_guard lock(mu_);
@@ -32,9 +38,15 @@ std::string Metrics::Render() const {
   out << "atelier_http_request_duration_seconds_bucket{le=\"+Inf\"} " << count_ << "\n"
       << "atelier_http_request_duration_seconds_sum " << sum_ << "\n"
       << "atelier_http_request_duration_seconds_count " << count_ << "\n";
-  for (const auto& g : gauges_)
-    out << "# HELP " << g.name << " " << g.help << "\n# TYPE " << g.name << " gauge\n"
-        << g.name << " " << g.read() << "\n";
+  for (const auto& g : gauges_) {
+    out << "# HELP " << g.name << " " << g.help << "\n# TYPE " << g.name << " " << g.type << "\n" << g.name << " ";
+    // Counts (bytes, connections) exactly: the stream's default precision would round them.
+    const double v = g.read();
+    if (v == std::floor(v) && std::fabs(v) < 9e15)
+      out << static_cast<long long>(v) << "\n";
+    else
+      out << v << "\n";
+  }
   return out.str();
 }
 

@@ -16,6 +16,8 @@ class Metrics {
  public:
   void Observe(const std::string& route, int status, double seconds);
   void AddGauge(std::string name, std::string help, std::function<double()> read);
+  // Like AddGauge, for a value that only grows (rendered with TYPE counter).
+  void AddCounter(std::string name, std::string help, std::function<double()> read);
   std::string Render() const;
 
  private:
@@ -29,6 +31,7 @@ class Metrics {
   struct Gauge {
     std::string name, help;
     std::function<double()> read;
+    const char* type = "gauge";
   };
   std::vector<Gauge> gauges_;
 };

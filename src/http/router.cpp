@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <stdexcept>
+
 namespace atelier::http {
 
 namespace {
@@ -47,6 +49,16 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Route
   r->index = static_cast<int>(routes_.size());
   for (auto seg : Split(r->pattern)) r->segments.emplace_back(seg);
   routes_.push_back(std::move(r));
+}
+
+void Router::SetPreCheck(std::string_view method, std::string_view pattern, PreCheck check) {
+  for (auto& r : routes_) {
+    if (r->method == method && r->pattern == pattern) {
+      r->options.pre_check = std::move(check);
+      return;
+    }
+  }
+  throw std::logic_error("no route " + std::string(method) + " " + std::string(pattern));
 }
 
 Match Router::Find(std::string_view method, std::string_view path) const {

@@ -30,6 +30,9 @@ class Router {
  public:
   void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
   Match Find(std::string_view method, std::string_view path) const;
+  // Sets the pre-check of the route registered as method + pattern (see PreCheck), for
+  // code that wires routes it did not add; throws std::logic_error when there is none.
+  void SetPreCheck(std::string_view method, std::string_view pattern, PreCheck check);
   const std::vector<std::unique_ptr<Route>>& Routes() const { return routes_; }
 
  private:

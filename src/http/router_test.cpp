@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 namespace atelier::http {
 namespace {
 
@@ -44,6 +46,14 @@ TEST(Router, HeadUsesGetRoutes) {
   Router router;
   router.Add("GET", "/healthz", [](Request&) { return Named("ok"); });
   EXPECT_NE(router.Find("HEAD", "/healthz").route, nullptr);
+}
+
+TEST(Router, SetPreCheckFindsTheRouteOrThrows) {
+  Router router;
+  router.Add("POST", "/a/{id}", [](Request&) { return Named("a"); });
+  router.SetPreCheck("POST", "/a/{id}", [](const Request&) {});
+  EXPECT_TRUE(router.Find("POST", "/a/1").route->options.pre_check);
+  EXPECT_THROW(router.SetPreCheck("GET", "/a/{id}", [](const Request&) {}), std::logic_error);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -76,6 +77,33 @@ const char* MimeFor(const std::filesystem::path& p) {
 // SO_SNDBUF of an event stream's socket (the kernel doubles it).
 constexpr int kSseSendBuffer = 32 * 1024;
 
+// The web UI loads only its own script, style sheet, images (blob: and data: for upload
+// previews) and API; nothing may frame it. Sent on every answer, API ones included: a
+// JSON or image answer opened as a page is then just as confined.
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+// The same block for the hand-written head of an event stream.
+const std::string kHardeningLines = "Content-Security-Policy: " + std::string(kContentSecurityPolicy) +
+                                    "\r\nX-Frame-Options: DENY\r\nReferrer-Policy: same-origin\r\n"
+                                    "X-Content-Type-Options: nosniff\r\n";
+
+template <typename Fields>
+void AddHardeningHeaders(Fields& f) {
+  f.insert("Content-Security-Policy", kContentSecurityPolicy);
+  f.insert(bhttp::field::x_frame_options, "DENY");
+  f.insert("Referrer-Policy", "same-origin");
+  f.insert("X-Content-Type-Options", "nosniff");
+}
+
+bool IsApiPath(std::string_view path) {
+  return path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/readyz" || path == "/metrics";
+}
+
+// Bodies below this size are read without running the route's pre-check: they cost little
+// memory, and the hot paths with small bodies keep one database round trip.
+constexpr std::uint64_t kPreCheckFrom = 64 * 1024;
+
 bool SaneRequestId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id)
@@ -84,6 +112,45 @@ bool SaneRequestId(std::string_view id) {
 }
 
 }  // namespace
+
+// What the server counts for /metrics; shared with the gauges so they stay valid however
+// the Metrics and the Server objects are destroyed.
+struct ServerStats {
+  std::atomic<std::uint64_t> body_bytes{0};           // bytes of bodies admitted and held
+  std::atomic<std::uint64_t> busy_bodies{0};          // bodies refused by max_body_memory
+  std::atomic<std::uint64_t> refused_connections{0};  // over max_connections_per_ip
+  std::atomic<std::uint64_t> head_refusals{0};        // refused by a pre-check, body unread
+  std::atomic<std::uint64_t> open_connections{0};
+};
+
+// Bytes of body admitted under ServerOptions::max_body_memory; gives them back when
+// destroyed. Lives on one connection's coroutine.
+class BodyReservation {
+ public:
+  BodyReservation() = default;
+  BodyReservation(const BodyReservation&) = delete;
+  BodyReservation& operator=(const BodyReservation&) = delete;
+  ~BodyReservation() { Release(); }
+  // False (nothing taken) when `bytes` more would pass `limit` while something is held.
+  bool Take(std::atomic<std::uint64_t>& held, std::uint64_t bytes, std::uint64_t limit) {
+    std::uint64_t cur = held.load(std::memory_order_relaxed);
+    do {
+      if (cur != 0 && cur + bytes > limit) return false;
+    } while (!held.compare_exchange_weak(cur, cur + bytes, std::memory_order_relaxed));
+    held_ = &held;
+    bytes_ = bytes;
+    return true;
+  }
+  bool Held() const { return held_ != nullptr; }
+  void Release() {
+    if (held_) held_->fetch_sub(bytes_, std::memory_order_relaxed);
+    held_ = nullptr;
+  }
+
+ private:
+  std::atomic<std::uint64_t>* held_ = nullptr;
+  std::uint64_t bytes_ = 0;
+};
 
 // One accepted connection. Lives on its strand; `idle` is true while waiting for the next
 // request so shutdown can close it without cutting a request short.
@@ -112,6 +179,21 @@ class Server::Impl {
         force_timer_(control_) {
     std::random_device rd;
     rid_prefix_ = std::to_string(rd() % 100000);
+    auto st = stats_;
+    metrics_.AddGauge("atelier_http_connections_open", "Open client connections.",
+                      [st] { return static_cast<double>(st->open_connections.load()); });
+    metrics_.AddGauge("atelier_http_body_bytes_held",
+                      "Bytes of request bodies admitted and held in memory (see --max-body-memory-mb).",
+                      [st] { return static_cast<double>(st->body_bytes.load()); });
+    metrics_.AddCounter("atelier_http_body_memory_refusals_total",
+                        "Requests answered 503 busy because request bodies held too much memory.",
+                        [st] { return static_cast<double>(st->busy_bodies.load()); });
+    metrics_.AddCounter("atelier_http_connections_refused_total",
+                        "Connections answered 503 busy because their address had too many open.",
+                        [st] { return static_cast<double>(st->refused_connections.load()); });
+    metrics_.AddCounter("atelier_http_head_refusals_total",
+                        "Requests refused from their head by a route's pre-check, body unread.",
+                        [st] { return static_cast<double>(st->head_refusals.load()); });
   }
 
   ~Impl() {
@@ -192,18 +274,43 @@ class Server::Impl {
       }
       boost::system::error_code opt_ec;
       socket.set_option(tcp::no_delay(true), opt_ec);
+      // The peer of a connection does not change: one getpeername() per connection, not
+      // per request.
+      std::string remote_ip;
+      {
+        auto ep = socket.remote_endpoint(opt_ec);
+        if (!opt_ec) remote_ip = ep.address().to_string();
+      }
+      const bool capped =
+          opt_.max_connections_per_ip > 0 && !remote_ip.empty() &&
+          std::find(opt_.uncapped_peers.begin(), opt_.uncapped_peers.end(), remote_ip) == opt_.uncapped_peers.end();
       auto conn = std::make_shared<Conn>(std::move(socket));
       std::uint64_t id = next_conn_id_++;
       {
         std::lock_guard lock(conns_mu_);
+        if (capped) {
+          int& n = per_ip_[remote_ip];
+          if (n >= opt_.max_connections_per_ip) {
+            stats_->refused_connections.fetch_add(1, std::memory_order_relaxed);
+            asio::co_spawn(conn->stream.get_executor(), RefuseConnection(conn), asio::detached);
+            continue;
+          }
+          ++n;
+        }
         conns_.emplace(id, conn);
       }
+      stats_->open_connections.fetch_add(1, std::memory_order_relaxed);
       auto ex = conn->stream.get_executor();
-      asio::co_spawn(ex, Session(conn), [this, id](std::exception_ptr ep) {
+      asio::co_spawn(ex, Session(conn, remote_ip), [this, id, capped, ip = remote_ip](std::exception_ptr ep) {
         // Handlers' exceptions are answered in Dispatch; one here ended the connection.
         if (ep) log::Error("connection failed", {{"component", "http"}, {"error", WhatOf(ep)}});
+        stats_->open_connections.fetch_sub(1, std::memory_order_relaxed);
         std::lock_guard lock(conns_mu_);
         conns_.erase(id);
+        if (capped) {
+          auto it = per_ip_.find(ip);
+          if (it != per_ip_.end() && --it->second <= 0) per_ip_.erase(it);
+        }
         if (stopping_ && conns_.empty()) asio::post(control_, [this] { force_timer_.cancel(); });
       });
     }
@@ -218,21 +325,38 @@ class Server::Impl {
   }
 
   awaitable<void> WriteProblem(Conn& c, int status, const char* code, const char* detail, unsigned version) {
-    Response r = Problem(status, code, detail);
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), version};
-    res.set(bhttp::field::content_type, r.content_type);
+    co_await WriteClosing(c, Problem(status, code, detail), version, "");
+  }
+
+  // Writes `r` (a plain answer, no file or stream) with Connection: close.
+  awaitable<void> WriteClosing(Conn& c, Response r, unsigned version, const std::string& request_id) {
+    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+    Decorate(res, r, request_id, true, true);
     res.body() = std::move(r.body);
-    res.keep_alive(false);
     res.prepare_payload();
     co_await Write(c, res);
   }
 
+  static Response Busy(const char* detail) {
+    Response r = Problem(503, "busy", detail);
+    r.AddHeader("Retry-After", "2");
+    return r;
+  }
+
+  // A connection over max_connections_per_ip: told so, then closed.
+  awaitable<void> RefuseConnection(std::shared_ptr<Conn> conn) {
+    co_await WriteClosing(*conn, Busy("Too many connections from your address; try again shortly"), 11, "");
+    co_await Drain(*conn, std::chrono::seconds(1));
+    boost::system::error_code ec;
+    conn->stream.socket().close(ec);
+  }
+
   // After refusing a body, reads and discards what the client is still sending (bounded
   // in bytes and time) so that it sees our answer instead of a connection reset.
-  awaitable<void> Drain(Conn& c) {
+  awaitable<void> Drain(Conn& c, std::chrono::seconds for_at_most = std::chrono::seconds(2)) {
     boost::system::error_code ec;
     c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    c.stream.expires_after(std::chrono::seconds(2));
+    c.stream.expires_after(for_at_most);
     std::array<char, 16384> sink;
     std::size_t total = 0;
     while (total < 32 * 1024 * 1024) {
@@ -242,17 +366,9 @@ class Server::Impl {
     }
   }
 
-  awaitable<void> Session(std::shared_ptr<Conn> conn) {
+  awaitable<void> Session(std::shared_ptr<Conn> conn, std::string remote_ip) {
     Conn& c = *conn;
     beast::flat_buffer buffer;
-    // The peer of a connection does not change: one getpeername() per connection, not per
-    // request.
-    std::string remote_ip;
-    {
-      boost::system::error_code rec;
-      auto ep = c.stream.socket().remote_endpoint(rec);
-      if (!rec) remote_ip = ep.address().to_string();
-    }
     for (;;) {
       if (stopping_) break;
       bhttp::request_parser<bhttp::string_body> parser;
@@ -290,13 +406,37 @@ class Server::Impl {
       unsigned version = hreq.version();
 
       // A body larger than the route allows is refused before it is read.
-      if (auto len = parser.content_length(); len && *len > limit) {
+      const auto len = parser.content_length();
+      if (len && *len > limit) {
         co_await WriteProblem(c, 413, "payload_too_large", "The request body is too large", version);
         Log(req, match, 413, start, 0);
         co_await Drain(c);
         break;
       }
+      BodyReservation reservation;
       if (!parser.is_done()) {
+        // Who may send this body is decided from the head: a refused caller's body is
+        // never read, so it costs no memory.
+        if (path_ok && match.route && match.route->options.pre_check && (!len || *len >= kPreCheckFrom)) {
+          req.params = match.params;
+          if (auto refusal = co_await PreCheck(*match.route, req)) {
+            stats_->head_refusals.fetch_add(1, std::memory_order_relaxed);
+            int st = refusal->status;
+            co_await WriteClosing(c, std::move(*refusal), version, req.request_id);
+            Log(req, match, st, start, 0);
+            co_await Drain(c);
+            break;
+          }
+        }
+        // A chunked body may grow to the route's limit: that much is set aside.
+        if (!reservation.Take(stats_->body_bytes, len ? *len : limit, opt_.max_body_memory)) {
+          stats_->busy_bodies.fetch_add(1, std::memory_order_relaxed);
+          co_await WriteClosing(c, Busy("The server is busy receiving other requests; try again shortly"), version,
+                                req.request_id);
+          Log(req, match, 503, start, 0);
+          co_await Drain(c);
+          break;
+        }
         if (beast::iequals(hreq[bhttp::field::expect], "100-continue")) {
           bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
           if (!co_await Write(c, cont)) break;
@@ -322,6 +462,11 @@ class Server::Impl {
       } else {
         resp = co_await Dispatch(match, req);
       }
+      if (reservation.Held()) {
+        std::string().swap(req.body);
+        reservation.Release();
+      }
+      const bool api = IsApiPath(req.path);
       if (resp.sse) {
         Log(req, match, resp.status, start, 0);
         co_await Stream(c, resp, req.request_id);
@@ -340,7 +485,7 @@ class Server::Impl {
           resp = Problem(404, "not_found", "Not found");
           status = 404;
         } else {
-          Decorate(res, resp, req.request_id, close);
+          Decorate(res, resp, req.request_id, close, api);
           res.prepare_payload();
           bytes = res.body().size();
           if (head) {
@@ -356,7 +501,7 @@ class Server::Impl {
         }
       }
       bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(resp.status), version};
-      Decorate(res, resp, req.request_id, close);
+      Decorate(res, resp, req.request_id, close, api);
       if (head) {
         res.content_length(resp.body.size());
       } else {
@@ -373,20 +518,43 @@ class Server::Impl {
     c.stream.close();
   }
 
+  // api: the answer is private API data, kept out of every cache unless it says otherwise.
   template <typename Res>
-  void Decorate(Res& res, const Response& resp, const std::string& request_id, bool close) {
+  void Decorate(Res& res, const Response& resp, const std::string& request_id, bool close, bool api) {
     if (!resp.content_type.empty()) res.set(bhttp::field::content_type, resp.content_type);
-    for (const auto& [k, v] : resp.headers) res.insert(k, v);
-    res.set("X-Request-Id", request_id);
-    res.set("X-Content-Type-Options", "nosniff");
+    bool cache_control = false;
+    for (const auto& [k, v] : resp.headers) {
+      res.insert(k, v);
+      cache_control = cache_control || beast::iequals(k, "cache-control");
+    }
+    if (api && !cache_control) res.insert(bhttp::field::cache_control, "no-store");
+    if (!request_id.empty()) res.insert("X-Request-Id", request_id);
+    AddHardeningHeaders(res);
     res.keep_alive(!close);
+  }
+
+  // Runs the route's pre-check on the worker pool; the refusal, if any.
+  awaitable<std::optional<Response>> PreCheck(const Route& route, const Request& req) {
+    auto check = [this, &route, &req]() -> std::optional<Response> {
+      try {
+        route.options.pre_check(req);
+        return std::nullopt;
+      } catch (const ApiError& e) {
+        return Problem(e);
+      } catch (...) {
+        if (opt_.error_mapper) {
+          if (auto r = opt_.error_mapper(std::current_exception())) return r;
+        }
+        return Problem(500, "internal_error", "Something went wrong on our side");
+      }
+    };
+    co_return co_await asio::co_spawn(
+        workers_, [&]() -> awaitable<std::optional<Response>> { co_return check(); }, use_awaitable);
   }
 
   awaitable<Response> Dispatch(const Match& match, Request& req) {
     if (!match.route) {
-      bool api = req.path == "/api" || req.path.starts_with("/api/") || req.path == "/healthz" ||
-                 req.path == "/readyz" || req.path == "/metrics";
-      if (api || (req.method != "GET" && req.method != "HEAD")) {
+      if (IsApiPath(req.path) || (req.method != "GET" && req.method != "HEAD")) {
         if (match.path_known) co_return Problem(405, "method_not_allowed", "This method is not allowed here");
         co_return Problem(404, "not_found", "No such resource");
       }
@@ -506,8 +674,8 @@ class Server::Impl {
     auto sink = resp.sse;
     std::string head =
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-        "X-Accel-Buffering: no\r\nConnection: close\r\nX-Request-Id: " +
-        request_id + "\r\n";
+        "X-Accel-Buffering: no\r\nConnection: close\r\n" +
+        kHardeningLines + "X-Request-Id: " + request_id + "\r\n";
     for (const auto& [k, v] : resp.headers) head += k + ": " + v + "\r\n";
     head += "\r\n: stream open\n\n";
     // Events are small: a small kernel send buffer bounds what a client that stops reading
@@ -609,6 +777,8 @@ class Server::Impl {
   std::atomic<bool> stopping_{false};
   std::mutex conns_mu_;
   std::unordered_map<std::uint64_t, std::shared_ptr<Conn>> conns_;
+  std::unordered_map<std::string, int> per_ip_;  // open connections by peer; guarded by conns_mu_
+  std::shared_ptr<ServerStats> stats_ = std::make_shared<ServerStats>();
   std::atomic<std::uint64_t> next_conn_id_{1};
   std::atomic<std::uint64_t> next_request_id_{1};
   std::string rid_prefix_;

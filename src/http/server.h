@@ -2,6 +2,11 @@
 // The HTTP/1.1 server (Boost.Beast + C++20 coroutines). I/O threads only parse and write;
 // handlers run on a worker pool (RouteOptions::pool) and the connection's coroutine
 // waits for them without holding a thread. Only server.cpp includes Beast and Asio.
+// Before a body is read: a body over the route's max_body gets 413; a body of more than
+// 64 KiB (or chunked) on a route with a pre-check is read only if the check passes; a body
+// that would pass max_body_memory gets 503 busy. Those refusals close the connection.
+// Every answer carries the browser hardening headers (CSP, X-Frame-Options,
+// Referrer-Policy, nosniff); /api/ answers that set no Cache-Control get no-store.
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -9,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "http/metrics.h"
 #include "http/router.h"
@@ -52,6 +58,16 @@ struct ServerOptions {
   std::function<std::optional<Response>(std::exception_ptr)> error_mapper;
   // Optional; applies to handlers on the worker and crypto pools.
   std::shared_ptr<ResponseHold> response_hold;
+  // Bytes of request bodies held in memory at once, across all connections (counted by
+  // declared length, or the route's limit for a chunked body, from before the body is
+  // read until its handler returns). A body that would pass it gets 503 busy with
+  // Retry-After and is not read; while nothing is held, one body is always admitted.
+  std::size_t max_body_memory = std::size_t{256} << 20;
+  // Open connections per socket peer address; a connection over it is answered 503 busy
+  // with Retry-After and closed. 0: no cap. Peers in uncapped_peers (trusted proxies,
+  // whose connections carry many clients) are not counted.
+  int max_connections_per_ip = 256;
+  std::vector<std::string> uncapped_peers;
 };
 
 class Server {

@@ -116,9 +116,17 @@ using Handler = std::function<Response(Request&)>;
 // same reason. kInline: on the I/O thread — only for handlers that never block.
 enum class Pool { kWorker, kCrypto, kImage, kInline };
 
+// Decides from the request head alone (method, path, params, headers; body empty) whether
+// a request may send its body: throws ApiError (or what ServerOptions::error_mapper maps)
+// to refuse it. The server runs it on the worker pool before reading a body that is not
+// small (see Server), answers a refusal at once and closes the connection unread. It is
+// an early refusal only: the handler still makes every check itself.
+using PreCheck = std::function<void(const Request&)>;
+
 struct RouteOptions {
   Pool pool = Pool::kWorker;
   std::size_t max_body = 1024 * 1024;  // bytes; larger bodies get 413
+  PreCheck pre_check = nullptr;        // optional; see PreCheck
 };
 
 }  // namespace atelier::http

@@ -200,7 +200,8 @@ def test_ten_thousand_idle_connections_keep_memory_bounded_and_server_responsive
     # The server is started with our soft limit lowered again: it must raise it itself.
     resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))
     try:
-        s = make_server("--rate-limits", "off")
+        # All from 127.0.0.1: the per-address connection cap is test_hostile_http.py's.
+        s = make_server("--rate-limits", "off", "--max-connections-per-ip", "0")
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     pid = s.proc.pid

@@ -1,0 +1,25 @@
+#include <string_view>
+
+#include "app/context.h"
+
+namespace atelier::app {
+
+namespace {
+// The API routes that serve callers without a session: registration, login, email
+// verification and password reset, plus the health and metrics endpoints (outside /api/).
+bool IsPublic(std::string_view pattern) {
+  if (!pattern.starts_with("/api/")) return true;
+  return pattern.starts_with("/api/v1/auth/") && pattern != "/api/v1/auth/logout";
+}
+}  // namespace
+
+void GuardBodies(AppContext& ctx) {
+  const accounts::Authenticator& auth = *ctx.auth;
+  for (const auto& route : ctx.router.Routes()) {
+    if (route->options.pre_check || IsPublic(route->pattern)) continue;
+    ctx.router.SetPreCheck(route->method, route->pattern,
+                           [&auth](const http::Request& req) { (void)auth.Require(req); });
+  }
+}
+
+}  // namespace atelier::app
