@@ -26,6 +26,13 @@ struct Config {
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
   int workers = 0;                           // 0: chosen for the database (see WorkerThreads in main.cpp)
   int scheduler_interval_ms = 1000;
+  // Image decoding (see artworks::ImageGate): the image pool's threads (one of them is
+  // kept for small images), the memory all decodes may hold at once and one decode may
+  // need (MiB; 0: the same as image_memory_mb), and decodes at once per user.
+  int image_threads = 4;
+  int image_memory_mb = 1024;
+  int image_decode_mb = 0;
+  int image_decodes_per_user = 2;
 };
 
 // Parses argv. On --help/--version prints and exits 0; on a bad flag or value prints one

@@ -270,8 +270,8 @@ TEST_F(ImageTest, DecompressionBombIsRefusedFromTheHeader) {
   EXPECT_LT(MaxRssKb() - rss_before, 50 * 1024);
 
   // A real, valid image over the limit is refused the same way.
-  EXPECT_TRUE(IsError(ProcessImage(Png(2000, 1000), 1'000'000), ImageError::kTooLarge));
-  EXPECT_TRUE(std::holds_alternative<ProcessedImage>(ProcessImage(Png(1000, 1000), 1'000'000)));
+  EXPECT_TRUE(IsError(ProcessImage(Png(2000, 1000), {.max_pixels = 1'000'000}), ImageError::kTooLarge));
+  EXPECT_TRUE(std::holds_alternative<ProcessedImage>(ProcessImage(Png(1000, 1000), {.max_pixels = 1'000'000})));
 }
 
 TEST_F(ImageTest, ConcurrentCalls) {
