@@ -154,9 +154,9 @@ std::string StripWebpMetadata(std::string_view webp) {
 
 // What each decode holds at once, in bytes per pixel of the stored image (measured with
 // libvips 8.14 and rounded up). Streaming decodes hold a few rows; these do not:
-constexpr double kGifFrameBytes = 6;                              // libnsgif's RGBA frame plus libvips' copy of it
-constexpr double kWebpFrameBytes = 12;                            // the frame decoded whole, then libwebp's encoder
-constexpr double kWebpAlphaExtraBytes = 10;                       // the encoder's alpha plane work
+constexpr double kGifFrameBytes = 7;         // libnsgif's RGBA frame plus libvips' copy of it, with room
+constexpr double kWebpFrameBytes = 12;       // the frame decoded whole, then libwebp's encoder
+constexpr double kWebpAlphaExtraBytes = 10;  // the encoder's alpha plane work
 constexpr std::size_t kFixedDecodeBytes = std::size_t{32} << 20;  // codec state, row buffers
 
 std::size_t BytesPerSample(VipsBandFormat format) {
