@@ -35,7 +35,7 @@ class ImageGate {
     int per_user = 2;
     int heavy_slots = 3;                 // heavy decodes running or waiting
     long long light_pixels = 4'000'000;  // at most this: light
-    std::chrono::milliseconds max_wait{30'000};
+    std::chrono::milliseconds max_wait{60'000};
   };
   enum class Refusal { kUserBusy, kBusy };
 
