@@ -10,17 +10,13 @@ std::variant<ImageGate::Pass, ImageGate::Refusal> ImageGate::Enter(std::int64_t 
   // meant to refuse those, and this keeps a misconfiguration from blocking forever.
   const std::size_t bytes = std::min(probe.decode_bytes, opt_.memory_budget);
   std::unique_lock lock(mu_);
-  int& mine = per_user_[user_id];
-  if (mine >= opt_.per_user) {
-    if (mine == 0) per_user_.erase(user_id);
-    return Refusal::kUserBusy;
-  }
   if (!heavy) {
-    ++mine;
     ++running_;
     bytes_ += bytes;
     return Pass(this, user_id, bytes, false);
   }
+  int& mine = per_user_[user_id];
+  if (mine >= opt_.per_user) return Refusal::kUserBusy;
   if (heavy_ >= opt_.heavy_slots) {
     if (mine == 0) per_user_.erase(user_id);
     return Refusal::kBusy;
@@ -49,8 +45,10 @@ void ImageGate::Leave(std::int64_t user_id, std::size_t bytes, bool heavy) {
     std::lock_guard lock(mu_);
     --running_;
     bytes_ -= bytes;
-    if (heavy) --heavy_;
-    if (--per_user_[user_id] == 0) per_user_.erase(user_id);
+    if (heavy) {
+      --heavy_;
+      if (--per_user_[user_id] == 0) per_user_.erase(user_id);
+    }
   }
   cv_.notify_all();
 }

@@ -3,10 +3,11 @@
 // decodes one user runs at once, and keeps small images from queueing behind large ones.
 //
 // Every upload asks Enter() with the ImageProbe read from its header, before decoding:
-// - Per user: at most `per_user` decodes at once (running or waiting); one more is
-//   refused at once (kUserBusy → 429 rate_limited with Retry-After).
 // - Light images (at most `light_pixels`) start at once: they take a fraction of a second
-//   and little memory, and never wait behind a large one.
+//   and little memory, and never wait behind a large one (the upload rate limit bounds how
+//   many one user sends).
+// - Per user: at most `per_user` heavy decodes at once (running or waiting); one more is
+//   refused at once (kUserBusy → 429 rate_limited with Retry-After).
 // - Heavy images start in arrival order when their decode_bytes fit in what is left of
 //   `memory_budget` (light decodes in flight count too). At most `heavy_slots` heavy decodes
 //   run or wait at once, and none waits longer than `max_wait`; beyond either, kBusy (503
@@ -32,9 +33,9 @@ class ImageGate {
  public:
   struct Options {
     std::size_t memory_budget = std::size_t{1} << 30;  // bytes of ImageProbe::decode_bytes at once
-    int per_user = 2;
-    int heavy_slots = 3;                 // heavy decodes running or waiting
-    long long light_pixels = 4'000'000;  // at most this: light
+    int per_user = 2;                                  // heavy decodes
+    int heavy_slots = 3;                               // heavy decodes running or waiting
+    long long light_pixels = 4'000'000;                // at most this: light
     std::chrono::milliseconds max_wait{60'000};
   };
   enum class Refusal { kUserBusy, kBusy };
@@ -86,7 +87,7 @@ class ImageGate {
   const Options opt_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::unordered_map<std::int64_t, int> per_user_;  // decodes running or waiting, by user
+  std::unordered_map<std::int64_t, int> per_user_;  // heavy decodes running or waiting, by user
   std::deque<std::uint64_t> queue_;                 // heavy waiters, in arrival order
   std::uint64_t next_ticket_ = 0;
   int running_ = 0;
