@@ -99,6 +99,21 @@ Config ParseConfig(int argc, char** argv) {
                     "open connections per client address (socket peer; trusted proxies are exempt); 0: no cap")
         ->envname("ATELIER_MAX_CONNECTIONS_PER_IP")
         ->check(CLI::Range(0, 1 << 24));
+    sub->add_option("--image-threads", c.image_threads,
+                    "threads that decode uploaded images; one is kept for small images")
+        ->envname("ATELIER_IMAGE_THREADS")
+        ->check(CLI::Range(2, 64));
+    sub->add_option("--image-memory-mb", c.image_memory_mb, "memory all image decodes may hold at once (MiB)")
+        ->envname("ATELIER_IMAGE_MEMORY_MB")
+        ->check(CLI::Range(64, 1 << 20));
+    sub->add_option("--image-decode-mb", c.image_decode_mb,
+                    "memory one image decode may need, else 413 (MiB; default: --image-memory-mb)")
+        ->envname("ATELIER_IMAGE_DECODE_MB")
+        ->check(CLI::Range(0, 1 << 20));
+    sub->add_option("--image-decodes-per-user", c.image_decodes_per_user,
+                    "image decodes one user may run at once; one more is answered 429")
+        ->envname("ATELIER_IMAGE_DECODES_PER_USER")
+        ->check(CLI::Range(1, 64));
   };
   add_common(app.add_subcommand("serve", "run the HTTP server, background jobs and the web UI"));
   add_common(app.add_subcommand("migrate", "apply database migrations and exit"));
@@ -126,6 +141,8 @@ Config ParseConfig(int argc, char** argv) {
   if (!c.smtp_url.empty() && !c.smtp_url.starts_with("smtp://") && !c.smtp_url.starts_with("smtps://"))
     Fail("--smtp-url must start with smtp:// or smtps://");
   if (c.web_dir.empty()) c.web_dir = FindWebDir(argv[0]);
+  if (c.image_decode_mb == 0) c.image_decode_mb = c.image_memory_mb;
+  if (c.image_decode_mb > c.image_memory_mb) Fail("--image-decode-mb must not exceed --image-memory-mb");
   return c;
 }
 

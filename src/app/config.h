@@ -29,6 +29,13 @@ struct Config {
   int max_streams = 10000;           // open notification streams per process; beyond, 503 busy
   int max_body_memory_mb = 256;      // request bodies held at once, all connections together
   int max_connections_per_ip = 256;  // open connections per socket peer; 0: no cap
+  // Image decoding (see artworks::ImageGate): the image pool's threads (one of them is
+  // kept for small images), the memory all decodes may hold at once and one decode may
+  // need (MiB; 0: the same as image_memory_mb), and decodes at once per user.
+  int image_threads = 4;
+  int image_memory_mb = 1024;
+  int image_decode_mb = 0;
+  int image_decodes_per_user = 2;
 };
 
 // Parses argv. On --help/--version prints and exits 0; on a bad flag or value prints one

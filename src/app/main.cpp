@@ -134,6 +134,7 @@ int main(int argc, char** argv) {
   so.host = cfg.host;
   so.port = cfg.port;
   so.worker_threads = WorkerThreads(cfg);
+  so.image_threads = cfg.image_threads;
   so.web_dir = cfg.web_dir;
   so.access_log = cfg.access_log;
   http::SetTrustedProxies(cfg.trusted_proxies);

@@ -3,6 +3,7 @@
 #include "artworks/artwork_routes.h"
 #include "artworks/artwork_service.h"
 #include "artworks/image.h"
+#include "artworks/image_gate.h"
 #include "artworks/image_store.h"
 #include "common/error.h"
 #include "common/json_util.h"
@@ -15,7 +16,16 @@ void WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
   auto& images = ctx.Own<artworks::ImageStore>(ctx.config.data_dir);
   auto& svc = ctx.Own<artworks::ArtworkService>(*ctx.db, ctx.clock, *ctx.notifier, images);
   auto& limiter = ctx.Own<accounts::RateLimiter>(ctx.clock, ctx.config.rate_limits);
-  artworks::RegisterRoutes(ctx.router, svc, images, *ctx.auth, limiter);
+  const auto mib = [](int n) { return static_cast<std::size_t>(n) << 20; };
+  artworks::ImageGate::Options gate_options;
+  gate_options.memory_budget = mib(ctx.config.image_memory_mb);
+  gate_options.per_user = ctx.config.image_decodes_per_user;
+  // Heavy decodes may block at most all but one of the image pool's threads (see ImageGate).
+  gate_options.heavy_slots = ctx.config.image_threads - 1;
+  auto& gate = ctx.Own<artworks::ImageGate>(gate_options);
+  const artworks::ImageLimits limits{.max_pixels = artworks::kMaxImagePixels,
+                                     .max_decode_bytes = mib(ctx.config.image_decode_mb)};
+  artworks::RegisterRoutes(ctx.router, svc, images, *ctx.auth, limiter, gate, limits);
   // An upload's body (up to about 21 MiB) is read only for a member who may still submit
   // to an OPEN event; the handler checks all of it again, the insert's transaction last.
   ctx.router.SetPreCheck("POST", "/api/v1/events/{id}/artworks", [&svc, &auth = *ctx.auth](const http::Request& req) {

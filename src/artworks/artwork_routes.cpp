@@ -43,6 +43,19 @@ Response ServeImage(ArtworkService& svc, const ImageStore& images, const account
   return r;
 }
 
+[[noreturn]] void ThrowImageError(ImageError error, const ImageLimits& limits) {
+  switch (error) {
+    case ImageError::kTooLarge:
+      throw ApiError(413, "payload_too_large",
+                     "The image has more than " + std::to_string(limits.max_pixels / 1'000'000) + " megapixels");
+    case ImageError::kTooCostly:
+      throw ApiError(413, "payload_too_large", "The image would need too much memory to decode");
+    case ImageError::kUnsupported:
+      break;
+  }
+  throw ApiError(415, "unsupported_image", "The file is not a complete PNG, JPEG, WebP or GIF image");
+}
+
 }  // namespace
 
 bool IfNoneMatchHits(std::string_view header, std::string_view etag) {
@@ -59,10 +72,11 @@ bool IfNoneMatchHits(std::string_view header, std::string_view etag) {
 }
 
 void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore& images,
-                    const accounts::Authenticator& auth, accounts::RateLimiter& limiter) {
+                    const accounts::Authenticator& auth, accounts::RateLimiter& limiter, ImageGate& gate,
+                    const ImageLimits& limits) {
   const std::string base = "/api/v1";
   router.Add("POST", base + "/events/{id}/artworks",
-             [&svc, &auth, &limiter](Request& req) {
+             [&svc, &auth, &limiter, &gate, limits](Request& req) {
                auto user = auth.Require(req);
                // Before anything else the upload costs: every attempt spends the caller's budget.
                limiter.Require("upload:user:" + std::to_string(user.id), 60, 600'000,
@@ -76,12 +90,21 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
                if (!parts) throw BadRequest("The multipart/form-data body is malformed");
                UploadForm form = ReadUploadForm(*parts);
                ArtworkService::CheckText(form.title, form.description);
-               auto processed = ProcessImage(form.image);
-               if (auto* err = std::get_if<ImageError>(&processed)) {
-                 if (*err == ImageError::kTooLarge)
-                   throw ApiError(413, "payload_too_large", "The image has more than 100 megapixels");
-                 throw ApiError(415, "unsupported_image", "The file is not a complete PNG, JPEG, WebP or GIF image");
-               }
+               // The header decides what the decode may cost before any pixel is decoded.
+               auto probe = ProbeImage(form.image, limits);
+               if (auto* err = std::get_if<ImageError>(&probe)) ThrowImageError(*err, limits);
+               auto processed = [&] {
+                 auto pass = gate.Enter(user.id, std::get<ImageProbe>(probe));  // held while decoding only
+                 if (auto* refusal = std::get_if<ImageGate::Refusal>(&pass)) {
+                   if (*refusal == ImageGate::Refusal::kUserBusy)
+                     throw ApiError(429, "rate_limited", "Wait for your other uploads to finish")
+                         .WithRetryAfter(ImageGate::kRetryAfterSeconds);
+                   throw ApiError(503, "busy", "The server is processing other large images; try again later")
+                       .WithRetryAfter(ImageGate::kRetryAfterSeconds);
+                 }
+                 return ProcessImage(form.image, limits);
+               }();
+               if (auto* err = std::get_if<ImageError>(&processed)) ThrowImageError(*err, limits);
                return Response::Json(201, svc.Create(user.id, event_id, form.title, form.description.value_or(""),
                                                      std::get<ProcessedImage>(processed)));
              },

@@ -2,6 +2,7 @@
 
 #include <vips/vips8>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -151,6 +152,56 @@ std::string StripWebpMetadata(std::string_view webp) {
   return out;
 }
 
+// What each decode holds at once, in bytes per pixel of the stored image (measured with
+// libvips 8.14 and rounded up). Streaming decodes hold a few rows; these do not:
+constexpr double kGifFrameBytes = 7;         // libnsgif's RGBA frame plus libvips' copy of it, with room
+constexpr double kWebpFrameBytes = 12;       // the frame decoded whole, then libwebp's encoder
+constexpr double kWebpAlphaExtraBytes = 10;  // the encoder's alpha plane work
+constexpr std::size_t kFixedDecodeBytes = std::size_t{32} << 20;  // codec state, row buffers
+
+std::size_t BytesPerSample(VipsBandFormat format) {
+  return format == VIPS_FORMAT_UCHAR || format == VIPS_FORMAT_CHAR ? 1 : format == VIPS_FORMAT_FLOAT ? 4 : 2;
+}
+
+int OrientationOf(const VImage& image) {
+  const int orientation = image.get_typeof(VIPS_META_ORIENTATION) != 0 ? image.get_int(VIPS_META_ORIENTATION) : 1;
+  return orientation >= 2 && orientation <= 8 ? orientation : 1;
+}
+
+bool Interlaced(const VImage& image) { return image.get_typeof("interlaced") != 0 && image.get_int("interlaced") != 0; }
+
+// The bound of ImageProbe::decode_bytes, from the header alone. `raw` is the image
+// uncompressed; a format or a rotation that needs the whole image holds it (libvips keeps a
+// random-access decode over 100 MB in a temporary file instead: that is disk, still counted).
+std::size_t EstimateDecodeBytes(Format format, const VImage& header, std::size_t input_bytes) {
+  const double pixels = static_cast<double>(header.width()) * header.height();
+  const double raw = pixels * header.bands() * static_cast<double>(BytesPerSample(header.format()));
+  double whole = 0;  // what the decoder itself holds beyond a few rows
+  switch (format) {
+    case Format::kGif:
+      whole = pixels * kGifFrameBytes;
+      break;
+    case Format::kWebp:
+      whole = pixels * (kWebpFrameBytes + (header.bands() == 4 ? kWebpAlphaExtraBytes : 0));
+      break;
+    case Format::kPng:
+      if (Interlaced(header)) whole = raw;  // libpng needs every pass before the first row
+      break;
+    case Format::kJpeg:
+      // A progressive JPEG keeps every DCT coefficient (2 bytes a sample) until the last scan.
+      if (Interlaced(header) || (header.get_typeof("jpeg-multiscan") != 0 && header.get_int("jpeg-multiscan") != 0))
+        whole = pixels * header.bands() * 2;
+      break;
+    case Format::kUnknown:
+      break;
+  }
+  if (OrientationOf(header) != 1) whole += raw;  // rotating needs the decoded image whole
+  // The re-encoded file, held twice while it is copied out of libvips: at worst as large as
+  // the pixels, in practice a few times the upload.
+  const double encoded = std::min(raw, 4.0 * static_cast<double>(input_bytes) + raw / 16);
+  return kFixedDecodeBytes + static_cast<std::size_t>(whole + 2 * encoded);
+}
+
 }  // namespace
 
 void PrepareImages() {
@@ -179,21 +230,61 @@ void InitImages() {
   });
 }
 
-std::variant<ProcessedImage, ImageError> ProcessImage(std::string_view bytes, long long max_pixels) {
+namespace {
+
+struct Header {
+  Format format = Format::kUnknown;
+  VImage image;  // header only: no pixel has been decoded
+  ImageProbe probe;
+};
+
+// Throws VError on a header libvips cannot read.
+std::variant<Header, ImageError> ReadHeader(std::string_view bytes, VipsBlob* blob, const ImageLimits& limits) {
+  Header h;
+  h.format = Sniff(bytes);
+  if (h.format == Format::kUnknown || (h.format == Format::kPng && !PngHasEnd(bytes))) return ImageError::kUnsupported;
+  h.image = Load(h.format, blob, VIPS_ACCESS_SEQUENTIAL);
+  h.probe.width = h.image.width();
+  h.probe.height = h.image.height();
+  h.probe.pixels = static_cast<long long>(h.probe.width) * h.probe.height;
+  if (h.probe.pixels > limits.max_pixels) return ImageError::kTooLarge;
+  h.probe.decode_bytes = EstimateDecodeBytes(h.format, h.image, bytes.size());
+  if (h.probe.decode_bytes > limits.max_decode_bytes) return ImageError::kTooCostly;
+  return h;
+}
+
+// A blob that borrows `bytes` (no copy): only for calls that end before `bytes` does.
+VipsBlob* BorrowBlob(std::string_view bytes) { return vips_blob_new(nullptr, bytes.data(), bytes.size()); }
+
+}  // namespace
+
+std::variant<ImageProbe, ImageError> ProbeImage(std::string_view bytes, const ImageLimits& limits) {
   InitImages();
-  const Format format = Sniff(bytes);
-  if (format == Format::kUnknown || (format == Format::kPng && !PngHasEnd(bytes))) return ImageError::kUnsupported;
+  try {
+    const Blob input(BorrowBlob(bytes));
+    auto header = ReadHeader(bytes, input.get(), limits);
+    if (auto* error = std::get_if<ImageError>(&header)) return *error;
+    return std::get<Header>(header).probe;
+  } catch (const VError&) {
+    vips_error_clear();
+    return ImageError::kUnsupported;
+  }
+}
+
+std::variant<ProcessedImage, ImageError> ProcessImage(std::string_view bytes, const ImageLimits& limits) {
+  InitImages();
   try {
     // A copy that libvips owns: no image or operation can outlive the caller's buffer.
     const Blob input(vips_blob_copy(bytes.data(), bytes.size()));
 
-    // Only the header is read here.
-    VImage image = Load(format, input.get(), VIPS_ACCESS_SEQUENTIAL);
-    if (static_cast<long long>(image.width()) * image.height() > max_pixels) return ImageError::kTooLarge;
+    auto header = ReadHeader(bytes, input.get(), limits);
+    if (auto* error = std::get_if<ImageError>(&header)) return *error;
+    const Format format = std::get<Header>(header).format;
+    VImage image = std::get<Header>(header).image;
 
-    const int orientation = image.get_typeof(VIPS_META_ORIENTATION) != 0 ? image.get_int(VIPS_META_ORIENTATION) : 1;
-    if (orientation >= 2 && orientation <= 8) {
-      // Rotating needs random access, so this one image is decoded whole (size checked above).
+    if (OrientationOf(image) != 1) {
+      // Rotating needs random access, so this one image is decoded whole: in memory up to
+      // libvips' disc threshold (100 MB), in a temporary file beyond (counted in the estimate).
       image = Load(format, input.get(), VIPS_ACCESS_RANDOM).autorot();
     }
     image = WithoutMetadata(ToSrgb(image));
@@ -204,7 +295,9 @@ std::variant<ProcessedImage, ImageError> ProcessImage(std::string_view bytes, lo
     VOption* save = VImage::option()->set("strip", true);
     switch (format) {
       case Format::kJpeg:
-        out.image = Blob(image.jpegsave_buffer(save->set("Q", 90)->set("optimize_coding", true))).ToString();
+        // No optimize_coding: libjpeg's two-pass Huffman optimisation buffers every DCT
+        // coefficient of the image (6 bytes a pixel), to save a few percent of the file.
+        out.image = Blob(image.jpegsave_buffer(save->set("Q", 90))).ToString();
         out.image_type = "image/jpeg";
         break;
       case Format::kWebp:
@@ -218,12 +311,16 @@ std::variant<ProcessedImage, ImageError> ProcessImage(std::string_view bytes, lo
     }
 
     // The thumbnail comes from our own re-encoded bytes (known-good, oriented, sRGB);
-    // JPEG and WebP shrink while decoding, so this is cheap for them.
-    const Blob encoded(vips_blob_copy(out.image.data(), out.image.size()));
-    VImage thumb = VImage::thumbnail_buffer(encoded.get(), kThumbSide,
-                                            VImage::option()->set("height", kThumbSide)->set("size", VIPS_SIZE_DOWN));
-    out.thumb = StripWebpMetadata(
-        Blob(WithoutMetadata(thumb).webpsave_buffer(VImage::option()->set("Q", 80)->set("strip", true))).ToString());
+    // thumbnail_buffer shrinks on load: JPEG decodes at 1/2, 1/4 or 1/8 scale and WebP at
+    // the thumbnail's own scale, so only PNG reads every row (streaming).
+    // The blob borrows out.image, which outlives this block and every image made from it.
+    {
+      const Blob encoded(BorrowBlob(out.image));
+      VImage thumb = VImage::thumbnail_buffer(encoded.get(), kThumbSide,
+                                              VImage::option()->set("height", kThumbSide)->set("size", VIPS_SIZE_DOWN));
+      out.thumb = StripWebpMetadata(
+          Blob(WithoutMetadata(thumb).webpsave_buffer(VImage::option()->set("Q", 80)->set("strip", true))).ToString());
+    }
     out.thumb_type = "image/webp";
     return out;
   } catch (const VError&) {

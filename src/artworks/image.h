@@ -2,6 +2,7 @@
 // Decoding, checking and re-encoding uploaded images (libvips). Everything here is
 // thread-safe: ProcessImage keeps no state between calls and may run on many worker
 // threads at once.
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -26,23 +27,50 @@ struct ProcessedImage {
   int height = 0;
 };
 
-// kUnsupported → 415 unsupported_image; kTooLarge → 413 payload_too_large.
-enum class ImageError { kUnsupported, kTooLarge };
+// kUnsupported → 415 unsupported_image; kTooLarge (over max_pixels) and kTooCostly (a
+// decode that would need more than max_decode_bytes) → 413 payload_too_large.
+enum class ImageError { kUnsupported, kTooLarge, kTooCostly };
 
 inline constexpr long long kMaxImagePixels = 100'000'000;
+// Enough for every image of at most 100 megapixels but large WebPs, whose decoder and
+// encoder hold the whole frame (12 bytes a pixel, 22 with alpha): a WebP over about 85
+// megapixels (45 with alpha) is refused as kTooCostly unless this is raised.
+inline constexpr std::size_t kDefaultMaxDecodeBytes = std::size_t{1} << 30;
+
+struct ImageLimits {
+  long long max_pixels = kMaxImagePixels;
+  std::size_t max_decode_bytes = kDefaultMaxDecodeBytes;
+};
+
+// What the header says, and what decoding it will cost: read before any pixel is decoded.
+struct ImageProbe {
+  int width = 0;  // as stored, before EXIF orientation
+  int height = 0;
+  long long pixels = 0;
+  // A bound on the memory (and temporary disk) ProcessImage needs for this image: the
+  // buffers its decoder, rotation, encoder and thumbnail hold at once (see image.cpp).
+  std::size_t decode_bytes = 0;
+};
+
+// Reads only the header: the format from the first bytes, the size, the layout that
+// decides what decoding must hold whole (interlaced PNG, progressive JPEG, GIF and WebP
+// frames, EXIF rotation). kUnsupported for anything that is not a PNG, JPEG, WebP or GIF
+// header; kTooLarge or kTooCostly when over a limit. Costs microseconds, never a decode.
+std::variant<ImageProbe, ImageError> ProbeImage(std::string_view bytes, const ImageLimits& limits = {});
 
 // Accepts PNG, JPEG, WebP and GIF, recognised by their first bytes (a name or a declared
-// type is never trusted), and refuses everything else. The size is checked from the header,
-// before any pixel is decoded, so a decompression bomb costs nothing; then the whole image
-// must decode without error (a truncated file is kUnsupported).
+// type is never trusted), and refuses everything else. ProbeImage runs first, so a
+// decompression bomb or a too costly decode costs nothing; then the whole image must decode
+// without error (a truncated file is kUnsupported).
 //
 // JPEG stays JPEG (quality 90), PNG stays PNG, WebP stays WebP (lossy, quality 90); a GIF
 // becomes its first frame as PNG, and an animated WebP its first frame. EXIF orientation is
 // applied, CMYK and embedded ICC profiles are converted to sRGB, then all metadata is dropped.
 //
-// Costs: about one decode and encode of the image plus one shrink-on-load decode for the
-// thumbnail; memory stays near a few rows of pixels except for EXIF-rotated images, which
-// are decoded whole (at most max_pixels).
-std::variant<ProcessedImage, ImageError> ProcessImage(std::string_view bytes, long long max_pixels = kMaxImagePixels);
+// Costs: one streaming decode and encode of the image (a few rows of pixels in memory
+// unless the format or a rotation needs the whole image, which libvips keeps on disk past
+// 100 MB), plus one shrink-on-load decode of the re-encoded file for the thumbnail (JPEG
+// decodes at 1/8 scale, WebP at the thumbnail's scale; PNG streams its rows).
+std::variant<ProcessedImage, ImageError> ProcessImage(std::string_view bytes, const ImageLimits& limits = {});
 
 }  // namespace atelier::artworks

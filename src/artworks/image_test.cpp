@@ -8,13 +8,17 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 #include <vips/vips8>
 
+#include "artworks/image_gate.h"
 #include "artworks/image_store.h"
 #include "common/crypto.h"
 
@@ -270,8 +274,8 @@ TEST_F(ImageTest, DecompressionBombIsRefusedFromTheHeader) {
   EXPECT_LT(MaxRssKb() - rss_before, 50 * 1024);
 
   // A real, valid image over the limit is refused the same way.
-  EXPECT_TRUE(IsError(ProcessImage(Png(2000, 1000), 1'000'000), ImageError::kTooLarge));
-  EXPECT_TRUE(std::holds_alternative<ProcessedImage>(ProcessImage(Png(1000, 1000), 1'000'000)));
+  EXPECT_TRUE(IsError(ProcessImage(Png(2000, 1000), {.max_pixels = 1'000'000}), ImageError::kTooLarge));
+  EXPECT_TRUE(std::holds_alternative<ProcessedImage>(ProcessImage(Png(1000, 1000), {.max_pixels = 1'000'000})));
 }
 
 TEST_F(ImageTest, ConcurrentCalls) {
@@ -302,6 +306,224 @@ TEST_F(ImageTest, TimingOf1600x1200) {
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     std::printf("ProcessImage 1600x1200 %s (%zu bytes): %.1f ms\n", name, bytes.size(), ms / runs);
   }
+}
+
+// ---- Decode cost, from the header ----
+
+// Peak RSS (VmHWM) and RSS now, in KiB; ResetPeakRss makes VmHWM start again from now.
+long StatusKb(const char* field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.starts_with(field)) return std::stol(line.substr(std::strlen(field) + 1));
+  return -1;
+}
+bool ResetPeakRss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+ImageProbe Probe(const std::string& bytes, const ImageLimits& limits = {}) {
+  auto r = ProbeImage(bytes, limits);
+  if (const auto* error = std::get_if<ImageError>(&r)) {
+    ADD_FAILURE() << "ProbeImage failed: " << static_cast<int>(*error);
+    return {};
+  }
+  return std::get<ImageProbe>(r);
+}
+
+std::string Black(int w, int h, int bands, const char* suffix) {
+  size_t length = 0;
+  void* data = nullptr;
+  VImage::black(w, h, VImage::option()->set("bands", bands)).write_to_buffer(suffix, &data, &length);
+  std::string out(static_cast<const char*>(data), length);
+  g_free(data);
+  return out;
+}
+
+std::string Oriented(const VImage& image, int orientation) {
+  VImage copy = image.copy();
+  copy.set(VIPS_META_ORIENTATION, orientation);
+  return FromBlob(copy.jpegsave_buffer());
+}
+
+constexpr std::size_t kMiB = std::size_t{1} << 20;
+
+TEST_F(ImageTest, DecodeCostComesFromTheHeader) {
+  // A streaming decode (baseline JPEG, plain PNG) holds a few rows whatever the size …
+  const ImageProbe jpeg = Probe(Black(10000, 10000, 3, ".jpg"));
+  EXPECT_EQ(jpeg.width, 10000);
+  EXPECT_EQ(jpeg.pixels, 100'000'000);
+  EXPECT_LT(jpeg.decode_bytes, 128 * kMiB);
+  EXPECT_LT(Probe(Black(10000, 10000, 3, ".png")).decode_bytes, 128 * kMiB);
+  // … what must be held whole is counted (25 MP each): an EXIF rotation holds the decoded
+  // image (3 bytes a pixel), a progressive JPEG its coefficients (2 bytes a sample), an
+  // interlaced PNG its pixels, a GIF its RGBA frames, a WebP its frame and its encoder.
+  const std::size_t mp25 = 25'000'000;
+  EXPECT_GE(Probe(Oriented(VImage::black(5000, 5000, VImage::option()->set("bands", 3)), 6)).decode_bytes, mp25 * 3);
+  EXPECT_GE(Probe(Black(5000, 5000, 3, ".jpg[interlace]")).decode_bytes, mp25 * 6);
+  EXPECT_GE(Probe(Black(5000, 5000, 3, ".png[interlace]")).decode_bytes, mp25 * 3);
+  EXPECT_GE(Probe(Black(5000, 5000, 3, ".gif")).decode_bytes, mp25 * 6);
+  EXPECT_GE(Probe(Black(5000, 5000, 3, ".webp")).decode_bytes, mp25 * 12);
+  EXPECT_GE(Probe(Black(5000, 5000, 4, ".webp")).decode_bytes, mp25 * 22);
+
+  // Over a limit: refused from the header, by ProbeImage and by ProcessImage alike; the same
+  // pixels without the rotation stream, and pass.
+  const std::string rotated = Oriented(VImage::black(6000, 6000, VImage::option()->set("bands", 3)), 6);
+  const ImageLimits tight{.max_pixels = kMaxImagePixels, .max_decode_bytes = 100 * kMiB};
+  EXPECT_TRUE(std::holds_alternative<ImageProbe>(ProbeImage(Black(6000, 6000, 3, ".jpg"), tight)));
+  auto refused = ProbeImage(rotated, tight);
+  ASSERT_TRUE(std::holds_alternative<ImageError>(refused));
+  EXPECT_EQ(std::get<ImageError>(refused), ImageError::kTooCostly);
+  EXPECT_TRUE(IsError(ProcessImage(rotated, tight), ImageError::kTooCostly));
+  auto too_many = ProbeImage(Png(2000, 1000), {.max_pixels = 1'000'000});
+  ASSERT_TRUE(std::holds_alternative<ImageError>(too_many));
+  EXPECT_EQ(std::get<ImageError>(too_many), ImageError::kTooLarge);
+  // Not an image, or a truncated header: unsupported, as for ProcessImage.
+  for (const std::string& bytes : {"hello"s, "GIF89a"s, Jpeg(50, 50).substr(0, 30)}) {
+    auto r = ProbeImage(bytes);
+    ASSERT_TRUE(std::holds_alternative<ImageError>(r)) << bytes.substr(0, 10);
+    EXPECT_EQ(std::get<ImageError>(r), ImageError::kUnsupported);
+  }
+}
+
+TEST_F(ImageTest, ShrinkOnLoadThumbnailKeepsOrientation) {
+  // Left half white, right half black, stored sideways (orientation 6: turn 90° clockwise
+  // to display), so the displayed image has its white half on top.
+  const VImage card = VImage::black(4000, 3000, VImage::option()->set("bands", 3))
+                          .insert(VImage::black(2000, 3000, VImage::option()->set("bands", 3)) + 255, 0, 0)
+                          .cast(VIPS_FORMAT_UCHAR);
+  const ProcessedImage out = Ok(ProcessImage(Oriented(card, 6)));
+  EXPECT_EQ(out.width, 3000);
+  EXPECT_EQ(out.height, 4000);
+  const VImage thumb = Decode(out.thumb);
+  EXPECT_EQ(thumb.width(), 360);
+  EXPECT_EQ(thumb.height(), 480);
+  EXPECT_GT(thumb.extract_area(0, 0, 360, 200).avg(), 240.0);   // top: white
+  EXPECT_LT(thumb.extract_area(0, 280, 360, 200).avg(), 15.0);  // bottom: black
+  const VImage back = Decode(out.image);
+  EXPECT_GT(back.extract_area(0, 0, 3000, 1900).avg(), 240.0);
+}
+
+// The two images of issue 16: each decodes within its estimate, far below what it took
+// before (about 600 MB each), or is refused from its header when the budget is smaller.
+TEST_F(ImageTest, HostileLargeImagesDecodeWithinTheirEstimate) {
+  const std::string gif = Black(10000, 10000, 3, ".gif");  // about 67 KB
+  const std::string jpeg = Oriented(VImage::black(10000, 10000, VImage::option()->set("bands", 3)), 6);
+
+  const ImageLimits tight{.max_pixels = kMaxImagePixels, .max_decode_bytes = 256 * kMiB};
+  if (!ResetPeakRss()) GTEST_SKIP() << "no /proc/self/clear_refs";
+  long base = StatusKb("VmRSS:");
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(IsError(ProcessImage(gif, tight), ImageError::kTooCostly));
+  EXPECT_TRUE(IsError(ProcessImage(jpeg, tight), ImageError::kTooCostly));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_LT(StatusKb("VmHWM:") - base, 20 * 1024);
+
+  for (const auto& [name, bytes] : {std::pair{"gif", &gif}, std::pair{"jpeg orientation 6", &jpeg}}) {
+    const ImageProbe probe = Probe(*bytes);
+    ASSERT_TRUE(ResetPeakRss());
+    base = StatusKb("VmRSS:");
+    const ProcessedImage out = Ok(ProcessImage(*bytes));
+    const long grew_kb = StatusKb("VmHWM:") - base;
+    EXPECT_EQ(out.width, 10000) << name;
+    EXPECT_EQ(out.height, 10000) << name;
+    EXPECT_LT(static_cast<std::size_t>(grew_kb) * 1024, probe.decode_bytes) << name;
+    std::printf("%s: estimate %zu MiB, peak RSS grew by %ld MiB\n", name, probe.decode_bytes / kMiB, grew_kb / 1024);
+  }
+}
+
+// ---- ImageGate ----
+
+ImageProbe Light() { return {.width = 32, .height = 32, .pixels = 1024, .decode_bytes = 33 * kMiB}; }
+ImageProbe Heavy(std::size_t mib) {
+  return {.width = 10000, .height = 10000, .pixels = 100'000'000, .decode_bytes = mib * kMiB};
+}
+
+bool Admitted(const std::variant<ImageGate::Pass, ImageGate::Refusal>& r) {
+  return std::holds_alternative<ImageGate::Pass>(r);
+}
+bool Refused(const std::variant<ImageGate::Pass, ImageGate::Refusal>& r, ImageGate::Refusal why) {
+  const auto* refusal = std::get_if<ImageGate::Refusal>(&r);
+  return refusal != nullptr && *refusal == why;
+}
+
+ImageGate::Options GateOptions() {
+  ImageGate::Options o;
+  o.memory_budget = 1024 * kMiB;
+  o.per_user = 2;
+  o.heavy_slots = 3;
+  o.max_wait = std::chrono::seconds(20);
+  return o;
+}
+
+// Waits (bounded) until the gate shows `waiting` heavy decodes in its queue.
+bool WaitForQueue(const ImageGate& gate, int waiting) {
+  for (int i = 0; i < 2000; ++i) {
+    if (gate.Now().waiting == waiting) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+TEST(ImageGateTest, PerUserLimitCountsHeavyDecodes) {
+  ImageGate gate(GateOptions());
+  auto a = gate.Enter(1, Heavy(100));
+  auto b = gate.Enter(1, Heavy(100));
+  ASSERT_TRUE(Admitted(a));
+  ASSERT_TRUE(Admitted(b));
+  EXPECT_TRUE(Refused(gate.Enter(1, Heavy(1)), ImageGate::Refusal::kUserBusy));
+  EXPECT_EQ(gate.Now().running, 2);  // the refused one holds nothing
+  // Small images are not counted: they never wait and take a fraction of a second.
+  EXPECT_TRUE(Admitted(gate.Enter(1, Light())));
+  EXPECT_TRUE(Admitted(gate.Enter(2, Heavy(100))));  // another user is not affected
+  a = ImageGate::Refusal::kBusy;                     // the first decode ends …
+  EXPECT_TRUE(Admitted(gate.Enter(1, Heavy(100))));  // … and the user may start another
+  b = ImageGate::Refusal::kBusy;
+  EXPECT_EQ(gate.Now().running, 0);
+  EXPECT_EQ(gate.Now().bytes, 0u);
+}
+
+TEST(ImageGateTest, HeavyDecodesShareTheBudgetInOrderAndLightOnesNeverWait) {
+  ImageGate gate(GateOptions());
+  auto first = gate.Enter(1, Heavy(700));
+  ASSERT_TRUE(Admitted(first));
+  // Two more heavy ones from other users: neither fits next to the first.
+  std::vector<std::thread> threads;
+  for (int user : {2, 3}) {
+    threads.emplace_back([&, user] { EXPECT_TRUE(Admitted(gate.Enter(user, Heavy(user == 2 ? 700 : 100)))); });
+    ASSERT_TRUE(WaitForQueue(gate, user - 1));  // user 2 queues before user 3
+  }
+  // The heavy pool is full (three running or waiting): a fourth is refused at once …
+  EXPECT_TRUE(Refused(gate.Enter(4, Heavy(10)), ImageGate::Refusal::kBusy));
+  // … but a small image starts at once, past the queue and over the budget.
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(Admitted(gate.Enter(5, Light())));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  // User 3's 100 MiB would fit now, but waits behind user 2 (arrival order, no starvation).
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(gate.Now().waiting, 2);
+  first = ImageGate::Refusal::kBusy;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(gate.Now().running, 0);
+  EXPECT_EQ(gate.Now().bytes, 0u);
+}
+
+TEST(ImageGateTest, WaitingEndsWithBusyAfterMaxWait) {
+  ImageGate::Options o = GateOptions();
+  o.max_wait = std::chrono::milliseconds(100);
+  ImageGate gate(o);
+  auto first = gate.Enter(1, Heavy(900));
+  ASSERT_TRUE(Admitted(first));
+  EXPECT_TRUE(Refused(gate.Enter(2, Heavy(900)), ImageGate::Refusal::kBusy));
+  EXPECT_EQ(gate.Now().waiting, 0);
+  // The refused caller holds nothing: its user may go again, and fits once the first ends.
+  first = ImageGate::Refusal::kBusy;
+  EXPECT_TRUE(Admitted(gate.Enter(2, Heavy(900))));
+  // A decode estimated over the whole budget still runs alone (clamped), never hangs.
+  EXPECT_TRUE(Admitted(gate.Enter(3, Heavy(5000))));
 }
 
 // ---- ImageStore ----
