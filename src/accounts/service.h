@@ -30,28 +30,33 @@ struct LoginResult {
   boost::json::object user;
 };
 
+// Methods that write take `durable`: they name their commit in it (db::CommitToken), and the
+// route puts it on its response (http::Durable) so the answer waits for the disk.
 class AccountService {
  public:
   AccountService(db::Database& db, const Clock& clock, const notify::Notifier& notifier, AccountsConfig config);
 
-  boost::json::object Register(const std::string& username, const std::string& email, const std::string& password);
-  boost::json::object VerifyEmail(const std::string& token);
+  boost::json::object Register(const std::string& username, const std::string& email, const std::string& password,
+                               db::CommitToken& durable);
+  boost::json::object VerifyEmail(const std::string& token, db::CommitToken& durable);
   // Called inside the transaction that verifies an address, with the user and the address
   // (e.g. to turn invitations sent to that address into notifications). Register before
   // the server starts.
   using EmailVerifiedHook = std::function<void(db::Tx& tx, std::int64_t user_id, const std::string& email)>;
   void OnEmailVerified(EmailVerifiedHook hook) { email_verified_hooks_.push_back(std::move(hook)); }
-  void ResendVerification(const std::string& email);
-  LoginResult Login(const std::string& login, const std::string& password);
-  void Logout(const AuthUser& user);
-  void RequestPasswordReset(const std::string& email);
-  void ConfirmPasswordReset(const std::string& token, const std::string& password);
+  void ResendVerification(const std::string& email, db::CommitToken& durable);
+  LoginResult Login(const std::string& login, const std::string& password, db::CommitToken& durable);
+  void Logout(const AuthUser& user, db::CommitToken& durable);
+  void RequestPasswordReset(const std::string& email, db::CommitToken& durable);
+  void ConfirmPasswordReset(const std::string& token, const std::string& password, db::CommitToken& durable);
   boost::json::object Me(std::int64_t user_id);
   // Absent optionals leave a field alone; portfolio_url_null clears the URL.
   boost::json::object UpdateProfile(std::int64_t user_id, const std::optional<std::string>& display_name,
                                     const std::optional<std::string>& bio,
-                                    const std::optional<std::string>& portfolio_url, bool portfolio_url_null);
-  void ChangePassword(const AuthUser& user, const std::string& current, const std::string& next);
+                                    const std::optional<std::string>& portfolio_url, bool portfolio_url_null,
+                                    db::CommitToken& durable);
+  void ChangePassword(const AuthUser& user, const std::string& current, const std::string& next,
+                      db::CommitToken& durable);
   boost::json::object PublicProfile(const std::string& username);
 
   // Throws 429 rate_limited with Retry-After when `key` has used its budget.

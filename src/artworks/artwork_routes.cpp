@@ -5,6 +5,7 @@
 #include "artworks/upload_form.h"
 #include "common/json_util.h"
 #include "common/text.h"
+#include "http/durable.h"
 #include "http/multipart.h"
 
 namespace atelier::artworks {
@@ -81,8 +82,11 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
                    throw ApiError(413, "payload_too_large", "The image has more than 100 megapixels");
                  throw ApiError(415, "unsupported_image", "The file is not a complete PNG, JPEG, WebP or GIF image");
                }
-               return Response::Json(201, svc.Create(user.id, event_id, form.title, form.description.value_or(""),
-                                                     std::get<ProcessedImage>(processed)));
+               db::CommitToken durable;
+               return http::Durable(
+                   Response::Json(201, svc.Create(user.id, event_id, form.title, form.description.value_or(""),
+                                                  std::get<ProcessedImage>(processed), durable)),
+                   durable);
              },
              {.pool = http::Pool::kImage, .max_body = kMaxUploadBody});
   router.Add("GET", base + "/events/{id}/artworks", [&svc, &auth](Request& req) {
@@ -117,12 +121,16 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
     std::optional<std::optional<std::string>> description;
     if (in.Has("description")) description = in.String("description");
     in.Finish();
-    return Response::JsonText(200, svc.Update(user.id, artwork_id, std::move(title), std::move(description)));
+    db::CommitToken durable;
+    return http::Durable(
+        Response::JsonText(200, svc.Update(user.id, artwork_id, std::move(title), std::move(description), durable)),
+        durable);
   });
   router.Add("DELETE", base + "/artworks/{id}", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    svc.Delete(user.id, PathId(req));
-    return Response::NoContent();
+    db::CommitToken durable;
+    svc.Delete(user.id, PathId(req), durable);
+    return http::Durable(Response::NoContent(), durable);
   });
   router.Add("GET", base + "/artworks/{id}/image",
              [&svc, &images, &auth](Request& req) { return ServeImage(svc, images, auth, req, false); });
@@ -130,11 +138,13 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
              [&svc, &images, &auth](Request& req) { return ServeImage(svc, images, auth, req, true); });
   router.Add("PUT", base + "/artworks/{id}/vote", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    return VotesRemaining(svc.Vote(user.id, PathId(req)));
+    db::CommitToken durable;
+    return http::Durable(VotesRemaining(svc.Vote(user.id, PathId(req), durable)), durable);
   });
   router.Add("DELETE", base + "/artworks/{id}/vote", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    return VotesRemaining(svc.Unvote(user.id, PathId(req)));
+    db::CommitToken durable;
+    return http::Durable(VotesRemaining(svc.Unvote(user.id, PathId(req), durable)), durable);
   });
 }
 

@@ -8,16 +8,13 @@
 // cache) is used by one thread at a time: the writer under write_mu_, a reader while it is
 // lent out of the pool. Connections are opened SQLITE_OPEN_NOMUTEX for that reason.
 //
-// Durability (group commit): the writer runs synchronous=NORMAL, so COMMIT writes the
-// transaction's WAL frames but does not flush them, and the write lock is free for the
-// next transaction at once. A sync thread flushes the WAL file (fdatasync of our own
-// descriptor of it) whenever someone waits for a commit (WhenDurable), covering every
-// commit made before the flush started: under load one flush serves dozens of commits.
-// Checkpoints stay SQLite's, which flushes the WAL before copying it into the database.
-#include <fcntl.h>
+// Durability (group commit, db/group_commit.h): the writer runs synchronous=NORMAL, so
+// COMMIT writes the transaction's WAL frames but does not flush them, and the write lock
+// is free for the next transaction at once. GroupCommit's thread flushes the WAL
+// (FlushWal) whenever someone waits for a commit (WhenDurable), covering every commit made
+// before the flush started. Checkpoints stay SQLite's, which flushes the WAL before
+// copying it into the database.
 #include <sqlite3.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -27,7 +24,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -35,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "db/group_commit.h"
 #include "db/internal.h"
 
 namespace atelier::db::internal {
@@ -80,9 +77,9 @@ std::string TranslatePlaceholders(std::string_view sql) {
 
 class Conn {
  public:
-  Conn(const std::string& path, int busy_timeout_ms, bool reader) {
-    int rc =
-        sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  Conn(const std::string& path, int busy_timeout_ms, bool reader, const std::string& vfs) {
+    int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             vfs.empty() ? nullptr : vfs.c_str());
     if (rc != SQLITE_OK) {
       std::string msg = "cannot open SQLite database '" + path +
                         "': " + FirstLine(db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
@@ -308,18 +305,11 @@ class SqliteTx final : public ScriptTx {
 // would deadlock) into an error.
 thread_local const void* tl_holding_write = nullptr;
 
-// The newest commit of a write transaction this thread made, and in which database
-// (TakeCommitTicket).
-thread_local struct {
-  const void* db = nullptr;
-  std::uint64_t seq = 0;
-} tl_ticket;
-
-[[noreturn]] void SyncFailed(const std::string& what) {
+[[noreturn]] void SyncFailed(const std::string& what, int rc) {
   // Like PostgreSQL after a failed fsync: the kernel may have dropped the dirty pages, so
   // carrying on could acknowledge writes that are not on disk. Stop instead.
   std::fprintf(stderr, "{\"level\":\"fatal\",\"error\":\"cannot flush the SQLite WAL: %s: %s\"}\n", what.c_str(),
-               std::strerror(errno));
+               sqlite3_errstr(rc));
   std::abort();
 }
 
@@ -330,9 +320,9 @@ class SqliteDatabase final : public DatabaseImpl {
         busy_timeout_ms_(options.busy_timeout_ms),
         restart_frames_(std::max(1, options.wal_restart_frames)),
         pool_size_(memory ? 0 : std::max(1, options.pool_size)) {
-    writer_ = std::make_unique<Conn>(path, options.busy_timeout_ms, false);
+    writer_ = std::make_unique<Conn>(path, options.busy_timeout_ms, false, options.sqlite_vfs);
     for (int i = 0; i < pool_size_; ++i) {
-      readers_.push_back(std::make_unique<Conn>(path, options.busy_timeout_ms, true));
+      readers_.push_back(std::make_unique<Conn>(path, options.busy_timeout_ms, true, options.sqlite_vfs));
       idle_.push_back(readers_.back().get());
     }
     if (memory_) return;
@@ -346,8 +336,8 @@ class SqliteDatabase final : public DatabaseImpl {
     const char* wal = sqlite3_filename_wal(sqlite3_db_filename(writer_->Handle(), "main"));
     if (wal == nullptr || *wal == '\0') return;
     wal_path_ = wal;
-    group_commit_ = true;
-    syncer_ = std::thread([this] { SyncLoop(); });
+    OpenWalForSync();
+    group_commit_ = std::make_unique<GroupCommit>([this] { FlushWal(); });
     // Checkpoints move off the commit path: by default SQLite's COMMIT that takes the WAL
     // past 1,000 pages copies it into the database and flushes both, holding the write
     // lock — with ~6 pages per vote that was a checkpoint every ~170 votes. A thread of
@@ -357,21 +347,19 @@ class SqliteDatabase final : public DatabaseImpl {
     // After each commit SQLite reports the WAL's length; past restart_frames_ the
     // checkpoint thread is woken at once instead of at its next round.
     sqlite3_wal_hook(writer_->Handle(), &SqliteDatabase::OnWalCommit, this);
-    checkpoint_conn_ = std::make_unique<Conn>(path, options.busy_timeout_ms, false);
+    checkpoint_conn_ = std::make_unique<Conn>(path, options.busy_timeout_ms, false, options.sqlite_vfs);
     checkpointer_ = std::thread([this] { CheckpointLoop(); });
   }
 
   ~SqliteDatabase() override {
-    if (!syncer_.joinable()) return;
+    if (!checkpointer_.joinable()) return;
     {
-      std::lock_guard lk(sync_mu_);
+      std::lock_guard lk(checkpoint_mu_);
       stop_ = true;
     }
-    sync_cv_.notify_one();
     checkpoint_cv_.notify_one();
-    syncer_.join();
     checkpointer_.join();
-    if (wal_fd_ >= 0) ::close(wal_fd_);
+    group_commit_.reset();  // flushes for the last waiters, through wal_file_
   }
 
   Dialect GetDialect() const override { return Dialect::kSqlite; }
@@ -400,38 +388,31 @@ class SqliteDatabase final : public DatabaseImpl {
     listeners_[std::move(channel)].push_back(std::move(callback));
   }
 
-  std::uint64_t TakeCommitTicket() override {
-    if (tl_ticket.db != this) return 0;
-    tl_ticket.db = nullptr;
-    return std::exchange(tl_ticket.seq, 0);
-  }
-
-  void WhenDurable(std::uint64_t ticket, std::function<void()> fn) override {
-    {
-      std::unique_lock lk(sync_mu_);
-      if (group_commit_ && ticket > durable_) {
-        waiting_.emplace_back(ticket, std::move(fn));
-        lk.unlock();
-        sync_cv_.notify_one();
-        return;
-      }
+  void WhenDurable(CommitToken token, std::function<void()> fn) override {
+    if (group_commit_ && !token.Empty()) {
+      group_commit_->WhenDurable(token.seq, std::move(fn));
+    } else {
+      fn();
     }
-    fn();
   }
 
   SyncStats Syncs() const override {
-    std::lock_guard lk(sync_mu_);
-    return SyncStats{committed_.load(), durable_, syncs_, wal_restarts_.load()};
+    if (!group_commit_) return {};
+    const auto s = group_commit_->GetStats();
+    return SyncStats{s.commits, s.durable, s.syncs, wal_restarts_.load()};
   }
 
   void RunMigrationTransaction(const std::function<void(ScriptTx&)>& fn) override {
-    RunOnWriter(true, [&](SqliteTx& tx) { fn(tx); });
+    CommitToken token;
+    RunOnWriter(
+        true, [&](SqliteTx& tx) { fn(tx); }, token);
   }
 
  protected:
-  void RunTransaction(bool write, const std::function<void(Tx&)>& fn) override {
+  void RunTransaction(bool write, const std::function<void(Tx&)>& fn, CommitToken& token) override {
     if (write || memory_) {
-      RunOnWriter(write, [&](SqliteTx& tx) { fn(tx); });
+      RunOnWriter(
+          write, [&](SqliteTx& tx) { fn(tx); }, token);
       return;
     }
     Conn* conn = AcquireReader();
@@ -452,7 +433,7 @@ class SqliteDatabase final : public DatabaseImpl {
   }
 
  private:
-  void RunOnWriter(bool write, const std::function<void(SqliteTx&)>& fn) {
+  void RunOnWriter(bool write, const std::function<void(SqliteTx&)>& fn, CommitToken& token) {
     if (tl_holding_write == this) {
       throw Error("nested transaction on the SQLite writer connection (would deadlock)");
     }
@@ -481,8 +462,7 @@ class SqliteDatabase final : public DatabaseImpl {
       if (write && group_commit_) {
         // Numbered under write_mu_, so the numbers follow the commit order, and after
         // COMMIT returned, so the sync thread's flush covers every number it has read.
-        tl_ticket.db = this;
-        tl_ticket.seq = committed_.fetch_add(1) + 1;
+        token.seq = std::max(token.seq, group_commit_->Committed());
       }
       to_send = std::move(tx.Pending());
     }
@@ -507,33 +487,6 @@ class SqliteDatabase final : public DatabaseImpl {
     }
   }
 
-  // The sync thread: flushes the WAL while someone waits, then releases every waiter whose
-  // commit the flush covered.
-  void SyncLoop() {
-    std::unique_lock lk(sync_mu_);
-    for (;;) {
-      sync_cv_.wait(lk, [&] { return stop_ || !waiting_.empty(); });
-      if (waiting_.empty()) return;  // stopping, nobody waits
-      const std::uint64_t target = committed_.load();
-      if (target > durable_) {
-        lk.unlock();
-        FlushWal();
-        lk.lock();
-        durable_ = std::max(durable_, target);
-        ++syncs_;
-      }
-      std::vector<std::function<void()>> ready;
-      std::erase_if(waiting_, [&](auto& w) {
-        if (w.first > durable_) return false;
-        ready.push_back(std::move(w.second));
-        return true;
-      });
-      lk.unlock();
-      for (auto& fn : ready) fn();
-      lk.lock();
-    }
-  }
-
   // Every kCheckpointEvery, when something was committed since the last time: a PASSIVE
   // checkpoint, which copies what no reader still needs from the WAL into the database
   // (flushing the WAL first and the database after, as synchronous=NORMAL does). SQLite
@@ -545,11 +498,11 @@ class SqliteDatabase final : public DatabaseImpl {
   void CheckpointLoop() {
     static constexpr auto kCheckpointEvery = std::chrono::milliseconds(200);
     std::uint64_t done = 0;
-    std::unique_lock lk(sync_mu_);
+    std::unique_lock lk(checkpoint_mu_);
     while (!stop_) {
       checkpoint_cv_.wait_for(lk, kCheckpointEvery, [&] { return stop_ || wal_full_; });
       if (stop_) break;
-      const std::uint64_t now = committed_.load();
+      const std::uint64_t now = group_commit_->Commits();
       if (now == done) continue;
       lk.unlock();
       const auto [rc, frames, copied] = Checkpoint(SQLITE_CHECKPOINT_PASSIVE);
@@ -568,7 +521,7 @@ class SqliteDatabase final : public DatabaseImpl {
     // Once per restart: the commits that follow until the checkpoint thread has run only
     // read the flag, and take no lock.
     if (frames >= self->restart_frames_ && !self->wal_full_.load(std::memory_order_relaxed)) {
-      std::lock_guard lk(self->sync_mu_);
+      std::lock_guard lk(self->checkpoint_mu_);
       if (!self->wal_full_) {
         self->wal_full_ = true;
         self->checkpoint_cv_.notify_one();
@@ -651,32 +604,34 @@ class SqliteDatabase final : public DatabaseImpl {
     restart_cv_.wait(lk, [&] { return !restart_waiting_.load(); });
   }
 
-  // fdatasync of the WAL through a descriptor of our own (Linux flushes a file's dirty
-  // pages whichever descriptor asks). Reopened if the file was replaced; the directory is
-  // flushed once per opening so that the WAL's name survives a power loss too.
+  // The sync thread's own handle of the WAL, opened through the database's VFS so that the
+  // flush is the VFS's (a fault-injecting VFS in tests sees it; SQLite's unix VFS
+  // fdatasyncs, and flushes the directory on the first sync so that the WAL's name
+  // survives a power loss too). A handle of its own, because SQLite's file objects are not
+  // for use by two threads. SQLite keeps the WAL file, never replacing it, as long as a
+  // connection (here: the writer, for this object's life) has the database open.
+  void OpenWalForSync() {
+    sqlite3_vfs* vfs = nullptr;
+    if (sqlite3_file_control(writer_->Handle(), "main", SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK ||
+        vfs == nullptr) {
+      throw Unavailable("cannot find the SQLite VFS of '" + wal_path_ + "'");
+    }
+    wal_file_.reset(static_cast<sqlite3_file*>(std::calloc(1, vfs->szOsFile)));
+    if (!wal_file_) throw std::bad_alloc();
+    int out = 0;
+    // The name must outlive the handle (the unix VFS keeps the pointer): wal_path_ does.
+    const int rc = vfs->xOpen(vfs, wal_path_.c_str(), wal_file_.get(),
+                              SQLITE_OPEN_WAL | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &out);
+    if (rc != SQLITE_OK) {
+      // (A failed xOpen may leave pMethods set; the deleter then closes what it opened.)
+      throw Unavailable("cannot open the SQLite WAL '" + wal_path_ + "': " + sqlite3_errstr(rc));
+    }
+  }
+
+  // Makes every WAL frame written so far durable (GroupCommit's flush).
   void FlushWal() {
-    struct stat st {};
-    if (::stat(wal_path_.c_str(), &st) != 0) {
-      // SQLite removes the WAL only after checkpointing all of it into the database and
-      // flushing that, i.e. every commit is on disk already.
-      if (errno == ENOENT) return;
-      SyncFailed("stat " + wal_path_);
-    }
-    if (wal_fd_ < 0 || st.st_ino != wal_ino_ || st.st_dev != wal_dev_) {
-      if (wal_fd_ >= 0) ::close(wal_fd_);
-      wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
-      if (wal_fd_ < 0) SyncFailed("open " + wal_path_);
-      struct stat opened {};
-      if (::fstat(wal_fd_, &opened) != 0) SyncFailed("fstat " + wal_path_);
-      wal_ino_ = opened.st_ino;
-      wal_dev_ = opened.st_dev;
-      std::string dir = std::filesystem::path(wal_path_).parent_path().string();
-      int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (dfd < 0) SyncFailed("open " + dir);
-      if (::fsync(dfd) != 0) SyncFailed("fsync " + dir);
-      ::close(dfd);
-    }
-    if (::fdatasync(wal_fd_) != 0) SyncFailed("fdatasync " + wal_path_);
+    const int rc = wal_file_->pMethods->xSync(wal_file_.get(), SQLITE_SYNC_NORMAL | SQLITE_SYNC_DATAONLY);
+    if (rc != SQLITE_OK) SyncFailed("sync " + wal_path_, rc);
   }
 
   void SetWriterBusy(bool busy) {
@@ -719,30 +674,29 @@ class SqliteDatabase final : public DatabaseImpl {
   std::mutex listen_mu_;
   std::unordered_map<std::string, std::vector<std::function<void(std::string_view)>>> listeners_;
 
-  // Group commit (a file database in WAL mode only; set up by the constructor).
-  bool group_commit_ = false;
+  // Group commit and checkpoints (a file database in WAL mode only; set up by the
+  // constructor).
   std::string wal_path_;
-  std::atomic<std::uint64_t> committed_{0};  // write commits so far; bumped under write_mu_
-  mutable std::mutex sync_mu_;               // guards durable_, syncs_, waiting_, stop_
-  std::condition_variable sync_cv_;          // the sync thread waits on it
-  std::condition_variable checkpoint_cv_;    // the checkpoint thread waits on it (stop_, wal_full_)
-  std::uint64_t durable_ = 0;
-  std::uint64_t syncs_ = 0;
+  struct FreeFile {
+    void operator()(sqlite3_file* f) const {
+      if (f->pMethods != nullptr) f->pMethods->xClose(f);
+      std::free(f);
+    }
+  };
+  std::unique_ptr<sqlite3_file, FreeFile> wal_file_;  // OpenWalForSync; used by FlushWal only
+  std::unique_ptr<GroupCommit> group_commit_;         // numbers commits; its thread runs FlushWal
+  std::mutex checkpoint_mu_;                          // guards stop_, wal_full_'s changes
+  std::condition_variable checkpoint_cv_;             // the checkpoint thread waits on it (stop_, wal_full_)
   std::atomic<std::uint64_t> wal_restarts_{0};
-  std::vector<std::pair<std::uint64_t, std::function<void()>>> waiting_;
   bool stop_ = false;
   // The WAL passed restart_frames_: the checkpoint thread should run now. Set and cleared
-  // under sync_mu_; the WAL hook reads it without the lock first.
+  // under checkpoint_mu_; the WAL hook reads it without the lock first.
   std::atomic<bool> wal_full_{false};
   std::mutex restart_mu_;  // with restart_cv_: writers wait here while restart_waiting_
   std::condition_variable restart_cv_;
   std::atomic<bool> restart_waiting_{false};  // RestartWal wants write_mu_ before any writer
-  int wal_fd_ = -1;                           // the sync thread's own
-  ino_t wal_ino_ = 0;
-  dev_t wal_dev_ = 0;
-  std::unique_ptr<Conn> checkpoint_conn_;  // used by the checkpoint thread only
-  std::thread syncer_;                     // started by the constructor once the WAL's path is known
-  std::thread checkpointer_;               // likewise
+  std::unique_ptr<Conn> checkpoint_conn_;     // used by the checkpoint thread only
+  std::thread checkpointer_;                  // started by the constructor once the WAL's path is known
 };
 
 }  // namespace

@@ -45,23 +45,29 @@ struct InviteInput {
   std::int64_t expires_in_hours = 168;
 };
 
+// Methods that write take `durable`: they name their commit in it (db::CommitToken), and the
+// route puts it on its response (http::Durable) so the answer waits for the disk.
 class GroupService {
  public:
   GroupService(db::Database& db, const Clock& clock, const notify::Notifier& notifier)
       : db_(db), clock_(clock), notifier_(notifier) {}
 
-  GroupRow Create(const accounts::AuthUser& me, const GroupInput& in);
+  GroupRow Create(const accounts::AuthUser& me, const GroupInput& in, db::CommitToken& durable);
   PageOf<GroupRow> ListMine(const accounts::AuthUser& me, int limit, const std::optional<std::string>& cursor);
   GroupRow Get(const accounts::AuthUser& me, std::int64_t group_id);
-  GroupRow Update(const accounts::AuthUser& me, std::int64_t group_id, const GroupPatch& patch);
-  void Delete(const accounts::AuthUser& me, std::int64_t group_id);
+  GroupRow Update(const accounts::AuthUser& me, std::int64_t group_id, const GroupPatch& patch,
+                  db::CommitToken& durable);
+  void Delete(const accounts::AuthUser& me, std::int64_t group_id, db::CommitToken& durable);
 
   PageOf<MemberRow> Members(const accounts::AuthUser& me, std::int64_t group_id, int limit,
                             const std::optional<std::string>& cursor);
-  MemberRow SetRole(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id, Role role);
-  void RemoveMember(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id);
+  MemberRow SetRole(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id, Role role,
+                    db::CommitToken& durable);
+  void RemoveMember(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id,
+                    db::CommitToken& durable);
 
-  InvitationRow Invite(const accounts::AuthUser& me, std::int64_t group_id, const InviteInput& in);
+  InvitationRow Invite(const accounts::AuthUser& me, std::int64_t group_id, const InviteInput& in,
+                       db::CommitToken& durable);
   // In tx, once `email` is verified as user_id's: the pending invitations sent to that
   // address (mailed when they were made) become GROUP_INVITATION notifications in the app.
   void NotifyEmailInvitations(db::Tx& tx, std::int64_t user_id, const std::string& email) const;
@@ -70,9 +76,9 @@ class GroupService {
   PageOf<InvitationRow> MyInvitations(const accounts::AuthUser& me, int limit,
                                       const std::optional<std::string>& cursor);
   // Exactly once: concurrent accepts of one invitation yield one success and 409s.
-  GroupRow Accept(const accounts::AuthUser& me, std::int64_t invitation_id);
-  void Decline(const accounts::AuthUser& me, std::int64_t invitation_id);
-  void Revoke(const accounts::AuthUser& me, std::int64_t invitation_id);
+  GroupRow Accept(const accounts::AuthUser& me, std::int64_t invitation_id, db::CommitToken& durable);
+  void Decline(const accounts::AuthUser& me, std::int64_t invitation_id, db::CommitToken& durable);
+  void Revoke(const accounts::AuthUser& me, std::int64_t invitation_id, db::CommitToken& durable);
 
  private:
   db::Database& db_;
