@@ -288,6 +288,15 @@ TEST_P(DbTest, ParamsOfEveryTypeRoundTrip) {
   EXPECT_EQ(conv->Real(1), 7.0);
   // Wrong parameter count is an error, not a silent NULL.
   EXPECT_THROW(db_->Read([](Tx& tx) { tx.Query("SELECT $1, $2", 1); }), Error);
+  EXPECT_THROW(db_->Read([](Tx& tx) { tx.Query("SELECT $1", 1, 2); }), Error);
+  // $N is the N-th argument wherever it stands, and may stand more than once.
+  auto order = db_->Read([](Tx& tx) { return tx.QueryOne("SELECT $2, $1, $2 || $1, $3", "a", "b", 3); });
+  EXPECT_EQ(order->Str(0), "b");
+  EXPECT_EQ(order->Str(1), "a");
+  EXPECT_EQ(order->Str(2), "ba");
+  EXPECT_EQ(order->Int(3), 3);
+  // Only $N parameters (SQLite alone would also take ?, :name, @name).
+  EXPECT_THROW(db_->Read([](Tx& tx) { tx.Query("SELECT :a", 1); }), Error);
 }
 
 TEST_P(DbTest, ForEachSeesWhatQueryReturns) {

@@ -37,29 +37,6 @@
 namespace atelier::db::internal {
 namespace {
 
-// Feature SQL uses $1, $2 …; SQLite's equivalent numbered form is ?1, ?2 … . String
-// literals and quoted identifiers are copied unchanged.
-std::string TranslatePlaceholders(std::string_view sql) {
-  std::string out;
-  out.reserve(sql.size());
-  for (size_t i = 0; i < sql.size(); ++i) {
-    const char c = sql[i];
-    if (c == '\'' || c == '"') {
-      // A doubled quote inside a literal reads as the end of one literal and the start of
-      // the next, which copies the same characters.
-      size_t end = sql.find(c, i + 1);
-      if (end == std::string_view::npos) end = sql.size() - 1;
-      out.append(sql.substr(i, end - i + 1));
-      i = end;
-    } else if (c == '$' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
-      out.push_back('?');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 [[noreturn]] void ThrowSqlite(sqlite3* db, int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + FirstLine(db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xff) {
@@ -102,7 +79,7 @@ class Conn {
     }
   }
   ~Conn() {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    for (auto& [sql, prepared] : cache_) sqlite3_finalize(prepared.st);
     sqlite3_close_v2(db_);
   }
   Conn(const Conn&) = delete;
@@ -209,7 +186,8 @@ class Conn {
   // each row it steps to.
   template <typename OnRow>
   void Steps(std::string_view sql, std::span<const Value> params, std::int64_t& changes, OnRow&& on_row) {
-    sqlite3_stmt* st = Prepare(sql);
+    const Prepared& prepared = Prepare(sql);
+    sqlite3_stmt* st = prepared.st;
     // Reset even when a step throws, so the statement holds no read lock afterwards.
     struct ResetGuard {
       sqlite3_stmt* st;
@@ -218,13 +196,13 @@ class Conn {
         sqlite3_clear_bindings(st);
       }
     } guard{st};
-    const int expected = sqlite3_bind_parameter_count(st);
-    if (expected != static_cast<int>(params.size())) {
-      throw Error("statement expects " + std::to_string(expected) + " parameters, got " +
+    if (prepared.expected != static_cast<int>(params.size())) {
+      throw Error("statement expects " + std::to_string(prepared.expected) + " parameters, got " +
                   std::to_string(params.size()) + ": " + FirstLine(sql.substr(0, 80)));
     }
-    for (size_t i = 0; i < params.size(); ++i) {
-      const int idx = static_cast<int>(i + 1);
+    const int bound = sqlite3_bind_parameter_count(st);
+    for (int idx = 1; idx <= bound; ++idx) {
+      const size_t i = prepared.slots.empty() ? static_cast<size_t>(idx - 1) : prepared.slots[idx - 1];
       int rc = std::visit(
           [&](const auto& v) -> int {
             using T = std::decay_t<decltype(v)>;
@@ -253,28 +231,58 @@ class Conn {
     changes = sqlite3_stmt_readonly(st) ? n : sqlite3_changes64(db_);
   }
 
-  sqlite3_stmt* Prepare(std::string_view sql) {
+  // A cached statement. Feature SQL's $1, $2 … are SQLite parameters as they are: SQLite
+  // reads "$1" as a parameter named "$1" and numbers named parameters in the order they
+  // first appear, so `slots` maps SQLite's numbers to the caller's (slots[k - 1] is the
+  // index into params of SQLite's parameter k; empty when they are the same, as they are
+  // when the text names $1, $2 … in that order).
+  struct Prepared {
+    sqlite3_stmt* st = nullptr;
+    std::vector<size_t> slots;
+    int expected = 0;  // parameters the caller must pass: the highest $N
+  };
+
+  const Prepared& Prepare(std::string_view sql) {
     auto it = cache_.find(sql);
     if (it != cache_.end()) return it->second;
-    const std::string translated = TranslatePlaceholders(sql);
-    sqlite3_stmt* st = nullptr;
+    Prepared p;
     const char* tail = nullptr;
-    int rc = sqlite3_prepare_v3(db_, translated.c_str(), static_cast<int>(translated.size()), SQLITE_PREPARE_PERSISTENT,
-                                &st, &tail);
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &p.st, &tail);
     if (rc != SQLITE_OK) ThrowSqlite(db_, rc, "prepare");
-    if (st == nullptr) throw Error("empty SQL statement");
-    for (const char* t = tail; t != nullptr && *t != '\0'; ++t) {
+    if (p.st == nullptr) throw Error("empty SQL statement");
+    struct Finalize {
+      sqlite3_stmt*& st;
+      ~Finalize() {
+        if (st != nullptr) sqlite3_finalize(st);
+      }
+    } finalize{p.st};
+    for (const char* t = tail; t != nullptr && t < sql.data() + sql.size(); ++t) {
       if (*t != ' ' && *t != '\n' && *t != '\t' && *t != '\r' && *t != ';') {
-        sqlite3_finalize(st);
         throw Error("Tx::Run takes one statement: " + FirstLine(sql.substr(0, 80)));
       }
     }
-    cache_.emplace(std::string(sql), st);
-    return st;
+    const int count = sqlite3_bind_parameter_count(p.st);
+    bool in_order = true;
+    for (int k = 1; k <= count; ++k) {
+      const char* name = sqlite3_bind_parameter_name(p.st, k);
+      char* end = nullptr;
+      const long n = name != nullptr && name[0] == '$' ? std::strtol(name + 1, &end, 10) : 0;
+      if (n < 1 || end == nullptr || *end != '\0') {
+        throw Error("parameters are written $1, $2 …, not " + std::string(name != nullptr ? name : "?") + ": " +
+                    FirstLine(sql.substr(0, 80)));
+      }
+      p.slots.push_back(static_cast<size_t>(n - 1));
+      in_order = in_order && n == k;
+      p.expected = std::max(p.expected, static_cast<int>(n));
+    }
+    if (in_order) p.slots.clear();
+    auto pos = cache_.emplace(std::string(sql), p).first;
+    p.st = nullptr;  // the cache owns it now
+    return pos->second;
   }
 
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*, StringHash, std::equal_to<>> cache_;
+  std::unordered_map<std::string, Prepared, StringHash, std::equal_to<>> cache_;
 };
 
 class SqliteTx final : public ScriptTx {
