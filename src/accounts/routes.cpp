@@ -4,6 +4,7 @@
 #include "common/crypto.h"
 #include "common/json_util.h"
 #include "http/client_ip.h"
+#include "http/durable.h"
 
 namespace atelier::accounts {
 
@@ -40,20 +41,23 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
                auto username = in.RequireString("username");
                auto email = in.RequireString("email");
                auto password = in.RequireString("password");
-               return Response::Json(201, svc.Register(username, email, password));
+               db::CommitToken durable;
+               return http::Durable(Response::Json(201, svc.Register(username, email, password, durable)), durable);
              },
              {.pool = Pool::kCrypto});
   router.Add("POST", base + "/auth/verify-email", [&svc](Request& req) {
     auto body = req.JsonBody();
     BodyReader in(body);
-    return Response::Json(200, svc.VerifyEmail(in.RequireString("token")));
+    db::CommitToken durable;
+    return http::Durable(Response::Json(200, svc.VerifyEmail(in.RequireString("token"), durable)), durable);
   });
   router.Add("POST", base + "/auth/resend-verification", [&svc](Request& req) {
     svc.Limit("resend:ip:" + Ip(req), 10, 600'000);
     auto body = req.JsonBody();
     BodyReader in(body);
-    svc.ResendVerification(in.RequireString("email"));
-    return Response::Json(202, {{"status", "accepted"}});
+    db::CommitToken durable;
+    svc.ResendVerification(in.RequireString("email"), durable);
+    return http::Durable(Response::Json(202, {{"status", "accepted"}}), durable);
   });
   router.Add("POST", base + "/auth/login",
              [&svc, secure](Request& req) {
@@ -62,27 +66,30 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
                BodyReader in(body);
                auto login = in.RequireString("login");
                auto password = in.RequireString("password");
-               auto result = svc.Login(login, password);
+               db::CommitToken durable;
+               auto result = svc.Login(login, password, durable);
                auto r = Response::Json(200, {{"token", result.token},
                                              {"expiresAt", FormatTime(result.expires_at)},
                                              {"user", std::move(result.user)}});
                SetSessionCookies(r, result.token, AccountsConfig{}.session_ttl, secure);
-               return r;
+               return http::Durable(std::move(r), durable);
              },
              {.pool = Pool::kCrypto});
   router.Add("POST", base + "/auth/logout", [&svc, &auth, secure](Request& req) {
     auto user = auth.Require(req);
-    svc.Logout(user);
+    db::CommitToken durable;
+    svc.Logout(user, durable);
     auto r = Response::NoContent();
     ClearSessionCookies(r, secure);
-    return r;
+    return http::Durable(std::move(r), durable);
   });
   router.Add("POST", base + "/auth/password-reset/request", [&svc](Request& req) {
     svc.Limit("reset:ip:" + Ip(req), 10, 600'000);
     auto body = req.JsonBody();
     BodyReader in(body);
-    svc.RequestPasswordReset(in.RequireString("email"));
-    return Response::Json(202, {{"status", "accepted"}});
+    db::CommitToken durable;
+    svc.RequestPasswordReset(in.RequireString("email"), durable);
+    return http::Durable(Response::Json(202, {{"status", "accepted"}}), durable);
   });
   router.Add("POST", base + "/auth/password-reset/confirm",
              [&svc](Request& req) {
@@ -91,8 +98,9 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
                BodyReader in(body);
                auto token = in.RequireString("token");
                auto password = in.RequireString("password");
-               svc.ConfirmPasswordReset(token, password);
-               return Response::NoContent();
+               db::CommitToken durable;
+               svc.ConfirmPasswordReset(token, password, durable);
+               return http::Durable(Response::NoContent(), durable);
              },
              {.pool = Pool::kCrypto});
   router.Add("GET", base + "/me", [&svc, &auth](Request& req) {
@@ -109,7 +117,9 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
     auto url = in.String("portfolioUrl");
     if (in.IsNull("displayName")) in.Errors().Add("displayName", "invalid", "must be a string");
     in.Finish();
-    return Response::Json(200, svc.UpdateProfile(user.id, display_name, bio, url, url_null));
+    db::CommitToken durable;
+    return http::Durable(Response::Json(200, svc.UpdateProfile(user.id, display_name, bio, url, url_null, durable)),
+                         durable);
   });
   router.Add("POST", base + "/me/password",
              [&svc, &auth](Request& req) {
@@ -118,8 +128,9 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
                BodyReader in(body);
                auto current = in.RequireString("currentPassword");
                auto next = in.RequireString("newPassword");
-               svc.ChangePassword(user, current, next);
-               return Response::NoContent();
+               db::CommitToken durable;
+               svc.ChangePassword(user, current, next, durable);
+               return http::Durable(Response::NoContent(), durable);
              },
              {.pool = Pool::kCrypto});
   router.Add("GET", base + "/users/{username}", [&svc, &auth](Request& req) {

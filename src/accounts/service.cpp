@@ -7,7 +7,6 @@
 #include "common/error.h"
 #include "common/json_util.h"
 #include "common/text.h"
-#include "db/content_epoch.h"
 #include "notify/stream_hub.h"
 
 namespace atelier::accounts {
@@ -96,7 +95,7 @@ boost::json::object AccountService::UserJson(db::Tx& tx, std::int64_t user_id) {
 }
 
 boost::json::object AccountService::Register(const std::string& username_in, const std::string& email_in,
-                                             const std::string& password) {
+                                             const std::string& password, db::CommitToken& durable) {
   std::string username = AsciiLower(Trim(username_in));
   std::string email = NormalizeEmail(email_in);
   Validation v;
@@ -117,7 +116,7 @@ boost::json::object AccountService::Register(const std::string& username_in, con
   std::string hash = HashPassword(password);
   Millis now = clock_.Now();
   try {
-    return db_.Write([&](db::Tx& tx) {
+    return db_.Write(durable, [&](db::Tx& tx) {
       taken(tx);
       auto row = tx.QueryOne(
           "INSERT INTO users (username, email, password_hash, display_name, created_at) VALUES ($1, $2, $3, $1, $4) "
@@ -140,11 +139,11 @@ boost::json::object AccountService::Register(const std::string& username_in, con
   }
 }
 
-boost::json::object AccountService::VerifyEmail(const std::string& token) {
+boost::json::object AccountService::VerifyEmail(const std::string& token, db::CommitToken& durable) {
   if (token.empty() || token.size() > 128) throw InvalidToken();
   std::string hash = Sha256Hex(token);
   Millis now = clock_.Now();
-  return db_.Write([&](db::Tx& tx) {
+  return db_.Write(durable, [&](db::Tx& tx) {
     auto t = tx.QueryOne(
         "SELECT user_id, email, expires_at, used_at FROM account_tokens WHERE token_hash = $1 AND kind = 'verify'",
         hash);
@@ -159,11 +158,11 @@ boost::json::object AccountService::VerifyEmail(const std::string& token) {
   });
 }
 
-void AccountService::ResendVerification(const std::string& email_in) {
+void AccountService::ResendVerification(const std::string& email_in, db::CommitToken& durable) {
   std::string email = NormalizeEmail(email_in);
   RequireValidEmail(email);
   Limit("resend:" + email, 3, 10 * kMinute);
-  db_.Write([&](db::Tx& tx) {
+  db_.Write(durable, [&](db::Tx& tx) {
     auto u = tx.QueryOne("SELECT id, username FROM users WHERE email = $1 AND email_verified = 0", email);
     if (!u) return;
     std::string token = NewToken(tx, "verify", u->Int(0), email, kVerifyTtl);
@@ -175,7 +174,7 @@ void AccountService::ResendVerification(const std::string& email_in) {
   });
 }
 
-LoginResult AccountService::Login(const std::string& login_in, const std::string& password) {
+LoginResult AccountService::Login(const std::string& login_in, const std::string& password, db::CommitToken& durable) {
   std::string login = AsciiLower(Trim(login_in));
   Limit("login:account:" + login, 10, kMinute);
   Millis now = clock_.Now();
@@ -198,7 +197,7 @@ LoginResult AccountService::Login(const std::string& login_in, const std::string
   std::string token = RandomToken();
   now = clock_.Now();
   Millis expires = now + config_.session_ttl;
-  Outcome outcome = db_.Write([&](db::Tx& tx) {
+  Outcome outcome = db_.Write(durable, [&](db::Tx& tx) {
     auto state = tx.QueryOne(std::string("SELECT locked_until, email FROM users WHERE id = $1") + tx.ForUpdate(), id);
     if (!state) return Outcome::kFailed;
     // Re-checked inside the transaction: a parallel attempt may have locked it meanwhile.
@@ -229,10 +228,9 @@ LoginResult AccountService::Login(const std::string& login_in, const std::string
   });
   if (outcome == Outcome::kLocked) throw locked();
   if (outcome == Outcome::kFailed) {
-    // The refusal does not wait for the failed-attempt count to reach the disk (group
-    // commit, see db::Database::TakeCommitTicket): an unknown login writes nothing, and
-    // the two answers must take the same time.
-    db_.TakeCommitTicket();
+    // The refusal does not wait for the failed-attempt count to reach the disk (an error
+    // answer carries no commit token): an unknown login writes nothing, and the two
+    // answers must take the same time.
     throw ApiError(401, "invalid_credentials", "Wrong username, email or password");
   }
   LoginResult result;
@@ -242,18 +240,18 @@ LoginResult AccountService::Login(const std::string& login_in, const std::string
   return result;
 }
 
-void AccountService::Logout(const AuthUser& user) {
-  db_.Write([&](db::Tx& tx) {
+void AccountService::Logout(const AuthUser& user, db::CommitToken& durable) {
+  db_.Write(durable, [&](db::Tx& tx) {
     tx.Exec("DELETE FROM sessions WHERE token_hash = $1", user.session_hash);
     notify::SignalSessionsEnded(db_, tx, user.id);
   });
 }
 
-void AccountService::RequestPasswordReset(const std::string& email_in) {
+void AccountService::RequestPasswordReset(const std::string& email_in, db::CommitToken& durable) {
   std::string email = NormalizeEmail(email_in);
   RequireValidEmail(email);
   Limit("reset:" + email, 3, 10 * kMinute);
-  db_.Write([&](db::Tx& tx) {
+  db_.Write(durable, [&](db::Tx& tx) {
     auto u = tx.QueryOne("SELECT id, username FROM users WHERE email = $1", email);
     if (!u) return;
     std::string token = NewToken(tx, "reset", u->Int(0), email, kResetTtl);
@@ -266,7 +264,8 @@ void AccountService::RequestPasswordReset(const std::string& email_in) {
   });
 }
 
-void AccountService::ConfirmPasswordReset(const std::string& token, const std::string& password) {
+void AccountService::ConfirmPasswordReset(const std::string& token, const std::string& password,
+                                          db::CommitToken& durable) {
   if (token.empty() || token.size() > 128) throw InvalidToken();
   std::string hash = Sha256Hex(token);
   Millis now = clock_.Now();
@@ -284,7 +283,7 @@ void AccountService::ConfirmPasswordReset(const std::string& token, const std::s
     v.ThrowIfAny();
   }
   std::string new_hash = HashPassword(password);
-  db_.Write([&](db::Tx& tx) {
+  db_.Write(durable, [&](db::Tx& tx) {
     // Single use: only the first confirmation flips used_at.
     if (tx.Exec("UPDATE account_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL", hash, now) != 1)
       throw InvalidToken();
@@ -304,7 +303,7 @@ boost::json::object AccountService::Me(std::int64_t user_id) {
 boost::json::object AccountService::UpdateProfile(std::int64_t user_id, const std::optional<std::string>& display_name,
                                                   const std::optional<std::string>& bio,
                                                   const std::optional<std::string>& portfolio_url,
-                                                  bool portfolio_url_null) {
+                                                  bool portfolio_url_null, db::CommitToken& durable) {
   Validation v;
   if (display_name) {
     size_t n = Utf8Length(*display_name);
@@ -320,11 +319,8 @@ boost::json::object AccountService::UpdateProfile(std::int64_t user_id, const st
   if (portfolio_url && !ValidHttpUrl(*portfolio_url))
     v.Add("portfolioUrl", "invalid", "an http:// or https:// URL of at most 2048 characters");
   v.ThrowIfAny();
-  return db_.Write([&](db::Tx& tx) {
-    if (display_name) {
-      tx.Exec("UPDATE users SET display_name = $2 WHERE id = $1", user_id, *display_name);
-      db::BumpContentEpoch(tx);  // artworks show their artist's display name
-    }
+  return db_.Write(durable, [&](db::Tx& tx) {
+    if (display_name) tx.Exec("UPDATE users SET display_name = $2 WHERE id = $1", user_id, *display_name);
     if (bio) tx.Exec("UPDATE users SET bio = $2 WHERE id = $1", user_id, *bio);
     if (portfolio_url) tx.Exec("UPDATE users SET portfolio_url = $2 WHERE id = $1", user_id, *portfolio_url);
     if (portfolio_url_null) tx.Exec("UPDATE users SET portfolio_url = NULL WHERE id = $1", user_id);
@@ -332,7 +328,8 @@ boost::json::object AccountService::UpdateProfile(std::int64_t user_id, const st
   });
 }
 
-void AccountService::ChangePassword(const AuthUser& user, const std::string& current, const std::string& next) {
+void AccountService::ChangePassword(const AuthUser& user, const std::string& current, const std::string& next,
+                                    db::CommitToken& durable) {
   auto hash = db_.Read(
       [&](db::Tx& tx) { return tx.QueryOne("SELECT password_hash FROM users WHERE id = $1", user.id)->Str(0); });
   if (!VerifyPassword(hash, current)) throw ApiError(403, "wrong_password", "The current password is not right");
@@ -342,7 +339,7 @@ void AccountService::ChangePassword(const AuthUser& user, const std::string& cur
     v.ThrowIfAny();
   }
   std::string new_hash = HashPassword(next);
-  db_.Write([&](db::Tx& tx) {
+  db_.Write(durable, [&](db::Tx& tx) {
     tx.Exec("UPDATE users SET password_hash = $2 WHERE id = $1", user.id, new_hash);
     EndResetTokens(tx, user.id, clock_.Now());
     tx.Exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", user.id, user.session_hash);

@@ -30,33 +30,38 @@ struct LoginResult {
   boost::json::object user;
 };
 
+// Methods that write take `durable`: they name their commit in it (db::CommitToken), and the
+// route puts it on its response (http::Durable) so the answer waits for the disk.
 class AccountService {
  public:
   AccountService(db::Database& db, const Clock& clock, const notify::Notifier& notifier, AccountsConfig config);
 
-  boost::json::object Register(const std::string& username, const std::string& email, const std::string& password);
-  boost::json::object VerifyEmail(const std::string& token);
+  boost::json::object Register(const std::string& username, const std::string& email, const std::string& password,
+                               db::CommitToken& durable);
+  boost::json::object VerifyEmail(const std::string& token, db::CommitToken& durable);
   // Called inside the transaction that verifies an address, with the user and the address
   // (e.g. to turn invitations sent to that address into notifications). Register before
   // the server starts.
   using EmailVerifiedHook = std::function<void(db::Tx& tx, std::int64_t user_id, const std::string& email)>;
   void OnEmailVerified(EmailVerifiedHook hook) { email_verified_hooks_.push_back(std::move(hook)); }
-  void ResendVerification(const std::string& email);
+  void ResendVerification(const std::string& email, db::CommitToken& durable);
   // Locking the account (too many failures) also ends every live stream of the user.
-  LoginResult Login(const std::string& login, const std::string& password);
+  LoginResult Login(const std::string& login, const std::string& password, db::CommitToken& durable);
   // Ends the caller's session and its live streams (in every process, after commit).
-  void Logout(const AuthUser& user);
-  void RequestPasswordReset(const std::string& email);
+  void Logout(const AuthUser& user, db::CommitToken& durable);
+  void RequestPasswordReset(const std::string& email, db::CommitToken& durable);
   // Sets the password, retires every other reset token of the account and ends every
   // session with its streams; a token retired so answers 400 invalid_token.
-  void ConfirmPasswordReset(const std::string& token, const std::string& password);
+  void ConfirmPasswordReset(const std::string& token, const std::string& password, db::CommitToken& durable);
   boost::json::object Me(std::int64_t user_id);
   // Absent optionals leave a field alone; portfolio_url_null clears the URL.
   boost::json::object UpdateProfile(std::int64_t user_id, const std::optional<std::string>& display_name,
                                     const std::optional<std::string>& bio,
-                                    const std::optional<std::string>& portfolio_url, bool portfolio_url_null);
+                                    const std::optional<std::string>& portfolio_url, bool portfolio_url_null,
+                                    db::CommitToken& durable);
   // Retires the account's reset tokens and ends the other sessions with their streams.
-  void ChangePassword(const AuthUser& user, const std::string& current, const std::string& next);
+  void ChangePassword(const AuthUser& user, const std::string& current, const std::string& next,
+                      db::CommitToken& durable);
   boost::json::object PublicProfile(const std::string& username);
 
   // Throws 429 rate_limited with Retry-After when `key` has used its budget.

@@ -69,6 +69,8 @@ int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks) {
   events.Hooks() = phase_hooks;  // leaving VOTING publishes counts, leaving MATCHING pairs
   artworks::ImageStore images(ctx.config.data_dir);
   artworks::ArtworkService art(db, ctx.clock, *ctx.notifier, images);
+  // The demo acknowledges nothing to a client; closing the database at exit makes it all durable.
+  db::CommitToken durable;
 
   std::vector<DemoUser> users = {{"ada", "Ada Moreau", {}},
                                  {"berthe", "Berthe Lind", {}},
@@ -76,9 +78,9 @@ int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks) {
                                  {"dora", "Dora Sato", {}},
                                  {"edgar", "Edgar Ruiz", {}}};
   for (auto& u : users) {
-    auto json = accounts.Register(u.username, std::string(u.username) + "@demo.atelier.test", kPassword);
+    auto json = accounts.Register(u.username, std::string(u.username) + "@demo.atelier.test", kPassword, durable);
     std::int64_t id = std::stoll(std::string(json.at("id").as_string()));
-    accounts.UpdateProfile(id, std::string(u.display_name), std::string("Demo artist."), std::nullopt, false);
+    accounts.UpdateProfile(id, std::string(u.display_name), std::string("Demo artist."), std::nullopt, false, durable);
     // Demo accounts skip the emailed link.
     db.Write([&](db::Tx& tx) { tx.Exec("UPDATE users SET email_verified = 1 WHERE id = $1", id); });
     u.auth =
@@ -86,14 +88,15 @@ int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks) {
   }
   auto& owner = users[0].auth;
   auto group = groups.Create(
-      owner, {"Sketch Club", "Weekly prompts and art trades among friends.", "Draw more, swap art, meet artists."});
+      owner, {"Sketch Club", "Weekly prompts and art trades among friends.", "Draw more, swap art, meet artists."},
+      durable);
   for (size_t i = 1; i < users.size(); ++i) {
     groups::InviteInput inv;
     inv.username = users[i].username;
-    auto invitation = groups.Invite(owner, group.id, inv);
-    groups.Accept(users[i].auth, invitation.id);
+    auto invitation = groups.Invite(owner, group.id, inv, durable);
+    groups.Accept(users[i].auth, invitation.id, durable);
   }
-  groups.SetRole(owner, group.id, users[1].auth.id, groups::Role::kAdmin);
+  groups.SetRole(owner, group.id, users[1].auth.id, groups::Role::kAdmin, durable);
 
   struct Plan {
     const char* name;
@@ -110,7 +113,7 @@ int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks) {
     in.name = plan.name;
     in.description = std::optional<std::string>(plan.description);
     in.votes_per_member = 2;
-    auto ev = events.Create(owner.id, group.id, in);
+    auto ev = events.Create(owner.id, group.id, in, durable);
     std::int64_t event_id = std::stoll(std::string(ev.at("id").as_string()));
     std::vector<std::int64_t> artwork_ids;
     size_t artists = plan.phase == events::Phase::kOpen ? 2 : users.size();
@@ -119,17 +122,17 @@ int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks) {
       auto* img = std::get_if<artworks::ProcessedImage>(&processed);
       if (!img) throw std::runtime_error("demo image could not be processed");
       auto a = art.Create(users[i].auth.id, event_id, std::string(plan.name) + " by " + users[i].display_name,
-                          "A demo piece.", *img);
+                          "A demo piece.", *img, durable);
       artwork_ids.push_back(std::stoll(std::string(a.at("id").as_string())));
     }
     if (plan.phase == events::Phase::kOpen) continue;
-    events.Advance(owner.id, event_id, events::Phase::kVoting);
+    events.Advance(owner.id, event_id, events::Phase::kVoting, durable);
     for (size_t i = 0; i < users.size(); ++i) {
       // Each artist votes for the next two pieces that are not theirs.
-      for (size_t k = 1; k <= 2; ++k) art.Vote(users[i].auth.id, artwork_ids[(i + k) % artwork_ids.size()]);
+      for (size_t k = 1; k <= 2; ++k) art.Vote(users[i].auth.id, artwork_ids[(i + k) % artwork_ids.size()], durable);
     }
     if (plan.phase == events::Phase::kVoting) continue;
-    events.Advance(owner.id, event_id, events::Phase::kMatching);
+    events.Advance(owner.id, event_id, events::Phase::kMatching, durable);
     // Likes in a ring and back, so the pairing has mutual likes to work with.
     db.Write([&](db::Tx& tx) {
       Millis now = ctx.clock.Now();
@@ -144,7 +147,7 @@ int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks) {
       }
     });
     if (plan.phase == events::Phase::kMatching) continue;
-    events.Advance(owner.id, event_id, events::Phase::kClosed);
+    events.Advance(owner.id, event_id, events::Phase::kClosed, durable);
   }
   std::printf("demo: added 5 artists, the group \"Sketch Club\" and an event in each phase.\n");
   std::printf("demo logins: ada (owner), berthe (admin), claude, dora, edgar — password %s\n", kPassword);

@@ -26,24 +26,8 @@ int EnvInt(const char* name, int fallback) {
   return v ? std::atoi(v) : fallback;
 }
 
-// A write is acknowledged only once it is on disk: the response of a handler that
-// committed waits for the database's group commit to cover its last commit.
-class DurableResponses final : public http::ResponseHold {
- public:
-  explicit DurableResponses(db::Database& db) : db_(db) {}
-  void Begin() override { db_.TakeCommitTicket(); }
-  std::function<void(std::function<void()>)> End() override {
-    const std::uint64_t ticket = db_.TakeCommitTicket();
-    if (ticket == 0) return {};
-    return [&db = db_, ticket](std::function<void()> release) { db.WhenDurable(ticket, std::move(release)); };
-  }
-
- private:
-  db::Database& db_;
-};
-
 // SQLite work is CPU-bound (the database sits in the page cache; commits do not wait for
-// the disk, see DurableResponses): one worker per core, since every extra thread only adds
+// the disk, see db/group_commit.h): one worker per core, since every extra thread only adds
 // context switches (bench/README.md, "Figures behind design choices"). A PostgreSQL worker
 // mostly waits on the network: four per core.
 int WorkerThreads(const app::Config& cfg) {
@@ -146,7 +130,11 @@ int main(int argc, char** argv) {
   // For tests that need a client which stops reading to be found quickly.
   so.sse_write_timeout = std::chrono::seconds(std::max(1, EnvInt("ATELIER_STREAM_WRITE_TIMEOUT_S", 30)));
   so.error_mapper = MapError;
-  so.response_hold = std::make_shared<DurableResponses>(*ctx.db);
+  // A write is acknowledged only once it is on disk: a handler puts its write's commit
+  // token on the response (Response::durable_after), and the response waits for it.
+  so.when_durable = [&db = *ctx.db](std::uint64_t durable_after, std::function<void()> release) {
+    db.WhenDurable(db::CommitToken{durable_after}, std::move(release));
+  };
   http::Server server(ctx.router, ctx.metrics, so);
   try {
     server.Listen();

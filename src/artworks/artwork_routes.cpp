@@ -5,6 +5,7 @@
 #include "artworks/upload_form.h"
 #include "common/json_util.h"
 #include "common/text.h"
+#include "http/durable.h"
 #include "http/multipart.h"
 
 namespace atelier::artworks {
@@ -105,8 +106,11 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
                  return ProcessImage(form.image, limits);
                }();
                if (auto* err = std::get_if<ImageError>(&processed)) ThrowImageError(*err, limits);
-               return Response::Json(201, svc.Create(user.id, event_id, form.title, form.description.value_or(""),
-                                                     std::get<ProcessedImage>(processed)));
+               db::CommitToken durable;
+               return http::Durable(
+                   Response::Json(201, svc.Create(user.id, event_id, form.title, form.description.value_or(""),
+                                                  std::get<ProcessedImage>(processed), durable)),
+                   durable);
              },
              {.pool = http::Pool::kImage, .max_body = kMaxUploadBody});
   router.Add("GET", base + "/events/{id}/artworks", [&svc, &auth](Request& req) {
@@ -141,12 +145,16 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
     std::optional<std::optional<std::string>> description;
     if (in.Has("description")) description = in.String("description");
     in.Finish();
-    return Response::JsonText(200, svc.Update(user.id, artwork_id, std::move(title), std::move(description)));
+    db::CommitToken durable;
+    return http::Durable(
+        Response::JsonText(200, svc.Update(user.id, artwork_id, std::move(title), std::move(description), durable)),
+        durable);
   });
   router.Add("DELETE", base + "/artworks/{id}", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    svc.Delete(user.id, PathId(req));
-    return Response::NoContent();
+    db::CommitToken durable;
+    svc.Delete(user.id, PathId(req), durable);
+    return http::Durable(Response::NoContent(), durable);
   });
   router.Add("GET", base + "/artworks/{id}/image",
              [&svc, &images, &auth](Request& req) { return ServeImage(svc, images, auth, req, false); });
@@ -154,11 +162,13 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
              [&svc, &images, &auth](Request& req) { return ServeImage(svc, images, auth, req, true); });
   router.Add("PUT", base + "/artworks/{id}/vote", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    return VotesRemaining(svc.Vote(user.id, PathId(req)));
+    db::CommitToken durable;
+    return http::Durable(VotesRemaining(svc.Vote(user.id, PathId(req), durable)), durable);
   });
   router.Add("DELETE", base + "/artworks/{id}/vote", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    return VotesRemaining(svc.Unvote(user.id, PathId(req)));
+    db::CommitToken durable;
+    return http::Durable(VotesRemaining(svc.Unvote(user.id, PathId(req), durable)), durable);
   });
 }
 

@@ -172,7 +172,8 @@ void ArtworkService::CheckText(std::string& title, std::optional<std::string>& d
 }
 
 boost::json::object ArtworkService::Create(std::int64_t user_id, std::int64_t event_id, const std::string& title,
-                                           const std::string& description, const ProcessedImage& image) {
+                                           const std::string& description, const ProcessedImage& image,
+                                           db::CommitToken& durable) {
   NewArtwork a;
   a.event_id = event_id;
   a.artist_id = user_id;
@@ -184,7 +185,7 @@ boost::json::object ArtworkService::Create(std::int64_t user_id, std::int64_t ev
   a.thumb_type = image.thumb_type;
   a.width = image.width;
   a.height = image.height;
-  return db_.Write([&](db::Tx& tx) {
+  return db_.Write(durable, [&](db::Tx& tx) {
     // Locking the event row orders this insert after a phase change or another upload of
     // the same member, so the phase and the count checked here hold until commit.
     EventInfo e = MustLoadEvent(tx, event_id, true);
@@ -316,7 +317,7 @@ std::string ArtworkService::Get(std::int64_t user_id, std::int64_t artwork_id) {
 }
 
 std::string ArtworkService::Update(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::string> title,
-                                   std::optional<std::optional<std::string>> description) {
+                                   std::optional<std::optional<std::string>> description, db::CommitToken& durable) {
   Validation v;
   if (title) *title = events::CheckLine("title", *title, events::kMaxName, v);
   std::optional<std::string> new_description;
@@ -324,7 +325,7 @@ std::string ArtworkService::Update(std::int64_t user_id, std::int64_t artwork_id
     new_description = description->value_or("");
     events::CheckText("description", *new_description, events::kMaxDescription, v);
   }
-  return db_.Write([&](db::Tx& tx) {
+  return db_.Write(durable, [&](db::Tx& tx) {
     auto l = MustLoadForMember(tx, artwork_id, user_id);
     if (l.art.artist_id != user_id) throw Forbidden("Only the artist can edit an artwork");
     EventInfo e = MustLoadEvent(tx, l.event.id, true);
@@ -335,8 +336,8 @@ std::string ArtworkService::Update(std::int64_t user_id, std::int64_t artwork_id
   });
 }
 
-void ArtworkService::Delete(std::int64_t user_id, std::int64_t artwork_id) {
-  db_.Write([&](db::Tx& tx) {
+void ArtworkService::Delete(std::int64_t user_id, std::int64_t artwork_id, db::CommitToken& durable) {
+  db_.Write(durable, [&](db::Tx& tx) {
     auto l = MustLoadForMember(tx, artwork_id, user_id);
     EventInfo e = MustLoadEvent(tx, l.event.id, true);
     bool admin = l.role != groups::Role::kMember;
@@ -366,8 +367,8 @@ ArtworkService::ImageRef ArtworkService::Image(std::int64_t user_id, std::int64_
   });
 }
 
-int ArtworkService::Vote(std::int64_t user_id, std::int64_t artwork_id) {
-  return db_.Write([&](db::Tx& tx) {
+int ArtworkService::Vote(std::int64_t user_id, std::int64_t artwork_id, db::CommitToken& durable) {
+  return db_.Write(durable, [&](db::Tx& tx) {
     auto t = MustLoadVoteTarget(tx, artwork_id, user_id, "Votes can be cast only while the event is VOTING");
     if (t.artist_id == user_id) throw Forbidden("You cannot vote for your own artwork", "cannot_vote_own");
     // The vote row first (a repeat changes nothing), then the budget as a conditional
@@ -383,8 +384,8 @@ int ArtworkService::Vote(std::int64_t user_id, std::int64_t artwork_id) {
   });
 }
 
-int ArtworkService::Unvote(std::int64_t user_id, std::int64_t artwork_id) {
-  return db_.Write([&](db::Tx& tx) {
+int ArtworkService::Unvote(std::int64_t user_id, std::int64_t artwork_id, db::CommitToken& durable) {
+  return db_.Write(durable, [&](db::Tx& tx) {
     auto t = MustLoadVoteTarget(tx, artwork_id, user_id, "Votes can be withdrawn only while the event is VOTING");
     auto used = store::RemoveVote(tx, user_id, artwork_id, t.event_id);
     return Remaining(t.votes_per_member, used ? *used : store::UsedVotes(tx, t.event_id, user_id));

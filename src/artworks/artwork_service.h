@@ -27,6 +27,8 @@ namespace atelier::artworks {
 
 enum class Sort { kNew, kVotes };
 
+// Methods that write take `durable`: they name their commit in it (db::CommitToken), and the
+// route puts it on its response (http::Durable) so the answer waits for the disk.
 class ArtworkService {
  public:
   ArtworkService(db::Database& db, const Clock& clock, const notify::Notifier& notifier, ImageStore& images)
@@ -43,7 +45,7 @@ class ArtworkService {
   // inserts the artwork with all the checks of CheckCanSubmit inside the transaction.
   // Returns the Artwork object (an object rather than text: app/demo reads its id).
   boost::json::object Create(std::int64_t user_id, std::int64_t event_id, const std::string& title,
-                             const std::string& description, const ProcessedImage& image);
+                             const std::string& description, const ProcessedImage& image, db::CommitToken& durable);
 
   // List, Get, Update and Results return their response body as JSON text, written with
   // JsonWriter (no boost::json objects on these paths).
@@ -66,9 +68,9 @@ class ArtworkService {
   std::string Get(std::int64_t user_id, std::int64_t artwork_id);
   // The artist, while OPEN (403 forbidden for others, 409 wrong_phase after OPEN).
   std::string Update(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::string> title,
-                     std::optional<std::optional<std::string>> description);
+                     std::optional<std::optional<std::string>> description, db::CommitToken& durable);
   // The artist while OPEN, or a group owner/admin at any time.
-  void Delete(std::int64_t user_id, std::int64_t artwork_id);
+  void Delete(std::int64_t user_id, std::int64_t artwork_id, db::CommitToken& durable);
 
   struct ImageRef {
     std::string key;
@@ -78,8 +80,8 @@ class ArtworkService {
   ImageRef Image(std::int64_t user_id, std::int64_t artwork_id, bool thumbnail);
 
   // PUT/DELETE /artworks/{id}/vote → votes the caller has left in the event.
-  int Vote(std::int64_t user_id, std::int64_t artwork_id);
-  int Unvote(std::int64_t user_id, std::int64_t artwork_id);
+  int Vote(std::int64_t user_id, std::int64_t artwork_id, db::CommitToken& durable);
+  int Unvote(std::int64_t user_id, std::int64_t artwork_id, db::CommitToken& durable);
 
   // GET /events/{id}/results (MATCHING or CLOSED, else 409 wrong_phase).
   std::string Results(std::int64_t user_id, std::int64_t event_id, int limit, const std::optional<std::string>& cursor);

@@ -5,8 +5,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "db/content_epoch.h"
-
 namespace atelier::artworks::store {
 
 namespace {
@@ -238,7 +236,6 @@ std::int64_t Insert(db::Tx& tx, const NewArtwork& a) {
 
 void UpdateText(db::Tx& tx, std::int64_t id, const std::string& title, const std::string& description) {
   tx.Exec("UPDATE artworks SET title = $2, description = $3 WHERE id = $1", id, title, description);
-  db::BumpContentEpoch(tx);
 }
 
 void Delete(db::Tx& tx, std::int64_t id, std::int64_t event_id) {
@@ -247,7 +244,6 @@ void Delete(db::Tx& tx, std::int64_t id, std::int64_t event_id) {
       "(SELECT voter_id FROM votes WHERE artwork_id = $2)",
       event_id, id);
   tx.Exec("DELETE FROM artworks WHERE id = $1", id);
-  db::BumpContentEpoch(tx);
   tx.Exec("UPDATE events SET artwork_count = artwork_count - 1 WHERE id = $1", event_id);
 }
 

@@ -1,4 +1,5 @@
 // db::Open (URL dispatch) and db::Migrate (dialect-independent migration runner).
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -44,7 +45,8 @@ std::string ReplaceAll(std::string text, std::string_view from, std::string_view
 
 // A migration whose first line is "-- only on sqlite" or "-- only on postgresql" runs on
 // that dialect alone; the other records its version without running it, so versions stay
-// one sequence on both.
+// one sequence on both — unless it has a twin of the same version for its own dialect
+// (the same step in each dialect's syntax), which it runs and records instead.
 bool RunsOn(std::string_view sql, Dialect dialect) {
   constexpr std::string_view kOnly = "-- only on ";
   if (!sql.starts_with(kOnly)) return true;
@@ -75,7 +77,13 @@ void Migrate(Database& db) {
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
         "applied_at BIGINT NOT NULL)");
   });
-  for (const auto& m : internal::EmbeddedMigrations()) {
+  const auto all = internal::EmbeddedMigrations();
+  for (const auto& m : all) {
+    if (!RunsOn(m.sql, db.GetDialect()) && std::any_of(all.begin(), all.end(), [&](const internal::Migration& twin) {
+          return twin.version == m.version && RunsOn(twin.sql, db.GetDialect());
+        })) {
+      continue;
+    }
     impl->RunMigrationTransaction([&](internal::ScriptTx& tx) {
       lock(tx);
       if (tx.QueryOne("SELECT 1 FROM schema_migrations WHERE version = $1", m.version)) return;

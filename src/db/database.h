@@ -164,6 +164,14 @@ class Tx {
   const char* SkipLocked() const { return GetDialect() == Dialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : ""; }
 };
 
+// Names a committed write for Database::WhenDurable: "this commit and every earlier one".
+// Empty (the default) names nothing to wait for. Cheap to copy; meaningful only to the
+// Database that filled it.
+struct CommitToken {
+  std::uint64_t seq = 0;
+  bool Empty() const { return seq == 0; }
+};
+
 struct PoolStats {
   int size = 0;    // connections the pool may hold
   int in_use = 0;  // connections lent out now
@@ -178,7 +186,8 @@ class Database {
   // returns.
   template <typename F>
   auto Read(F&& fn) -> decltype(fn(std::declval<Tx&>())) {
-    return Invoke(false, std::forward<F>(fn));
+    CommitToken none;
+    return Invoke(false, none, std::forward<F>(fn));
   }
   // Runs fn in a write transaction: committed when fn returns, rolled back when it
   // throws (the exception goes on). On PostgreSQL (SERIALIZABLE) fn may run more than
@@ -186,21 +195,26 @@ class Database {
   // transaction until it returns.
   template <typename F>
   auto Write(F&& fn) -> decltype(fn(std::declval<Tx&>())) {
-    return Invoke(true, std::forward<F>(fn));
+    CommitToken ignored;
+    return Invoke(true, ignored, std::forward<F>(fn));
+  }
+  // Write() that also names its commit in `token`, for whoever acknowledges the write to a
+  // client (see WhenDurable). A token already naming a commit keeps the newer of the two,
+  // so one token can collect every write of a request. Untouched when fn throws.
+  template <typename F>
+  auto Write(CommitToken& token, F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+    return Invoke(true, token, std::forward<F>(fn));
   }
 
-  // Durable acknowledgements (group commit). A write transaction's COMMIT may return
-  // before its changes are on disk: on SQLite the WAL is written at commit and a background
-  // thread fsyncs it once for every commit made meanwhile, so one disk flush serves many
-  // writers. Whoever acknowledges a write to a client waits for it:
-  // TakeCommitTicket() returns, and forgets, the newest commit made by write transactions
-  // on the calling thread since the last call (0: none, or every commit is durable when it
-  // returns, as on PostgreSQL and in memory). WhenDurable(ticket, fn) calls fn once that
-  // commit and every earlier one are on disk: at once on the calling thread when they
-  // already are, else on the database's sync thread (fn must be quick and must not throw).
-  virtual std::uint64_t TakeCommitTicket() { return 0; }
-  virtual void WhenDurable(std::uint64_t ticket, std::function<void()> fn) {
-    (void)ticket;
+  // Durable acknowledgements (group commit, db/group_commit.h). A write transaction's
+  // COMMIT may return before its changes are on disk: on SQLite the WAL is written at
+  // commit and a background thread flushes it once for every commit made meanwhile, so one
+  // disk flush serves many writers. WhenDurable(token, fn) calls fn once that commit and
+  // every earlier one are on disk: at once on the calling thread when they already are
+  // (always for an empty token, and on PostgreSQL and in memory, whose COMMIT returns
+  // durable), else on the database's sync thread. fn must be quick and must not throw.
+  virtual void WhenDurable(CommitToken token, std::function<void()> fn) {
+    (void)token;
     fn();
   }
   struct SyncStats {
@@ -222,17 +236,21 @@ class Database {
   virtual void Listen(std::string channel, std::function<void(std::string_view payload)> callback) = 0;
 
  protected:
-  virtual void RunTransaction(bool write, const std::function<void(Tx&)>& fn) = 0;
+  // Runs fn in a transaction and commits it; a write's commit is named in `token` (kept
+  // when it is newer than what the token names already).
+  virtual void RunTransaction(bool write, const std::function<void(Tx&)>& fn, CommitToken& token) = 0;
 
  private:
   template <typename F>
-  auto Invoke(bool write, F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+  auto Invoke(bool write, CommitToken& token, F&& fn) -> decltype(fn(std::declval<Tx&>())) {
     using R = decltype(fn(std::declval<Tx&>()));
     if constexpr (std::is_void_v<R>) {
-      RunTransaction(write, [&](Tx& tx) { fn(tx); });
+      RunTransaction(
+          write, [&](Tx& tx) { fn(tx); }, token);
     } else {
       std::optional<R> result;
-      RunTransaction(write, [&](Tx& tx) { result.emplace(fn(tx)); });
+      RunTransaction(
+          write, [&](Tx& tx) { result.emplace(fn(tx)); }, token);
       return std::move(*result);
     }
   }
@@ -247,6 +265,9 @@ struct Options {
   // checkpoint thread pauses them briefly); a shorter one is started over by SQLite itself
   // once writes pause.
   int wal_restart_frames = 16384;
+  // SQLite: the name of a registered sqlite3_vfs to open the files with; empty for SQLite's
+  // default. For tests that inject faults (db/powerloss_vfs.h), not for production.
+  std::string sqlite_vfs;
 };
 
 // Opens "sqlite:PATH", "sqlite::memory:" or "postgresql://…" / "postgres://…".

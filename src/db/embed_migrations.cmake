@@ -1,6 +1,7 @@
 cmake_minimum_required(VERSION 3.25)
 # Writes OUT: a .cpp defining EmbeddedMigrations() from DIR/*.sql, in file-name order.
 # The version is the file name's leading number; the name is the file name without ".sql".
+# Two files may share a version if each is for one dialect (see below and db::Migrate).
 file(GLOB files "${DIR}/*.sql")
 list(SORT files)
 set(entries "")
@@ -15,11 +16,18 @@ foreach(f IN LISTS files)
   endif()
   # Leading zeros would read as octal in C++.
   string(REGEX REPLACE "^0+([0-9])" "\\1" ver "${ver}")
-  if(ver IN_LIST versions)
+  file(READ "${f}" sql)
+  # One version may have two files when each runs on one dialect only ("-- only on sqlite"
+  # and "-- only on postgresql" as their first lines): the same step written twice.
+  set(dialect "all")
+  if(sql MATCHES "^-- only on ([a-z]+)")
+    set(dialect "${CMAKE_MATCH_1}")
+  endif()
+  if("${ver}:all" IN_LIST versions OR "${ver}:${dialect}" IN_LIST versions OR
+     (dialect STREQUAL "all" AND versions MATCHES "(^|;)${ver}:"))
     message(FATAL_ERROR "migration ${f}: version ${ver} is used twice")
   endif()
-  list(APPEND versions ${ver})
-  file(READ "${f}" sql)
+  list(APPEND versions "${ver}:${dialect}")
   string(FIND "${sql}" ")atelier_sql\"" bad)
   if(NOT bad EQUAL -1)
     message(FATAL_ERROR "migration ${f} contains the raw-string delimiter")

@@ -323,7 +323,7 @@ class PgDatabase final : public DatabaseImpl {
   }
 
  protected:
-  void RunTransaction(bool write, const std::function<void(Tx&)>& fn) override {
+  void RunTransaction(bool write, const std::function<void(Tx&)>& fn, CommitToken& /*token*/) override {
     RunTx(write ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", write,
           [&](PgTx& tx) { fn(tx); });
   }

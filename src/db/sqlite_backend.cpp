@@ -8,16 +8,13 @@
 // cache) is used by one thread at a time: the writer under write_mu_, a reader while it is
 // lent out of the pool. Connections are opened SQLITE_OPEN_NOMUTEX for that reason.
 //
-// Durability (group commit): the writer runs synchronous=NORMAL, so COMMIT writes the
-// transaction's WAL frames but does not flush them, and the write lock is free for the
-// next transaction at once. A sync thread flushes the WAL file (fdatasync of our own
-// descriptor of it) whenever someone waits for a commit (WhenDurable), covering every
-// commit made before the flush started: under load one flush serves dozens of commits.
-// Checkpoints stay SQLite's, which flushes the WAL before copying it into the database.
-#include <fcntl.h>
+// Durability (group commit, db/group_commit.h): the writer runs synchronous=NORMAL, so
+// COMMIT writes the transaction's WAL frames but does not flush them, and the write lock
+// is free for the next transaction at once. GroupCommit's thread flushes the WAL
+// (FlushWal) whenever someone waits for a commit (WhenDurable), covering every commit made
+// before the flush started. Checkpoints stay SQLite's, which flushes the WAL before
+// copying it into the database.
 #include <sqlite3.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -27,7 +24,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -36,33 +32,11 @@
 #include <vector>
 
 #include "common/log.h"
+#include "db/group_commit.h"
 #include "db/internal.h"
 
 namespace atelier::db::internal {
 namespace {
-
-// Feature SQL uses $1, $2 …; SQLite's equivalent numbered form is ?1, ?2 … . String
-// literals and quoted identifiers are copied unchanged.
-std::string TranslatePlaceholders(std::string_view sql) {
-  std::string out;
-  out.reserve(sql.size());
-  for (size_t i = 0; i < sql.size(); ++i) {
-    const char c = sql[i];
-    if (c == '\'' || c == '"') {
-      // A doubled quote inside a literal reads as the end of one literal and the start of
-      // the next, which copies the same characters.
-      size_t end = sql.find(c, i + 1);
-      if (end == std::string_view::npos) end = sql.size() - 1;
-      out.append(sql.substr(i, end - i + 1));
-      i = end;
-    } else if (c == '$' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
-      out.push_back('?');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 [[noreturn]] void ThrowSqlite(sqlite3* db, int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + FirstLine(db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -81,9 +55,9 @@ std::string TranslatePlaceholders(std::string_view sql) {
 
 class Conn {
  public:
-  Conn(const std::string& path, int busy_timeout_ms, bool reader) {
-    int rc =
-        sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  Conn(const std::string& path, int busy_timeout_ms, bool reader, const std::string& vfs) {
+    int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             vfs.empty() ? nullptr : vfs.c_str());
     if (rc != SQLITE_OK) {
       std::string msg = "cannot open SQLite database '" + path +
                         "': " + FirstLine(db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
@@ -106,7 +80,7 @@ class Conn {
     }
   }
   ~Conn() {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    for (auto& [sql, prepared] : cache_) sqlite3_finalize(prepared.st);
     sqlite3_close_v2(db_);
   }
   Conn(const Conn&) = delete;
@@ -213,7 +187,8 @@ class Conn {
   // each row it steps to.
   template <typename OnRow>
   void Steps(std::string_view sql, std::span<const Value> params, std::int64_t& changes, OnRow&& on_row) {
-    sqlite3_stmt* st = Prepare(sql);
+    const Prepared& prepared = Prepare(sql);
+    sqlite3_stmt* st = prepared.st;
     // Reset even when a step throws, so the statement holds no read lock afterwards.
     struct ResetGuard {
       sqlite3_stmt* st;
@@ -222,13 +197,13 @@ class Conn {
         sqlite3_clear_bindings(st);
       }
     } guard{st};
-    const int expected = sqlite3_bind_parameter_count(st);
-    if (expected != static_cast<int>(params.size())) {
-      throw Error("statement expects " + std::to_string(expected) + " parameters, got " +
+    if (prepared.expected != static_cast<int>(params.size())) {
+      throw Error("statement expects " + std::to_string(prepared.expected) + " parameters, got " +
                   std::to_string(params.size()) + ": " + FirstLine(sql.substr(0, 80)));
     }
-    for (size_t i = 0; i < params.size(); ++i) {
-      const int idx = static_cast<int>(i + 1);
+    const int bound = sqlite3_bind_parameter_count(st);
+    for (int idx = 1; idx <= bound; ++idx) {
+      const size_t i = prepared.slots.empty() ? static_cast<size_t>(idx - 1) : prepared.slots[idx - 1];
       int rc = std::visit(
           [&](const auto& v) -> int {
             using T = std::decay_t<decltype(v)>;
@@ -257,28 +232,58 @@ class Conn {
     changes = sqlite3_stmt_readonly(st) ? n : sqlite3_changes64(db_);
   }
 
-  sqlite3_stmt* Prepare(std::string_view sql) {
+  // A cached statement. Feature SQL's $1, $2 … are SQLite parameters as they are: SQLite
+  // reads "$1" as a parameter named "$1" and numbers named parameters in the order they
+  // first appear, so `slots` maps SQLite's numbers to the caller's (slots[k - 1] is the
+  // index into params of SQLite's parameter k; empty when they are the same, as they are
+  // when the text names $1, $2 … in that order).
+  struct Prepared {
+    sqlite3_stmt* st = nullptr;
+    std::vector<size_t> slots;
+    int expected = 0;  // parameters the caller must pass: the highest $N
+  };
+
+  const Prepared& Prepare(std::string_view sql) {
     auto it = cache_.find(sql);
     if (it != cache_.end()) return it->second;
-    const std::string translated = TranslatePlaceholders(sql);
-    sqlite3_stmt* st = nullptr;
+    Prepared p;
     const char* tail = nullptr;
-    int rc = sqlite3_prepare_v3(db_, translated.c_str(), static_cast<int>(translated.size()), SQLITE_PREPARE_PERSISTENT,
-                                &st, &tail);
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &p.st, &tail);
     if (rc != SQLITE_OK) ThrowSqlite(db_, rc, "prepare");
-    if (st == nullptr) throw Error("empty SQL statement");
-    for (const char* t = tail; t != nullptr && *t != '\0'; ++t) {
+    if (p.st == nullptr) throw Error("empty SQL statement");
+    struct Finalize {
+      sqlite3_stmt*& st;
+      ~Finalize() {
+        if (st != nullptr) sqlite3_finalize(st);
+      }
+    } finalize{p.st};
+    for (const char* t = tail; t != nullptr && t < sql.data() + sql.size(); ++t) {
       if (*t != ' ' && *t != '\n' && *t != '\t' && *t != '\r' && *t != ';') {
-        sqlite3_finalize(st);
         throw Error("Tx::Run takes one statement: " + FirstLine(sql.substr(0, 80)));
       }
     }
-    cache_.emplace(std::string(sql), st);
-    return st;
+    const int count = sqlite3_bind_parameter_count(p.st);
+    bool in_order = true;
+    for (int k = 1; k <= count; ++k) {
+      const char* name = sqlite3_bind_parameter_name(p.st, k);
+      char* end = nullptr;
+      const long n = name != nullptr && name[0] == '$' ? std::strtol(name + 1, &end, 10) : 0;
+      if (n < 1 || end == nullptr || *end != '\0') {
+        throw Error("parameters are written $1, $2 …, not " + std::string(name != nullptr ? name : "?") + ": " +
+                    FirstLine(sql.substr(0, 80)));
+      }
+      p.slots.push_back(static_cast<size_t>(n - 1));
+      in_order = in_order && n == k;
+      p.expected = std::max(p.expected, static_cast<int>(n));
+    }
+    if (in_order) p.slots.clear();
+    auto pos = cache_.emplace(std::string(sql), p).first;
+    p.st = nullptr;  // the cache owns it now
+    return pos->second;
   }
 
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*, StringHash, std::equal_to<>> cache_;
+  std::unordered_map<std::string, Prepared, StringHash, std::equal_to<>> cache_;
 };
 
 class SqliteTx final : public ScriptTx {
@@ -309,18 +314,11 @@ class SqliteTx final : public ScriptTx {
 // would deadlock) into an error.
 thread_local const void* tl_holding_write = nullptr;
 
-// The newest commit of a write transaction this thread made, and in which database
-// (TakeCommitTicket).
-thread_local struct {
-  const void* db = nullptr;
-  std::uint64_t seq = 0;
-} tl_ticket;
-
-[[noreturn]] void SyncFailed(const std::string& what) {
+[[noreturn]] void SyncFailed(const std::string& what, int rc) {
   // Like PostgreSQL after a failed fsync: the kernel may have dropped the dirty pages, so
   // carrying on could acknowledge writes that are not on disk. Stop instead.
   log::Fatal("cannot flush the SQLite WAL; stopping",
-             {{"component", "sqlite_sync"}, {"error", what + ": " + std::strerror(errno)}});
+             {{"component", "sqlite_sync"}, {"error", what + ": " + sqlite3_errstr(rc)}});
   std::abort();
 }
 
@@ -331,9 +329,9 @@ class SqliteDatabase final : public DatabaseImpl {
         busy_timeout_ms_(options.busy_timeout_ms),
         restart_frames_(std::max(1, options.wal_restart_frames)),
         pool_size_(memory ? 0 : std::max(1, options.pool_size)) {
-    writer_ = std::make_unique<Conn>(path, options.busy_timeout_ms, false);
+    writer_ = std::make_unique<Conn>(path, options.busy_timeout_ms, false, options.sqlite_vfs);
     for (int i = 0; i < pool_size_; ++i) {
-      readers_.push_back(std::make_unique<Conn>(path, options.busy_timeout_ms, true));
+      readers_.push_back(std::make_unique<Conn>(path, options.busy_timeout_ms, true, options.sqlite_vfs));
       idle_.push_back(readers_.back().get());
     }
     if (memory_) return;
@@ -347,8 +345,8 @@ class SqliteDatabase final : public DatabaseImpl {
     const char* wal = sqlite3_filename_wal(sqlite3_db_filename(writer_->Handle(), "main"));
     if (wal == nullptr || *wal == '\0') return;
     wal_path_ = wal;
-    group_commit_ = true;
-    syncer_ = std::thread([this] { SyncLoop(); });
+    OpenWalForSync();
+    group_commit_ = std::make_unique<GroupCommit>([this] { FlushWal(); });
     // Checkpoints move off the commit path: by default SQLite's COMMIT that takes the WAL
     // past 1,000 pages copies it into the database and flushes both, holding the write
     // lock — with ~6 pages per vote that was a checkpoint every ~170 votes. A thread of
@@ -358,21 +356,19 @@ class SqliteDatabase final : public DatabaseImpl {
     // After each commit SQLite reports the WAL's length; past restart_frames_ the
     // checkpoint thread is woken at once instead of at its next round.
     sqlite3_wal_hook(writer_->Handle(), &SqliteDatabase::OnWalCommit, this);
-    checkpoint_conn_ = std::make_unique<Conn>(path, options.busy_timeout_ms, false);
+    checkpoint_conn_ = std::make_unique<Conn>(path, options.busy_timeout_ms, false, options.sqlite_vfs);
     checkpointer_ = std::thread([this] { CheckpointLoop(); });
   }
 
   ~SqliteDatabase() override {
-    if (!syncer_.joinable()) return;
+    if (!checkpointer_.joinable()) return;
     {
-      std::lock_guard lk(sync_mu_);
+      std::lock_guard lk(checkpoint_mu_);
       stop_ = true;
     }
-    sync_cv_.notify_one();
     checkpoint_cv_.notify_one();
-    syncer_.join();
     checkpointer_.join();
-    if (wal_fd_ >= 0) ::close(wal_fd_);
+    group_commit_.reset();  // flushes for the last waiters, through wal_file_
   }
 
   Dialect GetDialect() const override { return Dialect::kSqlite; }
@@ -401,38 +397,31 @@ class SqliteDatabase final : public DatabaseImpl {
     listeners_[std::move(channel)].push_back(std::move(callback));
   }
 
-  std::uint64_t TakeCommitTicket() override {
-    if (tl_ticket.db != this) return 0;
-    tl_ticket.db = nullptr;
-    return std::exchange(tl_ticket.seq, 0);
-  }
-
-  void WhenDurable(std::uint64_t ticket, std::function<void()> fn) override {
-    {
-      std::unique_lock lk(sync_mu_);
-      if (group_commit_ && ticket > durable_) {
-        waiting_.emplace_back(ticket, std::move(fn));
-        lk.unlock();
-        sync_cv_.notify_one();
-        return;
-      }
+  void WhenDurable(CommitToken token, std::function<void()> fn) override {
+    if (group_commit_ && !token.Empty()) {
+      group_commit_->WhenDurable(token.seq, std::move(fn));
+    } else {
+      fn();
     }
-    fn();
   }
 
   SyncStats Syncs() const override {
-    std::lock_guard lk(sync_mu_);
-    return SyncStats{committed_.load(), durable_, syncs_, wal_restarts_.load()};
+    if (!group_commit_) return {};
+    const auto s = group_commit_->GetStats();
+    return SyncStats{s.commits, s.durable, s.syncs, wal_restarts_.load()};
   }
 
   void RunMigrationTransaction(const std::function<void(ScriptTx&)>& fn) override {
-    RunOnWriter(true, [&](SqliteTx& tx) { fn(tx); });
+    CommitToken token;
+    RunOnWriter(
+        true, [&](SqliteTx& tx) { fn(tx); }, token);
   }
 
  protected:
-  void RunTransaction(bool write, const std::function<void(Tx&)>& fn) override {
+  void RunTransaction(bool write, const std::function<void(Tx&)>& fn, CommitToken& token) override {
     if (write || memory_) {
-      RunOnWriter(write, [&](SqliteTx& tx) { fn(tx); });
+      RunOnWriter(
+          write, [&](SqliteTx& tx) { fn(tx); }, token);
       return;
     }
     Conn* conn = AcquireReader();
@@ -453,7 +442,7 @@ class SqliteDatabase final : public DatabaseImpl {
   }
 
  private:
-  void RunOnWriter(bool write, const std::function<void(SqliteTx&)>& fn) {
+  void RunOnWriter(bool write, const std::function<void(SqliteTx&)>& fn, CommitToken& token) {
     if (tl_holding_write == this) {
       throw Error("nested transaction on the SQLite writer connection (would deadlock)");
     }
@@ -482,8 +471,7 @@ class SqliteDatabase final : public DatabaseImpl {
       if (write && group_commit_) {
         // Numbered under write_mu_, so the numbers follow the commit order, and after
         // COMMIT returned, so the sync thread's flush covers every number it has read.
-        tl_ticket.db = this;
-        tl_ticket.seq = committed_.fetch_add(1) + 1;
+        token.seq = std::max(token.seq, group_commit_->Committed());
       }
       to_send = std::move(tx.Pending());
     }
@@ -510,33 +498,6 @@ class SqliteDatabase final : public DatabaseImpl {
     }
   }
 
-  // The sync thread: flushes the WAL while someone waits, then releases every waiter whose
-  // commit the flush covered.
-  void SyncLoop() {
-    std::unique_lock lk(sync_mu_);
-    for (;;) {
-      sync_cv_.wait(lk, [&] { return stop_ || !waiting_.empty(); });
-      if (waiting_.empty()) return;  // stopping, nobody waits
-      const std::uint64_t target = committed_.load();
-      if (target > durable_) {
-        lk.unlock();
-        FlushWal();
-        lk.lock();
-        durable_ = std::max(durable_, target);
-        ++syncs_;
-      }
-      std::vector<std::function<void()>> ready;
-      std::erase_if(waiting_, [&](auto& w) {
-        if (w.first > durable_) return false;
-        ready.push_back(std::move(w.second));
-        return true;
-      });
-      lk.unlock();
-      for (auto& fn : ready) fn();
-      lk.lock();
-    }
-  }
-
   // Every kCheckpointEvery, when something was committed since the last time: a PASSIVE
   // checkpoint, which copies what no reader still needs from the WAL into the database
   // (flushing the WAL first and the database after, as synchronous=NORMAL does). SQLite
@@ -548,11 +509,11 @@ class SqliteDatabase final : public DatabaseImpl {
   void CheckpointLoop() {
     static constexpr auto kCheckpointEvery = std::chrono::milliseconds(200);
     std::uint64_t done = 0;
-    std::unique_lock lk(sync_mu_);
+    std::unique_lock lk(checkpoint_mu_);
     while (!stop_) {
       checkpoint_cv_.wait_for(lk, kCheckpointEvery, [&] { return stop_ || wal_full_; });
       if (stop_) break;
-      const std::uint64_t now = committed_.load();
+      const std::uint64_t now = group_commit_->Commits();
       if (now == done) continue;
       lk.unlock();
       const auto [rc, frames, copied] = Checkpoint(SQLITE_CHECKPOINT_PASSIVE);
@@ -571,7 +532,7 @@ class SqliteDatabase final : public DatabaseImpl {
     // Once per restart: the commits that follow until the checkpoint thread has run only
     // read the flag, and take no lock.
     if (frames >= self->restart_frames_ && !self->wal_full_.load(std::memory_order_relaxed)) {
-      std::lock_guard lk(self->sync_mu_);
+      std::lock_guard lk(self->checkpoint_mu_);
       if (!self->wal_full_) {
         self->wal_full_ = true;
         self->checkpoint_cv_.notify_one();
@@ -654,32 +615,34 @@ class SqliteDatabase final : public DatabaseImpl {
     restart_cv_.wait(lk, [&] { return !restart_waiting_.load(); });
   }
 
-  // fdatasync of the WAL through a descriptor of our own (Linux flushes a file's dirty
-  // pages whichever descriptor asks). Reopened if the file was replaced; the directory is
-  // flushed once per opening so that the WAL's name survives a power loss too.
+  // The sync thread's own handle of the WAL, opened through the database's VFS so that the
+  // flush is the VFS's (a fault-injecting VFS in tests sees it; SQLite's unix VFS
+  // fdatasyncs, and flushes the directory on the first sync so that the WAL's name
+  // survives a power loss too). A handle of its own, because SQLite's file objects are not
+  // for use by two threads. SQLite keeps the WAL file, never replacing it, as long as a
+  // connection (here: the writer, for this object's life) has the database open.
+  void OpenWalForSync() {
+    sqlite3_vfs* vfs = nullptr;
+    if (sqlite3_file_control(writer_->Handle(), "main", SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK ||
+        vfs == nullptr) {
+      throw Unavailable("cannot find the SQLite VFS of '" + wal_path_ + "'");
+    }
+    wal_file_.reset(static_cast<sqlite3_file*>(std::calloc(1, vfs->szOsFile)));
+    if (!wal_file_) throw std::bad_alloc();
+    int out = 0;
+    // The name must outlive the handle (the unix VFS keeps the pointer): wal_path_ does.
+    const int rc = vfs->xOpen(vfs, wal_path_.c_str(), wal_file_.get(),
+                              SQLITE_OPEN_WAL | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &out);
+    if (rc != SQLITE_OK) {
+      // (A failed xOpen may leave pMethods set; the deleter then closes what it opened.)
+      throw Unavailable("cannot open the SQLite WAL '" + wal_path_ + "': " + sqlite3_errstr(rc));
+    }
+  }
+
+  // Makes every WAL frame written so far durable (GroupCommit's flush).
   void FlushWal() {
-    struct stat st {};
-    if (::stat(wal_path_.c_str(), &st) != 0) {
-      // SQLite removes the WAL only after checkpointing all of it into the database and
-      // flushing that, i.e. every commit is on disk already.
-      if (errno == ENOENT) return;
-      SyncFailed("stat " + wal_path_);
-    }
-    if (wal_fd_ < 0 || st.st_ino != wal_ino_ || st.st_dev != wal_dev_) {
-      if (wal_fd_ >= 0) ::close(wal_fd_);
-      wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
-      if (wal_fd_ < 0) SyncFailed("open " + wal_path_);
-      struct stat opened {};
-      if (::fstat(wal_fd_, &opened) != 0) SyncFailed("fstat " + wal_path_);
-      wal_ino_ = opened.st_ino;
-      wal_dev_ = opened.st_dev;
-      std::string dir = std::filesystem::path(wal_path_).parent_path().string();
-      int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (dfd < 0) SyncFailed("open " + dir);
-      if (::fsync(dfd) != 0) SyncFailed("fsync " + dir);
-      ::close(dfd);
-    }
-    if (::fdatasync(wal_fd_) != 0) SyncFailed("fdatasync " + wal_path_);
+    const int rc = wal_file_->pMethods->xSync(wal_file_.get(), SQLITE_SYNC_NORMAL | SQLITE_SYNC_DATAONLY);
+    if (rc != SQLITE_OK) SyncFailed("sync " + wal_path_, rc);
   }
 
   void SetWriterBusy(bool busy) {
@@ -722,30 +685,29 @@ class SqliteDatabase final : public DatabaseImpl {
   std::mutex listen_mu_;
   std::unordered_map<std::string, std::vector<std::function<void(std::string_view)>>> listeners_;
 
-  // Group commit (a file database in WAL mode only; set up by the constructor).
-  bool group_commit_ = false;
+  // Group commit and checkpoints (a file database in WAL mode only; set up by the
+  // constructor).
   std::string wal_path_;
-  std::atomic<std::uint64_t> committed_{0};  // write commits so far; bumped under write_mu_
-  mutable std::mutex sync_mu_;               // guards durable_, syncs_, waiting_, stop_
-  std::condition_variable sync_cv_;          // the sync thread waits on it
-  std::condition_variable checkpoint_cv_;    // the checkpoint thread waits on it (stop_, wal_full_)
-  std::uint64_t durable_ = 0;
-  std::uint64_t syncs_ = 0;
+  struct FreeFile {
+    void operator()(sqlite3_file* f) const {
+      if (f->pMethods != nullptr) f->pMethods->xClose(f);
+      std::free(f);
+    }
+  };
+  std::unique_ptr<sqlite3_file, FreeFile> wal_file_;  // OpenWalForSync; used by FlushWal only
+  std::unique_ptr<GroupCommit> group_commit_;         // numbers commits; its thread runs FlushWal
+  std::mutex checkpoint_mu_;                          // guards stop_, wal_full_'s changes
+  std::condition_variable checkpoint_cv_;             // the checkpoint thread waits on it (stop_, wal_full_)
   std::atomic<std::uint64_t> wal_restarts_{0};
-  std::vector<std::pair<std::uint64_t, std::function<void()>>> waiting_;
   bool stop_ = false;
   // The WAL passed restart_frames_: the checkpoint thread should run now. Set and cleared
-  // under sync_mu_; the WAL hook reads it without the lock first.
+  // under checkpoint_mu_; the WAL hook reads it without the lock first.
   std::atomic<bool> wal_full_{false};
   std::mutex restart_mu_;  // with restart_cv_: writers wait here while restart_waiting_
   std::condition_variable restart_cv_;
   std::atomic<bool> restart_waiting_{false};  // RestartWal wants write_mu_ before any writer
-  int wal_fd_ = -1;                           // the sync thread's own
-  ino_t wal_ino_ = 0;
-  dev_t wal_dev_ = 0;
-  std::unique_ptr<Conn> checkpoint_conn_;  // used by the checkpoint thread only
-  std::thread syncer_;                     // started by the constructor once the WAL's path is known
-  std::thread checkpointer_;               // likewise
+  std::unique_ptr<Conn> checkpoint_conn_;     // used by the checkpoint thread only
+  std::thread checkpointer_;                  // started by the constructor once the WAL's path is known
 };
 
 }  // namespace

@@ -81,7 +81,8 @@ boost::json::object EventService::EventJson(const EventInfo& e, int used_votes) 
           {"myVotesRemaining", std::max(0, e.votes_per_member - used_votes)}};
 }
 
-boost::json::object EventService::Create(std::int64_t user_id, std::int64_t group_id, const EventInput& in) {
+boost::json::object EventService::Create(std::int64_t user_id, std::int64_t group_id, const EventInput& in,
+                                         db::CommitToken& durable) {
   Validation v;
   EventInfo e;
   e.group_id = group_id;
@@ -106,7 +107,7 @@ boost::json::object EventService::Create(std::int64_t user_id, std::int64_t grou
   limiter_.Require("event:user:" + std::to_string(user_id), kEventsPerUserHour, kEventWindow,
                    "Too many new events; try again later");
 
-  return db_.Write([&](db::Tx& tx) {
+  return db_.Write(durable, [&](db::Tx& tx) {
     // Membership first: an outsider learns nothing, not even which fields are wrong.
     groups::RequireAdmin(tx, group_id, user_id);
     // After the role check, so that outsiders cannot spend a group's budget.
@@ -150,8 +151,9 @@ boost::json::object EventService::Get(std::int64_t user_id, std::int64_t event_i
   });
 }
 
-boost::json::object EventService::Update(std::int64_t user_id, std::int64_t event_id, const EventInput& in) {
-  return db_.Write([&](db::Tx& tx) {
+boost::json::object EventService::Update(std::int64_t user_id, std::int64_t event_id, const EventInput& in,
+                                         db::CommitToken& durable) {
+  return db_.Write(durable, [&](db::Tx& tx) {
     EventInfo e = MustLoad(tx, event_id, true);
     groups::RequireAdmin(tx, e.group_id, user_id);
     if (e.phase == Phase::kClosed) throw WrongPhase("A closed event cannot be changed");
@@ -184,8 +186,9 @@ boost::json::object EventService::Update(std::int64_t user_id, std::int64_t even
   });
 }
 
-boost::json::object EventService::Advance(std::int64_t user_id, std::int64_t event_id, Phase to) {
-  return db_.Write([&](db::Tx& tx) {
+boost::json::object EventService::Advance(std::int64_t user_id, std::int64_t event_id, Phase to,
+                                          db::CommitToken& durable) {
+  return db_.Write(durable, [&](db::Tx& tx) {
     EventInfo e = MustLoad(tx, event_id, true);
     groups::RequireAdmin(tx, e.group_id, user_id);
     auto next = NextPhase(e.phase);

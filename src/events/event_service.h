@@ -31,6 +31,8 @@ struct EventInput {
   std::optional<std::int64_t> max_artworks_per_member;
 };
 
+// Methods that write take `durable`: they name their commit in it (db::CommitToken), and the
+// route puts it on its response (http::Durable) so the answer waits for the disk.
 class EventService {
  public:
   // `limiter` bounds event creation per user and per group; it must outlive the service.
@@ -39,7 +41,8 @@ class EventService {
 
   // POST /groups/{id}/events (owner or admin) → the new event. Notifies every member.
   // 429 rate_limited past the per-user or per-group budget (each event notifies everyone).
-  boost::json::object Create(std::int64_t user_id, std::int64_t group_id, const EventInput& in);
+  boost::json::object Create(std::int64_t user_id, std::int64_t group_id, const EventInput& in,
+                             db::CommitToken& durable);
   // GET /groups/{id}/events (members), newest first.
   boost::json::object List(std::int64_t user_id, std::int64_t group_id, int limit,
                            const std::optional<std::string>& cursor);
@@ -48,10 +51,11 @@ class EventService {
   // PATCH /events/{id} (owner or admin). 409 wrong_phase once CLOSED; votesPerMember may
   // change until VOTING ends and maxArtworksPerMember while OPEN (else 409 wrong_phase);
   // a time may change only for a phase change still to come, into the future, in order.
-  boost::json::object Update(std::int64_t user_id, std::int64_t event_id, const EventInput& in);
+  boost::json::object Update(std::int64_t user_id, std::int64_t event_id, const EventInput& in,
+                             db::CommitToken& durable);
   // POST /events/{id}/advance (owner or admin): `to` must be the next phase, else 409
   // wrong_phase.
-  boost::json::object Advance(std::int64_t user_id, std::int64_t event_id, Phase to);
+  boost::json::object Advance(std::int64_t user_id, std::int64_t event_id, Phase to, db::CommitToken& durable);
 
   // The phase change, inside the caller's write transaction: a compare-and-set of the
   // phase from `from` to `to` (which must be NextPhase(from)), one EVENT_STATUS_UPDATE

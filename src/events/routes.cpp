@@ -4,6 +4,7 @@
 
 #include "common/clock.h"
 #include "common/json_util.h"
+#include "http/durable.h"
 
 namespace atelier::events {
 
@@ -58,7 +59,8 @@ void RegisterRoutes(http::Router& router, EventService& svc, const accounts::Aut
     auto user = auth.Require(req);
     auto group_id = PathId(req, "id");
     auto body = req.JsonBody();
-    return Response::Json(201, svc.Create(user.id, group_id, ReadInput(body, true)));
+    db::CommitToken durable;
+    return http::Durable(Response::Json(201, svc.Create(user.id, group_id, ReadInput(body, true), durable)), durable);
   });
   router.Add("GET", base + "/groups/{id}/events", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
@@ -74,7 +76,8 @@ void RegisterRoutes(http::Router& router, EventService& svc, const accounts::Aut
     auto user = auth.Require(req);
     auto event_id = PathId(req, "id");
     auto body = req.JsonBody();
-    return Response::Json(200, svc.Update(user.id, event_id, ReadInput(body, false)));
+    db::CommitToken durable;
+    return http::Durable(Response::Json(200, svc.Update(user.id, event_id, ReadInput(body, false), durable)), durable);
   });
   router.Add("POST", base + "/events/{id}/advance", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
@@ -85,7 +88,8 @@ void RegisterRoutes(http::Router& router, EventService& svc, const accounts::Aut
     auto to = ParsePhase(to_name);
     if (!to) in.Errors().Add("to", "invalid", "must be one of OPEN, VOTING, MATCHING, CLOSED");
     in.Finish();
-    return Response::Json(200, svc.Advance(user.id, event_id, *to));
+    db::CommitToken durable;
+    return http::Durable(Response::Json(200, svc.Advance(user.id, event_id, *to, durable)), durable);
   });
 }
 

@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/json_util.h"
 #include "groups/validate.h"
+#include "http/durable.h"
 
 namespace atelier::groups {
 
@@ -122,8 +123,9 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
         auto p = ReadGroupBody(req.JsonBody(), true);
-        auto g = s.Create(me, {*p.name, p.description.value_or(""), p.purpose.value_or("")});
-        return http::Response::Json(201, GroupJson(g));
+        db::CommitToken durable;
+        auto g = s.Create(me, {*p.name, p.description.value_or(""), p.purpose.value_or("")}, durable);
+        return http::Durable(http::Response::Json(201, GroupJson(g)), durable);
       },
       opts);
   router.Add(
@@ -147,15 +149,17 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
         auto me = a.Require(req);
         auto id = PathId(req, "id");
         auto p = ReadGroupBody(req.JsonBody(), false);
-        return http::Response::Json(200, GroupJson(s.Update(me, id, p)));
+        db::CommitToken durable;
+        return http::Durable(http::Response::Json(200, GroupJson(s.Update(me, id, p, durable))), durable);
       },
       opts);
   router.Add(
       "DELETE", base + "/groups/{id}",
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
-        s.Delete(me, PathId(req, "id"));
-        return http::Response::NoContent();
+        db::CommitToken durable;
+        s.Delete(me, PathId(req, "id"), durable);
+        return http::Durable(http::Response::NoContent(), durable);
       },
       opts);
 
@@ -180,15 +184,18 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
         auto role = ParseRole(role_name);
         if (!role || *role == Role::kOwner) r.Errors().Add("role", "invalid", "role must be \"admin\" or \"member\"");
         r.Finish();
-        return http::Response::Json(200, MemberJson(s.SetRole(me, id, user_id, *role)));
+        db::CommitToken durable;
+        return http::Durable(http::Response::Json(200, MemberJson(s.SetRole(me, id, user_id, *role, durable))),
+                             durable);
       },
       opts);
   router.Add(
       "DELETE", base + "/groups/{id}/members/{userId}",
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
-        s.RemoveMember(me, PathId(req, "id"), PathId(req, "userId"));
-        return http::Response::NoContent();
+        db::CommitToken durable;
+        s.RemoveMember(me, PathId(req, "id"), PathId(req, "userId"), durable);
+        return http::Durable(http::Response::NoContent(), durable);
       },
       opts);
 
@@ -198,7 +205,9 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
         auto me = a.Require(req);
         auto id = PathId(req, "id");
         auto in = ReadInviteBody(req.JsonBody());
-        return http::Response::Json(201, InvitationJson(s.Invite(me, id, in), c.Now()));
+        db::CommitToken durable;
+        return http::Durable(http::Response::Json(201, InvitationJson(s.Invite(me, id, in, durable), c.Now())),
+                             durable);
       },
       opts);
   router.Add(
@@ -226,23 +235,26 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       "POST", base + "/invitations/{id}/accept",
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
-        return http::Response::Json(200, GroupJson(s.Accept(me, PathId(req, "id"))));
+        db::CommitToken durable;
+        return http::Durable(http::Response::Json(200, GroupJson(s.Accept(me, PathId(req, "id"), durable))), durable);
       },
       opts);
   router.Add(
       "POST", base + "/invitations/{id}/decline",
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
-        s.Decline(me, PathId(req, "id"));
-        return http::Response::NoContent();
+        db::CommitToken durable;
+        s.Decline(me, PathId(req, "id"), durable);
+        return http::Durable(http::Response::NoContent(), durable);
       },
       opts);
   router.Add(
       "DELETE", base + "/invitations/{id}",
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
-        s.Revoke(me, PathId(req, "id"));
-        return http::Response::NoContent();
+        db::CommitToken durable;
+        s.Revoke(me, PathId(req, "id"), durable);
+        return http::Durable(http::Response::NoContent(), durable);
       },
       opts);
 }

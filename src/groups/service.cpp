@@ -5,7 +5,6 @@
 #include "common/error.h"
 #include "common/json_util.h"
 #include "common/text.h"
-#include "db/content_epoch.h"
 
 namespace atelier::groups {
 
@@ -78,11 +77,11 @@ enum class Outcome { kDone, kExpired };
 
 }  // namespace
 
-GroupRow GroupService::Create(const accounts::AuthUser& me, const GroupInput& in) {
+GroupRow GroupService::Create(const accounts::AuthUser& me, const GroupInput& in, db::CommitToken& durable) {
   accounts::Authenticator::RequireVerified(me);
   std::string key = CaseFoldKey(in.name);
   try {
-    return db_.Write([&](db::Tx& tx) {
+    return db_.Write(durable, [&](db::Tx& tx) {
       if (store::NameKeyTaken(tx, key, 0)) throw NameTaken();
       Millis now = clock_.Now();
       auto id =
@@ -114,9 +113,10 @@ GroupRow GroupService::Get(const accounts::AuthUser& me, std::int64_t group_id) 
   return *g;
 }
 
-GroupRow GroupService::Update(const accounts::AuthUser& me, std::int64_t group_id, const GroupPatch& patch) {
+GroupRow GroupService::Update(const accounts::AuthUser& me, std::int64_t group_id, const GroupPatch& patch,
+                              db::CommitToken& durable) {
   try {
-    return db_.Write([&](db::Tx& tx) {
+    return db_.Write(durable, [&](db::Tx& tx) {
       RequireAdmin(tx, group_id, me.id);
       if (patch.name) {
         std::string key = CaseFoldKey(*patch.name);
@@ -136,11 +136,10 @@ GroupRow GroupService::Update(const accounts::AuthUser& me, std::int64_t group_i
   }
 }
 
-void GroupService::Delete(const accounts::AuthUser& me, std::int64_t group_id) {
-  db_.Write([&](db::Tx& tx) {
+void GroupService::Delete(const accounts::AuthUser& me, std::int64_t group_id, db::CommitToken& durable) {
+  db_.Write(durable, [&](db::Tx& tx) {
     if (RequireMember(tx, group_id, me.id) != Role::kOwner) throw Forbidden("Only the owner can delete the group");
     tx.Exec("DELETE FROM art_groups WHERE id = $1", group_id);
-    db::BumpContentEpoch(tx);  // its artworks went with it
   });
 }
 
@@ -156,8 +155,9 @@ PageOf<MemberRow> GroupService::Members(const accounts::AuthUser& me, std::int64
   });
 }
 
-MemberRow GroupService::SetRole(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id, Role role) {
-  return db_.Write([&](db::Tx& tx) {
+MemberRow GroupService::SetRole(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id, Role role,
+                                db::CommitToken& durable) {
+  return db_.Write(durable, [&](db::Tx& tx) {
     if (RequireMember(tx, group_id, me.id) != Role::kOwner) throw Forbidden("Only the owner can change roles");
     auto target = store::Member(tx, group_id, user_id);
     if (!target) throw NotFound();
@@ -168,8 +168,9 @@ MemberRow GroupService::SetRole(const accounts::AuthUser& me, std::int64_t group
   });
 }
 
-void GroupService::RemoveMember(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id) {
-  db_.Write([&](db::Tx& tx) {
+void GroupService::RemoveMember(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id,
+                                db::CommitToken& durable) {
+  db_.Write(durable, [&](db::Tx& tx) {
     Role mine = RequireMember(tx, group_id, me.id);
     if (user_id == me.id) {
       if (mine == Role::kOwner) throw Conflict("owner_cannot_leave", "The owner cannot leave the group");
@@ -185,11 +186,12 @@ void GroupService::RemoveMember(const accounts::AuthUser& me, std::int64_t group
   });
 }
 
-InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t group_id, const InviteInput& in) {
+InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t group_id, const InviteInput& in,
+                                   db::CommitToken& durable) {
   limiter_.Require("invite:user:" + std::to_string(me.id), kInvitesPerUserHour, kHour,
                    "Too many invitations; try again later");
   try {
-    return db_.Write([&](db::Tx& tx) {
+    return db_.Write(durable, [&](db::Tx& tx) {
       RequireAdmin(tx, group_id, me.id);
       // After the role check, so that outsiders cannot spend a group's budget.
       limiter_.Require("invite:group:" + std::to_string(group_id), kInvitesPerGroupHour, kHour,
@@ -308,9 +310,9 @@ PageOf<InvitationRow> GroupService::MyInvitations(const accounts::AuthUser& me, 
   return MakePage(std::move(rows), limit, [](const InvitationRow& i) { return std::vector<std::int64_t>{i.id}; });
 }
 
-GroupRow GroupService::Accept(const accounts::AuthUser& me, std::int64_t invitation_id) {
+GroupRow GroupService::Accept(const accounts::AuthUser& me, std::int64_t invitation_id, db::CommitToken& durable) {
   std::optional<GroupRow> joined;
-  Outcome outcome = db_.Write([&](db::Tx& tx) {
+  Outcome outcome = db_.Write(durable, [&](db::Tx& tx) {
     joined.reset();
     auto lock = tx.QueryOne(std::string("SELECT id FROM invitations WHERE id = $1") + tx.ForUpdate(), invitation_id);
     auto inv = lock ? store::Invitation(tx, invitation_id) : std::nullopt;
@@ -340,8 +342,8 @@ GroupRow GroupService::Accept(const accounts::AuthUser& me, std::int64_t invitat
   return *joined;
 }
 
-void GroupService::Decline(const accounts::AuthUser& me, std::int64_t invitation_id) {
-  Outcome outcome = db_.Write([&](db::Tx& tx) {
+void GroupService::Decline(const accounts::AuthUser& me, std::int64_t invitation_id, db::CommitToken& durable) {
+  Outcome outcome = db_.Write(durable, [&](db::Tx& tx) {
     auto lock = tx.QueryOne(std::string("SELECT id FROM invitations WHERE id = $1") + tx.ForUpdate(), invitation_id);
     auto inv = lock ? store::Invitation(tx, invitation_id) : std::nullopt;
     if (!inv || !AddressedTo(*inv, me)) throw NotFound();
@@ -358,8 +360,8 @@ void GroupService::Decline(const accounts::AuthUser& me, std::int64_t invitation
   if (outcome == Outcome::kExpired) throw Expired();
 }
 
-void GroupService::Revoke(const accounts::AuthUser& me, std::int64_t invitation_id) {
-  Outcome outcome = db_.Write([&](db::Tx& tx) {
+void GroupService::Revoke(const accounts::AuthUser& me, std::int64_t invitation_id, db::CommitToken& durable) {
+  Outcome outcome = db_.Write(durable, [&](db::Tx& tx) {
     auto lock =
         tx.QueryOne(std::string("SELECT group_id FROM invitations WHERE id = $1") + tx.ForUpdate(), invitation_id);
     if (!lock) throw NotFound();

@@ -46,6 +46,8 @@ struct InviteInput {
   std::int64_t expires_in_hours = 168;
 };
 
+// Methods that write take `durable`: they name their commit in it (db::CommitToken), and the
+// route puts it on its response (http::Durable) so the answer waits for the disk.
 class GroupService {
  public:
   // `limiter` bounds invitations (per inviter, per group, and mails to addresses without
@@ -53,22 +55,26 @@ class GroupService {
   GroupService(db::Database& db, const Clock& clock, const notify::Notifier& notifier, accounts::RateLimiter& limiter)
       : db_(db), clock_(clock), notifier_(notifier), limiter_(limiter) {}
 
-  GroupRow Create(const accounts::AuthUser& me, const GroupInput& in);
+  GroupRow Create(const accounts::AuthUser& me, const GroupInput& in, db::CommitToken& durable);
   PageOf<GroupRow> ListMine(const accounts::AuthUser& me, int limit, const std::optional<std::string>& cursor);
   GroupRow Get(const accounts::AuthUser& me, std::int64_t group_id);
-  GroupRow Update(const accounts::AuthUser& me, std::int64_t group_id, const GroupPatch& patch);
-  void Delete(const accounts::AuthUser& me, std::int64_t group_id);
+  GroupRow Update(const accounts::AuthUser& me, std::int64_t group_id, const GroupPatch& patch,
+                  db::CommitToken& durable);
+  void Delete(const accounts::AuthUser& me, std::int64_t group_id, db::CommitToken& durable);
 
   PageOf<MemberRow> Members(const accounts::AuthUser& me, std::int64_t group_id, int limit,
                             const std::optional<std::string>& cursor);
-  MemberRow SetRole(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id, Role role);
-  void RemoveMember(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id);
+  MemberRow SetRole(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id, Role role,
+                    db::CommitToken& durable);
+  void RemoveMember(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id,
+                    db::CommitToken& durable);
 
   // At most one pending invitation per person and group (409 already_invited), whether
   // addressed by username or email: an invitation to an address a user has verified is
   // stored with that user as invitee, so the unique index on (group, invitee) decides
   // races. 429 rate_limited past the per-inviter, per-group or outside-mail budget.
-  InvitationRow Invite(const accounts::AuthUser& me, std::int64_t group_id, const InviteInput& in);
+  InvitationRow Invite(const accounts::AuthUser& me, std::int64_t group_id, const InviteInput& in,
+                       db::CommitToken& durable);
   // In tx, once `email` is verified as user_id's: the pending invitations sent to that
   // address (mailed when they were made) become the user's (invitee set) and
   // GROUP_INVITATION notifications in the app. One that duplicates a pending invitation
@@ -81,9 +87,9 @@ class GroupService {
   // Exactly once: concurrent accepts of one invitation yield one success and 409s. Any
   // other pending invitation of the caller to the same group is revoked with it, so a
   // second one cannot bring the caller back after a removal.
-  GroupRow Accept(const accounts::AuthUser& me, std::int64_t invitation_id);
-  void Decline(const accounts::AuthUser& me, std::int64_t invitation_id);
-  void Revoke(const accounts::AuthUser& me, std::int64_t invitation_id);
+  GroupRow Accept(const accounts::AuthUser& me, std::int64_t invitation_id, db::CommitToken& durable);
+  void Decline(const accounts::AuthUser& me, std::int64_t invitation_id, db::CommitToken& durable);
+  void Revoke(const accounts::AuthUser& me, std::int64_t invitation_id, db::CommitToken& durable);
 
  private:
   db::Database& db_;

@@ -577,49 +577,44 @@ class Server::Impl {
         return r;
       }
     };
-    if (route->options.pool == Pool::kInline) co_return run();
-    // On the pool thread: the handler, then what must happen before its answer may go.
-    Hold hold;
-    auto run_held = [&]() -> Response {
-      if (opt_.response_hold) opt_.response_hold->Begin();
-      Response r = run();
-      if (opt_.response_hold) hold = opt_.response_hold->End();
-      return r;
-    };
     Response r;
-    if (route->options.pool == Pool::kCrypto || route->options.pool == Pool::kImage) {
+    if (route->options.pool == Pool::kInline) {
+      r = run();
+    } else if (route->options.pool == Pool::kCrypto || route->options.pool == Pool::kImage) {
       r = co_await asio::co_spawn(
           route->options.pool == Pool::kCrypto ? crypto_ : image_,
           [&]() -> awaitable<Response> {
             LowerThreadPriority();
-            co_return run_held();
+            co_return run();
           },
           use_awaitable);
     } else {
       r = co_await asio::co_spawn(
-          workers_, [&]() -> awaitable<Response> { co_return run_held(); }, use_awaitable);
+          workers_, [&]() -> awaitable<Response> { co_return run(); }, use_awaitable);
     }
-    if (hold) co_await AwaitRelease(std::move(hold), live_);
+    // A handler that acknowledges a write answers once the write is durable.
+    if (r.durable_after != 0 && opt_.when_durable) co_await AwaitDurable(opt_.when_durable, r.durable_after, live_);
     co_return r;
   }
 
-  using Hold = std::function<void(std::function<void()>)>;
-  // Whether this server still exists, for callbacks from other threads (AwaitRelease).
+  using WhenDurable = std::function<void(std::uint64_t, std::function<void()>)>;
+  // Whether this server still exists, for callbacks from other threads (AwaitDurable).
   struct Liveness {
     std::mutex mu;
     bool alive = true;
   };
 
-  // An awaitable that completes once `hold` calls its release function (from any thread);
-  // the awaiting coroutine then resumes on its own executor. Once this server is gone, a
-  // late release does nothing. A plain function on purpose: everything the initiation
-  // needs is moved into it, nothing refers to a coroutine frame (GCC 12 miscounted a
-  // shared_ptr captured by a lambda written inside the coroutine).
-  static awaitable<void> AwaitRelease(Hold hold, std::shared_ptr<Liveness> live) {
+  // An awaitable that completes once `when` calls its release function for `token` (from
+  // any thread); the awaiting coroutine then resumes on its own executor. Once this server
+  // is gone, a late release does nothing. A plain function on purpose: everything the
+  // initiation needs is copied into it, nothing refers to a coroutine frame (GCC 12
+  // miscounted a shared_ptr captured by a lambda written inside the coroutine). `when`
+  // is used during the initiation only.
+  static awaitable<void> AwaitDurable(const WhenDurable& when, std::uint64_t token, std::shared_ptr<Liveness> live) {
     return asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
-        [hold = std::move(hold), live = std::move(live)](auto handler) mutable {
+        [&when, token, live = std::move(live)](auto handler) mutable {
           auto h = std::make_shared<decltype(handler)>(std::move(handler));
-          hold([h, live] {
+          when(token, [h, live] {
             std::lock_guard lk(live->mu);
             if (!live->alive) return;
             auto ex = asio::get_associated_executor(*h);

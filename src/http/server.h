@@ -22,18 +22,6 @@
 
 namespace atelier::http {
 
-// Holds responses back until the storage has made a handler's writes durable (SQLite's
-// group commit, see db::Database::TakeCommitTicket). Called on the thread that ran the
-// handler: Begin() just before it, End() just after it returned. A non-empty result of
-// End() holds the response: the server calls it with a `release` function, to be called
-// once, from any thread, when the response may be sent.
-class ResponseHold {
- public:
-  virtual ~ResponseHold() = default;
-  virtual void Begin() = 0;
-  virtual std::function<void(std::function<void()> release)> End() = 0;
-};
-
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port (see Server::Port())
@@ -56,8 +44,11 @@ struct ServerOptions {
   // response; return nullopt to answer 500. Every 5xx answer that a handler's exception
   // caused is logged (503 as a warning) with the request id, route and what().
   std::function<std::optional<Response>(std::exception_ptr)> error_mapper;
-  // Optional; applies to handlers on the worker and crypto pools.
-  std::shared_ptr<ResponseHold> response_hold;
+  // Holds back a response whose Response::durable_after is set until the storage has made
+  // that write durable (db::Database::WhenDurable): called with it and a `release`
+  // function, which it calls once, from any thread, when the response may go. The server
+  // thread that waits is not blocked meanwhile. Unset: such responses go at once.
+  std::function<void(std::uint64_t durable_after, std::function<void()> release)> when_durable;
   // Bytes of request bodies held in memory at once, across all connections (counted by
   // declared length, or the route's limit for a chunked body, from before the body is
   // read until its handler returns). A body that would pass it gets 503 busy with

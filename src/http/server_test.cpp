@@ -1,5 +1,5 @@
-// The server itself, over a real loopback socket: responses held back by a ResponseHold
-// (the database's group commit) go out only when released.
+// The server itself, over a real loopback socket: a response that names a write
+// (Response::durable_after) goes out only once ServerOptions::when_durable releases it.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -23,19 +23,15 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Holds every response whose handler asked for it, until the test releases it.
-class ManualHold final : public ResponseHold {
+// ServerOptions::when_durable that holds every response until the test releases it.
+class ManualHold {
  public:
-  void Begin() override { wanted_ = false; }
-  std::function<void(std::function<void()>)> End() override {
-    if (!wanted_) return {};
-    ++ended_;
-    return [this](std::function<void()> release) {
-      std::lock_guard lk(mu_);
-      release_ = std::move(release);
-    };
+  void Hold(std::uint64_t token, std::function<void()> release) {
+    std::lock_guard lk(mu_);
+    token_ = token;
+    release_ = std::move(release);
+    ++held_;
   }
-  static void Want() { wanted_ = true; }
   void Release() {
     std::function<void()> r;
     {
@@ -49,13 +45,20 @@ class ManualHold final : public ResponseHold {
     std::lock_guard lk(mu_);
     return static_cast<bool>(release_);
   }
-  int Ended() const { return ended_; }
+  int Held() {
+    std::lock_guard lk(mu_);
+    return held_;
+  }
+  std::uint64_t Token() {
+    std::lock_guard lk(mu_);
+    return token_;
+  }
 
  private:
-  static inline thread_local bool wanted_ = false;
-  std::atomic<int> ended_{0};
   std::mutex mu_;
   std::function<void()> release_;
+  std::uint64_t token_ = 0;
+  int held_ = 0;
 };
 
 // One request on a fresh connection; returns everything read until the peer closes or
@@ -89,8 +92,8 @@ std::string Exchange(std::uint16_t port, const std::string& request, std::chrono
 TEST(Server, HeldResponsesWaitForTheirRelease) {
   Router router;
   router.Add("POST", "/write", [](Request&) {
-    ManualHold::Want();
     Response r;
+    r.durable_after = 42;
     r.content_type = "text/plain";
     r.body = "written";
     return r;
@@ -106,7 +109,9 @@ TEST(Server, HeldResponsesWaitForTheirRelease) {
   ServerOptions options;
   options.port = 0;
   options.access_log = false;
-  options.response_hold = hold;
+  options.when_durable = [hold](std::uint64_t token, std::function<void()> release) {
+    hold->Hold(token, std::move(release));
+  };
   Server server(router, metrics, options);
   server.Listen();
   const std::uint16_t port = server.Port();
@@ -116,7 +121,7 @@ TEST(Server, HeldResponsesWaitForTheirRelease) {
   std::string read = Exchange(port, "GET /read HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5000ms);
   EXPECT_NE(read.find("200 OK"), std::string::npos);
   EXPECT_NE(read.find("read"), std::string::npos);
-  EXPECT_EQ(hold->Ended(), 0);
+  EXPECT_EQ(hold->Held(), 0);
 
   // A held one says nothing until released, then answers.
   auto written = std::async(std::launch::async, [&] {
@@ -131,7 +136,8 @@ TEST(Server, HeldResponsesWaitForTheirRelease) {
   std::string out = written.get();
   EXPECT_NE(out.find("200 OK"), std::string::npos);
   EXPECT_NE(out.find("written"), std::string::npos);
-  EXPECT_EQ(hold->Ended(), 1);
+  EXPECT_EQ(hold->Held(), 1);
+  EXPECT_EQ(hold->Token(), 42u);
 
   server.Stop();
   runner.join();

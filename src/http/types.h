@@ -100,6 +100,10 @@ struct Response {
   std::string file_path;
   // When set, the response is an event stream (see SseSink).
   std::shared_ptr<SseSink> sse;
+  // When not 0, the response is held until the storage has made durable the write this
+  // names: a handler that acknowledges a write sets it to the number of the write's
+  // db::CommitToken (ServerOptions::when_durable waits for it). 0: nothing to wait for.
+  std::uint64_t durable_after = 0;
 
   static Response Json(int status, const boost::json::value& v);
   // A JSON body serialised already (e.g. with JsonWriter); sent as it is.

@@ -97,9 +97,9 @@ std::string DisplayName(db::Tx& tx, std::int64_t user_id) {
 
 }  // namespace
 
-boost::json::object MatchService::Like(std::int64_t user_id, std::int64_t artwork_id,
-                                       std::optional<std::int64_t> rank) {
-  return db_.Write([&](db::Tx& tx) {
+boost::json::object MatchService::Like(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::int64_t> rank,
+                                       db::CommitToken& durable) {
+  return db_.Write(durable, [&](db::Tx& tx) {
     auto t = MustLoadTarget(tx, artwork_id, user_id);
     if (t.event.phase != Phase::kMatching) throw WrongPhase("Likes can be given only while the event is MATCHING");
     if (t.art.artist_id == user_id) throw Forbidden("You cannot like your own artwork", "cannot_like_own");
@@ -109,8 +109,8 @@ boost::json::object MatchService::Like(std::int64_t user_id, std::int64_t artwor
   });
 }
 
-void MatchService::Unlike(std::int64_t user_id, std::int64_t artwork_id) {
-  db_.Write([&](db::Tx& tx) {
+void MatchService::Unlike(std::int64_t user_id, std::int64_t artwork_id, db::CommitToken& durable) {
+  db_.Write(durable, [&](db::Tx& tx) {
     auto t = MustLoadTarget(tx, artwork_id, user_id);
     if (t.event.phase != Phase::kMatching) throw WrongPhase("Likes can be withdrawn only while the event is MATCHING");
     store::DeleteLike(tx, user_id, artwork_id);
@@ -136,8 +136,9 @@ boost::json::object MatchService::ListLikes(std::int64_t user_id, std::int64_t e
   });
 }
 
-boost::json::object MatchService::Act(std::int64_t user_id, std::int64_t match_id, MatchAction action) {
-  return db_.Write([&](db::Tx& tx) {
+boost::json::object MatchService::Act(std::int64_t user_id, std::int64_t match_id, MatchAction action,
+                                      db::CommitToken& durable) {
+  return db_.Write(durable, [&](db::Tx& tx) {
     auto m = store::LoadMatch(tx, match_id, true);
     if (!m) throw NotFound();
     const ParticipantRow* me = nullptr;

@@ -28,6 +28,8 @@ inline constexpr std::int64_t kMaxRank = 2147483647;
 
 enum class MatchAction { kAccept, kDecline, kComplete };
 
+// Methods that write take `durable`: they name their commit in it (db::CommitToken), and the
+// route puts it on its response (http::Durable) so the answer waits for the disk.
 class MatchService {
  public:
   MatchService(db::Database& db, const Clock& clock, const notify::Notifier& notifier)
@@ -35,15 +37,16 @@ class MatchService {
 
   // PUT /artworks/{id}/like → {"artworkId","rank","createdAt"}; a repeat changes the rank.
   // rank must already be checked (1…kMaxRank) by the caller.
-  boost::json::object Like(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::int64_t> rank);
+  boost::json::object Like(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::int64_t> rank,
+                           db::CommitToken& durable);
   // DELETE /artworks/{id}/like (MATCHING only); removing a like that is not there is fine.
-  void Unlike(std::int64_t user_id, std::int64_t artwork_id);
+  void Unlike(std::int64_t user_id, std::int64_t artwork_id, db::CommitToken& durable);
   // GET /events/{id}/likes: the caller's likes in the event, by artwork id.
   boost::json::object ListLikes(std::int64_t user_id, std::int64_t event_id, int limit,
                                 const std::optional<std::string>& cursor);
 
   // POST /matches/{id}/accept|decline|complete → the match as the caller sees it.
-  boost::json::object Act(std::int64_t user_id, std::int64_t match_id, MatchAction action);
+  boost::json::object Act(std::int64_t user_id, std::int64_t match_id, MatchAction action, db::CommitToken& durable);
   // GET /events/{id}/matches: the caller's matches, or all of them for the group's owner
   // and admins; by match id.
   boost::json::object ListEventMatches(std::int64_t user_id, std::int64_t event_id, int limit,

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/json_util.h"
+#include "http/durable.h"
 
 namespace atelier::matching {
 
@@ -20,7 +21,8 @@ void AddAction(http::Router& router, const std::string& path, MatchService& svc,
                MatchAction action) {
   router.Add("POST", path, [&svc, &auth, action](Request& req) {
     auto user = auth.Require(req);
-    return Response::Json(200, svc.Act(user.id, PathId(req), action));
+    db::CommitToken durable;
+    return http::Durable(Response::Json(200, svc.Act(user.id, PathId(req), action, durable)), durable);
   });
 }
 
@@ -43,12 +45,14 @@ void RegisterRoutes(http::Router& router, MatchService& svc, const accounts::Aut
     // The body is optional: no body is an unranked like.
     std::optional<std::int64_t> rank;
     if (!req.body.empty()) rank = ReadRank(req.JsonBody());
-    return Response::Json(200, svc.Like(user.id, artwork_id, rank));
+    db::CommitToken durable;
+    return http::Durable(Response::Json(200, svc.Like(user.id, artwork_id, rank, durable)), durable);
   });
   router.Add("DELETE", base + "/artworks/{id}/like", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    svc.Unlike(user.id, PathId(req));
-    return Response::NoContent();
+    db::CommitToken durable;
+    svc.Unlike(user.id, PathId(req), durable);
+    return http::Durable(Response::NoContent(), durable);
   });
   router.Add("GET", base + "/events/{id}/likes", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);

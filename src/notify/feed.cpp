@@ -168,16 +168,17 @@ std::string Feed::List(const std::function<ListQuery(db::Tx&)>& resolve) {
   });
 }
 
-void Feed::MarkRead(std::int64_t user_id, std::int64_t id) {
-  db_.Write([&](db::Tx& tx) {
+void Feed::MarkRead(std::int64_t user_id, std::int64_t id, db::CommitToken& durable) {
+  db_.Write(durable, [&](db::Tx& tx) {
     if (!tx.QueryOne("SELECT 1 FROM notifications WHERE id = $1 AND user_id = $2", id, user_id)) throw NotFound();
     tx.Exec("UPDATE notifications SET is_read = 1 WHERE id = $1 AND user_id = $2 AND is_read = 0", id, user_id);
   });
 }
 
-void Feed::MarkAllRead(std::int64_t user_id) {
-  db_.Write(
-      [&](db::Tx& tx) { tx.Exec("UPDATE notifications SET is_read = 1 WHERE user_id = $1 AND is_read = 0", user_id); });
+void Feed::MarkAllRead(std::int64_t user_id, db::CommitToken& durable) {
+  db_.Write(durable, [&](db::Tx& tx) {
+    tx.Exec("UPDATE notifications SET is_read = 1 WHERE user_id = $1 AND is_read = 0", user_id);
+  });
 }
 
 EmailSettings Feed::SettingsIn(db::Tx& tx, std::int64_t user_id) {
@@ -194,8 +195,9 @@ EmailSettings Feed::Settings(std::int64_t user_id) {
   return db_.Read([&](db::Tx& tx) { return SettingsIn(tx, user_id); });
 }
 
-EmailSettings Feed::UpdateSettings(std::int64_t user_id, const std::map<Type, bool>& changes) {
-  return db_.Write([&](db::Tx& tx) {
+EmailSettings Feed::UpdateSettings(std::int64_t user_id, const std::map<Type, bool>& changes,
+                                   db::CommitToken& durable) {
+  return db_.Write(durable, [&](db::Tx& tx) {
     for (const auto& [type, on] : changes) {
       tx.Exec(
           "INSERT INTO notification_settings (user_id, type, email) VALUES ($1, $2, $3) "

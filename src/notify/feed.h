@@ -44,6 +44,8 @@ std::map<Type, bool> ParseSettingsPatch(const boost::json::object& body);
 std::string FeedPageSql(bool unread_only);
 inline constexpr const char* kUnreadCountSql = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND is_read = 0";
 
+// Methods that write take `durable`: they name their commit in it (db::CommitToken), and the
+// route puts it on its response (http::Durable) so the answer waits for the disk.
 class Feed {
  public:
   explicit Feed(db::Database& db) : db_(db) {}
@@ -60,10 +62,10 @@ class Feed {
   // throws ends the request.
   std::string List(const std::function<ListQuery(db::Tx&)>& resolve);
   // Throws 404 when the notification is not the user's.
-  void MarkRead(std::int64_t user_id, std::int64_t id);
-  void MarkAllRead(std::int64_t user_id);
+  void MarkRead(std::int64_t user_id, std::int64_t id, db::CommitToken& durable);
+  void MarkAllRead(std::int64_t user_id, db::CommitToken& durable);
   EmailSettings Settings(std::int64_t user_id);
-  EmailSettings UpdateSettings(std::int64_t user_id, const std::map<Type, bool>& changes);
+  EmailSettings UpdateSettings(std::int64_t user_id, const std::map<Type, bool>& changes, db::CommitToken& durable);
 
  private:
   EmailSettings SettingsIn(db::Tx& tx, std::int64_t user_id);

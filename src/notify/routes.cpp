@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/json_util.h"
 #include "common/text.h"
+#include "http/durable.h"
 
 namespace atelier::notify {
 
@@ -52,8 +53,9 @@ void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser cur
   router.Add(
       "POST", base + "/notifications/read-all",
       [&feed, user](http::Request& req) {
-        feed.MarkAllRead(user(req));
-        return http::Response::NoContent();
+        db::CommitToken durable;
+        feed.MarkAllRead(user(req), durable);
+        return http::Durable(http::Response::NoContent(), durable);
       },
       opts);
   router.Add(
@@ -62,8 +64,9 @@ void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser cur
         auto me = user(req);
         auto id = ParseId(req.Param("id"));
         if (!id) throw NotFound();
-        feed.MarkRead(me, *id);
-        return http::Response::NoContent();
+        db::CommitToken durable;
+        feed.MarkRead(me, *id, durable);
+        return http::Durable(http::Response::NoContent(), durable);
       },
       opts);
   router.Add(
@@ -87,7 +90,9 @@ void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser cur
       [&feed, user](http::Request& req) {
         auto me = user(req);
         auto changes = ParseSettingsPatch(req.JsonBody());
-        return http::Response::Json(200, SettingsJson(feed.UpdateSettings(me, changes)));
+        db::CommitToken durable;
+        return http::Durable(http::Response::Json(200, SettingsJson(feed.UpdateSettings(me, changes, durable))),
+                             durable);
       },
       opts);
 }
