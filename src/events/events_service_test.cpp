@@ -180,6 +180,26 @@ TEST_F(EventServiceTest, TheSchedulerAdvancesWhatIsDueOnce) {
   EXPECT_EQ(svc.AdvanceDue(), 0);  // no endsAt: MATCHING ends only by hand
 }
 
+TEST_F(EventServiceTest, EditedTimesRescheduleAndAHandAdvanceMovesTheSchedulerOn) {
+  std::int64_t id = CreateEvent(Named("Spring"));
+  EventInput set;
+  set.times[0] = std::optional<Millis>(w.clock.Now() + kHourMs);
+  set.times[1] = std::optional<Millis>(w.clock.Now() + 3 * kHourMs);
+  svc.Update(admin.id, id, set);
+  EventInput cleared;
+  cleared.times[0] = std::optional<Millis>(std::nullopt);  // an explicit null: by hand only
+  EXPECT_TRUE(svc.Update(admin.id, id, cleared).at("votingStartsAt").is_null());
+  w.clock.Advance(2 * kHourMs);
+  EXPECT_EQ(svc.AdvanceDue(), 0);
+  EXPECT_EQ(PhaseOf(id), "OPEN");
+  // Advanced by hand, the event is due at the time of the change after it.
+  svc.Advance(admin.id, id, Phase::kVoting);
+  EXPECT_EQ(svc.AdvanceDue(), 0);
+  w.clock.Advance(kHourMs);
+  EXPECT_EQ(svc.AdvanceDue(), 1);
+  EXPECT_EQ(PhaseOf(id), "MATCHING");
+}
+
 TEST_F(EventServiceTest, UpdateIsForAdminsAndNotForClosedEvents) {
   std::int64_t id = CreateEvent(Named("Spring"));
   EventInput rename = Named("Summer");

@@ -160,6 +160,15 @@ TEST_F(GroupServiceTest, AcceptJoinsOnceAndOnlyForTheInvitee) {
   EXPECT_TRUE(svc.MyInvitations(outsider, 10, std::nullopt).items.empty());
 }
 
+TEST_F(GroupServiceTest, AcceptingNeedsAVerifiedEmail) {
+  auto fresh = w.AddUser("fresh", /*verified=*/false);
+  InvitationRow inv = InviteUser(admin, fresh);
+  EXPECT_API_ERROR(svc.Accept(fresh, inv.id), 403, "email_not_verified");
+  EXPECT_EQ(StoredStatus(inv.id), "pending");
+  fresh.email_verified = true;
+  EXPECT_EQ(svc.Accept(fresh, inv.id).my_role, Role::kMember);
+}
+
 TEST_F(GroupServiceTest, DeclinedAndRevokedInvitationsCannotBeAccepted) {
   auto other = w.AddUser("other");
   InvitationRow declined = InviteUser(owner, outsider);

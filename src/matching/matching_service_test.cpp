@@ -123,6 +123,20 @@ TEST_F(MatchServiceTest, ClosingPairsMutualLikesOnceAndTellsBothArtists) {
   EXPECT_EQ(w.Notes(ann.id, "NEW_MATCH").size(), 1u);
 }
 
+TEST_F(MatchServiceTest, TheSchedulerClosingAnEventPairsToo) {
+  svc.Like(ann.id, art_bob, std::nullopt);
+  svc.Like(bob.id, art_ann, std::nullopt);
+  w.db->Write([&](db::Tx& tx) {
+    tx.Exec("UPDATE events SET ends_at = $2, next_transition_at = $2 WHERE id = $1", ev, w.clock.Now() + 1000);
+  });
+  EXPECT_EQ(events.AdvanceDue(), 0);
+  w.clock.Advance(1000);
+  EXPECT_EQ(events.AdvanceDue(), 1);
+  EXPECT_EQ(AllMatches().size(), 1u);
+  EXPECT_EQ(events.AdvanceDue(), 0);
+  EXPECT_EQ(w.Count("SELECT COUNT(*) FROM matches"), 1);
+}
+
 TEST_F(MatchServiceTest, LikesOfPeopleWhoLeftTheGroupDoNotPair) {
   svc.Like(ann.id, art_bob, 1);
   svc.Like(bob.id, art_ann, 1);
