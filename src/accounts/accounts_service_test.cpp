@@ -160,6 +160,15 @@ TEST_F(AccountServiceTest, FailedLoginsLockTheAccountForAWhile) {
   EXPECT_EQ(Sessions(id), 1);
 }
 
+TEST_F(AccountServiceTest, TheResetLinkOfTheAlertUnlocksTheAccount) {
+  Register("ann");
+  EXPECT_API_ERROR(svc.Login("ann", "wrong password"), 401, "invalid_credentials");
+  EXPECT_API_ERROR(svc.Login("ann", "wrong password"), 401, "invalid_credentials");
+  EXPECT_API_ERROR(svc.Login("ann", "battery staple"), 423, "account_locked");
+  svc.ConfirmPasswordReset(TokenMailed(w, "ann@example.test", "/reset-password"), "battery staple");
+  EXPECT_NO_THROW(svc.Login("ann", "battery staple"));  // at once, not after the lock's time
+}
+
 TEST_F(AccountServiceTest, APasswordResetIsSingleUseAndEndsSessions) {
   std::int64_t id = Register("ann");
   svc.Login("ann", "correct horse");

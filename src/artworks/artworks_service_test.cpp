@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <random>
 
+#include "accounts/service.h"
 #include "artworks/artwork_service.h"
 #include "events/event_service.h"
 #include "testing/service_world.h"
@@ -231,6 +232,48 @@ TEST_F(ArtworkServiceTest, ResultsRankTiesAsCompetitionRanks) {
   EXPECT_TRUE(w.Notes(x.id, "VOTE_NOTIFICATION").empty());
   Advance(ev, Phase::kClosed);
   EXPECT_EQ(w.Notes(ann.id, "VOTE_NOTIFICATION").size(), 1u);
+}
+
+TEST_F(ArtworkServiceTest, DeletingAVotedArtworkGivesTheVotesBack) {
+  std::int64_t ev = w.AddEvent(group, "OPEN", /*votes_per_member=*/1);
+  std::int64_t a = Submit(ann, ev, "A");
+  std::int64_t b = Submit(bob, ev, "B");
+  Advance(ev, Phase::kVoting);
+  EXPECT_EQ(svc.Vote(dan.id, a), 0);
+  EXPECT_EQ(svc.Vote(cat.id, a), 0);
+  svc.Delete(admin.id, a);
+  EXPECT_EQ(events.Get(dan.id, ev).at("myVotesRemaining").as_int64(), 1);
+  EXPECT_EQ(svc.Vote(dan.id, b), 0);
+  EXPECT_EQ(svc.Vote(cat.id, b), 0);
+}
+
+TEST_F(ArtworkServiceTest, PagesShowChangesMadeAfterTheyWereCached) {
+  std::int64_t ev = w.AddEvent(group, "OPEN");
+  std::int64_t a = Submit(ann, ev, "Before");
+  Submit(bob, ev, "B");
+  auto title_of_a = [&] {
+    const json::object page = ListPage(cat, ev, Sort::kNew);
+    for (const auto& it : page.at("items").as_array())
+      if (it.at("id").as_string() == std::to_string(a)) return std::string(it.at("title").as_string());
+    return std::string("(missing)");
+  };
+  EXPECT_EQ(title_of_a(), "Before");
+  svc.Update(ann.id, a, "After", std::nullopt);
+  EXPECT_EQ(title_of_a(), "After");
+
+  // Past OPEN pages come from the event's cached keys and heads; a new display name and a
+  // deletion still show on the next page.
+  Advance(ev, Phase::kVoting);
+  EXPECT_EQ(ListPage(cat, ev, Sort::kNew).at("items").as_array().size(), 2u);
+  accounts::AccountService accounts{*w.db, w.clock, w.notifier, accounts::AccountsConfig{}};
+  accounts.UpdateProfile(ann.id, std::string("Ann Renamed"), std::nullopt, std::nullopt, false);
+  auto page = ListPage(cat, ev, Sort::kNew);
+  ASSERT_EQ(page.at("items").as_array().size(), 2u);
+  EXPECT_EQ(page.at("items").at(1).at("artist").at("displayName").as_string(), "Ann Renamed");
+  svc.Delete(admin.id, a);
+  page = ListPage(cat, ev, Sort::kNew);
+  ASSERT_EQ(page.at("items").as_array().size(), 1u);
+  EXPECT_EQ(page.at("items").at(0).at("title").as_string(), "B");
 }
 
 TEST_F(ArtworkServiceTest, PagesFollowTheirCursors) {
