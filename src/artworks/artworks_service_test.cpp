@@ -1,0 +1,295 @@
+// ArtworkService against a real (in-memory) database, wired to the EventService as the
+// server wires it (the VOTING → MATCHING hook publishes the counts): submissions and their
+// limits, who may edit and delete, the vote budget, one vote per artwork, blind counts
+// until VOTING ends, and competition ranks. Images are stored bytes, not decoded ones
+// (image decoding has its own tests).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "accounts/service.h"
+#include "artworks/artwork_service.h"
+#include "events/event_service.h"
+#include "testing/service_world.h"
+
+namespace atelier::artworks {
+namespace {
+
+using events::Phase;
+using fixture::World;
+namespace json = boost::json;
+
+// A directory of its own under the system's temp dir, removed with the test.
+struct TempDir {
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() /
+      ("atelier-svctest-" + std::to_string(std::random_device{}()) + "-" + std::to_string(std::random_device{}()));
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+class ArtworkServiceTest : public ::testing::Test {
+ protected:
+  ArtworkServiceTest() {
+    events.Hooks().Add([this](db::Tx& tx, const events::EventInfo& e, Phase from, Phase to) {
+      if (from == Phase::kVoting && to == Phase::kMatching) svc.PublishVotes(tx, e);
+    });
+  }
+
+  World w;
+  TempDir dir;
+  ImageStore images{dir.path};
+  ArtworkService svc{*w.db, w.clock, w.notifier, images};
+  events::EventService events{*w.db, w.clock, w.notifier};
+  accounts::AuthUser owner = w.AddUser("owner");
+  accounts::AuthUser admin = w.AddUser("admin");
+  accounts::AuthUser ann = w.AddUser("ann");
+  accounts::AuthUser bob = w.AddUser("bob");
+  accounts::AuthUser cat = w.AddUser("cat");
+  accounts::AuthUser dan = w.AddUser("dan");
+  accounts::AuthUser outsider = w.AddUser("outsider");
+  std::int64_t group = w.AddGroup(owner, {admin}, {ann, bob, cat, dan});
+
+  std::int64_t Submit(const accounts::AuthUser& artist, std::int64_t event_id, const std::string& title) {
+    ProcessedImage img{"image of " + title, "image/png", "thumb of " + title, "image/webp", 640, 480};
+    auto a = svc.Create(artist.id, event_id, title, "", img);
+    return std::stoll(std::string(a.at("id").as_string()));
+  }
+  void Advance(std::int64_t event_id, Phase to) { events.Advance(admin.id, event_id, to); }
+  json::object GetArtwork(const accounts::AuthUser& u, std::int64_t id) {
+    return json::parse(svc.Get(u.id, id)).as_object();
+  }
+  json::object ListPage(const accounts::AuthUser& u, std::int64_t event_id, Sort sort, int limit = 20,
+                        std::optional<std::string> cursor = std::nullopt) {
+    return json::parse(svc.List([&](db::Tx&) {
+             ArtworkService::ListQuery q;
+             q.user_id = u.id;
+             q.event_id = event_id;
+             q.sort = sort;
+             q.limit = limit;
+             q.cursor = cursor;
+             return q;
+           }))
+        .as_object();
+  }
+  json::object ResultsOf(const accounts::AuthUser& u, std::int64_t event_id) {
+    return json::parse(svc.Results(u.id, event_id, 20, std::nullopt)).as_object();
+  }
+};
+
+TEST_F(ArtworkServiceTest, MembersSubmitWhileOpenWithinTheLimit) {
+  std::int64_t ev = w.AddEvent(group, "OPEN", 3, /*max_artworks_per_member=*/2);
+  EXPECT_API_ERROR(svc.CheckCanSubmit(outsider.id, ev), 404, "not_found");
+  EXPECT_API_ERROR(Submit(outsider, ev, "x"), 404, "not_found");
+  EXPECT_API_ERROR(Submit(ann, ev + 100, "x"), 404, "not_found");
+  std::int64_t id = Submit(ann, ev, "First");
+  auto art = GetArtwork(bob, id);
+  EXPECT_EQ(art.at("title").as_string(), "First");
+  EXPECT_EQ(art.at("artist").at("username").as_string(), "ann");
+  EXPECT_EQ(art.at("width").as_int64(), 640);
+  Submit(ann, ev, "Second");
+  EXPECT_API_ERROR(svc.CheckCanSubmit(ann.id, ev), 409, "artwork_limit_reached");
+  EXPECT_API_ERROR(Submit(ann, ev, "Third"), 409, "artwork_limit_reached");
+  EXPECT_EQ(w.Count("SELECT artwork_count FROM events"), 2);
+  // The image bytes are stored under their key.
+  auto ref = svc.Image(bob.id, id, false);
+  EXPECT_TRUE(images.Exists(ref.key));
+  EXPECT_EQ(ref.content_type, "image/png");
+  EXPECT_API_ERROR(svc.Image(outsider.id, id, true), 404, "not_found");
+}
+
+TEST_F(ArtworkServiceTest, NoSubmissionsAfterOpen) {
+  std::int64_t ev = w.AddEvent(group, "OPEN");
+  Advance(ev, Phase::kVoting);
+  EXPECT_API_ERROR(svc.CheckCanSubmit(ann.id, ev), 409, "wrong_phase");
+  EXPECT_API_ERROR(Submit(ann, ev, "Late"), 409, "wrong_phase");
+}
+
+TEST_F(ArtworkServiceTest, OnlyTheArtistEditsAndOnlyWhileOpen) {
+  std::int64_t ev = w.AddEvent(group, "OPEN");
+  std::int64_t id = Submit(ann, ev, "Draft");
+  EXPECT_API_ERROR(svc.Update(bob.id, id, "Mine now", std::nullopt), 403, "forbidden");
+  EXPECT_API_ERROR(svc.Update(admin.id, id, "Admin's", std::nullopt), 403, "forbidden");
+  EXPECT_API_ERROR(svc.Update(outsider.id, id, "x", std::nullopt), 404, "not_found");
+  EXPECT_API_ERROR(svc.Update(ann.id, id, "", std::nullopt), 422, "validation_failed");
+  auto updated = json::parse(svc.Update(ann.id, id, "Final", std::optional<std::string>("words"))).as_object();
+  EXPECT_EQ(updated.at("title").as_string(), "Final");
+  EXPECT_EQ(GetArtwork(bob, id).at("description").as_string(), "words");  // not a stale cached head
+  Advance(ev, Phase::kVoting);
+  EXPECT_API_ERROR(svc.Update(ann.id, id, "Later", std::nullopt), 409, "wrong_phase");
+}
+
+TEST_F(ArtworkServiceTest, TheArtistDeletesWhileOpenAdminsAlways) {
+  std::int64_t ev = w.AddEvent(group, "OPEN");
+  std::int64_t a = Submit(ann, ev, "A");
+  std::int64_t b = Submit(bob, ev, "B");
+  std::int64_t c = Submit(cat, ev, "C");
+  EXPECT_API_ERROR(svc.Delete(bob.id, a), 403, "forbidden");
+  EXPECT_API_ERROR(svc.Delete(outsider.id, a), 404, "not_found");
+  svc.Delete(ann.id, a);
+  EXPECT_API_ERROR(svc.Get(ann.id, a), 404, "not_found");
+  Advance(ev, Phase::kVoting);
+  EXPECT_API_ERROR(svc.Delete(bob.id, b), 409, "wrong_phase");
+  svc.Delete(admin.id, b);
+  svc.Delete(owner.id, c);
+  EXPECT_EQ(w.Count("SELECT COUNT(*) FROM artworks"), 0);
+  EXPECT_EQ(w.Count("SELECT artwork_count FROM events"), 0);
+}
+
+TEST_F(ArtworkServiceTest, VotesOnlyWhileVotingByMembersForOthersWork) {
+  std::int64_t ev = w.AddEvent(group, "OPEN");
+  std::int64_t a = Submit(ann, ev, "A");
+  EXPECT_API_ERROR(svc.Vote(bob.id, a), 409, "wrong_phase");
+  Advance(ev, Phase::kVoting);
+  EXPECT_API_ERROR(svc.Vote(ann.id, a), 403, "cannot_vote_own");
+  EXPECT_API_ERROR(svc.Vote(outsider.id, a), 404, "not_found");
+  EXPECT_API_ERROR(svc.Vote(bob.id, a + 100), 404, "not_found");
+  EXPECT_EQ(svc.Vote(bob.id, a), 2);
+  Advance(ev, Phase::kMatching);
+  EXPECT_API_ERROR(svc.Vote(cat.id, a), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Unvote(bob.id, a), 409, "wrong_phase");
+}
+
+TEST_F(ArtworkServiceTest, OneVotePerArtworkAndTheBudgetHolds) {
+  std::int64_t ev = w.AddEvent(group, "OPEN", /*votes_per_member=*/2);
+  std::int64_t a = Submit(ann, ev, "A");
+  std::int64_t b = Submit(bob, ev, "B");
+  std::int64_t c = Submit(cat, ev, "C");
+  Advance(ev, Phase::kVoting);
+  EXPECT_EQ(svc.Vote(dan.id, a), 1);
+  EXPECT_EQ(svc.Vote(dan.id, a), 1);  // a repeat changes nothing
+  EXPECT_EQ(svc.Vote(dan.id, b), 0);
+  EXPECT_API_ERROR(svc.Vote(dan.id, c), 409, "vote_budget_exhausted");
+  // The refused vote left no row behind.
+  EXPECT_EQ(w.Count("SELECT COUNT(*) FROM votes"), 2);
+  EXPECT_EQ(w.Count("SELECT used FROM vote_budgets"), 2);
+  EXPECT_EQ(events.Get(dan.id, ev).at("myVotesRemaining").as_int64(), 0);
+  // Withdrawing gives the vote back, once.
+  EXPECT_EQ(svc.Unvote(dan.id, a), 1);
+  EXPECT_EQ(svc.Unvote(dan.id, a), 1);
+  EXPECT_EQ(svc.Vote(dan.id, c), 0);
+  EXPECT_EQ(w.Count("SELECT vote_count FROM artworks WHERE id = " + std::to_string(a)), 0);
+  EXPECT_EQ(w.Count("SELECT vote_count FROM artworks WHERE id = " + std::to_string(c)), 1);
+}
+
+TEST_F(ArtworkServiceTest, CountsAreBlindUntilVotingEnds) {
+  std::int64_t ev = w.AddEvent(group, "OPEN");
+  std::int64_t a = Submit(ann, ev, "A");
+  Advance(ev, Phase::kVoting);
+  svc.Vote(bob.id, a);
+  EXPECT_TRUE(GetArtwork(ann, a).at("voteCount").is_null());
+  auto page = ListPage(bob, ev, Sort::kNew);
+  ASSERT_EQ(page.at("items").as_array().size(), 1u);
+  EXPECT_TRUE(page.at("items").at(0).at("voteCount").is_null());
+  EXPECT_TRUE(page.at("items").at(0).at("myVote").as_bool());
+  EXPECT_FALSE(ListPage(cat, ev, Sort::kNew).at("items").at(0).at("myVote").as_bool());
+  EXPECT_API_ERROR(ListPage(bob, ev, Sort::kVotes), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Results(bob.id, ev, 20, std::nullopt), 409, "wrong_phase");
+
+  Advance(ev, Phase::kMatching);
+  EXPECT_EQ(GetArtwork(ann, a).at("voteCount").as_int64(), 1);
+  EXPECT_EQ(ListPage(cat, ev, Sort::kVotes).at("items").at(0).at("voteCount").as_int64(), 1);
+  EXPECT_API_ERROR(svc.Results(outsider.id, ev, 20, std::nullopt), 404, "not_found");
+}
+
+TEST_F(ArtworkServiceTest, ResultsRankTiesAsCompetitionRanks) {
+  auto x = w.AddUser("x"), y = w.AddUser("y"), z = w.AddUser("z");
+  w.db->Write([&](db::Tx& tx) {
+    for (const auto& u : {x, y, z})
+      tx.Exec("INSERT INTO memberships (group_id, user_id, role, joined_at) VALUES ($1, $2, 'member', 0)", group, u.id);
+  });
+  std::int64_t ev = w.AddEvent(group, "OPEN");
+  std::int64_t a = Submit(ann, ev, "A"), b = Submit(bob, ev, "B"), c = Submit(cat, ev, "C"), d = Submit(dan, ev, "D");
+  Advance(ev, Phase::kVoting);
+  // A: 3 votes, B and C: 2 each, D: none → ranks 1, 2, 2, 4.
+  for (auto id : {a, b}) svc.Vote(x.id, id);
+  for (auto id : {a, c}) svc.Vote(y.id, id);
+  for (auto id : {a, b, c}) svc.Vote(z.id, id);
+  Advance(ev, Phase::kMatching);
+
+  auto items = ResultsOf(ann, ev).at("items").as_array();
+  ASSERT_EQ(items.size(), 4u);
+  std::vector<std::pair<std::int64_t, std::int64_t>> rank_votes;
+  for (const auto& it : items) rank_votes.emplace_back(it.at("rank").as_int64(), it.at("voteCount").as_int64());
+  EXPECT_EQ(rank_votes, (std::vector<std::pair<std::int64_t, std::int64_t>>{{1, 3}, {2, 2}, {2, 2}, {4, 0}}));
+  EXPECT_EQ(items[0].at("artwork").at("id").as_string(), std::to_string(a));
+  EXPECT_EQ(items[3].at("artwork").at("id").as_string(), std::to_string(d));
+
+  // Leaving VOTING told each artist their count and rank, once.
+  auto expect_note = [&](const accounts::AuthUser& artist, std::int64_t votes, std::int64_t rank) {
+    auto notes = w.Notes(artist.id, "VOTE_NOTIFICATION");
+    ASSERT_EQ(notes.size(), 1u) << artist.username;
+    EXPECT_EQ(notes[0].data.at("voteCount").as_int64(), votes) << artist.username;
+    EXPECT_EQ(notes[0].data.at("rank").as_int64(), rank) << artist.username;
+  };
+  expect_note(ann, 3, 1);
+  expect_note(bob, 2, 2);
+  expect_note(cat, 2, 2);
+  expect_note(dan, 0, 4);
+  EXPECT_TRUE(w.Notes(x.id, "VOTE_NOTIFICATION").empty());
+  Advance(ev, Phase::kClosed);
+  EXPECT_EQ(w.Notes(ann.id, "VOTE_NOTIFICATION").size(), 1u);
+}
+
+TEST_F(ArtworkServiceTest, DeletingAVotedArtworkGivesTheVotesBack) {
+  std::int64_t ev = w.AddEvent(group, "OPEN", /*votes_per_member=*/1);
+  std::int64_t a = Submit(ann, ev, "A");
+  std::int64_t b = Submit(bob, ev, "B");
+  Advance(ev, Phase::kVoting);
+  EXPECT_EQ(svc.Vote(dan.id, a), 0);
+  EXPECT_EQ(svc.Vote(cat.id, a), 0);
+  svc.Delete(admin.id, a);
+  EXPECT_EQ(events.Get(dan.id, ev).at("myVotesRemaining").as_int64(), 1);
+  EXPECT_EQ(svc.Vote(dan.id, b), 0);
+  EXPECT_EQ(svc.Vote(cat.id, b), 0);
+}
+
+TEST_F(ArtworkServiceTest, PagesShowChangesMadeAfterTheyWereCached) {
+  std::int64_t ev = w.AddEvent(group, "OPEN");
+  std::int64_t a = Submit(ann, ev, "Before");
+  Submit(bob, ev, "B");
+  auto title_of_a = [&] {
+    const json::object page = ListPage(cat, ev, Sort::kNew);
+    for (const auto& it : page.at("items").as_array())
+      if (it.at("id").as_string() == std::to_string(a)) return std::string(it.at("title").as_string());
+    return std::string("(missing)");
+  };
+  EXPECT_EQ(title_of_a(), "Before");
+  svc.Update(ann.id, a, "After", std::nullopt);
+  EXPECT_EQ(title_of_a(), "After");
+
+  // Past OPEN pages come from the event's cached keys and heads; a new display name and a
+  // deletion still show on the next page.
+  Advance(ev, Phase::kVoting);
+  EXPECT_EQ(ListPage(cat, ev, Sort::kNew).at("items").as_array().size(), 2u);
+  accounts::AccountService accounts{*w.db, w.clock, w.notifier, accounts::AccountsConfig{}};
+  accounts.UpdateProfile(ann.id, std::string("Ann Renamed"), std::nullopt, std::nullopt, false);
+  auto page = ListPage(cat, ev, Sort::kNew);
+  ASSERT_EQ(page.at("items").as_array().size(), 2u);
+  EXPECT_EQ(page.at("items").at(1).at("artist").at("displayName").as_string(), "Ann Renamed");
+  svc.Delete(admin.id, a);
+  page = ListPage(cat, ev, Sort::kNew);
+  ASSERT_EQ(page.at("items").as_array().size(), 1u);
+  EXPECT_EQ(page.at("items").at(0).at("title").as_string(), "B");
+}
+
+TEST_F(ArtworkServiceTest, PagesFollowTheirCursors) {
+  std::int64_t ev = w.AddEvent(group, "OPEN");
+  std::vector<std::int64_t> ids;
+  for (const auto& u : {ann, bob, cat}) ids.push_back(Submit(u, ev, "by " + u.username));
+  auto first = ListPage(dan, ev, Sort::kNew, 2);
+  ASSERT_EQ(first.at("items").as_array().size(), 2u);
+  EXPECT_EQ(first.at("items").at(0).at("id").as_string(), std::to_string(ids[2]));  // newest first
+  ASSERT_TRUE(first.at("nextCursor").is_string());
+  auto second = ListPage(dan, ev, Sort::kNew, 2, std::string(first.at("nextCursor").as_string()));
+  ASSERT_EQ(second.at("items").as_array().size(), 1u);
+  EXPECT_EQ(second.at("items").at(0).at("id").as_string(), std::to_string(ids[0]));
+  EXPECT_TRUE(second.at("nextCursor").is_null());
+  EXPECT_API_ERROR(ListPage(outsider, ev, Sort::kNew), 404, "not_found");
+}
+
+}  // namespace
+}  // namespace atelier::artworks

@@ -1,0 +1,212 @@
+// MatchService against a real (in-memory) database, wired to the EventService as the
+// server wires it (MATCHING → CLOSED pairs the artists inside the phase change): who may
+// like, the pairing inserted exactly once, the match lifecycle and its notifications.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "artworks/artwork_service.h"
+#include "events/event_service.h"
+#include "matching/match_service.h"
+#include "testing/service_world.h"
+
+namespace atelier::matching {
+namespace {
+
+using events::Phase;
+using fixture::World;
+namespace json = boost::json;
+
+class MatchServiceTest : public ::testing::Test {
+ protected:
+  MatchServiceTest() {
+    events.Hooks().Add([this](db::Tx& tx, const events::EventInfo& e, Phase from, Phase to) {
+      if (from == Phase::kMatching && to == Phase::kClosed) svc.CreateMatches(tx, e);
+    });
+  }
+
+  World w;
+  MatchService svc{*w.db, w.clock, w.notifier};
+  events::EventService events{*w.db, w.clock, w.notifier};
+  accounts::AuthUser owner = w.AddUser("owner");
+  accounts::AuthUser admin = w.AddUser("admin");
+  accounts::AuthUser ann = w.AddUser("ann");
+  accounts::AuthUser bob = w.AddUser("bob");
+  accounts::AuthUser cat = w.AddUser("cat");
+  accounts::AuthUser dan = w.AddUser("dan");
+  accounts::AuthUser idle = w.AddUser("idle");  // a member who submitted nothing
+  accounts::AuthUser outsider = w.AddUser("outsider");
+  std::int64_t group = w.AddGroup(owner, {admin}, {ann, bob, cat, dan, idle});
+  std::int64_t ev = w.AddEvent(group, "MATCHING");
+  std::int64_t art_ann = w.AddArtwork(ev, ann, "Ann's");
+  std::int64_t art_bob = w.AddArtwork(ev, bob, "Bob's");
+  std::int64_t art_cat = w.AddArtwork(ev, cat, "Cat's");
+  std::int64_t art_dan = w.AddArtwork(ev, dan, "Dan's");
+
+  void Close() { events.Advance(admin.id, ev, Phase::kClosed); }
+  static std::int64_t Id(const json::value& v) { return std::stoll(std::string(v.as_string())); }
+  // The matches of the event as its owner sees them (all of them).
+  json::array AllMatches() { return svc.ListEventMatches(owner.id, ev, 50, std::nullopt).at("items").as_array(); }
+  // ann and bob like each other; the event closes; their match's id.
+  std::int64_t AnnBobMatch() {
+    svc.Like(ann.id, art_bob, 1);
+    svc.Like(bob.id, art_ann, 1);
+    Close();
+    auto all = AllMatches();
+    EXPECT_EQ(all.size(), 1u);
+    return all.empty() ? 0 : Id(all[0].at("id"));
+  }
+  std::string Status(const accounts::AuthUser& u, std::int64_t match_id, MatchAction a) {
+    return std::string(svc.Act(u.id, match_id, a).at("status").as_string());
+  }
+};
+
+TEST_F(MatchServiceTest, OnlyParticipatingMembersLikeOthersWork) {
+  EXPECT_API_ERROR(svc.Like(outsider.id, art_ann, std::nullopt), 404, "not_found");
+  EXPECT_API_ERROR(svc.Like(ann.id, art_ann + 100, std::nullopt), 404, "not_found");
+  EXPECT_API_ERROR(svc.Like(ann.id, art_ann, std::nullopt), 403, "cannot_like_own");
+  EXPECT_API_ERROR(svc.Like(idle.id, art_ann, std::nullopt), 403, "not_a_participant");
+  auto like = svc.Like(ann.id, art_bob, 2);
+  EXPECT_EQ(Id(like.at("artworkId")), art_bob);
+  EXPECT_EQ(like.at("rank").as_int64(), 2);
+  // A repeat changes the rank; it stays one like.
+  EXPECT_TRUE(svc.Like(ann.id, art_bob, std::nullopt).at("rank").is_null());
+  auto likes = svc.ListLikes(ann.id, ev, 10, std::nullopt).at("items").as_array();
+  ASSERT_EQ(likes.size(), 1u);
+  EXPECT_TRUE(likes[0].at("rank").is_null());
+  EXPECT_API_ERROR(svc.ListLikes(outsider.id, ev, 10, std::nullopt), 404, "not_found");
+  svc.Unlike(ann.id, art_bob);
+  svc.Unlike(ann.id, art_bob);  // gone already: fine
+  EXPECT_TRUE(svc.ListLikes(ann.id, ev, 10, std::nullopt).at("items").as_array().empty());
+}
+
+TEST_F(MatchServiceTest, LikesOnlyWhileMatching) {
+  std::int64_t voting = w.AddEvent(group, "VOTING", 3, 1, "Voting");
+  std::int64_t a = w.AddArtwork(voting, ann), b = w.AddArtwork(voting, bob);
+  (void)a;
+  EXPECT_API_ERROR(svc.Like(ann.id, b, 1), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Unlike(ann.id, b), 409, "wrong_phase");
+  svc.Like(ann.id, art_bob, 1);
+  Close();
+  EXPECT_API_ERROR(svc.Like(ann.id, art_cat, 1), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Unlike(ann.id, art_bob), 409, "wrong_phase");
+}
+
+TEST_F(MatchServiceTest, ClosingPairsMutualLikesOnceAndTellsBothArtists) {
+  svc.Like(ann.id, art_bob, 1);
+  svc.Like(bob.id, art_ann, 1);
+  svc.Like(cat.id, art_dan, 1);  // one-sided: no match
+  EXPECT_TRUE(AllMatches().empty());
+  Close();
+  auto all = AllMatches();
+  ASSERT_EQ(all.size(), 1u);
+  const auto& m = all[0].as_object();
+  EXPECT_EQ(m.at("status").as_string(), "PENDING");
+  std::vector<std::int64_t> users, artworks;
+  for (const auto& p : m.at("participants").as_array()) {
+    users.push_back(Id(p.at("user").at("id")));
+    artworks.push_back(Id(p.at("artwork").at("id")));
+  }
+  EXPECT_EQ(users, (std::vector<std::int64_t>{ann.id, bob.id}));
+  EXPECT_EQ(artworks, (std::vector<std::int64_t>{art_ann, art_bob}));
+  for (const auto& u : {ann, bob}) {
+    auto notes = w.Notes(u.id, "NEW_MATCH");
+    ASSERT_EQ(notes.size(), 1u) << u.username;
+    EXPECT_EQ(Id(notes[0].data.at("matchId")), Id(m.at("id")));
+  }
+  EXPECT_TRUE(w.Notes(cat.id, "NEW_MATCH").empty());
+  EXPECT_TRUE(w.Notes(dan.id, "NEW_MATCH").empty());
+
+  // The change is a compare-and-set: a second MATCHING → CLOSED does nothing, pairs nobody.
+  EXPECT_FALSE(w.db->Write([&](db::Tx& tx) { return events.ChangePhase(tx, ev, Phase::kMatching, Phase::kClosed); }));
+  EXPECT_EQ(w.Count("SELECT COUNT(*) FROM matches"), 1);
+  EXPECT_EQ(w.Notes(ann.id, "NEW_MATCH").size(), 1u);
+}
+
+TEST_F(MatchServiceTest, TheSchedulerClosingAnEventPairsToo) {
+  svc.Like(ann.id, art_bob, std::nullopt);
+  svc.Like(bob.id, art_ann, std::nullopt);
+  w.db->Write([&](db::Tx& tx) {
+    tx.Exec("UPDATE events SET ends_at = $2, next_transition_at = $2 WHERE id = $1", ev, w.clock.Now() + 1000);
+  });
+  EXPECT_EQ(events.AdvanceDue(), 0);
+  w.clock.Advance(1000);
+  EXPECT_EQ(events.AdvanceDue(), 1);
+  EXPECT_EQ(AllMatches().size(), 1u);
+  EXPECT_EQ(events.AdvanceDue(), 0);
+  EXPECT_EQ(w.Count("SELECT COUNT(*) FROM matches"), 1);
+}
+
+TEST_F(MatchServiceTest, LikesOfPeopleWhoLeftTheGroupDoNotPair) {
+  svc.Like(ann.id, art_bob, 1);
+  svc.Like(bob.id, art_ann, 1);
+  w.db->Write([&](db::Tx& tx) { tx.Exec("DELETE FROM memberships WHERE user_id = $1", bob.id); });
+  Close();
+  EXPECT_TRUE(AllMatches().empty());
+}
+
+TEST_F(MatchServiceTest, BothAcceptThenBothReceive) {
+  std::int64_t m = AnnBobMatch();
+  EXPECT_API_ERROR(svc.Act(ann.id, m, MatchAction::kComplete), 409, "wrong_phase");
+  EXPECT_EQ(Status(ann, m, MatchAction::kAccept), "PENDING");
+  EXPECT_EQ(Status(ann, m, MatchAction::kAccept), "PENDING");  // a repeat changes nothing
+  EXPECT_EQ(w.Notes(bob.id, "MATCH_UPDATE").size(), 1u);
+  EXPECT_EQ(Status(bob, m, MatchAction::kAccept), "ACCEPTED");
+  EXPECT_EQ(w.Notes(ann.id, "MATCH_UPDATE").size(), 1u);
+  EXPECT_API_ERROR(svc.Act(ann.id, m, MatchAction::kDecline), 409, "wrong_phase");
+  EXPECT_EQ(Status(bob, m, MatchAction::kComplete), "ACCEPTED");
+  EXPECT_EQ(Status(ann, m, MatchAction::kComplete), "COMPLETED");
+  EXPECT_EQ(w.Notes(bob.id, "MATCH_UPDATE").size(), 2u);
+  EXPECT_EQ(w.Notes(ann.id, "MATCH_UPDATE").size(), 2u);
+}
+
+TEST_F(MatchServiceTest, ADeclinedMatchStaysDeclined) {
+  std::int64_t m = AnnBobMatch();
+  EXPECT_EQ(Status(bob, m, MatchAction::kDecline), "DECLINED");
+  auto news = w.Notes(ann.id, "MATCH_UPDATE");
+  ASSERT_EQ(news.size(), 1u);
+  EXPECT_NE(news[0].message.find("declined"), std::string::npos) << news[0].message;
+  EXPECT_EQ(Status(ann, m, MatchAction::kDecline), "DECLINED");  // already: no news
+  EXPECT_EQ(w.Notes(bob.id, "MATCH_UPDATE").size(), 0u);
+  EXPECT_API_ERROR(svc.Act(ann.id, m, MatchAction::kAccept), 409, "wrong_phase");
+}
+
+TEST_F(MatchServiceTest, OnlyParticipantsActOnAMatch) {
+  std::int64_t m = AnnBobMatch();
+  EXPECT_API_ERROR(svc.Act(cat.id, m, MatchAction::kAccept), 404, "not_found");
+  EXPECT_API_ERROR(svc.Act(owner.id, m, MatchAction::kDecline), 404, "not_found");
+  EXPECT_API_ERROR(svc.Act(outsider.id, m, MatchAction::kAccept), 404, "not_found");
+  EXPECT_API_ERROR(svc.Act(ann.id, m + 100, MatchAction::kAccept), 404, "not_found");
+  // A participant who has left the group no longer acts on it.
+  w.db->Write([&](db::Tx& tx) { tx.Exec("DELETE FROM memberships WHERE user_id = $1", bob.id); });
+  EXPECT_API_ERROR(svc.Act(bob.id, m, MatchAction::kAccept), 404, "not_found");
+}
+
+TEST_F(MatchServiceTest, MembersSeeTheirMatchesAdminsSeeAll) {
+  AnnBobMatch();
+  EXPECT_EQ(svc.ListEventMatches(ann.id, ev, 10, std::nullopt).at("items").as_array().size(), 1u);
+  EXPECT_TRUE(svc.ListEventMatches(cat.id, ev, 10, std::nullopt).at("items").as_array().empty());
+  EXPECT_EQ(svc.ListEventMatches(admin.id, ev, 10, std::nullopt).at("items").as_array().size(), 1u);
+  EXPECT_API_ERROR(svc.ListEventMatches(outsider.id, ev, 10, std::nullopt), 404, "not_found");
+  EXPECT_EQ(svc.ListMyMatches(bob.id, 10, std::nullopt).at("items").as_array().size(), 1u);
+  EXPECT_TRUE(svc.ListMyMatches(admin.id, 10, std::nullopt).at("items").as_array().empty());
+}
+
+TEST_F(MatchServiceTest, RemovingAnArtworkCancelsItsLiveMatch) {
+  std::int64_t m = AnnBobMatch();
+  EXPECT_EQ(Status(ann, m, MatchAction::kAccept), "PENDING");
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "atelier-svctest-unused";
+  artworks::ImageStore images{dir};  // Delete touches no files
+  artworks::ArtworkService arts{*w.db, w.clock, w.notifier, images};
+  arts.Delete(admin.id, art_ann);
+  EXPECT_TRUE(AllMatches().empty());
+  for (const auto& u : {ann, bob}) {
+    auto news = w.Notes(u.id, "MATCH_UPDATE");
+    ASSERT_FALSE(news.empty()) << u.username;
+    EXPECT_NE(news[0].message.find("cancelled"), std::string::npos) << news[0].message;
+  }
+  EXPECT_API_ERROR(svc.Act(bob.id, m, MatchAction::kAccept), 404, "not_found");
+}
+
+}  // namespace
+}  // namespace atelier::matching
