@@ -43,7 +43,7 @@ class ArtworkServiceTest : public ::testing::Test {
   TempDir dir;
   ImageStore images{dir.path};
   ArtworkService svc{*w.db, w.clock, w.notifier, images};
-  events::EventService events{*w.db, w.clock, w.notifier};
+  events::EventService events{*w.db, w.clock, w.notifier, w.no_limits};
   accounts::AuthUser owner = w.AddUser("owner");
   accounts::AuthUser admin = w.AddUser("admin");
   accounts::AuthUser ann = w.AddUser("ann");
@@ -55,10 +55,10 @@ class ArtworkServiceTest : public ::testing::Test {
 
   std::int64_t Submit(const accounts::AuthUser& artist, std::int64_t event_id, const std::string& title) {
     ProcessedImage img{"image of " + title, "image/png", "thumb of " + title, "image/webp", 640, 480};
-    auto a = svc.Create(artist.id, event_id, title, "", img);
+    auto a = svc.Create(artist.id, event_id, title, "", img, w.durable);
     return std::stoll(std::string(a.at("id").as_string()));
   }
-  void Advance(std::int64_t event_id, Phase to) { events.Advance(admin.id, event_id, to); }
+  void Advance(std::int64_t event_id, Phase to) { events.Advance(admin.id, event_id, to, w.durable); }
   json::object GetArtwork(const accounts::AuthUser& u, std::int64_t id) {
     return json::parse(svc.Get(u.id, id)).as_object();
   }
@@ -111,15 +111,16 @@ TEST_F(ArtworkServiceTest, NoSubmissionsAfterOpen) {
 TEST_F(ArtworkServiceTest, OnlyTheArtistEditsAndOnlyWhileOpen) {
   std::int64_t ev = w.AddEvent(group, "OPEN");
   std::int64_t id = Submit(ann, ev, "Draft");
-  EXPECT_API_ERROR(svc.Update(bob.id, id, "Mine now", std::nullopt), 403, "forbidden");
-  EXPECT_API_ERROR(svc.Update(admin.id, id, "Admin's", std::nullopt), 403, "forbidden");
-  EXPECT_API_ERROR(svc.Update(outsider.id, id, "x", std::nullopt), 404, "not_found");
-  EXPECT_API_ERROR(svc.Update(ann.id, id, "", std::nullopt), 422, "validation_failed");
-  auto updated = json::parse(svc.Update(ann.id, id, "Final", std::optional<std::string>("words"))).as_object();
+  EXPECT_API_ERROR(svc.Update(bob.id, id, "Mine now", std::nullopt, w.durable), 403, "forbidden");
+  EXPECT_API_ERROR(svc.Update(admin.id, id, "Admin's", std::nullopt, w.durable), 403, "forbidden");
+  EXPECT_API_ERROR(svc.Update(outsider.id, id, "x", std::nullopt, w.durable), 404, "not_found");
+  EXPECT_API_ERROR(svc.Update(ann.id, id, "", std::nullopt, w.durable), 422, "validation_failed");
+  auto updated =
+      json::parse(svc.Update(ann.id, id, "Final", std::optional<std::string>("words"), w.durable)).as_object();
   EXPECT_EQ(updated.at("title").as_string(), "Final");
   EXPECT_EQ(GetArtwork(bob, id).at("description").as_string(), "words");  // not a stale cached head
   Advance(ev, Phase::kVoting);
-  EXPECT_API_ERROR(svc.Update(ann.id, id, "Later", std::nullopt), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Update(ann.id, id, "Later", std::nullopt, w.durable), 409, "wrong_phase");
 }
 
 TEST_F(ArtworkServiceTest, TheArtistDeletesWhileOpenAdminsAlways) {
@@ -127,14 +128,14 @@ TEST_F(ArtworkServiceTest, TheArtistDeletesWhileOpenAdminsAlways) {
   std::int64_t a = Submit(ann, ev, "A");
   std::int64_t b = Submit(bob, ev, "B");
   std::int64_t c = Submit(cat, ev, "C");
-  EXPECT_API_ERROR(svc.Delete(bob.id, a), 403, "forbidden");
-  EXPECT_API_ERROR(svc.Delete(outsider.id, a), 404, "not_found");
-  svc.Delete(ann.id, a);
+  EXPECT_API_ERROR(svc.Delete(bob.id, a, w.durable), 403, "forbidden");
+  EXPECT_API_ERROR(svc.Delete(outsider.id, a, w.durable), 404, "not_found");
+  svc.Delete(ann.id, a, w.durable);
   EXPECT_API_ERROR(svc.Get(ann.id, a), 404, "not_found");
   Advance(ev, Phase::kVoting);
-  EXPECT_API_ERROR(svc.Delete(bob.id, b), 409, "wrong_phase");
-  svc.Delete(admin.id, b);
-  svc.Delete(owner.id, c);
+  EXPECT_API_ERROR(svc.Delete(bob.id, b, w.durable), 409, "wrong_phase");
+  svc.Delete(admin.id, b, w.durable);
+  svc.Delete(owner.id, c, w.durable);
   EXPECT_EQ(w.Count("SELECT COUNT(*) FROM artworks"), 0);
   EXPECT_EQ(w.Count("SELECT artwork_count FROM events"), 0);
 }
@@ -142,15 +143,15 @@ TEST_F(ArtworkServiceTest, TheArtistDeletesWhileOpenAdminsAlways) {
 TEST_F(ArtworkServiceTest, VotesOnlyWhileVotingByMembersForOthersWork) {
   std::int64_t ev = w.AddEvent(group, "OPEN");
   std::int64_t a = Submit(ann, ev, "A");
-  EXPECT_API_ERROR(svc.Vote(bob.id, a), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Vote(bob.id, a, w.durable), 409, "wrong_phase");
   Advance(ev, Phase::kVoting);
-  EXPECT_API_ERROR(svc.Vote(ann.id, a), 403, "cannot_vote_own");
-  EXPECT_API_ERROR(svc.Vote(outsider.id, a), 404, "not_found");
-  EXPECT_API_ERROR(svc.Vote(bob.id, a + 100), 404, "not_found");
-  EXPECT_EQ(svc.Vote(bob.id, a), 2);
+  EXPECT_API_ERROR(svc.Vote(ann.id, a, w.durable), 403, "cannot_vote_own");
+  EXPECT_API_ERROR(svc.Vote(outsider.id, a, w.durable), 404, "not_found");
+  EXPECT_API_ERROR(svc.Vote(bob.id, a + 100, w.durable), 404, "not_found");
+  EXPECT_EQ(svc.Vote(bob.id, a, w.durable), 2);
   Advance(ev, Phase::kMatching);
-  EXPECT_API_ERROR(svc.Vote(cat.id, a), 409, "wrong_phase");
-  EXPECT_API_ERROR(svc.Unvote(bob.id, a), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Vote(cat.id, a, w.durable), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Unvote(bob.id, a, w.durable), 409, "wrong_phase");
 }
 
 TEST_F(ArtworkServiceTest, OneVotePerArtworkAndTheBudgetHolds) {
@@ -159,18 +160,18 @@ TEST_F(ArtworkServiceTest, OneVotePerArtworkAndTheBudgetHolds) {
   std::int64_t b = Submit(bob, ev, "B");
   std::int64_t c = Submit(cat, ev, "C");
   Advance(ev, Phase::kVoting);
-  EXPECT_EQ(svc.Vote(dan.id, a), 1);
-  EXPECT_EQ(svc.Vote(dan.id, a), 1);  // a repeat changes nothing
-  EXPECT_EQ(svc.Vote(dan.id, b), 0);
-  EXPECT_API_ERROR(svc.Vote(dan.id, c), 409, "vote_budget_exhausted");
+  EXPECT_EQ(svc.Vote(dan.id, a, w.durable), 1);
+  EXPECT_EQ(svc.Vote(dan.id, a, w.durable), 1);  // a repeat changes nothing
+  EXPECT_EQ(svc.Vote(dan.id, b, w.durable), 0);
+  EXPECT_API_ERROR(svc.Vote(dan.id, c, w.durable), 409, "vote_budget_exhausted");
   // The refused vote left no row behind.
   EXPECT_EQ(w.Count("SELECT COUNT(*) FROM votes"), 2);
   EXPECT_EQ(w.Count("SELECT used FROM vote_budgets"), 2);
   EXPECT_EQ(events.Get(dan.id, ev).at("myVotesRemaining").as_int64(), 0);
   // Withdrawing gives the vote back, once.
-  EXPECT_EQ(svc.Unvote(dan.id, a), 1);
-  EXPECT_EQ(svc.Unvote(dan.id, a), 1);
-  EXPECT_EQ(svc.Vote(dan.id, c), 0);
+  EXPECT_EQ(svc.Unvote(dan.id, a, w.durable), 1);
+  EXPECT_EQ(svc.Unvote(dan.id, a, w.durable), 1);
+  EXPECT_EQ(svc.Vote(dan.id, c, w.durable), 0);
   EXPECT_EQ(w.Count("SELECT vote_count FROM artworks WHERE id = " + std::to_string(a)), 0);
   EXPECT_EQ(w.Count("SELECT vote_count FROM artworks WHERE id = " + std::to_string(c)), 1);
 }
@@ -179,7 +180,7 @@ TEST_F(ArtworkServiceTest, CountsAreBlindUntilVotingEnds) {
   std::int64_t ev = w.AddEvent(group, "OPEN");
   std::int64_t a = Submit(ann, ev, "A");
   Advance(ev, Phase::kVoting);
-  svc.Vote(bob.id, a);
+  svc.Vote(bob.id, a, w.durable);
   EXPECT_TRUE(GetArtwork(ann, a).at("voteCount").is_null());
   auto page = ListPage(bob, ev, Sort::kNew);
   ASSERT_EQ(page.at("items").as_array().size(), 1u);
@@ -205,9 +206,9 @@ TEST_F(ArtworkServiceTest, ResultsRankTiesAsCompetitionRanks) {
   std::int64_t a = Submit(ann, ev, "A"), b = Submit(bob, ev, "B"), c = Submit(cat, ev, "C"), d = Submit(dan, ev, "D");
   Advance(ev, Phase::kVoting);
   // A: 3 votes, B and C: 2 each, D: none → ranks 1, 2, 2, 4.
-  for (auto id : {a, b}) svc.Vote(x.id, id);
-  for (auto id : {a, c}) svc.Vote(y.id, id);
-  for (auto id : {a, b, c}) svc.Vote(z.id, id);
+  for (auto id : {a, b}) svc.Vote(x.id, id, w.durable);
+  for (auto id : {a, c}) svc.Vote(y.id, id, w.durable);
+  for (auto id : {a, b, c}) svc.Vote(z.id, id, w.durable);
   Advance(ev, Phase::kMatching);
 
   auto items = ResultsOf(ann, ev).at("items").as_array();
@@ -239,12 +240,12 @@ TEST_F(ArtworkServiceTest, DeletingAVotedArtworkGivesTheVotesBack) {
   std::int64_t a = Submit(ann, ev, "A");
   std::int64_t b = Submit(bob, ev, "B");
   Advance(ev, Phase::kVoting);
-  EXPECT_EQ(svc.Vote(dan.id, a), 0);
-  EXPECT_EQ(svc.Vote(cat.id, a), 0);
-  svc.Delete(admin.id, a);
+  EXPECT_EQ(svc.Vote(dan.id, a, w.durable), 0);
+  EXPECT_EQ(svc.Vote(cat.id, a, w.durable), 0);
+  svc.Delete(admin.id, a, w.durable);
   EXPECT_EQ(events.Get(dan.id, ev).at("myVotesRemaining").as_int64(), 1);
-  EXPECT_EQ(svc.Vote(dan.id, b), 0);
-  EXPECT_EQ(svc.Vote(cat.id, b), 0);
+  EXPECT_EQ(svc.Vote(dan.id, b, w.durable), 0);
+  EXPECT_EQ(svc.Vote(cat.id, b, w.durable), 0);
 }
 
 TEST_F(ArtworkServiceTest, PagesShowChangesMadeAfterTheyWereCached) {
@@ -258,7 +259,7 @@ TEST_F(ArtworkServiceTest, PagesShowChangesMadeAfterTheyWereCached) {
     return std::string("(missing)");
   };
   EXPECT_EQ(title_of_a(), "Before");
-  svc.Update(ann.id, a, "After", std::nullopt);
+  svc.Update(ann.id, a, "After", std::nullopt, w.durable);
   EXPECT_EQ(title_of_a(), "After");
 
   // Past OPEN pages come from the event's cached keys and heads; a new display name and a
@@ -266,11 +267,11 @@ TEST_F(ArtworkServiceTest, PagesShowChangesMadeAfterTheyWereCached) {
   Advance(ev, Phase::kVoting);
   EXPECT_EQ(ListPage(cat, ev, Sort::kNew).at("items").as_array().size(), 2u);
   accounts::AccountService accounts{*w.db, w.clock, w.notifier, accounts::AccountsConfig{}};
-  accounts.UpdateProfile(ann.id, std::string("Ann Renamed"), std::nullopt, std::nullopt, false);
+  accounts.UpdateProfile(ann.id, std::string("Ann Renamed"), std::nullopt, std::nullopt, false, w.durable);
   auto page = ListPage(cat, ev, Sort::kNew);
   ASSERT_EQ(page.at("items").as_array().size(), 2u);
   EXPECT_EQ(page.at("items").at(1).at("artist").at("displayName").as_string(), "Ann Renamed");
-  svc.Delete(admin.id, a);
+  svc.Delete(admin.id, a, w.durable);
   page = ListPage(cat, ev, Sort::kNew);
   ASSERT_EQ(page.at("items").as_array().size(), 1u);
   EXPECT_EQ(page.at("items").at(0).at("title").as_string(), "B");

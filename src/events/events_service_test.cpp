@@ -29,7 +29,7 @@ EventInput MaxArtworks(std::int64_t n) {
 class EventServiceTest : public ::testing::Test {
  protected:
   World w;
-  EventService svc{*w.db, w.clock, w.notifier};
+  EventService svc{*w.db, w.clock, w.notifier, w.no_limits};
   accounts::AuthUser owner = w.AddUser("owner");
   accounts::AuthUser admin = w.AddUser("admin");
   accounts::AuthUser member = w.AddUser("member");
@@ -42,7 +42,7 @@ class EventServiceTest : public ::testing::Test {
     return in;
   }
   std::int64_t CreateEvent(const EventInput& in) {
-    return std::stoll(std::string(svc.Create(admin.id, group, in).at("id").as_string()));
+    return std::stoll(std::string(svc.Create(admin.id, group, in, w.durable).at("id").as_string()));
   }
   std::string PhaseOf(std::int64_t event_id) {
     return std::string(svc.Get(member.id, event_id).at("phase").as_string());
@@ -51,9 +51,9 @@ class EventServiceTest : public ::testing::Test {
 };
 
 TEST_F(EventServiceTest, AdminsCreateAndEveryMemberIsTold) {
-  EXPECT_API_ERROR(svc.Create(member.id, group, Named("X")), 403, "forbidden");
-  EXPECT_API_ERROR(svc.Create(outsider.id, group, Named("X")), 404, "not_found");
-  auto e = svc.Create(admin.id, group, Named("Spring"));
+  EXPECT_API_ERROR(svc.Create(member.id, group, Named("X"), w.durable), 403, "forbidden");
+  EXPECT_API_ERROR(svc.Create(outsider.id, group, Named("X"), w.durable), 404, "not_found");
+  auto e = svc.Create(admin.id, group, Named("Spring"), w.durable);
   EXPECT_EQ(e.at("phase").as_string(), "OPEN");
   EXPECT_EQ(e.at("votesPerMember").as_int64(), 3);
   EXPECT_EQ(e.at("myVotesRemaining").as_int64(), 3);
@@ -71,8 +71,8 @@ TEST_F(EventServiceTest, CreateValidatesOnlyForMembersWithTheRole) {
   bad.votes_per_member = 0;
   bad.times[0] = std::optional<Millis>(w.clock.Now() - 1);  // in the past
   // An outsider learns nothing about the fields.
-  EXPECT_API_ERROR(svc.Create(outsider.id, group, bad), 404, "not_found");
-  ApiError err = fixture::ErrorOf([&] { svc.Create(admin.id, group, bad); });
+  EXPECT_API_ERROR(svc.Create(outsider.id, group, bad, w.durable), 404, "not_found");
+  ApiError err = fixture::ErrorOf([&] { svc.Create(admin.id, group, bad, w.durable); });
   EXPECT_EQ(err.Status(), 422);
   std::vector<std::string> fields;
   for (const auto& f : err.Fields()) fields.push_back(f.field);
@@ -93,16 +93,16 @@ TEST_F(EventServiceTest, OnlyMembersReadEvents) {
 
 TEST_F(EventServiceTest, AdvanceMovesOneStepAtATimeForAdminsOnly) {
   std::int64_t id = CreateEvent(Named("Spring"));
-  EXPECT_API_ERROR(svc.Advance(member.id, id, Phase::kVoting), 403, "forbidden");
-  EXPECT_API_ERROR(svc.Advance(outsider.id, id, Phase::kVoting), 404, "not_found");
-  EXPECT_API_ERROR(svc.Advance(admin.id, id, Phase::kMatching), 409, "wrong_phase");
-  EXPECT_API_ERROR(svc.Advance(admin.id, id, Phase::kOpen), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Advance(member.id, id, Phase::kVoting, w.durable), 403, "forbidden");
+  EXPECT_API_ERROR(svc.Advance(outsider.id, id, Phase::kVoting, w.durable), 404, "not_found");
+  EXPECT_API_ERROR(svc.Advance(admin.id, id, Phase::kMatching, w.durable), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Advance(admin.id, id, Phase::kOpen, w.durable), 409, "wrong_phase");
   EXPECT_EQ(PhaseOf(id), "OPEN");
 
-  EXPECT_EQ(svc.Advance(owner.id, id, Phase::kVoting).at("phase").as_string(), "VOTING");
-  EXPECT_EQ(svc.Advance(admin.id, id, Phase::kMatching).at("phase").as_string(), "MATCHING");
-  EXPECT_EQ(svc.Advance(admin.id, id, Phase::kClosed).at("phase").as_string(), "CLOSED");
-  EXPECT_API_ERROR(svc.Advance(admin.id, id, Phase::kClosed), 409, "wrong_phase");
+  EXPECT_EQ(svc.Advance(owner.id, id, Phase::kVoting, w.durable).at("phase").as_string(), "VOTING");
+  EXPECT_EQ(svc.Advance(admin.id, id, Phase::kMatching, w.durable).at("phase").as_string(), "MATCHING");
+  EXPECT_EQ(svc.Advance(admin.id, id, Phase::kClosed, w.durable).at("phase").as_string(), "CLOSED");
+  EXPECT_API_ERROR(svc.Advance(admin.id, id, Phase::kClosed, w.durable), 409, "wrong_phase");
 
   // One notification per change (newest first), to every member.
   auto notes = StatusNotes(member);
@@ -139,8 +139,8 @@ TEST_F(EventServiceTest, HooksRunOnceInsideTheChange) {
   });
   std::int64_t id = CreateEvent(Named("Spring"));
   EXPECT_TRUE(seen.empty());  // creating is not a phase change
-  svc.Advance(admin.id, id, Phase::kVoting);
-  svc.Advance(admin.id, id, Phase::kMatching);
+  svc.Advance(admin.id, id, Phase::kVoting, w.durable);
+  svc.Advance(admin.id, id, Phase::kMatching, w.durable);
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0].event, id);
   EXPECT_EQ(seen[0].from, Phase::kOpen);
@@ -156,7 +156,7 @@ TEST_F(EventServiceTest, AFailingHookUndoesThePhaseChange) {
     if (to == Phase::kVoting) throw std::runtime_error("hook failed");
   });
   size_t before = StatusNotes(member).size();
-  EXPECT_THROW(svc.Advance(admin.id, id, Phase::kVoting), std::runtime_error);
+  EXPECT_THROW(svc.Advance(admin.id, id, Phase::kVoting, w.durable), std::runtime_error);
   EXPECT_EQ(PhaseOf(id), "OPEN");
   EXPECT_EQ(StatusNotes(member).size(), before);  // the notifications rolled back too
 }
@@ -185,15 +185,15 @@ TEST_F(EventServiceTest, EditedTimesRescheduleAndAHandAdvanceMovesTheSchedulerOn
   EventInput set;
   set.times[0] = std::optional<Millis>(w.clock.Now() + kHourMs);
   set.times[1] = std::optional<Millis>(w.clock.Now() + 3 * kHourMs);
-  svc.Update(admin.id, id, set);
+  svc.Update(admin.id, id, set, w.durable);
   EventInput cleared;
   cleared.times[0] = std::optional<Millis>(std::nullopt);  // an explicit null: by hand only
-  EXPECT_TRUE(svc.Update(admin.id, id, cleared).at("votingStartsAt").is_null());
+  EXPECT_TRUE(svc.Update(admin.id, id, cleared, w.durable).at("votingStartsAt").is_null());
   w.clock.Advance(2 * kHourMs);
   EXPECT_EQ(svc.AdvanceDue(), 0);
   EXPECT_EQ(PhaseOf(id), "OPEN");
   // Advanced by hand, the event is due at the time of the change after it.
-  svc.Advance(admin.id, id, Phase::kVoting);
+  svc.Advance(admin.id, id, Phase::kVoting, w.durable);
   EXPECT_EQ(svc.AdvanceDue(), 0);
   w.clock.Advance(kHourMs);
   EXPECT_EQ(svc.AdvanceDue(), 1);
@@ -203,11 +203,11 @@ TEST_F(EventServiceTest, EditedTimesRescheduleAndAHandAdvanceMovesTheSchedulerOn
 TEST_F(EventServiceTest, UpdateIsForAdminsAndNotForClosedEvents) {
   std::int64_t id = CreateEvent(Named("Spring"));
   EventInput rename = Named("Summer");
-  EXPECT_API_ERROR(svc.Update(member.id, id, rename), 403, "forbidden");
-  EXPECT_API_ERROR(svc.Update(outsider.id, id, rename), 404, "not_found");
-  EXPECT_EQ(svc.Update(admin.id, id, rename).at("name").as_string(), "Summer");
-  for (Phase p : {Phase::kVoting, Phase::kMatching, Phase::kClosed}) svc.Advance(admin.id, id, p);
-  EXPECT_API_ERROR(svc.Update(admin.id, id, Named("Autumn")), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Update(member.id, id, rename, w.durable), 403, "forbidden");
+  EXPECT_API_ERROR(svc.Update(outsider.id, id, rename, w.durable), 404, "not_found");
+  EXPECT_EQ(svc.Update(admin.id, id, rename, w.durable).at("name").as_string(), "Summer");
+  for (Phase p : {Phase::kVoting, Phase::kMatching, Phase::kClosed}) svc.Advance(admin.id, id, p, w.durable);
+  EXPECT_API_ERROR(svc.Update(admin.id, id, Named("Autumn"), w.durable), 409, "wrong_phase");
 }
 
 TEST_F(EventServiceTest, LimitsChangeOnlyWhileTheyStillMatter) {
@@ -216,33 +216,33 @@ TEST_F(EventServiceTest, LimitsChangeOnlyWhileTheyStillMatter) {
   votes.votes_per_member = 5;
   EventInput max;
   max.max_artworks_per_member = 2;
-  EXPECT_EQ(svc.Update(admin.id, id, max).at("maxArtworksPerMember").as_int64(), 2);
-  svc.Advance(admin.id, id, Phase::kVoting);
-  EXPECT_API_ERROR(svc.Update(admin.id, id, MaxArtworks(3)), 409, "wrong_phase");
-  EXPECT_EQ(svc.Update(admin.id, id, votes).at("votesPerMember").as_int64(), 5);
-  svc.Advance(admin.id, id, Phase::kMatching);
-  EXPECT_API_ERROR(svc.Update(admin.id, id, Votes(6)), 409, "wrong_phase");
+  EXPECT_EQ(svc.Update(admin.id, id, max, w.durable).at("maxArtworksPerMember").as_int64(), 2);
+  svc.Advance(admin.id, id, Phase::kVoting, w.durable);
+  EXPECT_API_ERROR(svc.Update(admin.id, id, MaxArtworks(3), w.durable), 409, "wrong_phase");
+  EXPECT_EQ(svc.Update(admin.id, id, votes, w.durable).at("votesPerMember").as_int64(), 5);
+  svc.Advance(admin.id, id, Phase::kMatching, w.durable);
+  EXPECT_API_ERROR(svc.Update(admin.id, id, Votes(6), w.durable), 409, "wrong_phase");
   // Restating the value it has is not a change.
-  EXPECT_NO_THROW(svc.Update(admin.id, id, votes));
+  EXPECT_NO_THROW(svc.Update(admin.id, id, votes, w.durable));
 }
 
 TEST_F(EventServiceTest, ScheduleEditsMustBeFutureAndInOrder) {
   std::int64_t id = CreateEvent(Named("Spring"));
   EventInput past;
   past.times[0] = std::optional<Millis>(w.clock.Now() - 1);
-  EXPECT_API_ERROR(svc.Update(admin.id, id, past), 422, "validation_failed");
+  EXPECT_API_ERROR(svc.Update(admin.id, id, past, w.durable), 422, "validation_failed");
   EventInput disorder;
   disorder.times[0] = std::optional<Millis>(w.clock.Now() + 2 * kHourMs);
   disorder.times[1] = std::optional<Millis>(w.clock.Now() + kHourMs);
-  EXPECT_API_ERROR(svc.Update(admin.id, id, disorder), 422, "validation_failed");
-  svc.Advance(admin.id, id, Phase::kVoting);
+  EXPECT_API_ERROR(svc.Update(admin.id, id, disorder, w.durable), 422, "validation_failed");
+  svc.Advance(admin.id, id, Phase::kVoting, w.durable);
   // votingStartsAt belongs to a change that has happened.
   EventInput late;
   late.times[0] = std::optional<Millis>(w.clock.Now() + kHourMs);
-  EXPECT_API_ERROR(svc.Update(admin.id, id, late), 422, "validation_failed");
+  EXPECT_API_ERROR(svc.Update(admin.id, id, late, w.durable), 422, "validation_failed");
   EventInput ok;
   ok.times[1] = std::optional<Millis>(w.clock.Now() + kHourMs);
-  EXPECT_FALSE(svc.Update(admin.id, id, ok).at("matchingStartsAt").is_null());
+  EXPECT_FALSE(svc.Update(admin.id, id, ok, w.durable).at("matchingStartsAt").is_null());
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ GroupPatch Patch(std::optional<std::string> name, std::optional<std::string> des
 class GroupServiceTest : public ::testing::Test {
  protected:
   World w;
-  GroupService svc{*w.db, w.clock, w.notifier};
+  GroupService svc{*w.db, w.clock, w.notifier, w.no_limits};
   accounts::AuthUser owner = w.AddUser("owner");
   accounts::AuthUser admin = w.AddUser("admin");
   accounts::AuthUser member = w.AddUser("member");
@@ -34,7 +34,7 @@ class GroupServiceTest : public ::testing::Test {
     InviteInput in;
     in.username = who.username;
     in.expires_in_hours = hours;
-    return svc.Invite(by, group, in);
+    return svc.Invite(by, group, in, w.durable);
   }
   std::string StoredStatus(std::int64_t invitation_id) {
     return w.db->Read(
@@ -43,23 +43,23 @@ class GroupServiceTest : public ::testing::Test {
 };
 
 TEST_F(GroupServiceTest, CreateMakesTheCallerOwnerAndNeedsAVerifiedEmail) {
-  GroupRow g = svc.Create(outsider, {"Ink Circle", "d", "p"});
+  GroupRow g = svc.Create(outsider, {"Ink Circle", "d", "p"}, w.durable);
   EXPECT_EQ(g.my_role, Role::kOwner);
   EXPECT_EQ(g.member_count, 1);
   EXPECT_EQ(g.owner.id, outsider.id);
   EXPECT_EQ(svc.Get(outsider, g.id).name, "Ink Circle");
 
   auto unverified = w.AddUser("fresh", /*verified=*/false);
-  EXPECT_API_ERROR(svc.Create(unverified, {"Other", "", ""}), 403, "email_not_verified");
+  EXPECT_API_ERROR(svc.Create(unverified, {"Other", "", ""}, w.durable), 403, "email_not_verified");
 }
 
 TEST_F(GroupServiceTest, NamesAreUniqueIgnoringCase) {
-  GroupRow g = svc.Create(owner, {"Ink Circle", "", ""});
-  EXPECT_API_ERROR(svc.Create(member, {"ink circle", "", ""}), 409, "group_name_taken");
+  GroupRow g = svc.Create(owner, {"Ink Circle", "", ""}, w.durable);
+  EXPECT_API_ERROR(svc.Create(member, {"ink circle", "", ""}, w.durable), 409, "group_name_taken");
   // Renaming to one's own name is fine; to another group's name is not.
-  GroupRow other = svc.Create(member, {"Other", "", ""});
-  EXPECT_NO_THROW(svc.Update(owner, g.id, Patch("INK circle", {}, {})));
-  EXPECT_API_ERROR(svc.Update(member, other.id, Patch("Ink Circle", {}, {})), 409, "group_name_taken");
+  GroupRow other = svc.Create(member, {"Other", "", ""}, w.durable);
+  EXPECT_NO_THROW(svc.Update(owner, g.id, Patch("INK circle", {}, {}), w.durable));
+  EXPECT_API_ERROR(svc.Update(member, other.id, Patch("Ink Circle", {}, {}), w.durable), 409, "group_name_taken");
 }
 
 TEST_F(GroupServiceTest, OutsidersSeeNothingMembersReadAdminsEdit) {
@@ -68,28 +68,28 @@ TEST_F(GroupServiceTest, OutsidersSeeNothingMembersReadAdminsEdit) {
   EXPECT_EQ(svc.Get(member, group).my_role, Role::kMember);
   EXPECT_EQ(svc.Members(member, group, 10, std::nullopt).items.size(), 3u);
 
-  EXPECT_API_ERROR(svc.Update(outsider, group, Patch({}, "x", {})), 404, "not_found");
-  EXPECT_API_ERROR(svc.Update(member, group, Patch({}, "x", {})), 403, "forbidden");
-  EXPECT_EQ(svc.Update(admin, group, Patch({}, "new words", {})).description, "new words");
+  EXPECT_API_ERROR(svc.Update(outsider, group, Patch({}, "x", {}), w.durable), 404, "not_found");
+  EXPECT_API_ERROR(svc.Update(member, group, Patch({}, "x", {}), w.durable), 403, "forbidden");
+  EXPECT_EQ(svc.Update(admin, group, Patch({}, "new words", {}), w.durable).description, "new words");
   EXPECT_EQ(svc.Get(member, group).description, "new words");
 }
 
 TEST_F(GroupServiceTest, OnlyTheOwnerDeletesTheGroup) {
-  EXPECT_API_ERROR(svc.Delete(admin, group), 403, "forbidden");
-  EXPECT_API_ERROR(svc.Delete(outsider, group), 404, "not_found");
-  svc.Delete(owner, group);
+  EXPECT_API_ERROR(svc.Delete(admin, group, w.durable), 403, "forbidden");
+  EXPECT_API_ERROR(svc.Delete(outsider, group, w.durable), 404, "not_found");
+  svc.Delete(owner, group, w.durable);
   EXPECT_API_ERROR(svc.Get(owner, group), 404, "not_found");
   EXPECT_EQ(w.Count("SELECT COUNT(*) FROM memberships"), 0);
 }
 
 TEST_F(GroupServiceTest, OnlyTheOwnerChangesRolesAndNeverTheirOwn) {
-  EXPECT_API_ERROR(svc.SetRole(admin, group, member.id, Role::kAdmin), 403, "forbidden");
-  EXPECT_API_ERROR(svc.SetRole(owner, group, owner.id, Role::kMember), 403, "forbidden");
-  EXPECT_API_ERROR(svc.SetRole(owner, group, outsider.id, Role::kAdmin), 404, "not_found");
-  EXPECT_EQ(svc.SetRole(owner, group, member.id, Role::kAdmin).role, Role::kAdmin);
+  EXPECT_API_ERROR(svc.SetRole(admin, group, member.id, Role::kAdmin, w.durable), 403, "forbidden");
+  EXPECT_API_ERROR(svc.SetRole(owner, group, owner.id, Role::kMember, w.durable), 403, "forbidden");
+  EXPECT_API_ERROR(svc.SetRole(owner, group, outsider.id, Role::kAdmin, w.durable), 404, "not_found");
+  EXPECT_EQ(svc.SetRole(owner, group, member.id, Role::kAdmin, w.durable).role, Role::kAdmin);
   EXPECT_EQ(svc.Get(member, group).my_role, Role::kAdmin);
   // The promoted member may now edit the group.
-  EXPECT_NO_THROW(svc.Update(member, group, Patch({}, {}, "trade")));
+  EXPECT_NO_THROW(svc.Update(member, group, Patch({}, {}, "trade"), w.durable));
 }
 
 TEST_F(GroupServiceTest, RemovalFollowsTheRoleLadder) {
@@ -99,32 +99,32 @@ TEST_F(GroupServiceTest, RemovalFollowsTheRoleLadder) {
             second.id);
     tx.Exec("UPDATE art_groups SET member_count = member_count + 1 WHERE id = $1", group);
   });
-  EXPECT_API_ERROR(svc.RemoveMember(member, group, second.id), 403, "forbidden");
-  EXPECT_API_ERROR(svc.RemoveMember(admin, group, owner.id), 403, "forbidden");
-  EXPECT_API_ERROR(svc.RemoveMember(owner, group, owner.id), 409, "owner_cannot_leave");
-  EXPECT_API_ERROR(svc.RemoveMember(admin, group, outsider.id), 404, "not_found");
+  EXPECT_API_ERROR(svc.RemoveMember(member, group, second.id, w.durable), 403, "forbidden");
+  EXPECT_API_ERROR(svc.RemoveMember(admin, group, owner.id, w.durable), 403, "forbidden");
+  EXPECT_API_ERROR(svc.RemoveMember(owner, group, owner.id, w.durable), 409, "owner_cannot_leave");
+  EXPECT_API_ERROR(svc.RemoveMember(admin, group, outsider.id, w.durable), 404, "not_found");
 
-  svc.RemoveMember(admin, group, second.id);  // an admin removes a plain member
+  svc.RemoveMember(admin, group, second.id, w.durable);  // an admin removes a plain member
   EXPECT_API_ERROR(svc.Get(second, group), 404, "not_found");
   EXPECT_EQ(svc.Get(owner, group).member_count, 3);
 
-  svc.RemoveMember(member, group, member.id);  // anyone but the owner may leave
+  svc.RemoveMember(member, group, member.id, w.durable);  // anyone but the owner may leave
   EXPECT_EQ(svc.Get(owner, group).member_count, 2);
-  svc.RemoveMember(owner, group, admin.id);  // only the owner removes an admin
+  svc.RemoveMember(owner, group, admin.id, w.durable);  // only the owner removes an admin
   EXPECT_EQ(svc.Get(owner, group).member_count, 1);
 }
 
 TEST_F(GroupServiceTest, AnAdminCannotRemoveAnotherAdmin) {
-  svc.SetRole(owner, group, member.id, Role::kAdmin);
-  EXPECT_API_ERROR(svc.RemoveMember(admin, group, member.id), 403, "forbidden");
+  svc.SetRole(owner, group, member.id, Role::kAdmin, w.durable);
+  EXPECT_API_ERROR(svc.RemoveMember(admin, group, member.id, w.durable), 403, "forbidden");
   EXPECT_EQ(svc.Get(member, group).my_role, Role::kAdmin);
 }
 
 TEST_F(GroupServiceTest, InvitingIsForAdminsAndNotifiesTheInvitee) {
   InviteInput in;
   in.username = outsider.username;
-  EXPECT_API_ERROR(svc.Invite(member, group, in), 403, "forbidden");
-  EXPECT_API_ERROR(svc.Invite(outsider, group, in), 404, "not_found");
+  EXPECT_API_ERROR(svc.Invite(member, group, in, w.durable), 403, "forbidden");
+  EXPECT_API_ERROR(svc.Invite(outsider, group, in, w.durable), 404, "not_found");
 
   InvitationRow inv = InviteUser(admin, outsider, 24);
   EXPECT_EQ(inv.status, "pending");
@@ -145,41 +145,41 @@ TEST_F(GroupServiceTest, OnePendingInvitationPerPersonAndNoneForMembers) {
   EXPECT_API_ERROR(InviteUser(admin, member), 409, "already_member");
   InviteInput nobody;
   nobody.username = "nobody_here";
-  EXPECT_API_ERROR(svc.Invite(admin, group, nobody), 404, "not_found");
+  EXPECT_API_ERROR(svc.Invite(admin, group, nobody, w.durable), 404, "not_found");
 }
 
 TEST_F(GroupServiceTest, AcceptJoinsOnceAndOnlyForTheInvitee) {
   InvitationRow inv = InviteUser(owner, outsider);
-  EXPECT_API_ERROR(svc.Accept(member, inv.id), 404, "not_found");
-  GroupRow g = svc.Accept(outsider, inv.id);
+  EXPECT_API_ERROR(svc.Accept(member, inv.id, w.durable), 404, "not_found");
+  GroupRow g = svc.Accept(outsider, inv.id, w.durable);
   EXPECT_EQ(g.id, group);
   EXPECT_EQ(g.my_role, Role::kMember);
   EXPECT_EQ(g.member_count, 4);
   EXPECT_EQ(StoredStatus(inv.id), "accepted");
-  EXPECT_API_ERROR(svc.Accept(outsider, inv.id), 409, "invitation_not_pending");
+  EXPECT_API_ERROR(svc.Accept(outsider, inv.id, w.durable), 409, "invitation_not_pending");
   EXPECT_TRUE(svc.MyInvitations(outsider, 10, std::nullopt).items.empty());
 }
 
 TEST_F(GroupServiceTest, AcceptingNeedsAVerifiedEmail) {
   auto fresh = w.AddUser("fresh", /*verified=*/false);
   InvitationRow inv = InviteUser(admin, fresh);
-  EXPECT_API_ERROR(svc.Accept(fresh, inv.id), 403, "email_not_verified");
+  EXPECT_API_ERROR(svc.Accept(fresh, inv.id, w.durable), 403, "email_not_verified");
   EXPECT_EQ(StoredStatus(inv.id), "pending");
   fresh.email_verified = true;
-  EXPECT_EQ(svc.Accept(fresh, inv.id).my_role, Role::kMember);
+  EXPECT_EQ(svc.Accept(fresh, inv.id, w.durable).my_role, Role::kMember);
 }
 
 TEST_F(GroupServiceTest, DeclinedAndRevokedInvitationsCannotBeAccepted) {
   auto other = w.AddUser("other");
   InvitationRow declined = InviteUser(owner, outsider);
-  svc.Decline(outsider, declined.id);
-  EXPECT_API_ERROR(svc.Accept(outsider, declined.id), 409, "invitation_not_pending");
+  svc.Decline(outsider, declined.id, w.durable);
+  EXPECT_API_ERROR(svc.Accept(outsider, declined.id, w.durable), 409, "invitation_not_pending");
 
   InvitationRow revoked = InviteUser(owner, other);
-  EXPECT_API_ERROR(svc.Revoke(member, revoked.id), 403, "forbidden");
-  EXPECT_API_ERROR(svc.Revoke(outsider, revoked.id), 404, "not_found");
-  svc.Revoke(admin, revoked.id);
-  EXPECT_API_ERROR(svc.Accept(other, revoked.id), 409, "invitation_not_pending");
+  EXPECT_API_ERROR(svc.Revoke(member, revoked.id, w.durable), 403, "forbidden");
+  EXPECT_API_ERROR(svc.Revoke(outsider, revoked.id, w.durable), 404, "not_found");
+  svc.Revoke(admin, revoked.id, w.durable);
+  EXPECT_API_ERROR(svc.Accept(other, revoked.id, w.durable), 409, "invitation_not_pending");
   EXPECT_API_ERROR(svc.Get(other, group), 404, "not_found");
   // Declined, a new invitation may be sent.
   EXPECT_NO_THROW(InviteUser(owner, outsider));
@@ -191,10 +191,10 @@ TEST_F(GroupServiceTest, AnInvitationExpiresWithTheClock) {
   EXPECT_EQ(svc.MyInvitations(outsider, 10, std::nullopt).items.size(), 1u);
   w.clock.Advance(1);
   EXPECT_TRUE(svc.MyInvitations(outsider, 10, std::nullopt).items.empty());
-  EXPECT_API_ERROR(svc.Accept(outsider, inv.id), 410, "invitation_expired");
+  EXPECT_API_ERROR(svc.Accept(outsider, inv.id, w.durable), 410, "invitation_expired");
   // The 410 is answered after the 'expired' status was committed.
   EXPECT_EQ(StoredStatus(inv.id), "expired");
-  EXPECT_API_ERROR(svc.Accept(outsider, inv.id), 410, "invitation_expired");
+  EXPECT_API_ERROR(svc.Accept(outsider, inv.id, w.durable), 410, "invitation_expired");
   EXPECT_API_ERROR(svc.Get(outsider, group), 404, "not_found");
   // An expired invitation does not block a new one.
   EXPECT_NO_THROW(InviteUser(owner, outsider));
@@ -203,7 +203,7 @@ TEST_F(GroupServiceTest, AnInvitationExpiresWithTheClock) {
 TEST_F(GroupServiceTest, AnEmailInvitationIsMailedThenWaitsForTheVerifiedAddress) {
   InviteInput in;
   in.email = "later@example.test";
-  InvitationRow inv = svc.Invite(admin, group, in);
+  InvitationRow inv = svc.Invite(admin, group, in, w.durable);
   EXPECT_FALSE(inv.invitee_id.has_value());
   auto mail = w.MailTo("later@example.test");
   ASSERT_EQ(mail.size(), 1u);
@@ -213,7 +213,7 @@ TEST_F(GroupServiceTest, AnEmailInvitationIsMailedThenWaitsForTheVerifiedAddress
   accounts::AuthUser later = w.AddUser("later", /*verified=*/false);
   later.email = "later@example.test";
   EXPECT_TRUE(svc.MyInvitations(later, 10, std::nullopt).items.empty());
-  EXPECT_API_ERROR(svc.Accept(later, inv.id), 404, "not_found");
+  EXPECT_API_ERROR(svc.Accept(later, inv.id, w.durable), 404, "not_found");
 
   // Verification (AccountService's hook) turns it into an in-app notification, not mailed again.
   w.db->Write([&](db::Tx& tx) {
@@ -224,7 +224,7 @@ TEST_F(GroupServiceTest, AnEmailInvitationIsMailedThenWaitsForTheVerifiedAddress
   EXPECT_EQ(w.Notes(later.id, "GROUP_INVITATION").size(), 1u);
   EXPECT_EQ(w.MailTo("later@example.test").size(), 1u);
   EXPECT_EQ(svc.MyInvitations(later, 10, std::nullopt).items.size(), 1u);
-  EXPECT_EQ(svc.Accept(later, inv.id).my_role, Role::kMember);
+  EXPECT_EQ(svc.Accept(later, inv.id, w.durable).my_role, Role::kMember);
 }
 
 TEST_F(GroupServiceTest, GroupInvitationsAreForAdminsAndShowExpiry) {
@@ -237,8 +237,8 @@ TEST_F(GroupServiceTest, GroupInvitationsAreForAdminsAndShowExpiry) {
 }
 
 TEST_F(GroupServiceTest, ListMinePagesNewestFirst) {
-  svc.Create(owner, {"B", "", ""});
-  svc.Create(owner, {"C", "", ""});
+  svc.Create(owner, {"B", "", ""}, w.durable);
+  svc.Create(owner, {"C", "", ""}, w.durable);
   auto first = svc.ListMine(owner, 2, std::nullopt);
   ASSERT_EQ(first.items.size(), 2u);
   EXPECT_EQ(first.items[0].name, "C");

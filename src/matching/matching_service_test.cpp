@@ -27,7 +27,7 @@ class MatchServiceTest : public ::testing::Test {
 
   World w;
   MatchService svc{*w.db, w.clock, w.notifier};
-  events::EventService events{*w.db, w.clock, w.notifier};
+  events::EventService events{*w.db, w.clock, w.notifier, w.no_limits};
   accounts::AuthUser owner = w.AddUser("owner");
   accounts::AuthUser admin = w.AddUser("admin");
   accounts::AuthUser ann = w.AddUser("ann");
@@ -43,40 +43,40 @@ class MatchServiceTest : public ::testing::Test {
   std::int64_t art_cat = w.AddArtwork(ev, cat, "Cat's");
   std::int64_t art_dan = w.AddArtwork(ev, dan, "Dan's");
 
-  void Close() { events.Advance(admin.id, ev, Phase::kClosed); }
+  void Close() { events.Advance(admin.id, ev, Phase::kClosed, w.durable); }
   static std::int64_t Id(const json::value& v) { return std::stoll(std::string(v.as_string())); }
   // The matches of the event as its owner sees them (all of them).
   json::array AllMatches() { return svc.ListEventMatches(owner.id, ev, 50, std::nullopt).at("items").as_array(); }
   // ann and bob like each other; the event closes; their match's id.
   std::int64_t AnnBobMatch() {
-    svc.Like(ann.id, art_bob, 1);
-    svc.Like(bob.id, art_ann, 1);
+    svc.Like(ann.id, art_bob, 1, w.durable);
+    svc.Like(bob.id, art_ann, 1, w.durable);
     Close();
     auto all = AllMatches();
     EXPECT_EQ(all.size(), 1u);
     return all.empty() ? 0 : Id(all[0].at("id"));
   }
   std::string Status(const accounts::AuthUser& u, std::int64_t match_id, MatchAction a) {
-    return std::string(svc.Act(u.id, match_id, a).at("status").as_string());
+    return std::string(svc.Act(u.id, match_id, a, w.durable).at("status").as_string());
   }
 };
 
 TEST_F(MatchServiceTest, OnlyParticipatingMembersLikeOthersWork) {
-  EXPECT_API_ERROR(svc.Like(outsider.id, art_ann, std::nullopt), 404, "not_found");
-  EXPECT_API_ERROR(svc.Like(ann.id, art_ann + 100, std::nullopt), 404, "not_found");
-  EXPECT_API_ERROR(svc.Like(ann.id, art_ann, std::nullopt), 403, "cannot_like_own");
-  EXPECT_API_ERROR(svc.Like(idle.id, art_ann, std::nullopt), 403, "not_a_participant");
-  auto like = svc.Like(ann.id, art_bob, 2);
+  EXPECT_API_ERROR(svc.Like(outsider.id, art_ann, std::nullopt, w.durable), 404, "not_found");
+  EXPECT_API_ERROR(svc.Like(ann.id, art_ann + 100, std::nullopt, w.durable), 404, "not_found");
+  EXPECT_API_ERROR(svc.Like(ann.id, art_ann, std::nullopt, w.durable), 403, "cannot_like_own");
+  EXPECT_API_ERROR(svc.Like(idle.id, art_ann, std::nullopt, w.durable), 403, "not_a_participant");
+  auto like = svc.Like(ann.id, art_bob, 2, w.durable);
   EXPECT_EQ(Id(like.at("artworkId")), art_bob);
   EXPECT_EQ(like.at("rank").as_int64(), 2);
   // A repeat changes the rank; it stays one like.
-  EXPECT_TRUE(svc.Like(ann.id, art_bob, std::nullopt).at("rank").is_null());
+  EXPECT_TRUE(svc.Like(ann.id, art_bob, std::nullopt, w.durable).at("rank").is_null());
   auto likes = svc.ListLikes(ann.id, ev, 10, std::nullopt).at("items").as_array();
   ASSERT_EQ(likes.size(), 1u);
   EXPECT_TRUE(likes[0].at("rank").is_null());
   EXPECT_API_ERROR(svc.ListLikes(outsider.id, ev, 10, std::nullopt), 404, "not_found");
-  svc.Unlike(ann.id, art_bob);
-  svc.Unlike(ann.id, art_bob);  // gone already: fine
+  svc.Unlike(ann.id, art_bob, w.durable);
+  svc.Unlike(ann.id, art_bob, w.durable);  // gone already: fine
   EXPECT_TRUE(svc.ListLikes(ann.id, ev, 10, std::nullopt).at("items").as_array().empty());
 }
 
@@ -84,18 +84,18 @@ TEST_F(MatchServiceTest, LikesOnlyWhileMatching) {
   std::int64_t voting = w.AddEvent(group, "VOTING", 3, 1, "Voting");
   std::int64_t a = w.AddArtwork(voting, ann), b = w.AddArtwork(voting, bob);
   (void)a;
-  EXPECT_API_ERROR(svc.Like(ann.id, b, 1), 409, "wrong_phase");
-  EXPECT_API_ERROR(svc.Unlike(ann.id, b), 409, "wrong_phase");
-  svc.Like(ann.id, art_bob, 1);
+  EXPECT_API_ERROR(svc.Like(ann.id, b, 1, w.durable), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Unlike(ann.id, b, w.durable), 409, "wrong_phase");
+  svc.Like(ann.id, art_bob, 1, w.durable);
   Close();
-  EXPECT_API_ERROR(svc.Like(ann.id, art_cat, 1), 409, "wrong_phase");
-  EXPECT_API_ERROR(svc.Unlike(ann.id, art_bob), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Like(ann.id, art_cat, 1, w.durable), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Unlike(ann.id, art_bob, w.durable), 409, "wrong_phase");
 }
 
 TEST_F(MatchServiceTest, ClosingPairsMutualLikesOnceAndTellsBothArtists) {
-  svc.Like(ann.id, art_bob, 1);
-  svc.Like(bob.id, art_ann, 1);
-  svc.Like(cat.id, art_dan, 1);  // one-sided: no match
+  svc.Like(ann.id, art_bob, 1, w.durable);
+  svc.Like(bob.id, art_ann, 1, w.durable);
+  svc.Like(cat.id, art_dan, 1, w.durable);  // one-sided: no match
   EXPECT_TRUE(AllMatches().empty());
   Close();
   auto all = AllMatches();
@@ -124,8 +124,8 @@ TEST_F(MatchServiceTest, ClosingPairsMutualLikesOnceAndTellsBothArtists) {
 }
 
 TEST_F(MatchServiceTest, TheSchedulerClosingAnEventPairsToo) {
-  svc.Like(ann.id, art_bob, std::nullopt);
-  svc.Like(bob.id, art_ann, std::nullopt);
+  svc.Like(ann.id, art_bob, std::nullopt, w.durable);
+  svc.Like(bob.id, art_ann, std::nullopt, w.durable);
   w.db->Write([&](db::Tx& tx) {
     tx.Exec("UPDATE events SET ends_at = $2, next_transition_at = $2 WHERE id = $1", ev, w.clock.Now() + 1000);
   });
@@ -138,8 +138,8 @@ TEST_F(MatchServiceTest, TheSchedulerClosingAnEventPairsToo) {
 }
 
 TEST_F(MatchServiceTest, LikesOfPeopleWhoLeftTheGroupDoNotPair) {
-  svc.Like(ann.id, art_bob, 1);
-  svc.Like(bob.id, art_ann, 1);
+  svc.Like(ann.id, art_bob, 1, w.durable);
+  svc.Like(bob.id, art_ann, 1, w.durable);
   w.db->Write([&](db::Tx& tx) { tx.Exec("DELETE FROM memberships WHERE user_id = $1", bob.id); });
   Close();
   EXPECT_TRUE(AllMatches().empty());
@@ -147,13 +147,13 @@ TEST_F(MatchServiceTest, LikesOfPeopleWhoLeftTheGroupDoNotPair) {
 
 TEST_F(MatchServiceTest, BothAcceptThenBothReceive) {
   std::int64_t m = AnnBobMatch();
-  EXPECT_API_ERROR(svc.Act(ann.id, m, MatchAction::kComplete), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Act(ann.id, m, MatchAction::kComplete, w.durable), 409, "wrong_phase");
   EXPECT_EQ(Status(ann, m, MatchAction::kAccept), "PENDING");
   EXPECT_EQ(Status(ann, m, MatchAction::kAccept), "PENDING");  // a repeat changes nothing
   EXPECT_EQ(w.Notes(bob.id, "MATCH_UPDATE").size(), 1u);
   EXPECT_EQ(Status(bob, m, MatchAction::kAccept), "ACCEPTED");
   EXPECT_EQ(w.Notes(ann.id, "MATCH_UPDATE").size(), 1u);
-  EXPECT_API_ERROR(svc.Act(ann.id, m, MatchAction::kDecline), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Act(ann.id, m, MatchAction::kDecline, w.durable), 409, "wrong_phase");
   EXPECT_EQ(Status(bob, m, MatchAction::kComplete), "ACCEPTED");
   EXPECT_EQ(Status(ann, m, MatchAction::kComplete), "COMPLETED");
   EXPECT_EQ(w.Notes(bob.id, "MATCH_UPDATE").size(), 2u);
@@ -168,18 +168,18 @@ TEST_F(MatchServiceTest, ADeclinedMatchStaysDeclined) {
   EXPECT_NE(news[0].message.find("declined"), std::string::npos) << news[0].message;
   EXPECT_EQ(Status(ann, m, MatchAction::kDecline), "DECLINED");  // already: no news
   EXPECT_EQ(w.Notes(bob.id, "MATCH_UPDATE").size(), 0u);
-  EXPECT_API_ERROR(svc.Act(ann.id, m, MatchAction::kAccept), 409, "wrong_phase");
+  EXPECT_API_ERROR(svc.Act(ann.id, m, MatchAction::kAccept, w.durable), 409, "wrong_phase");
 }
 
 TEST_F(MatchServiceTest, OnlyParticipantsActOnAMatch) {
   std::int64_t m = AnnBobMatch();
-  EXPECT_API_ERROR(svc.Act(cat.id, m, MatchAction::kAccept), 404, "not_found");
-  EXPECT_API_ERROR(svc.Act(owner.id, m, MatchAction::kDecline), 404, "not_found");
-  EXPECT_API_ERROR(svc.Act(outsider.id, m, MatchAction::kAccept), 404, "not_found");
-  EXPECT_API_ERROR(svc.Act(ann.id, m + 100, MatchAction::kAccept), 404, "not_found");
+  EXPECT_API_ERROR(svc.Act(cat.id, m, MatchAction::kAccept, w.durable), 404, "not_found");
+  EXPECT_API_ERROR(svc.Act(owner.id, m, MatchAction::kDecline, w.durable), 404, "not_found");
+  EXPECT_API_ERROR(svc.Act(outsider.id, m, MatchAction::kAccept, w.durable), 404, "not_found");
+  EXPECT_API_ERROR(svc.Act(ann.id, m + 100, MatchAction::kAccept, w.durable), 404, "not_found");
   // A participant who has left the group no longer acts on it.
   w.db->Write([&](db::Tx& tx) { tx.Exec("DELETE FROM memberships WHERE user_id = $1", bob.id); });
-  EXPECT_API_ERROR(svc.Act(bob.id, m, MatchAction::kAccept), 404, "not_found");
+  EXPECT_API_ERROR(svc.Act(bob.id, m, MatchAction::kAccept, w.durable), 404, "not_found");
 }
 
 TEST_F(MatchServiceTest, MembersSeeTheirMatchesAdminsSeeAll) {
@@ -198,14 +198,14 @@ TEST_F(MatchServiceTest, RemovingAnArtworkCancelsItsLiveMatch) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "atelier-svctest-unused";
   artworks::ImageStore images{dir};  // Delete touches no files
   artworks::ArtworkService arts{*w.db, w.clock, w.notifier, images};
-  arts.Delete(admin.id, art_ann);
+  arts.Delete(admin.id, art_ann, w.durable);
   EXPECT_TRUE(AllMatches().empty());
   for (const auto& u : {ann, bob}) {
     auto news = w.Notes(u.id, "MATCH_UPDATE");
     ASSERT_FALSE(news.empty()) << u.username;
     EXPECT_NE(news[0].message.find("cancelled"), std::string::npos) << news[0].message;
   }
-  EXPECT_API_ERROR(svc.Act(bob.id, m, MatchAction::kAccept), 404, "not_found");
+  EXPECT_API_ERROR(svc.Act(bob.id, m, MatchAction::kAccept, w.durable), 404, "not_found");
 }
 
 }  // namespace

@@ -85,7 +85,8 @@ TEST_F(NotifyServiceTest, SettingsDecideWhatIsMailed) {
   EXPECT_EQ(defaults.size(), 5u);
   EXPECT_TRUE(defaults.at("GROUP_INVITATION"));
   EXPECT_FALSE(defaults.at("VOTE_NOTIFICATION"));
-  auto changed = w.feed.UpdateSettings(ann.id, {{Type::kGroupInvitation, false}, {Type::kVoteNotification, true}});
+  auto changed =
+      w.feed.UpdateSettings(ann.id, {{Type::kGroupInvitation, false}, {Type::kVoteNotification, true}}, w.durable);
   EXPECT_FALSE(changed.at("GROUP_INVITATION"));
   EXPECT_TRUE(changed.at("VOTE_NOTIFICATION"));
   EXPECT_TRUE(changed.at("NEW_MATCH"));  // untouched
@@ -102,7 +103,7 @@ TEST_F(NotifyServiceTest, SettingsDecideWhatIsMailed) {
 TEST_F(NotifyServiceTest, GroupNotificationsReachEveryMemberAndHonourSettings) {
   std::int64_t group = w.AddGroup(ann, {bob});
   w.AddGroup(cat, {}, {}, "Elsewhere");
-  w.feed.UpdateSettings(bob.id, {{Type::kNewMatch, false}});
+  w.feed.UpdateSettings(bob.id, {{Type::kNewMatch, false}}, w.durable);
   std::int64_t n = w.db->Write([&](db::Tx& tx) {
     return w.notifier.NotifyGroupMembers(tx, group, Type::kNewMatch, "for all", {{"groupId", "1"}});
   });
@@ -132,10 +133,10 @@ TEST_F(NotifyServiceTest, ReadMarksAreTheOwnersOnly) {
   std::int64_t first = Notify(ann, Type::kEventStatusUpdate, "one");
   Notify(ann, Type::kEventStatusUpdate, "two");
   std::int64_t bobs = Notify(bob, Type::kEventStatusUpdate, "bob's");
-  EXPECT_API_ERROR(w.feed.MarkRead(ann.id, bobs), 404, "not_found");
-  EXPECT_API_ERROR(w.feed.MarkRead(ann.id, bobs + 100), 404, "not_found");
-  w.feed.MarkRead(ann.id, first);
-  w.feed.MarkRead(ann.id, first);  // again: still fine
+  EXPECT_API_ERROR(w.feed.MarkRead(ann.id, bobs, w.durable), 404, "not_found");
+  EXPECT_API_ERROR(w.feed.MarkRead(ann.id, bobs + 100, w.durable), 404, "not_found");
+  w.feed.MarkRead(ann.id, first, w.durable);
+  w.feed.MarkRead(ann.id, first, w.durable);  // again: still fine
   auto page = Page(ann);
   EXPECT_EQ(page.at("unreadCount").as_int64(), 1);
   EXPECT_TRUE(page.at("items").at(1).at("read").as_bool());
@@ -143,7 +144,7 @@ TEST_F(NotifyServiceTest, ReadMarksAreTheOwnersOnly) {
   ASSERT_EQ(unread.at("items").as_array().size(), 1u);
   EXPECT_EQ(unread.at("items").at(0).at("message").as_string(), "two");
 
-  w.feed.MarkAllRead(ann.id);
+  w.feed.MarkAllRead(ann.id, w.durable);
   EXPECT_EQ(Page(ann).at("unreadCount").as_int64(), 0);
   EXPECT_TRUE(Page(ann, true).at("items").as_array().empty());
   EXPECT_EQ(Page(bob).at("unreadCount").as_int64(), 1);  // bob's stay unread

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "accounts/auth.h"
+#include "accounts/rate_limiter.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "db/database.h"
@@ -59,6 +60,12 @@ struct World {
   ManualClock clock{kStart};
   notify::Notifier notifier{*db, clock, "https://atelier.test"};
   notify::Feed feed{*db};
+  // Rate limits off, as in the demo and most tests: the services' own rules are under test,
+  // not the budgets (rate limiting has its own tests).
+  accounts::RateLimiter no_limits{clock, false};
+  // Where the services' writes name their commit. The in-memory database has nothing to
+  // wait for, so tests pass this one token to every writing call and never read it.
+  db::CommitToken durable;
 
   // A user with a verified (or not) email "<name>@example.test"; the password hash is a
   // placeholder no password matches (accounts tests register through the service).
