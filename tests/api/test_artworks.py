@@ -400,7 +400,7 @@ def test_viewer_flags_on_pages_equal_the_single_artwork(server):
 def test_text_with_quotes_backslashes_and_non_ascii_round_trips(com):
     """JSON escaping in the artwork pages (written without Boost.JSON) and in the feed:
     what was stored comes back exactly, in every place that shows it."""
-    name = 'Ev "q" \\ back\\\\slash \u201cé\u201d \U0001F3A8 </script> \u2028 end'
+    name = 'Ev "q" \\ back\\\\slash \u201cé\u201d \U0001F3A8 </script> \u200e end'
     title = 'T "q" \\ \\u0041 \u00e9\u00e8 \u65e5\u672c \U0001F600 / end'
     description = 'line 1\nline 2\r\n\ttab "q" \\n not a newline \\ \u00fc'
     ev = make_event(com.owner, com.gid, name=name)
