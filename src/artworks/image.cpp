@@ -227,6 +227,12 @@ void InitImages() {
     vips_cache_set_max(0);
     vips_cache_set_max_mem(0);
     vips_cache_set_max_files(0);
+    // libvips 8.14 keeps idle worker threads and does not stop them at exit. Left
+    // running, one can wake while exit() tears down the objects it uses and abort the
+    // process after its work is done (seen as a test binary "aborted" after passing).
+    // Registered here, after the statics it could touch were built, so it runs before
+    // their destructors.
+    std::atexit([] { vips_shutdown(); });
   });
 }
 
