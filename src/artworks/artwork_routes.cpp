@@ -18,18 +18,12 @@ using http::Response;
 // out of shared caches.
 constexpr const char* kImageCacheControl = "private, max-age=31536000, immutable";
 
-std::int64_t PathId(const Request& req) {
-  auto id = ParseId(req.Param("id"));
-  if (!id) throw NotFound();
-  return *id;
-}
-
 Response VotesRemaining(int remaining) { return Response::Json(200, {{"votesRemaining", remaining}}); }
 
 Response ServeImage(ArtworkService& svc, const ImageStore& images, const accounts::Authenticator& auth,
                     const Request& req, bool thumbnail) {
   auto user = auth.Require(req);
-  auto ref = svc.Image(user.id, PathId(req), thumbnail);
+  auto ref = svc.Image(user.id, http::PathId(req), thumbnail);
   std::string etag = "\"" + ref.key + "\"";
   Response r;
   r.AddHeader("ETag", etag);
@@ -82,7 +76,7 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
                // Before anything else the upload costs: every attempt spends the caller's budget.
                limiter.Require("upload:user:" + std::to_string(user.id), 60, 600'000,
                                "Too many uploads; try again later");
-               auto event_id = PathId(req);
+               auto event_id = http::PathId(req);
                // Cheap refusals first: no multipart parsing or decoding for a request that fails anyway.
                svc.CheckCanSubmit(user.id, event_id);
                auto boundary = http::MultipartBoundary(req.Header("content-type"));
@@ -117,7 +111,7 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
     return Response::JsonText(200, svc.List([&](db::Tx& tx) {
       ArtworkService::ListQuery q;
       q.user_id = auth.Require(tx, req).id;
-      q.event_id = PathId(req);
+      q.event_id = http::PathId(req);
       auto sort_name = req.Query("sort").value_or("new");
       if (sort_name != "new" && sort_name != "votes") throw BadRequest("sort must be new or votes");
       q.sort = sort_name == "new" ? Sort::kNew : Sort::kVotes;
@@ -128,17 +122,17 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
   });
   router.Add("GET", base + "/events/{id}/results", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    auto event_id = PathId(req);
+    auto event_id = http::PathId(req);
     int limit = ParseLimit(req.Query("limit"));
     return Response::JsonText(200, svc.Results(user.id, event_id, limit, req.Query("cursor")));
   });
   router.Add("GET", base + "/artworks/{id}", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    return Response::JsonText(200, svc.Get(user.id, PathId(req)));
+    return Response::JsonText(200, svc.Get(user.id, http::PathId(req)));
   });
   router.Add("PATCH", base + "/artworks/{id}", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    auto artwork_id = PathId(req);
+    auto artwork_id = http::PathId(req);
     auto body = req.JsonBody();
     BodyReader in(body);
     auto title = in.String("title");
@@ -153,7 +147,7 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
   router.Add("DELETE", base + "/artworks/{id}", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
     db::CommitToken durable;
-    svc.Delete(user.id, PathId(req), durable);
+    svc.Delete(user.id, http::PathId(req), durable);
     return http::Durable(Response::NoContent(), durable);
   });
   router.Add("GET", base + "/artworks/{id}/image",
@@ -163,12 +157,12 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
   router.Add("PUT", base + "/artworks/{id}/vote", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
     db::CommitToken durable;
-    return http::Durable(VotesRemaining(svc.Vote(user.id, PathId(req), durable)), durable);
+    return http::Durable(VotesRemaining(svc.Vote(user.id, http::PathId(req), durable)), durable);
   });
   router.Add("DELETE", base + "/artworks/{id}/vote", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
     db::CommitToken durable;
-    return http::Durable(VotesRemaining(svc.Unvote(user.id, PathId(req), durable)), durable);
+    return http::Durable(VotesRemaining(svc.Unvote(user.id, http::PathId(req), durable)), durable);
   });
 }
 

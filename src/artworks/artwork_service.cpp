@@ -10,6 +10,7 @@
 #include "artworks/ranking.h"
 #include "common/error.h"
 #include "common/json_util.h"
+#include "common/text.h"
 #include "events/phase.h"
 #include "events/validate.h"
 #include "groups/membership.h"
@@ -80,8 +81,6 @@ store::VoteTarget MustLoadVoteTarget(db::Tx& tx, std::int64_t artwork_id, std::i
   if (t->phase != Phase::kVoting) throw WrongPhase(wrong_phase);
   return *t;
 }
-
-std::string Quoted(const std::string& s) { return "\u201c" + s + "\u201d"; }
 
 // Room for one Artwork object in a page body (~550 bytes with short texts), so a page is
 // written without regrowing the string.

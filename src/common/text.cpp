@@ -143,4 +143,11 @@ std::optional<std::int64_t> ParseInt(std::string_view s) {
   return v;
 }
 
+std::string Quoted(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 6);
+  out.append("\u201c").append(name).append("\u201d");
+  return out;
+}
+
 }  // namespace atelier

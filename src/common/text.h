@@ -8,6 +8,8 @@
 namespace atelier {
 
 bool IsValidUtf8(std::string_view s);
+// A name as messages quote it: “name” (typographic quotes, as in every notification).
+std::string Quoted(std::string_view name);
 // Text a user may put in a field that is shown to others and written into emails: valid
 // UTF-8 without characters that change how surrounding text is laid out or read. Refused
 // everywhere: C0 controls (except those below), DEL, C1 controls (U+0080–U+009F), the line

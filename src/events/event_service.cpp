@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/json_util.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "events/validate.h"
 #include "groups/membership.h"
 
@@ -19,8 +20,6 @@ constexpr int kEventsPerUserHour = 20;
 constexpr int kEventsPerGroupHour = 30;
 
 ApiError WrongPhase(std::string detail) { return Conflict("wrong_phase", std::move(detail)); }
-
-std::string Quoted(const std::string& name) { return "\u201c" + name + "\u201d"; }
 
 std::string PhaseMessage(const EventInfo& e, Phase to) {
   switch (to) {

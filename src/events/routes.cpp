@@ -12,12 +12,6 @@ namespace {
 using http::Request;
 using http::Response;
 
-std::int64_t PathId(const Request& req, std::string_view name) {
-  auto id = ParseId(req.Param(name));
-  if (!id) throw NotFound();
-  return *id;
-}
-
 // Reads the fields of a create or edit body; a present field of the wrong type or a
 // malformed time is a 422.
 EventInput ReadInput(const boost::json::object& body, bool create) {
@@ -57,31 +51,31 @@ void RegisterRoutes(http::Router& router, EventService& svc, const accounts::Aut
   const std::string base = "/api/v1";
   router.Add("POST", base + "/groups/{id}/events", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    auto group_id = PathId(req, "id");
+    auto group_id = http::PathId(req, "id");
     auto body = req.JsonBody();
     db::CommitToken durable;
     return http::Durable(Response::Json(201, svc.Create(user.id, group_id, ReadInput(body, true), durable)), durable);
   });
   router.Add("GET", base + "/groups/{id}/events", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    auto group_id = PathId(req, "id");
+    auto group_id = http::PathId(req, "id");
     int limit = ParseLimit(req.Query("limit"));
     return Response::Json(200, svc.List(user.id, group_id, limit, req.Query("cursor")));
   });
   router.Add("GET", base + "/events/{id}", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    return Response::Json(200, svc.Get(user.id, PathId(req, "id")));
+    return Response::Json(200, svc.Get(user.id, http::PathId(req, "id")));
   });
   router.Add("PATCH", base + "/events/{id}", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    auto event_id = PathId(req, "id");
+    auto event_id = http::PathId(req, "id");
     auto body = req.JsonBody();
     db::CommitToken durable;
     return http::Durable(Response::Json(200, svc.Update(user.id, event_id, ReadInput(body, false), durable)), durable);
   });
   router.Add("POST", base + "/events/{id}/advance", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    auto event_id = PathId(req, "id");
+    auto event_id = http::PathId(req, "id");
     auto body = req.JsonBody();
     BodyReader in(body);
     auto to_name = in.RequireString("to");

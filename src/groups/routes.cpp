@@ -13,12 +13,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::int64_t PathId(const http::Request& req, std::string_view name) {
-  auto id = ParseId(req.Param(name));
-  if (!id) throw NotFound();
-  return *id;
-}
-
 json::object UserJson(const UserRef& u) { return accounts::PublicUser(u.id, u.username, u.display_name); }
 
 template <typename T, typename F>
@@ -140,14 +134,14 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       "GET", base + "/groups/{id}",
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
-        return http::Response::Json(200, GroupJson(s.Get(me, PathId(req, "id"))));
+        return http::Response::Json(200, GroupJson(s.Get(me, http::PathId(req, "id"))));
       },
       opts);
   router.Add(
       "PATCH", base + "/groups/{id}",
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
-        auto id = PathId(req, "id");
+        auto id = http::PathId(req, "id");
         auto p = ReadGroupBody(req.JsonBody(), false);
         db::CommitToken durable;
         return http::Durable(http::Response::Json(200, GroupJson(s.Update(me, id, p, durable))), durable);
@@ -158,7 +152,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
         db::CommitToken durable;
-        s.Delete(me, PathId(req, "id"), durable);
+        s.Delete(me, http::PathId(req, "id"), durable);
         return http::Durable(http::Response::NoContent(), durable);
       },
       opts);
@@ -167,7 +161,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       "GET", base + "/groups/{id}/members",
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
-        auto id = PathId(req, "id");
+        auto id = http::PathId(req, "id");
         int limit = ParseLimit(req.Query("limit"));
         return PageResponse(s.Members(me, id, limit, req.Query("cursor")), MemberJson);
       },
@@ -176,8 +170,8 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       "PATCH", base + "/groups/{id}/members/{userId}",
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
-        auto id = PathId(req, "id");
-        auto user_id = PathId(req, "userId");
+        auto id = http::PathId(req, "id");
+        auto user_id = http::PathId(req, "userId");
         auto body = req.JsonBody();
         BodyReader r(body);
         auto role_name = r.RequireString("role");
@@ -194,7 +188,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
         db::CommitToken durable;
-        s.RemoveMember(me, PathId(req, "id"), PathId(req, "userId"), durable);
+        s.RemoveMember(me, http::PathId(req, "id"), http::PathId(req, "userId"), durable);
         return http::Durable(http::Response::NoContent(), durable);
       },
       opts);
@@ -203,7 +197,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       "POST", base + "/groups/{id}/invitations",
       [&s, &a, &c](http::Request& req) {
         auto me = a.Require(req);
-        auto id = PathId(req, "id");
+        auto id = http::PathId(req, "id");
         auto in = ReadInviteBody(req.JsonBody());
         db::CommitToken durable;
         return http::Durable(http::Response::Json(201, InvitationJson(s.Invite(me, id, in, durable), c.Now())),
@@ -214,7 +208,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       "GET", base + "/groups/{id}/invitations",
       [&s, &a, &c](http::Request& req) {
         auto me = a.Require(req);
-        auto id = PathId(req, "id");
+        auto id = http::PathId(req, "id");
         int limit = ParseLimit(req.Query("limit"));
         Millis now = c.Now();
         return PageResponse(s.GroupInvitations(me, id, limit, req.Query("cursor")),
@@ -236,7 +230,8 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
         db::CommitToken durable;
-        return http::Durable(http::Response::Json(200, GroupJson(s.Accept(me, PathId(req, "id"), durable))), durable);
+        return http::Durable(http::Response::Json(200, GroupJson(s.Accept(me, http::PathId(req, "id"), durable))),
+                             durable);
       },
       opts);
   router.Add(
@@ -244,7 +239,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
         db::CommitToken durable;
-        s.Decline(me, PathId(req, "id"), durable);
+        s.Decline(me, http::PathId(req, "id"), durable);
         return http::Durable(http::Response::NoContent(), durable);
       },
       opts);
@@ -253,7 +248,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
         db::CommitToken durable;
-        s.Revoke(me, PathId(req, "id"), durable);
+        s.Revoke(me, http::PathId(req, "id"), durable);
         return http::Durable(http::Response::NoContent(), durable);
       },
       opts);

@@ -4,6 +4,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 
 #include "common/error.h"
+#include "common/json_util.h"
 #include "common/text.h"
 
 namespace atelier::http {
@@ -287,6 +288,12 @@ Response Response::NoContent() {
   Response r;
   r.status = 204;
   return r;
+}
+
+std::int64_t PathId(const Request& req, std::string_view name) {
+  auto id = ParseId(req.Param(name));
+  if (!id) throw NotFound();
+  return *id;
 }
 
 }  // namespace atelier::http

@@ -112,6 +112,10 @@ struct Response {
   void AddHeader(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 };
 
+// The path parameter `name` as an id (a positive decimal integer); anything else is a
+// resource that cannot exist: throws ApiError 404 not_found.
+std::int64_t PathId(const Request& req, std::string_view name = "id");
+
 using Handler = std::function<Response(Request&)>;
 
 // Which thread runs a handler. kWorker: the general worker pool (database work).

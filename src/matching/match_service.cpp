@@ -7,6 +7,7 @@
 #include "artworks/artwork_store.h"
 #include "common/error.h"
 #include "common/json_util.h"
+#include "common/text.h"
 #include "events/phase.h"
 #include "groups/membership.h"
 #include "matching/match_store.h"
@@ -32,8 +33,6 @@ EventInfo MustLoadEvent(db::Tx& tx, std::int64_t event_id, bool for_update = fal
   if (!e) throw NotFound();
   return std::move(*e);
 }
-
-std::string Quoted(const std::string& s) { return "\u201c" + s + "\u201d"; }
 
 boost::json::object LikeJson(const store::LikeRow& l) {
   boost::json::object o{{"artworkId", IdStr(l.artwork_id)}, {"createdAt", FormatTime(l.created_at)}};

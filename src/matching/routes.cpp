@@ -11,18 +11,12 @@ namespace {
 using http::Request;
 using http::Response;
 
-std::int64_t PathId(const Request& req) {
-  auto id = ParseId(req.Param("id"));
-  if (!id) throw NotFound();
-  return *id;
-}
-
 void AddAction(http::Router& router, const std::string& path, MatchService& svc, const accounts::Authenticator& auth,
                MatchAction action) {
   router.Add("POST", path, [&svc, &auth, action](Request& req) {
     auto user = auth.Require(req);
     db::CommitToken durable;
-    return http::Durable(Response::Json(200, svc.Act(user.id, PathId(req), action, durable)), durable);
+    return http::Durable(Response::Json(200, svc.Act(user.id, http::PathId(req), action, durable)), durable);
   });
 }
 
@@ -41,7 +35,7 @@ void RegisterRoutes(http::Router& router, MatchService& svc, const accounts::Aut
   const std::string base = "/api/v1";
   router.Add("PUT", base + "/artworks/{id}/like", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    auto artwork_id = PathId(req);
+    auto artwork_id = http::PathId(req);
     // The body is optional: no body is an unranked like.
     std::optional<std::int64_t> rank;
     if (!req.body.empty()) rank = ReadRank(req.JsonBody());
@@ -51,18 +45,18 @@ void RegisterRoutes(http::Router& router, MatchService& svc, const accounts::Aut
   router.Add("DELETE", base + "/artworks/{id}/like", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
     db::CommitToken durable;
-    svc.Unlike(user.id, PathId(req), durable);
+    svc.Unlike(user.id, http::PathId(req), durable);
     return http::Durable(Response::NoContent(), durable);
   });
   router.Add("GET", base + "/events/{id}/likes", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    auto event_id = PathId(req);
+    auto event_id = http::PathId(req);
     int limit = ParseLimit(req.Query("limit"));
     return Response::Json(200, svc.ListLikes(user.id, event_id, limit, req.Query("cursor")));
   });
   router.Add("GET", base + "/events/{id}/matches", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    auto event_id = PathId(req);
+    auto event_id = http::PathId(req);
     int limit = ParseLimit(req.Query("limit"));
     return Response::Json(200, svc.ListEventMatches(user.id, event_id, limit, req.Query("cursor")));
   });
