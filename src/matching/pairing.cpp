@@ -142,11 +142,27 @@ void SolveComponent(const std::vector<std::int64_t>& nodes, const std::vector<co
 
 }  // namespace
 
-std::vector<Pair> ComputePairing(std::vector<Like> likes) {
+std::vector<Pair> ComputePairing(std::vector<Like> likes) { return ComputePairing(std::move(likes), PairingRules{}); }
+
+std::vector<Pair> ComputePairing(std::vector<Like> likes, const PairingRules& rules) {
   const std::vector<BestLike> best = BestLikes(likes);
   likes.clear();
   likes.shrink_to_fit();
-  const std::vector<MutualEdge> edges = MutualEdges(best);
+  std::vector<MutualEdge> edges = MutualEdges(best);
+  if (!rules.forbidden.empty() || !rules.unavailable.empty()) {
+    std::vector<std::pair<std::int64_t, std::int64_t>> forbidden;
+    forbidden.reserve(rules.forbidden.size());
+    for (auto [x, y] : rules.forbidden) forbidden.emplace_back(std::min(x, y), std::max(x, y));
+    std::sort(forbidden.begin(), forbidden.end());
+    std::vector<std::int64_t> unavailable = rules.unavailable;
+    std::sort(unavailable.begin(), unavailable.end());
+    // Removing edges keeps the (a, b) order the solver relies on.
+    std::erase_if(edges, [&](const MutualEdge& e) {
+      return std::binary_search(forbidden.begin(), forbidden.end(), std::pair{e.a, e.b}) ||
+             std::binary_search(unavailable.begin(), unavailable.end(), e.a) ||
+             std::binary_search(unavailable.begin(), unavailable.end(), e.b);
+    });
+  }
   if (edges.empty()) return {};
 
   // Participants with at least one mutual like, sorted by id.

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace atelier::matching {
@@ -39,5 +40,20 @@ struct Pair {
 // Returns the pairs sorted by (user_a, user_b). Throws std::overflow_error if the ranks are so large that the
 // weights could overflow 64-bit arithmetic (impossible with int ranks below ~10^7 participants per component).
 std::vector<Pair> ComputePairing(std::vector<Like> likes);
+
+// Pairs the pairing must not make (docs/matching.md, "Pairs that are never made"). Likes are
+// kept whole: ranks (and R, the largest rank of the event) are worked out from every like,
+// so a like weighs the same in a first pairing and in a re-pairing; only the mutual edges
+// these rules name are taken out of the graph before it is solved.
+struct PairingRules {
+  // Unordered pairs never matched: a group's exclusions, partners of the group's previous
+  // event, pairs that declined. The order within a pair does not matter.
+  std::vector<std::pair<std::int64_t, std::int64_t>> forbidden;
+  // Artists left out altogether (when re-pairing: those already in a match).
+  std::vector<std::int64_t> unavailable;
+};
+
+// The same optimum over the mutual pairs the rules allow.
+std::vector<Pair> ComputePairing(std::vector<Like> likes, const PairingRules& rules);
 
 }  // namespace atelier::matching

@@ -183,6 +183,49 @@ TEST(PairingTest, MatchesBruteForceOnRandomGraphs) {
   EXPECT_GT(with_choice, kGraphs / 4);
 }
 
+// The rules take edges out of the graph and nothing else: the optimum over the edges they
+// allow, with ranks from every like of the event (a brute force on random graphs).
+TEST(PairingTest, RulesMatchBruteForceOnTheAllowedEdges) {
+  std::mt19937_64 rng(20261205);
+  constexpr int kGraphs = 4000;
+  int ruled_out = 0;
+  for (int g = 0; g < kGraphs; ++g) {
+    Instance inst = RandomInstance(rng);
+    const std::vector<RefEdge> all = ReferenceEdges(inst.likes);
+    PairingRules rules;
+    std::set<std::int64_t> users;
+    for (const Like& l : inst.likes) users.insert(l.artist);
+    for (std::int64_t u : users)
+      if (rng() % 6 == 0) rules.unavailable.push_back(u);
+    for (const RefEdge& e : all) {
+      if (rng() % 4 != 0) continue;
+      // Either order: the rule is about the unordered pair.
+      if (rng() % 2)
+        rules.forbidden.emplace_back(e.a, e.b);
+      else
+        rules.forbidden.emplace_back(e.b, e.a);
+    }
+    std::vector<RefEdge> allowed;
+    for (const RefEdge& e : all) {
+      auto is = [&](std::int64_t u) {
+        return std::find(rules.unavailable.begin(), rules.unavailable.end(), u) != rules.unavailable.end();
+      };
+      const bool forbidden =
+          std::find(rules.forbidden.begin(), rules.forbidden.end(), std::pair{e.a, e.b}) != rules.forbidden.end() ||
+          std::find(rules.forbidden.begin(), rules.forbidden.end(), std::pair{e.b, e.a}) != rules.forbidden.end();
+      if (forbidden || is(e.a) || is(e.b)) continue;
+      allowed.push_back(e);
+    }
+    if (allowed.size() < all.size()) ++ruled_out;
+    const Optimum opt = BruteForce(allowed);
+    const std::vector<Pair> pairs = ComputePairing(inst.likes, rules);
+    const std::int64_t total = CheckValid(pairs, allowed);
+    ASSERT_EQ(static_cast<int>(pairs.size()), opt.pairs) << "graph " << g;
+    ASSERT_EQ(total, opt.cost) << "graph " << g;
+  }
+  EXPECT_GT(ruled_out, kGraphs / 3);
+}
+
 // ---- Hand-written cases ----
 
 // Likes where `a` and `b` like each other's only artwork (artwork id = 100 * artist id) with the given ranks.
@@ -345,6 +388,26 @@ TEST(PairingTest, DisconnectedComponents) {
   EXPECT_EQ(pairs[1], (Pair{3, 4, 300, 400, 10}));
   EXPECT_EQ(pairs[2], (Pair{10, 11, 1000, 1100, 2}));
   EXPECT_EQ(pairs[3], (Pair{21, 22, 2100, 2200, 2}));
+}
+
+// A-B declined while A-C and B-D like each other: re-pairing without A-B and with the
+// artists already matched (E-F) left out gives A-C and B-D.
+TEST(PairingTest, RepairingAfterADecline) {
+  std::vector<Like> likes;
+  AddMutual(likes, 1, 2, 1, 1);  // A-B, declined
+  AddMutual(likes, 1, 3, 2, 2);  // A-C
+  AddMutual(likes, 2, 4, 3, 3);  // B-D
+  AddMutual(likes, 5, 6, 1, 1);  // E-F, matched and not declined
+  AddMutual(likes, 3, 5, 1, 1);  // C-E: E is taken
+  const auto again = ComputePairing(likes, {.forbidden = {{2, 1}}, .unavailable = {5, 6}});
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(again[0], (Pair{1, 3, 100, 300, 4}));
+  EXPECT_EQ(again[1], (Pair{2, 4, 200, 400, 6}));
+  // Ranks still come from every like: an unranked like weighs R + 1 with R of the whole event.
+  std::vector<Like> unranked;
+  AddMutual(unranked, 1, 2, 7, 7);
+  AddMutual(unranked, 3, 4, std::nullopt, std::nullopt);
+  EXPECT_EQ(ComputePairing(unranked, {.forbidden = {}, .unavailable = {1}}), (std::vector<Pair>{{3, 4, 300, 400, 16}}));
 }
 
 }  // namespace
