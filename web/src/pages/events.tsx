@@ -11,6 +11,7 @@ import { useNotify } from '../notify';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { MatchList } from './matches';
+import { useConfirm } from '../components/Confirm';
 import { isoToLocal, localToIso } from './groups';
 
 const MAX_UPLOAD = 20 * 1024 * 1024;
@@ -102,12 +103,31 @@ function EventFacts({ event }: { event: Event }) {
   );
 }
 
+// What each manual phase change does; phases only move forward, so none can be undone.
+const ADVANCE_TEXT: Record<Phase, { title: string; body: string }> = {
+  OPEN: { title: '', body: '' },
+  VOTING: {
+    title: 'Start voting now?',
+    body: 'Submissions close: members can no longer upload, edit or delete their artworks, and voting opens. This cannot be undone — phases only move forward.',
+  },
+  MATCHING: {
+    title: 'End voting now?',
+    body: 'Voting ends for everyone and the vote counts and results are published. This cannot be undone — phases only move forward.',
+  },
+  CLOSED: {
+    title: 'Close the event now?',
+    body: 'Likes become final and Atelier pairs the artists into matches. This cannot be undone — phases only move forward.',
+  },
+};
+
 function AdminControls({ event, onChange }: { event: Event; onChange: (e: Event) => void }) {
   const next = nextPhase(event.phase);
   const act = useAction();
   const [editing, setEditing] = useState(false);
+  const { confirm, dialog } = useConfirm();
   const advance = async () => {
     if (!next) return;
+    if (!(await confirm({ ...ADVANCE_TEXT[next], confirmLabel: `Advance to ${next}` }))) return;
     const e = await act.run(async () => {
       try {
         return await eventsApi.advanceEvent(event.id, next);
@@ -121,6 +141,7 @@ function AdminControls({ event, onChange }: { event: Event; onChange: (e: Event)
   };
   return (
     <div className="card admin-controls">
+      {dialog}
       <h2 className="card__title">Event admin</h2>
       <FormError error={act.error} />
       <div className="actions">

@@ -6,6 +6,7 @@ import { errorMessage } from '../errors';
 import { useAction, usePaged, useTitle } from '../hooks';
 import { Link } from '../router';
 import { useSession } from '../session';
+import { useConfirm } from '../components/Confirm';
 
 const STATUS_TEXT: Record<Match['status'], string> = {
   PENDING: 'Waiting for both of you to accept',
@@ -19,12 +20,23 @@ export function MatchCard({ match, onChange }: { match: Match; onChange: (m: Mat
   const act = useAction();
   const me = match.participants.find((p) => p.user.id === user?.id);
   const other = match.participants.find((p) => p.user.id !== user?.id) ?? match.participants[1];
+  const { confirm, dialog } = useConfirm();
+  const decline = async () => {
+    const ok = await confirm({
+      title: `Decline the match with ${userName(other.user)}?`,
+      body: `The match ends for both of you and cannot be accepted again; ${userName(other.user)} is told. This cannot be undone.`,
+      confirmLabel: 'Decline match',
+      danger: true,
+    });
+    if (ok) await run(matchesApi.declineMatch);
+  };
   const run = async (fn: (id: string) => Promise<Match>) => {
     const m = await act.run(() => fn(match.id));
     if (m) onChange(m);
   };
   return (
     <li className="card match" data-testid="match">
+      {dialog}
       <div className="match__head">
         <span className={`badge badge--${match.status.toLowerCase()}`}>{match.status}</span>
         <span className="muted small">{STATUS_TEXT[match.status]}</span>
@@ -60,7 +72,7 @@ export function MatchCard({ match, onChange }: { match: Match; onChange: (m: Mat
             </button>
           )}
           {match.status === 'PENDING' && (
-            <button type="button" className="btn btn--small btn--danger" onClick={() => void run(matchesApi.declineMatch)} disabled={act.busy}>
+            <button type="button" className="btn btn--small btn--danger" onClick={() => void decline()} disabled={act.busy}>
               Decline<span className="visually-hidden"> match with {userName(other.user)}</span>
             </button>
           )}
