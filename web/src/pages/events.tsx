@@ -235,6 +235,13 @@ function EventBody({ event, group, onEvent }: { event: Event; group: Group | und
           <strong>{votesLeft}</strong> of {event.votesPerMember} vote{event.votesPerMember === 1 ? '' : 's'} left
         </p>
       )}
+      {event.phase === 'MATCHING' && participant && (
+        <p className="hint rank-help" id={RANK_HELP_ID} data-testid="rank-help">
+          Like the pieces you would trade for. A rank is optional: 1 is your favourite, up to {Math.max(1, event.artworkCount)}. When
+          several artists like you back, Atelier pairs you with the one you ranked best; unranked likes count after ranked ones.
+          Press Enter or leave the field to save a rank.
+        </p>
+      )}
       {event.phase === 'MATCHING' && !participant && list.items && (
         <Notice kind="warning">Only artists who submitted to this event can like. You can still browse.</Notice>
       )}
@@ -425,31 +432,10 @@ interface CardProps {
 
 function ArtworkCard({ artwork: a, event, own, admin, votesLeft, participant, onVotes, onChange, onDeleted }: CardProps) {
   const act = useAction();
-  const [rank, setRank] = useState(a.myLike?.rank != null ? String(a.myLike.rank) : '');
-  const rankId = `rank-${a.id}`;
 
   const toggleVote = async () => {
     const res = await act.run(() => (a.myVote ? artworksApi.unvote(a.id) : artworksApi.vote(a.id)));
     if (res) onVotes(a.id, !a.myVote, res.votesRemaining);
-  };
-  const doLike = async () => {
-    const r = rank.trim() === '' ? null : Number(rank);
-    if (r !== null && (!Number.isInteger(r) || r < 1)) {
-      act.setError(new Error('Rank must be a whole number from 1 (favourite).'));
-      return;
-    }
-    const like = await act.run(() => artworksApi.like(a.id, r));
-    if (like) onChange({ ...a, myLike: { rank: like.rank } });
-  };
-  const doUnlike = async () => {
-    const ok = await act.run(async () => {
-      await artworksApi.unlike(a.id);
-      return true;
-    });
-    if (ok) {
-      setRank('');
-      onChange({ ...a, myLike: null });
-    }
   };
   const doDelete = async () => {
     if (!window.confirm(`Delete “${a.title}”?`)) return;
@@ -493,29 +479,7 @@ function ArtworkCard({ artwork: a, event, own, admin, votesLeft, participant, on
           </button>
         )}
         {event.phase === 'VOTING' && !own && !a.myVote && votesLeft <= 0 && <p className="muted small">No votes left</p>}
-        {event.phase === 'MATCHING' && !own && participant && (
-          <div className="like">
-            <div className="field field--inline">
-              <label htmlFor={rankId}>Rank</label>
-              <input id={rankId} type="number" min={1} step={1} inputMode="numeric" placeholder="—" value={rank} onChange={(e) => setRank(e.target.value)} aria-describedby={`${rankId}-hint`} />
-            </div>
-            <p id={`${rankId}-hint`} className="visually-hidden">
-              Optional. 1 is your favourite.
-            </p>
-            <div className="actions">
-              <button type="button" className={`btn btn--small${a.myLike ? ' btn--primary' : ''}`} aria-pressed={!!a.myLike} onClick={() => void doLike()} disabled={act.busy}>
-                {a.myLike ? (a.myLike.rank != null && String(a.myLike.rank) !== rank ? 'Update rank' : 'Liked ♥') : 'Like'}
-                <span className="visually-hidden"> {a.title}</span>
-              </button>
-              {a.myLike && (
-                <button type="button" className="btn btn--small" onClick={() => void doUnlike()} disabled={act.busy}>
-                  Unlike<span className="visually-hidden"> {a.title}</span>
-                </button>
-              )}
-            </div>
-            {a.myLike && <p className="muted small">{a.myLike.rank != null ? `Your rank: ${a.myLike.rank}` : 'Liked, unranked'}</p>}
-          </div>
-        )}
+        {event.phase === 'MATCHING' && !own && participant && <LikeControl artwork={a} maxRank={Math.max(1, event.artworkCount)} onChange={onChange} />}
         {canDelete && (
           <button type="button" className="btn btn--small btn--danger" onClick={() => void doDelete()} disabled={act.busy}>
             Delete<span className="visually-hidden"> {a.title}</span>
@@ -528,6 +492,115 @@ function ArtworkCard({ artwork: a, event, own, admin, votesLeft, participant, on
         )}
       </div>
     </li>
+  );
+}
+
+const RANK_HELP_ID = 'rank-help';
+
+/**
+ * Like and rank one artwork. The rank typed is the draft: Enter likes with it, and on a
+ * piece already liked a changed rank is saved when the field is left or Enter is pressed.
+ */
+function LikeControl({ artwork: a, maxRank, onChange }: { artwork: Artwork; maxRank: number; onChange: (a: Artwork) => void }) {
+  const act = useAction();
+  const saved = a.myLike?.rank != null ? String(a.myLike.rank) : '';
+  const [rank, setRank] = useState(saved);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const [status, setStatus] = useState('');
+  const rankId = `rank-${a.id}`;
+
+  const parse = (): number | null | undefined => {
+    const t = rank.trim();
+    if (t === '') return null;
+    const r = Number(t);
+    if (!Number.isInteger(r) || r < 1 || r > maxRank) {
+      setInvalid(`Rank must be a whole number from 1 to ${maxRank}, or empty for no rank.`);
+      return undefined;
+    }
+    return r;
+  };
+  const save = async () => {
+    setInvalid(null);
+    setStatus('');
+    const r = parse();
+    if (r === undefined) return;
+    const like = await act.run(() => artworksApi.like(a.id, r));
+    if (like) {
+      setRank(like.rank != null ? String(like.rank) : '');
+      setStatus(a.myLike ? 'Rank saved.' : 'Liked.');
+      onChange({ ...a, myLike: { rank: like.rank } });
+    }
+  };
+  const unlike = async () => {
+    setInvalid(null);
+    const ok = await act.run(async () => {
+      await artworksApi.unlike(a.id);
+      return true;
+    });
+    if (ok) {
+      setRank('');
+      setStatus('');
+      onChange({ ...a, myLike: null });
+    }
+  };
+  return (
+    <form
+      className="like"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <div className="field field--inline">
+        <label htmlFor={rankId}>Rank</label>
+        <input
+          id={rankId}
+          type="number"
+          min={1}
+          max={maxRank}
+          step={1}
+          inputMode="numeric"
+          placeholder="—"
+          value={rank}
+          aria-invalid={invalid ? true : undefined}
+          aria-describedby={[invalid ? `${rankId}-err` : null, RANK_HELP_ID].filter(Boolean).join(' ')}
+          onChange={(e) => {
+            setRank(e.target.value);
+            setInvalid(null);
+          }}
+          onBlur={() => {
+            // A liked piece keeps the rank the field shows.
+            if (a.myLike && rank.trim() !== saved && !act.busy) void save();
+          }}
+        />
+      </div>
+      {invalid && (
+        <p id={`${rankId}-err`} className="field-error" role="alert">
+          {invalid}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className={`btn btn--small${a.myLike ? ' btn--primary' : ''}`} aria-pressed={!!a.myLike} disabled={act.busy}>
+          {a.myLike ? (rank.trim() !== saved ? 'Save rank' : 'Liked ♥') : 'Like'}
+          <span className="visually-hidden"> {a.title}</span>
+        </button>
+        {a.myLike && (
+          <button type="button" className="btn btn--small" onClick={() => void unlike()} disabled={act.busy}>
+            Unlike<span className="visually-hidden"> {a.title}</span>
+          </button>
+        )}
+      </div>
+      {a.myLike && <p className="muted small">{a.myLike.rank != null ? `Your rank: ${a.myLike.rank}` : 'Liked, unranked'}</p>}
+      <p className="visually-hidden" role="status">
+        {status}
+      </p>
+      {act.error != null && (
+        <p className="field-error" role="alert">
+          {errorMessage(act.error)}
+        </p>
+      )}
+    </form>
   );
 }
 
