@@ -1,4 +1,4 @@
-import { useId, type ComponentPropsWithRef, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useEffect, useId, useState, type ComponentPropsWithRef, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { isApiError } from '../api/client';
 import type { PublicUser } from '../api/types';
 import { errorMessage, fieldErrorsWithCodes } from '../errors';
@@ -151,9 +151,45 @@ export function Time({ value, relative = false }: { value: string | null | undef
   );
 }
 
+const zonedFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: undefined });
+const zoneFmt = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' });
+
+/** A time in the viewer's time zone, with the zone named (deadlines). */
+export function ZonedTime({ value }: { value: string }) {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return <span>{value}</span>;
+  const zone = zoneFmt.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  return (
+    <time dateTime={value} title={d.toISOString()}>
+      {zonedFmt.format(d)} {zone}
+    </time>
+  );
+}
+
+/** The current time, refreshed every `ms` (for countdowns). */
+export function useNow(ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = window.setInterval(() => setNow(Date.now()), ms);
+    return () => window.clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
 const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-export function relativeTime(d: Date): string {
-  const s = Math.round((d.getTime() - Date.now()) / 1000);
+
+/** "in 3 days", "in 5 hours": how long until `d`, never a date. */
+export function countdown(d: Date, now = Date.now()): string {
+  const s = Math.round((d.getTime() - now) / 1000);
+  const abs = Math.abs(s);
+  if (abs < 60) return rtf.format(s, 'second');
+  if (abs < 3600) return rtf.format(Math.round(s / 60), 'minute');
+  if (abs < 86400 * 2) return rtf.format(Math.round(s / 3600), 'hour');
+  if (abs < 86400 * 365) return rtf.format(Math.round(s / 86400), 'day');
+  return rtf.format(Math.round(s / (86400 * 365.25)), 'year');
+}
+export function relativeTime(d: Date, now = Date.now()): string {
+  const s = Math.round((d.getTime() - now) / 1000);
   const abs = Math.abs(s);
   if (abs < 60) return rtf.format(s, 'second');
   if (abs < 3600) return rtf.format(Math.round(s / 60), 'minute');

@@ -4,7 +4,7 @@ import { isApiError } from '../api/client';
 import * as eventsApi from '../api/events';
 import { getGroup } from '../api/groups';
 import { PHASES, nextPhase, type Artwork, type Event, type EventUpdate, type Group, type Phase } from '../api/types';
-import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, TextArea, TextField, Time, UserLink } from '../components/ui';
+import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, TextArea, TextField, Time, UserLink, ZonedTime, countdown, useNow } from '../components/ui';
 import { errorMessage } from '../errors';
 import { useAction, useAsync, usePaged, useTitle } from '../hooks';
 import { useNotify } from '../notify';
@@ -84,22 +84,69 @@ function PhaseSteps({ phase }: { phase: Phase }) {
   );
 }
 
+const PHASE_WORD: Record<Phase, string> = { OPEN: 'Submissions', VOTING: 'Voting', MATCHING: 'Matching', CLOSED: 'Closed' };
+
+/** When each phase of `event` ends, by schedule (null: by hand). */
+function phaseEnd(event: Event, p: Phase): string | null {
+  return p === 'OPEN' ? event.votingStartsAt : p === 'VOTING' ? event.matchingStartsAt : p === 'MATCHING' ? event.endsAt : null;
+}
+
+/**
+ * The schedule as of the current phase: past phases say they are over (a manual advance
+ * leaves the planned time behind), the current one says when it ends, later ones when they
+ * start; times are in the viewer's time zone, with a countdown to the next change.
+ */
 function EventFacts({ event }: { event: Event }) {
+  const now = useNow(30_000);
+  const cur = PHASES.indexOf(event.phase);
+  const next = nextPhase(event.phase);
+  const nextAt = phaseEnd(event, event.phase);
+  const row = (p: Phase) => {
+    const i = PHASES.indexOf(p);
+    const end = phaseEnd(event, p);
+    if (i < cur) return 'over';
+    if (i === cur) {
+      return (
+        <>
+          open now · ends {end ? <ZonedTime value={end} /> : p === 'MATCHING' ? 'when an admin closes the event' : 'when an admin moves the event on'}
+        </>
+      );
+    }
+    const start = phaseEnd(event, PHASES[i - 1]);
+    return <>starts {start ? <ZonedTime value={start} /> : 'when an admin starts it'}</>;
+  };
   return (
-    <dl className="facts facts--grid">
-      <dt>Voting starts</dt>
-      <dd>{event.votingStartsAt ? <Time value={event.votingStartsAt} /> : 'when an admin starts it'}</dd>
-      <dt>Matching starts</dt>
-      <dd>{event.matchingStartsAt ? <Time value={event.matchingStartsAt} /> : 'when an admin starts it'}</dd>
-      <dt>Ends</dt>
-      <dd>{event.endsAt ? <Time value={event.endsAt} /> : 'when an admin closes it'}</dd>
-      <dt>Artworks</dt>
-      <dd>
-        {event.artworkCount} (up to {event.maxArtworksPerMember} per member)
-      </dd>
-      <dt>Votes per member</dt>
-      <dd>{event.votesPerMember}</dd>
-    </dl>
+    <>
+      {next && nextAt && (
+        <p className="countdown" data-testid="next-deadline">
+          {next === 'CLOSED' ? 'The event closes' : `${PHASE_WORD[next]} starts`} {countdown(new Date(nextAt), now)} (<ZonedTime value={nextAt} />)
+        </p>
+      )}
+      <dl className="facts facts--grid" data-testid="schedule">
+        {(['OPEN', 'VOTING', 'MATCHING'] as const).map((p) => (
+          <div key={p} className="facts__row">
+            <dt>{PHASE_WORD[p]}</dt>
+            <dd>{row(p)}</dd>
+          </div>
+        ))}
+        <div className="facts__row">
+          <dt>Event</dt>
+          <dd>
+            {event.phase === 'CLOSED' ? 'closed' : event.endsAt ? <>closes <ZonedTime value={event.endsAt} /></> : 'closes when an admin closes it'}
+          </dd>
+        </div>
+        <div className="facts__row">
+          <dt>Artworks</dt>
+          <dd>
+            {event.artworkCount} (up to {event.maxArtworksPerMember} per member)
+          </dd>
+        </div>
+        <div className="facts__row">
+          <dt>Votes per member</dt>
+          <dd>{event.votesPerMember}</dd>
+        </div>
+      </dl>
+    </>
   );
 }
 
