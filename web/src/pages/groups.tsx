@@ -501,6 +501,7 @@ function GroupAdminSection({ group, onSaved }: { group: Group; onSaved: (g: Grou
 
 export function InvitationsPage() {
   useTitle('Invitations');
+  const { user } = useSession();
   const list = usePaged((cursor) => listMyInvitations({ cursor }), []);
   const act = useAction();
   const [msg, setMsg] = useState('');
@@ -522,6 +523,13 @@ export function InvitationsPage() {
   return (
     <section className="narrow">
       <h1>Invitations</h1>
+      {user && !user.emailVerified && (
+        <Notice kind="warning">
+          <span data-testid="verify-for-invitations">
+            Invitations sent to {user.email} appear here once you verify that address: open the link we emailed you.
+          </span>
+        </Notice>
+      )}
       <FormError error={act.error} />
       {msg && <Notice>{msg}</Notice>}
       {list.loading ? (
