@@ -141,7 +141,7 @@ export function RegisterPage() {
             address.
           </p>
           <p data-testid="invitation-after-verify">
-            Invitations sent to {done.email} appear on your Invitations page once the address is verified.
+            Invitations sent to this address appear on your Invitations page once the address is verified.
           </p>
         </Notice>
         <p className="actions">
