@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Notification } from '../api/types';
 import { useNotify } from '../notify';
+import { notificationHref } from '../pages/notifications';
 import { Link, useLocation } from '../router';
 import { useSession } from '../session';
 
@@ -23,7 +25,7 @@ function NavLink({ to, children, onNavigate }: { to: string; children: ReactNode
 }
 
 export function Bell() {
-  const { unread, latest } = useNotify();
+  const { unread } = useNotify();
   const label = unread === 0 ? 'Notifications, none unread' : `Notifications, ${unread} unread`;
   return (
     <>
@@ -35,10 +37,51 @@ export function Bell() {
           </span>
         )}
       </Link>
-      <span className="visually-hidden" aria-live="polite">
-        {latest ? `New notification: ${latest.message}` : ''}
-      </span>
     </>
+  );
+}
+
+const TOAST_MS = 8000;
+
+/**
+ * Live notifications as toasts: a polite status region (announced without moving focus),
+ * each toast visible for a few seconds or until closed, linking where the notification leads.
+ */
+function Toasts() {
+  const { onLive } = useNotify();
+  const [toasts, setToasts] = useState<Notification[]>([]);
+  useEffect(
+    () =>
+      onLive((n) => {
+        setToasts((t) => [...t.filter((x) => x.id !== n.id), n].slice(-3));
+        window.setTimeout(() => setToasts((t) => t.filter((x) => x.id !== n.id)), TOAST_MS);
+      }),
+    [onLive],
+  );
+  const close = (id: string) => setToasts((t) => t.filter((x) => x.id !== id));
+  return (
+    <div className="toasts" role="status" aria-live="polite" data-testid="toasts">
+      {toasts.map((n) => {
+        const href = notificationHref(n);
+        return (
+          <div key={n.id} className="toast" data-testid="toast">
+            <p>
+              <span className="visually-hidden">New notification: </span>
+              {href ? (
+                <Link to={href} onClick={() => close(n.id)}>
+                  {n.message}
+                </Link>
+              ) : (
+                n.message
+              )}
+            </p>
+            <button type="button" className="toast__close" onClick={() => close(n.id)} aria-label="Dismiss notification">
+              ×
+            </button>
+          </div>
+        );
+      })}
+    </div>
   );
 }
 
@@ -132,6 +175,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link to="/profile">Resend the email</Link>
         </div>
       )}
+      {user && <Toasts />}
       <main id="main" ref={mainRef} tabIndex={-1}>
         {children}
       </main>

@@ -6,7 +6,7 @@ import { getGroup } from '../api/groups';
 import { PHASES, nextPhase, type Artwork, type Event, type EventUpdate, type Group, type Phase } from '../api/types';
 import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, TextArea, TextField, Time, UserLink, ZonedTime, countdown, useNow } from '../components/ui';
 import { errorMessage } from '../errors';
-import { useAction, useAsync, usePaged, useTitle } from '../hooks';
+import { useAction, useAsync, usePaged, useRefreshWhileVisible, useTitle } from '../hooks';
 import { useNotify } from '../notify';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -256,6 +256,8 @@ function EventBody({ event, group, onEvent }: { event: Event; group: Group | und
   const { user } = useSession();
   const [sort, setSort] = useState<'new' | 'votes'>(event.phase === 'MATCHING' || event.phase === 'CLOSED' ? 'votes' : 'new');
   const list = usePaged((cursor) => eventsApi.listArtworks(event.id, { cursor, sort, limit: 50 }), [event.id, sort]);
+  // New entries have no notification: look again now and then while the page is shown.
+  useRefreshWhileVisible(list.reload, 15_000);
   const [votesLeft, setVotesLeft] = useState(event.myVotesRemaining);
   const mine = list.items?.filter((a) => a.artist.id === user?.id) ?? [];
   const participant = mine.length > 0;

@@ -5,7 +5,7 @@ import { acceptInvitation, declineInvitation, listMyInvitations, revokeInvitatio
 import type { Event, EventCreate, Group, Invitation, Member } from '../api/types';
 import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, SelectField, TextArea, TextField, Time, UserLink, userName } from '../components/ui';
 import { errorMessage } from '../errors';
-import { useAction, useAsync, usePaged, useTitle } from '../hooks';
+import { useAction, useAsync, usePaged, useRefreshWhileVisible, useTitle } from '../hooks';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 
@@ -263,6 +263,8 @@ function CreateEventForm({ groupId, onCancel }: { groupId: string; onCancel: () 
 function MembersSection({ group, onChanged }: { group: Group; onChanged: () => void }) {
   const { user } = useSession();
   const list = usePaged((cursor) => groupsApi.listMembers(group.id, { cursor }), [group.id]);
+  // Joining sends no notification to the others: look again now and then.
+  useRefreshWhileVisible(list.reload, 15_000);
   const act = useAction();
   const [status, setStatus] = useState('');
 
@@ -298,7 +300,7 @@ function MembersSection({ group, onChanged }: { group: Group; onChanged: () => v
       <p className="visually-hidden" role="status">
         {status}
       </p>
-      {list.loading ? (
+      {list.loading && !list.items ? (
         <Loading />
       ) : list.error ? (
         <ErrorBox error={list.error} onRetry={list.reload} />

@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useNotify } from '../notify';
 import { getEvent } from '../api/events';
 import { getGroup } from '../api/groups';
 import * as matchesApi from '../api/matches';
@@ -154,9 +155,22 @@ export function MatchList({ fetchPage, deps, emptyText }: { fetchPage: (cursor: 
   const { user } = useSession();
   const list = usePaged(fetchPage, deps);
   const [changed, setChanged] = useState<Record<string, Match>>({});
+  const { onLive } = useNotify();
+  const reload = list.reload;
+  // A new match or a partner's action arrives live: show the list as it is now.
+  useEffect(
+    () =>
+      onLive((n) => {
+        if (n.type === 'NEW_MATCH' || n.type === 'MATCH_UPDATE') {
+          setChanged({});
+          reload();
+        }
+      }),
+    [onLive, reload],
+  );
   // The order is fixed when the list loads, so a card does not jump away on a click.
   const needing = useMemo(() => new Set((list.items ?? []).filter((m) => needsMe(m, user?.id)).map((m) => m.id)), [list.items, user?.id]);
-  if (list.loading) return <Loading />;
+  if (list.loading && !list.items) return <Loading />;
   if (list.error) return <ErrorBox error={list.error} onRetry={list.reload} />;
   if (!list.items?.length) return <Empty>{emptyText}</Empty>;
   return (
