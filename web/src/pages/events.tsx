@@ -3,6 +3,7 @@ import * as artworksApi from '../api/artworks';
 import { isApiError } from '../api/client';
 import * as eventsApi from '../api/events';
 import { getGroup } from '../api/groups';
+import { allPages } from '../api/client';
 import { PHASES, nextPhase, type Artwork, type Event, type EventUpdate, type Group, type Phase } from '../api/types';
 import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, TextArea, TextField, Time, UserLink, ZonedTime, countdown, useNow } from '../components/ui';
 import { errorMessage } from '../errors';
@@ -696,10 +697,55 @@ function ResultsSection({ eventId }: { eventId: string }) {
   );
 }
 
+/** The original image in a modal dialog; Escape or the button closes it. */
+function FullSize({ artwork: a, onClose }: { artwork: Artwork; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    const before = document.activeElement as HTMLElement | null;
+    if (d && !d.open) d.showModal();
+    return () => {
+      if (d?.open) d.close();
+      before?.focus?.();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className="fullsize"
+      aria-label={`${a.title}, full size`}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      <div className="fullsize__bar">
+        <a href={a.imageUrl} target="_blank" rel="noopener noreferrer">
+          Open the original in a new tab
+        </a>
+        <button type="button" className="btn btn--small" autoFocus onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <img src={a.imageUrl} alt={a.title} width={a.width} height={a.height} data-testid="full-image" />
+    </dialog>
+  );
+}
+
 export function ArtworkPage({ id }: { id: string }) {
   const { user } = useSession();
   const art = useAsync(() => artworksApi.getArtwork(id), [id]);
-  const ev = useAsync(() => (art.data ? eventsApi.getEvent(art.data.eventId) : Promise.resolve(undefined)), [art.data?.eventId]);
+  const eventId = art.data?.eventId;
+  const ev = useAsync(() => (eventId ? eventsApi.getEvent(eventId) : Promise.resolve(undefined)), [eventId]);
+  const groupId = ev.data?.groupId;
+  const grp = useAsync(() => (groupId ? getGroup(groupId) : Promise.resolve(undefined)), [groupId]);
+  // The event's artworks in gallery order, for previous/next and to know whether the viewer takes part.
+  const siblings = useAsync(
+    () => (eventId ? allPages((cursor) => eventsApi.listArtworks(eventId, { cursor, limit: 100 })) : Promise.resolve(undefined)),
+    [eventId],
+  );
+  const [votesLeft, setVotesLeft] = useState<number | null>(null);
+  const [full, setFull] = useState(false);
   const [editing, setEditing] = useState(false);
   const [f, setF] = useState({ title: '', description: '' });
   const act = useAction();
@@ -708,7 +754,21 @@ export function ArtworkPage({ id }: { id: string }) {
   if (art.error || !art.data) return <ErrorBox error={art.error} onRetry={art.reload} />;
   const a = art.data;
   const own = a.artist.id === user?.id;
-  const canEdit = own && ev.data?.phase === 'OPEN';
+  const event = ev.data;
+  const canEdit = own && event?.phase === 'OPEN';
+  const list = siblings.data ?? [];
+  const at = list.findIndex((x) => x.id === a.id);
+  const prev = at > 0 ? list[at - 1] : null;
+  const next = at >= 0 && at < list.length - 1 ? list[at + 1] : null;
+  const participant = list.some((x) => x.artist.id === user?.id);
+  const left = votesLeft ?? event?.myVotesRemaining ?? 0;
+  const toggleVote = async () => {
+    const res = await act.run(() => (a.myVote ? artworksApi.unvote(a.id) : artworksApi.vote(a.id)));
+    if (res) {
+      setVotesLeft(res.votesRemaining);
+      art.setData((d) => d && { ...d, myVote: !a.myVote });
+    }
+  };
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const res = await act.run(() => artworksApi.updateArtwork(a.id, { title: f.title.trim(), description: f.description }));
@@ -720,17 +780,66 @@ export function ArtworkPage({ id }: { id: string }) {
   return (
     <section>
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/groups">Groups</Link> <span aria-hidden="true">›</span> <Link to={`/events/${a.eventId}`}>{ev.data?.name ?? 'Event'}</Link>{' '}
-        <span aria-hidden="true">›</span> <span aria-current="page">{a.title}</span>
+        <Link to="/groups">Groups</Link> <span aria-hidden="true">›</span>{' '}
+        {grp.data ? <Link to={`/groups/${grp.data.id}`}>{grp.data.name}</Link> : <span>…</span>} <span aria-hidden="true">›</span>{' '}
+        <Link to={`/events/${a.eventId}`}>{ev.data?.name ?? 'Event'}</Link> <span aria-hidden="true">›</span> <span aria-current="page">{a.title}</span>
       </nav>
+      {(prev || next) && (
+        <nav aria-label="Artworks of this event" className="pager">
+          {prev ? (
+            <Link to={`/artworks/${prev.id}`} rel="prev">
+              ‹ Previous<span className="visually-hidden">: {prev.title}</span>
+            </Link>
+          ) : (
+            <span />
+          )}
+          {next && (
+            <Link to={`/artworks/${next.id}`} rel="next">
+              Next<span className="visually-hidden">: {next.title}</span> ›
+            </Link>
+          )}
+        </nav>
+      )}
       <h1>{a.title}</h1>
       <p className="muted">
         by <UserLink user={a.artist} /> · <Time value={a.createdAt} /> · {a.width}×{a.height}
         {a.voteCount !== null && ` · ${a.voteCount} vote${a.voteCount === 1 ? '' : 's'}`}
       </p>
+      {/* The page shows the thumbnail; the original (often megabytes) loads only in the full-size view. */}
       <figure className="artwork-full">
-        <img src={a.imageUrl} alt={a.title} width={a.width} height={a.height} />
+        <img src={a.thumbnailUrl} alt={a.title} width={a.width} height={a.height} />
+        <figcaption>
+          <button type="button" className="btn btn--small" onClick={() => setFull(true)}>
+            View full size<span className="visually-hidden"> of {a.title}</span> ({a.width}×{a.height})
+          </button>
+        </figcaption>
       </figure>
+      {full && <FullSize artwork={a} onClose={() => setFull(false)} />}
+      {event?.phase === 'VOTING' && !own && (
+        <div className="actions">
+          <button type="button" className={`btn${a.myVote ? ' btn--primary' : ''}`} aria-pressed={a.myVote} onClick={() => void toggleVote()} disabled={act.busy || (!a.myVote && left <= 0)}>
+            {a.myVote ? 'Voted ✓' : 'Vote'}
+            <span className="visually-hidden"> for {a.title}</span>
+          </button>
+          <span className="muted" role="status" data-testid="votes-left">
+            {left} of {event.votesPerMember} vote{event.votesPerMember === 1 ? '' : 's'} left
+          </span>
+        </div>
+      )}
+      {event?.phase === 'MATCHING' && !own && participant && (
+        <>
+          <p className="hint" id={RANK_HELP_ID}>
+            A rank is optional: 1 is your favourite. Press Enter or leave the field to save it.
+          </p>
+          <LikeControl artwork={a} maxRank={Math.max(1, event.artworkCount)} onChange={(na) => art.setData(() => na)} />
+        </>
+      )}
+      {own && event && event.phase !== 'OPEN' && <p className="muted small">Titles and descriptions can be edited only while submissions are open.</p>}
+      {act.error != null && !editing && (
+        <p className="field-error" role="alert">
+          {errorMessage(act.error)}
+        </p>
+      )}
       {a.description && <p className="bio">{a.description}</p>}
       {canEdit &&
         (editing ? (
