@@ -201,3 +201,31 @@ export function relativeTime(d: Date, now = Date.now()): string {
 export function PhaseBadge({ phase }: { phase: string }) {
   return <span className={`badge badge--${phase.toLowerCase()}`}>{phase}</span>;
 }
+
+const URL_RE = /https?:\/\/[^\s<>"]+/gi;
+
+/**
+ * Text people wrote: line breaks kept (CSS pre-wrap) and http(s) links clickable. Only
+ * http and https become links, so no javascript: or data: URL is ever an href; links open
+ * without giving the page a window.opener or a Referer.
+ */
+export function RichText({ text, className = '' }: { text: string; className?: string }) {
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const m of text.matchAll(URL_RE)) {
+    let url = m[0];
+    // Closing punctuation after a link belongs to the sentence.
+    const trail = /[.,;:!?)\]'"]+$/.exec(url);
+    if (trail) url = url.slice(0, -trail[0].length);
+    const at = m.index ?? 0;
+    parts.push(text.slice(last, at));
+    parts.push(
+      <a key={at} href={url} target="_blank" rel="noopener noreferrer nofollow">
+        {url}
+      </a>,
+    );
+    last = at + url.length;
+  }
+  parts.push(text.slice(last));
+  return <p className={`rich ${className}`.trim()}>{parts}</p>;
+}

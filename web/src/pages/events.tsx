@@ -5,7 +5,7 @@ import * as eventsApi from '../api/events';
 import { getGroup } from '../api/groups';
 import { allPages } from '../api/client';
 import { PHASES, nextPhase, type Artwork, type Event, type EventUpdate, type Group, type Phase } from '../api/types';
-import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, TextArea, TextField, Time, UserLink, ZonedTime, countdown, useNow } from '../components/ui';
+import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, TextArea, TextField, Time, UserLink, ZonedTime, countdown, useNow, RichText } from '../components/ui';
 import { errorMessage } from '../errors';
 import { useAction, useAsync, usePaged, useRefreshWhileVisible, useTitle } from '../hooks';
 import { useNotify } from '../notify';
@@ -64,7 +64,7 @@ export function EventPage({ id }: { id: string }) {
       <p className="lead" data-testid="phase-help">
         {PHASE_HELP[event.phase]}
       </p>
-      {event.description && <p>{event.description}</p>}
+      {event.description && <RichText text={event.description} />}
       <EventFacts event={event} />
       {admin && event.phase !== 'CLOSED' && <AdminControls event={event} onChange={setEvent} />}
       <EventBody key={`${event.id}-${event.phase}`} event={event} group={group} onEvent={setEvent} />
@@ -382,12 +382,33 @@ function UploadSection({ event, myCount, onUploaded }: { event: Event; myCount: 
   const pick = (f: File | null) => {
     setDone(null);
     setFileError(undefined);
+    if (f && !ACCEPT.split(',').includes(f.type)) {
+      setFileError(`“${f.name}” is not an image Atelier takes: choose a PNG, JPEG, WebP or GIF file.`);
+      setFile(null);
+      if (fileRef.current) fileRef.current.value = '';
+      return;
+    }
     if (f && f.size > MAX_UPLOAD) {
-      setFileError(`This file is ${formatBytes(f.size)}; the limit is 20 MiB.`);
+      setFileError(`“${f.name}” is ${formatBytes(f.size)}; the limit is 20 MiB per image.`);
       setFile(null);
       return;
     }
     setFile(f);
+    // The server refuses images over 100 megapixels: say so before the upload.
+    if (f) {
+      const url = URL.createObjectURL(f);
+      const img = new Image();
+      img.onload = () => {
+        const mp = (img.naturalWidth * img.naturalHeight) / 1e6;
+        if (mp > 100) {
+          setFileError(`“${f.name}” is ${img.naturalWidth}×${img.naturalHeight} pixels (${mp.toFixed(0)} megapixels); the limit is 100 megapixels.`);
+          setFile(null);
+        }
+        URL.revokeObjectURL(url);
+      };
+      img.onerror = () => URL.revokeObjectURL(url);
+      img.src = url;
+    }
   };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -667,10 +688,13 @@ function ResultsSection({ eventId }: { eventId: string }) {
         <Empty>No artworks, so no results.</Empty>
       ) : (
         <table className="results" data-testid="results">
-          <caption className="visually-hidden">Voting results, most votes first</caption>
+          <caption className="visually-hidden">Voting results, most votes first; equal counts share a rank</caption>
           <thead>
             <tr>
               <th scope="col">Rank</th>
+              <th scope="col">
+                <span className="visually-hidden">Image</span>
+              </th>
               <th scope="col">Artwork</th>
               <th scope="col">Artist</th>
               <th scope="col">Votes</th>
@@ -679,7 +703,18 @@ function ResultsSection({ eventId }: { eventId: string }) {
           <tbody>
             {list.items?.map((r) => (
               <tr key={r.artwork.id}>
-                <td>{r.rank}</td>
+                <td className="results__rank">
+                  {list.items!.filter((x) => x.rank === r.rank).length > 1 ? (
+                    <>
+                      {r.rank} <span className="muted small">(tie)</span>
+                    </>
+                  ) : (
+                    r.rank
+                  )}
+                </td>
+                <td className="results__thumb">
+                  <img src={r.artwork.thumbnailUrl} alt="" width={r.artwork.width} height={r.artwork.height} loading="lazy" />
+                </td>
                 <td>
                   <Link to={`/artworks/${r.artwork.id}`}>{r.artwork.title}</Link>
                 </td>
@@ -840,7 +875,7 @@ export function ArtworkPage({ id }: { id: string }) {
           {errorMessage(act.error)}
         </p>
       )}
-      {a.description && <p className="bio">{a.description}</p>}
+      {a.description && <RichText text={a.description} />}
       {canEdit &&
         (editing ? (
           <form onSubmit={save} noValidate className="narrow">

@@ -3,7 +3,7 @@ import { isApiError } from '../api/client';
 import * as groupsApi from '../api/groups';
 import { acceptInvitation, declineInvitation, listMyInvitations, revokeInvitation } from '../api/invitations';
 import type { Event, EventCreate, Group, Invitation, Member } from '../api/types';
-import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, SelectField, TextArea, TextField, Time, UserLink, userName } from '../components/ui';
+import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, SelectField, TextArea, TextField, Time, UserLink, userName, RichText } from '../components/ui';
 import { errorMessage } from '../errors';
 import { useAction, useAsync, usePaged, useRefreshWhileVisible, useTitle } from '../hooks';
 import { Link, navigate } from '../router';
@@ -43,7 +43,7 @@ export function GroupsPage() {
               <h2 className="card__title">
                 <Link to={`/groups/${g.id}`}>{g.name}</Link>
               </h2>
-              {g.description && <p>{g.description}</p>}
+              {g.description && <RichText text={g.description} />}
               <p className="muted">
                 {g.memberCount} member{g.memberCount === 1 ? '' : 's'} · you are {g.myRole}
               </p>
@@ -100,7 +100,7 @@ export function GroupPage({ id }: { id: string }) {
         <h1>{group.name}</h1>
         <span className="badge">{group.myRole}</span>
       </div>
-      {group.description && <p className="lead">{group.description}</p>}
+      {group.description && <RichText className="lead" text={group.description} />}
       {group.purpose && (
         <p>
           <strong>Purpose:</strong> {group.purpose}
