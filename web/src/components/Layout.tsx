@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Notification } from '../api/types';
+import { listMyInvitations } from '../api/me';
 import { useNotify } from '../notify';
 import { notificationHref } from '../pages/notifications';
 import { Link, useLocation } from '../router';
@@ -39,6 +40,29 @@ export function Bell() {
       </Link>
     </>
   );
+}
+
+/** How many invitations wait for the user: on login, on each page change and when one arrives live. */
+function usePendingInvitations(signedIn: boolean, pathname: string): number {
+  const { onLive } = useNotify();
+  const [count, setCount] = useState(0);
+  const [tick, setTick] = useState(0);
+  useEffect(() => onLive((n) => n.type === 'GROUP_INVITATION' && setTick((t) => t + 1)), [onLive]);
+  useEffect(() => {
+    if (!signedIn) {
+      setCount(0);
+      return;
+    }
+    let live = true;
+    listMyInvitations({ limit: 100 }).then(
+      (p) => live && setCount(p.items.length),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [signedIn, pathname, tick]);
+  return count;
 }
 
 const TOAST_MS = 8000;
@@ -104,6 +128,7 @@ export function Layout({ children }: { children: ReactNode }) {
   }, [pathname]);
 
   const close = () => setMenuOpen(false);
+  const invitations = usePendingInvitations(!!user, pathname);
 
   return (
     <>
@@ -112,7 +137,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </a>
       <header className="site-header">
         <div className={`site-header__inner${user ? ' site-header__inner--authed' : ''}`}>
-          <Link to={user ? '/groups' : '/'} className="brand">
+          <Link to="/" className="brand">
             Atelier
           </Link>
           {user && (
@@ -136,7 +161,18 @@ export function Layout({ children }: { children: ReactNode }) {
                   <NavLink to="/groups" onNavigate={close}>Groups</NavLink>
                 </li>
                 <li>
-                  <NavLink to="/invitations" onNavigate={close}>Invitations</NavLink>
+                  <NavLink to="/invitations" onNavigate={close}>
+                    Invitations
+                    {invitations > 0 && (
+                      <>
+                        {' '}
+                        <span className="nav-count" data-testid="invitation-count">
+                          {invitations}
+                        </span>
+                        <span className="visually-hidden"> pending</span>
+                      </>
+                    )}
+                  </NavLink>
                 </li>
                 <li>
                   <NavLink to="/matches" onNavigate={close}>Matches</NavLink>

@@ -7,6 +7,7 @@ import { errorMessage } from '../errors';
 import { useAction, useTitle } from '../hooks';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
+import { Dashboard } from './home';
 
 /** A `next` that stays on this site. */
 function safeNext(n: string | null): string {
@@ -16,9 +17,7 @@ function safeNext(n: string | null): string {
 export function HomePage() {
   useTitle('');
   const { user } = useSession();
-  useEffect(() => {
-    if (user) navigate('/groups', { replace: true });
-  }, [user]);
+  if (user) return <Dashboard />;
   return (
     <section className="hero">
       <h1>Atelier</h1>
