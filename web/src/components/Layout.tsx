@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Notification } from '../api/types';
 import { listMyInvitations } from '../api/me';
 import { useNotify } from '../notify';
+import { restoreDraft } from '../drafts';
 import { notificationHref } from '../pages/notifications';
 import { Link, useLocation } from '../router';
 import { useSession } from '../session';
@@ -111,7 +112,7 @@ function Toasts() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const { user, logout } = useSession();
-  const { pathname } = useLocation();
+  const { pathname, href } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
   const first = useRef(true);
@@ -128,6 +129,14 @@ export function Layout({ children }: { children: ReactNode }) {
   }, [pathname]);
 
   const close = () => setMenuOpen(false);
+  const [restored, setRestored] = useState(false);
+  const signedIn = !!user;
+  // After a session ended mid-form and the user logged in again, the form gets its text back.
+  useEffect(() => {
+    setRestored(false);
+    if (!signedIn) return;
+    return restoreDraft(new URL(href, window.location.origin).pathname + new URL(href, window.location.origin).search, () => setRestored(true));
+  }, [href, signedIn]);
   const invitations = usePendingInvitations(!!user, pathname);
 
   return (
@@ -181,7 +190,11 @@ export function Layout({ children }: { children: ReactNode }) {
                   <NavLink to="/notifications" onNavigate={close}>Notifications</NavLink>
                 </li>
                 <li>
-                  <NavLink to="/profile" onNavigate={close}>{user.profile.displayName || user.username}</NavLink>
+                  <NavLink to="/profile" onNavigate={close}>
+                    <span className="nav-name" title={user.profile.displayName || user.username}>
+                      {user.profile.displayName || user.username}
+                    </span>
+                  </NavLink>
                 </li>
                 <li>
                   <NavLink to="/settings" onNavigate={close}>Settings</NavLink>
@@ -213,6 +226,11 @@ export function Layout({ children }: { children: ReactNode }) {
       )}
       {user && <Toasts />}
       <main id="main" ref={mainRef} tabIndex={-1}>
+        {restored && (
+          <div className="alert alert--info" role="status" data-testid="draft-restored">
+            Your session had ended; what you typed before logging in again is back in the form.
+          </div>
+        )}
         {children}
       </main>
       <footer className="site-footer">

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type ComponentPropsWithRef, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, useState, type ComponentPropsWithRef, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { isApiError } from '../api/client';
 import type { PublicUser } from '../api/types';
 import { errorMessage, fieldErrorsWithCodes } from '../errors';
@@ -60,13 +60,27 @@ export function SelectField({ label, error, hint, id, children, ...input }: Fiel
  * shown next to them; the others (`shown` lists those that are) are listed here.
  */
 export function FormError({ error, shown = [] }: { error: unknown; shown?: string[] }) {
+  const anchor = useRef<HTMLSpanElement>(null);
+  // After a failed submit, focus goes to the first highlighted field (or the message),
+  // so keyboard and screen reader users land on what to fix.
+  useEffect(() => {
+    if (!error) return;
+    const t = window.requestAnimationFrame(() => {
+      const form = anchor.current?.closest('form');
+      const first = form?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form?.querySelector<HTMLElement>('.alert--error');
+      first?.focus();
+    });
+    return () => window.cancelAnimationFrame(t);
+  }, [error]);
   if (!error) return null;
+  const marker = <span ref={anchor} hidden />;
   const fields = fieldErrorsWithCodes(error);
   const extra = Object.entries(fields).filter(([f]) => !shown.includes(f));
   // A conflict shown at its field (e.g. username_taken) needs no second message.
-  if (isApiError(error) && error.code !== 'validation_failed' && extra.length === 0 && Object.keys(fields).length > 0) return null;
+  if (isApiError(error) && error.code !== 'validation_failed' && extra.length === 0 && Object.keys(fields).length > 0) return marker;
   return (
-    <div className="alert alert--error" role="alert">
+    <div className="alert alert--error" role="alert" tabIndex={-1}>
+      {marker}
       <p>{errorMessage(error)}</p>
       {extra.length > 0 && (
         <ul>
@@ -82,10 +96,17 @@ export function FormError({ error, shown = [] }: { error: unknown; shown?: strin
 }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  // Trying again cannot find what is not there: offer the way back instead.
+  const missing = isApiError(error) && (error.status === 404 || error.status === 403);
   return (
     <div className="alert alert--error" role="alert">
       <p>{errorMessage(error)}</p>
-      {onRetry && (
+      {missing && (
+        <p>
+          <Link to="/">Back to the start page</Link> · <Link to="/groups">Your groups</Link>
+        </p>
+      )}
+      {onRetry && !missing && (
         <button type="button" className="btn btn--small" onClick={onRetry}>
           Try again
         </button>

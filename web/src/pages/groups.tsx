@@ -297,9 +297,9 @@ function MembersSection({ group, onChanged }: { group: Group; onChanged: () => v
     <section aria-labelledby="members-h">
       <h2 id="members-h">Members</h2>
       <FormError error={act.error} />
-      <p className="visually-hidden" role="status">
-        {status}
-      </p>
+      <div role="status" data-testid="members-status">
+        {status && <p className="alert alert--success">{status}</p>}
+      </div>
       {list.loading && !list.items ? (
         <Loading />
       ) : list.error ? (
