@@ -168,13 +168,13 @@ test.describe('events', () => {
 
   test('a scheduled phase change arrives by itself and live', async ({ page, loginAs }) => {
     const { owner, group } = await community();
-    const soon = new Date(Date.now() + 4000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const soon = new Date(Date.now() + 10_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const ev = await createEvent(owner, group, { votingStartsAt: soon });
     await loginAs(page, owner);
     await page.goto(`/events/${ev.id}`);
     await expect(page.locator('.steps [aria-current="step"]')).toHaveText('OPEN');
     // Within 5 s after the time, plus slack; the page reloads on the SSE notification.
-    await expect(page.locator('.steps [aria-current="step"]')).toHaveText('VOTING', { timeout: 20_000 });
+    await expect(page.locator('.steps [aria-current="step"]')).toHaveText('VOTING', { timeout: 30_000 });
   });
 
   test('advancing twice does not skip a phase', async ({ page, loginAs }) => {

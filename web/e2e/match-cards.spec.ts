@@ -1,9 +1,9 @@
 // Issue 18: match cards say what they wait for from the viewer's side, name their event
 // and group, and put the matches that need the viewer first.
-import { addMember, advance, createEvent, createGroup, createUser, like, ok, uploadArtwork, type TestUser } from './support/api';
+import { addMember, advance, createEvent, createGroup, createUser, like, ok, uploadArtwork, type Group, type TestUser } from './support/api';
 import { expect, expectNoAxeViolations, screenshots, test } from './fixtures';
 
-async function matchedEvent(owner: TestUser, group: { id: string }, a: TestUser, b: TestUser): Promise<{ id: string; name: string }> {
+async function matchedEvent(owner: TestUser, group: Group, a: TestUser, b: TestUser): Promise<{ id: string; name: string }> {
   const ev = await createEvent(owner, group);
   const x = await uploadArtwork(a, ev.id, 'Moth', 1);
   const y = await uploadArtwork(b, ev.id, 'Newt', 2);
