@@ -58,6 +58,7 @@ test.describe('events', () => {
 
     // VOTING, by the admin button.
     await page.getByTestId('advance').click();
+    await page.getByRole('dialog').getByRole('button', { name: /^Advance to/ }).click();
     await expect(page.locator('.steps [aria-current="step"]')).toHaveText('VOTING');
     await expect(page.getByTestId('votes-left')).toContainText('2 of 2 votes left');
     // Blind: no counts anywhere.
@@ -86,6 +87,7 @@ test.describe('events', () => {
 
     // MATCHING: counts and results appear.
     await page.getByTestId('advance').click();
+    await page.getByRole('dialog').getByRole('button', { name: /^Advance to/ }).click();
     await expect(page.locator('.steps [aria-current="step"]')).toHaveText('MATCHING');
     const results = page.getByTestId('results');
     await expect(results).toBeVisible();
@@ -106,6 +108,7 @@ test.describe('events', () => {
 
     // CLOSED: the owner and Bea like each other → a match.
     await page.getByTestId('advance').click();
+    await page.getByRole('dialog').getByRole('button', { name: /^Advance to/ }).click();
     await expect(page.locator('.steps [aria-current="step"]')).toHaveText('CLOSED');
     await expect(page.getByTestId('advance')).toHaveCount(0);
     const match = page.getByTestId('match').first();
@@ -165,13 +168,13 @@ test.describe('events', () => {
 
   test('a scheduled phase change arrives by itself and live', async ({ page, loginAs }) => {
     const { owner, group } = await community();
-    const soon = new Date(Date.now() + 4000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const soon = new Date(Date.now() + 10_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const ev = await createEvent(owner, group, { votingStartsAt: soon });
     await loginAs(page, owner);
     await page.goto(`/events/${ev.id}`);
     await expect(page.locator('.steps [aria-current="step"]')).toHaveText('OPEN');
     // Within 5 s after the time, plus slack; the page reloads on the SSE notification.
-    await expect(page.locator('.steps [aria-current="step"]')).toHaveText('VOTING', { timeout: 20_000 });
+    await expect(page.locator('.steps [aria-current="step"]')).toHaveText('VOTING', { timeout: 30_000 });
   });
 
   test('advancing twice does not skip a phase', async ({ page, loginAs }) => {
@@ -185,6 +188,7 @@ test.describe('events', () => {
     await expect(page.getByTestId('advance')).toHaveText('Advance to VOTING');
     await advance(owner, ev.id, 'VOTING');
     await page.getByTestId('advance').click(); // still says "Advance to VOTING"
+    await page.getByRole('dialog').getByRole('button', { name: 'Advance to VOTING' }).click();
     await expect(page.getByRole('alert')).toContainText('current phase');
     await expect(page.locator('.steps [aria-current="step"]')).toHaveText('VOTING');
   });

@@ -44,7 +44,7 @@ test.describe('groups and invitations', () => {
     await expect(ownerPage.locator('.field-error')).toContainText('No user with that username');
 
     await expect(inviteePage.getByTestId('unread-count')).toHaveText('1', { timeout: 25_000 });
-    await inviteePage.getByRole('link', { name: 'Invitations', exact: true }).click();
+    await inviteePage.getByRole('link', { name: /^Invitations/ }).click();
     const card = inviteePage.getByTestId('invitation').filter({ hasText: name });
     await expect(card).toBeVisible();
     await card.getByRole('button', { name: /^Accept/ }).click();

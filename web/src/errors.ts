@@ -14,9 +14,7 @@ export function errorMessage(e: unknown): string {
     if (e.code === 'rate_limited' && e.retryAfter != null) {
       return `Too many attempts. Try again in ${formatSeconds(e.retryAfter)}.`;
     }
-    if (e.code === 'account_locked' && e.retryAfter != null) {
-      return `${MESSAGES.account_locked} The lock ends in about ${formatSeconds(e.retryAfter)}.`;
-    }
+    if (e.code === 'account_locked') return lockedMessage(e.detail, e.retryAfter);
     const known = MESSAGES[e.code];
     if (known) return known;
     if (e.status >= 500) return 'Something went wrong on the server. Please try again.';
@@ -24,6 +22,22 @@ export function errorMessage(e: unknown): string {
   }
   if (e instanceof Error) return e.message;
   return 'Something went wrong.';
+}
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+
+/**
+ * What a locked account means for the person at the login form: until when (from
+ * Retry-After when the server sends it), that the right password does not help meanwhile,
+ * and the way in now. The server's own detail leads when it has one.
+ */
+function lockedMessage(detail: string | undefined, retryAfter: number | null): string {
+  const why = detail ? `${detail.replace(/\.?$/, '.')}` : 'Too many failed logins: this account is locked.';
+  const until =
+    retryAfter != null
+      ? `The lock ends at ${clock.format(new Date(Date.now() + retryAfter * 1000))} (in about ${formatSeconds(retryAfter)}); until then even the right password is refused.`
+      : 'The lock ends by itself after a while (15 minutes unless this site chose otherwise); until then even the right password is refused.';
+  return `${why} ${until} To get in now, reset your password with the link we emailed you, or ask for a new one.`;
 }
 
 export function formatSeconds(s: number): string {

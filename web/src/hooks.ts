@@ -103,3 +103,25 @@ export function useTitle(title: string) {
     document.title = title ? `${title} · Atelier` : 'Atelier';
   }, [title]);
 }
+
+/**
+ * Calls `refresh` every `ms` while the page is visible, and when it becomes visible or
+ * focused again: for lists that change without a notification (gallery, members).
+ */
+export function useRefreshWhileVisible(refresh: () => void, ms: number) {
+  const latest = useRef(refresh);
+  latest.current = refresh;
+  useEffect(() => {
+    const run = () => {
+      if (document.visibilityState === 'visible') latest.current();
+    };
+    const t = window.setInterval(run, ms);
+    document.addEventListener('visibilitychange', run);
+    window.addEventListener('focus', run);
+    return () => {
+      window.clearInterval(t);
+      document.removeEventListener('visibilitychange', run);
+      window.removeEventListener('focus', run);
+    };
+  }, [ms]);
+}

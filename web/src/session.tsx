@@ -6,6 +6,7 @@ import * as authApi from './api/auth';
 import { getMe } from './api/me';
 import type { User } from './api/types';
 import { navigate } from './router';
+import { saveDraft } from './drafts';
 
 interface SessionValue {
   /** undefined while the first /me is in flight. */
@@ -32,6 +33,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void refresh();
     setUnauthorizedHandler(() => {
+      saveDraft();
       setUser(null);
       const here = window.location.pathname + window.location.search;
       navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });

@@ -1,5 +1,9 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Notification } from '../api/types';
+import { listMyInvitations } from '../api/me';
 import { useNotify } from '../notify';
+import { restoreDraft } from '../drafts';
+import { notificationHref } from '../pages/notifications';
 import { Link, useLocation } from '../router';
 import { useSession } from '../session';
 
@@ -23,7 +27,7 @@ function NavLink({ to, children, onNavigate }: { to: string; children: ReactNode
 }
 
 export function Bell() {
-  const { unread, latest } = useNotify();
+  const { unread } = useNotify();
   const label = unread === 0 ? 'Notifications, none unread' : `Notifications, ${unread} unread`;
   return (
     <>
@@ -35,16 +39,80 @@ export function Bell() {
           </span>
         )}
       </Link>
-      <span className="visually-hidden" aria-live="polite">
-        {latest ? `New notification: ${latest.message}` : ''}
-      </span>
     </>
+  );
+}
+
+/** How many invitations wait for the user: on login, on each page change and when one arrives live. */
+function usePendingInvitations(signedIn: boolean, pathname: string): number {
+  const { onLive } = useNotify();
+  const [count, setCount] = useState(0);
+  const [tick, setTick] = useState(0);
+  useEffect(() => onLive((n) => n.type === 'GROUP_INVITATION' && setTick((t) => t + 1)), [onLive]);
+  useEffect(() => {
+    if (!signedIn) {
+      setCount(0);
+      return;
+    }
+    let live = true;
+    listMyInvitations({ limit: 100 }).then(
+      (p) => live && setCount(p.items.length),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [signedIn, pathname, tick]);
+  return count;
+}
+
+const TOAST_MS = 8000;
+
+/**
+ * Live notifications as toasts: a polite status region (announced without moving focus),
+ * each toast visible for a few seconds or until closed, linking where the notification leads.
+ */
+function Toasts() {
+  const { onLive } = useNotify();
+  const [toasts, setToasts] = useState<Notification[]>([]);
+  useEffect(
+    () =>
+      onLive((n) => {
+        setToasts((t) => [...t.filter((x) => x.id !== n.id), n].slice(-3));
+        window.setTimeout(() => setToasts((t) => t.filter((x) => x.id !== n.id)), TOAST_MS);
+      }),
+    [onLive],
+  );
+  const close = (id: string) => setToasts((t) => t.filter((x) => x.id !== id));
+  return (
+    <div className="toasts" role="status" aria-live="polite" data-testid="toasts">
+      {toasts.map((n) => {
+        const href = notificationHref(n);
+        return (
+          <div key={n.id} className="toast" data-testid="toast">
+            <p>
+              <span className="visually-hidden">New notification: </span>
+              {href ? (
+                <Link to={href} onClick={() => close(n.id)}>
+                  {n.message}
+                </Link>
+              ) : (
+                n.message
+              )}
+            </p>
+            <button type="button" className="toast__close" onClick={() => close(n.id)} aria-label="Dismiss notification">
+              ×
+            </button>
+          </div>
+        );
+      })}
+    </div>
   );
 }
 
 export function Layout({ children }: { children: ReactNode }) {
   const { user, logout } = useSession();
-  const { pathname } = useLocation();
+  const { pathname, href } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
   const first = useRef(true);
@@ -61,6 +129,15 @@ export function Layout({ children }: { children: ReactNode }) {
   }, [pathname]);
 
   const close = () => setMenuOpen(false);
+  const [restored, setRestored] = useState(false);
+  const signedIn = !!user;
+  // After a session ended mid-form and the user logged in again, the form gets its text back.
+  useEffect(() => {
+    setRestored(false);
+    if (!signedIn) return;
+    return restoreDraft(new URL(href, window.location.origin).pathname + new URL(href, window.location.origin).search, () => setRestored(true));
+  }, [href, signedIn]);
+  const invitations = usePendingInvitations(!!user, pathname);
 
   return (
     <>
@@ -69,7 +146,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </a>
       <header className="site-header">
         <div className={`site-header__inner${user ? ' site-header__inner--authed' : ''}`}>
-          <Link to={user ? '/groups' : '/'} className="brand">
+          <Link to="/" className="brand">
             Atelier
           </Link>
           {user && (
@@ -93,7 +170,18 @@ export function Layout({ children }: { children: ReactNode }) {
                   <NavLink to="/groups" onNavigate={close}>Groups</NavLink>
                 </li>
                 <li>
-                  <NavLink to="/invitations" onNavigate={close}>Invitations</NavLink>
+                  <NavLink to="/invitations" onNavigate={close}>
+                    Invitations
+                    {invitations > 0 && (
+                      <>
+                        {' '}
+                        <span className="nav-count" data-testid="invitation-count">
+                          {invitations}
+                        </span>
+                        <span className="visually-hidden"> pending</span>
+                      </>
+                    )}
+                  </NavLink>
                 </li>
                 <li>
                   <NavLink to="/matches" onNavigate={close}>Matches</NavLink>
@@ -102,7 +190,11 @@ export function Layout({ children }: { children: ReactNode }) {
                   <NavLink to="/notifications" onNavigate={close}>Notifications</NavLink>
                 </li>
                 <li>
-                  <NavLink to="/profile" onNavigate={close}>{user.profile.displayName || user.username}</NavLink>
+                  <NavLink to="/profile" onNavigate={close}>
+                    <span className="nav-name" title={user.profile.displayName || user.username}>
+                      {user.profile.displayName || user.username}
+                    </span>
+                  </NavLink>
                 </li>
                 <li>
                   <NavLink to="/settings" onNavigate={close}>Settings</NavLink>
@@ -132,7 +224,13 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link to="/profile">Resend the email</Link>
         </div>
       )}
+      {user && <Toasts />}
       <main id="main" ref={mainRef} tabIndex={-1}>
+        {restored && (
+          <div className="alert alert--info" role="status" data-testid="draft-restored">
+            Your session had ended; what you typed before logging in again is back in the form.
+          </div>
+        )}
         {children}
       </main>
       <footer className="site-footer">

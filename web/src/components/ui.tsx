@@ -1,4 +1,4 @@
-import { useId, type ComponentPropsWithRef, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, useState, type ComponentPropsWithRef, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { isApiError } from '../api/client';
 import type { PublicUser } from '../api/types';
 import { errorMessage, fieldErrorsWithCodes } from '../errors';
@@ -60,13 +60,27 @@ export function SelectField({ label, error, hint, id, children, ...input }: Fiel
  * shown next to them; the others (`shown` lists those that are) are listed here.
  */
 export function FormError({ error, shown = [] }: { error: unknown; shown?: string[] }) {
+  const anchor = useRef<HTMLSpanElement>(null);
+  // After a failed submit, focus goes to the first highlighted field (or the message),
+  // so keyboard and screen reader users land on what to fix.
+  useEffect(() => {
+    if (!error) return;
+    const t = window.requestAnimationFrame(() => {
+      const form = anchor.current?.closest('form');
+      const first = form?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form?.querySelector<HTMLElement>('.alert--error');
+      first?.focus();
+    });
+    return () => window.cancelAnimationFrame(t);
+  }, [error]);
   if (!error) return null;
+  const marker = <span ref={anchor} hidden />;
   const fields = fieldErrorsWithCodes(error);
   const extra = Object.entries(fields).filter(([f]) => !shown.includes(f));
   // A conflict shown at its field (e.g. username_taken) needs no second message.
-  if (isApiError(error) && error.code !== 'validation_failed' && extra.length === 0 && Object.keys(fields).length > 0) return null;
+  if (isApiError(error) && error.code !== 'validation_failed' && extra.length === 0 && Object.keys(fields).length > 0) return marker;
   return (
-    <div className="alert alert--error" role="alert">
+    <div className="alert alert--error" role="alert" tabIndex={-1}>
+      {marker}
       <p>{errorMessage(error)}</p>
       {extra.length > 0 && (
         <ul>
@@ -82,10 +96,17 @@ export function FormError({ error, shown = [] }: { error: unknown; shown?: strin
 }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  // Trying again cannot find what is not there: offer the way back instead.
+  const missing = isApiError(error) && (error.status === 404 || error.status === 403);
   return (
     <div className="alert alert--error" role="alert">
       <p>{errorMessage(error)}</p>
-      {onRetry && (
+      {missing && (
+        <p>
+          <Link to="/">Back to the start page</Link> · <Link to="/groups">Your groups</Link>
+        </p>
+      )}
+      {onRetry && !missing && (
         <button type="button" className="btn btn--small" onClick={onRetry}>
           Try again
         </button>
@@ -151,9 +172,45 @@ export function Time({ value, relative = false }: { value: string | null | undef
   );
 }
 
+const zonedFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: undefined });
+const zoneFmt = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' });
+
+/** A time in the viewer's time zone, with the zone named (deadlines). */
+export function ZonedTime({ value }: { value: string }) {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return <span>{value}</span>;
+  const zone = zoneFmt.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  return (
+    <time dateTime={value} title={d.toISOString()}>
+      {zonedFmt.format(d)} {zone}
+    </time>
+  );
+}
+
+/** The current time, refreshed every `ms` (for countdowns). */
+export function useNow(ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = window.setInterval(() => setNow(Date.now()), ms);
+    return () => window.clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
 const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-export function relativeTime(d: Date): string {
-  const s = Math.round((d.getTime() - Date.now()) / 1000);
+
+/** "in 3 days", "in 5 hours": how long until `d`, never a date. */
+export function countdown(d: Date, now = Date.now()): string {
+  const s = Math.round((d.getTime() - now) / 1000);
+  const abs = Math.abs(s);
+  if (abs < 60) return rtf.format(s, 'second');
+  if (abs < 3600) return rtf.format(Math.round(s / 60), 'minute');
+  if (abs < 86400 * 2) return rtf.format(Math.round(s / 3600), 'hour');
+  if (abs < 86400 * 365) return rtf.format(Math.round(s / 86400), 'day');
+  return rtf.format(Math.round(s / (86400 * 365.25)), 'year');
+}
+export function relativeTime(d: Date, now = Date.now()): string {
+  const s = Math.round((d.getTime() - now) / 1000);
   const abs = Math.abs(s);
   if (abs < 60) return rtf.format(s, 'second');
   if (abs < 3600) return rtf.format(Math.round(s / 60), 'minute');
@@ -164,4 +221,32 @@ export function relativeTime(d: Date): string {
 
 export function PhaseBadge({ phase }: { phase: string }) {
   return <span className={`badge badge--${phase.toLowerCase()}`}>{phase}</span>;
+}
+
+const URL_RE = /https?:\/\/[^\s<>"]+/gi;
+
+/**
+ * Text people wrote: line breaks kept (CSS pre-wrap) and http(s) links clickable. Only
+ * http and https become links, so no javascript: or data: URL is ever an href; links open
+ * without giving the page a window.opener or a Referer.
+ */
+export function RichText({ text, className = '' }: { text: string; className?: string }) {
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const m of text.matchAll(URL_RE)) {
+    let url = m[0];
+    // Closing punctuation after a link belongs to the sentence.
+    const trail = /[.,;:!?)\]'"]+$/.exec(url);
+    if (trail) url = url.slice(0, -trail[0].length);
+    const at = m.index ?? 0;
+    parts.push(text.slice(last, at));
+    parts.push(
+      <a key={at} href={url} target="_blank" rel="noopener noreferrer nofollow">
+        {url}
+      </a>,
+    );
+    last = at + url.length;
+  }
+  parts.push(text.slice(last));
+  return <p className={`rich ${className}`.trim()}>{parts}</p>;
 }

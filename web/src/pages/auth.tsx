@@ -7,6 +7,7 @@ import { errorMessage } from '../errors';
 import { useAction, useTitle } from '../hooks';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
+import { Dashboard } from './home';
 
 /** A `next` that stays on this site. */
 function safeNext(n: string | null): string {
@@ -16,9 +17,7 @@ function safeNext(n: string | null): string {
 export function HomePage() {
   useTitle('');
   const { user } = useSession();
-  useEffect(() => {
-    if (user) navigate('/groups', { replace: true });
-  }, [user]);
+  if (user) return <Dashboard />;
   return (
     <section className="hero">
       <h1>Atelier</h1>
@@ -35,6 +34,21 @@ export function HomePage() {
         </Link>
       </p>
     </section>
+  );
+}
+
+/**
+ * For someone who followed an invitation email's link. Invitations are private, so
+ * nothing about the group can be shown before logging in (the API has no public view).
+ */
+function InvitedNotice() {
+  return (
+    <Notice>
+      <p data-testid="invited-notice">
+        You have been invited to a group on Atelier. Invitations are private: log in to see yours, or create an account with the
+        email address the invitation was sent to — it appears on your Invitations page once that address is verified.
+      </p>
+    </Notice>
   );
 }
 
@@ -56,9 +70,12 @@ export function LoginPage() {
   };
 
   const code = isApiError(act.error) ? act.error.code : null;
+  const next = search.get('next');
+  const withNext = (path: string) => (next ? `${path}?next=${encodeURIComponent(safeNext(next))}` : path);
   return (
     <section className="narrow">
       <h1>Log in</h1>
+      {next && safeNext(next).startsWith('/invitations') && <InvitedNotice />}
       <form onSubmit={submit} noValidate>
         {act.error != null && (
           <div className="alert alert--error" role="alert" data-testid="login-error">
@@ -80,7 +97,7 @@ export function LoginPage() {
         <Link to="/forgot-password">Forgot your password?</Link>
       </p>
       <p>
-        New here? <Link to="/register">Create an account</Link>
+        New here? <Link to={withNext('/register')}>Create an account</Link>
       </p>
     </section>
   );
@@ -89,6 +106,8 @@ export function LoginPage() {
 export function RegisterPage() {
   useTitle('Sign up');
   const { setUser } = useSession();
+  const { search } = useLocation();
+  const next = search.get('next');
   const [f, setF] = useState({ username: '', email: '', password: '' });
   const [done, setDone] = useState<User | null>(null);
   const act = useAction();
@@ -120,9 +139,12 @@ export function RegisterPage() {
             Welcome, {done.username}! We sent a verification link to <strong>{done.email}</strong>. Open it to verify your
             address.
           </p>
+          <p data-testid="invitation-after-verify">
+            Invitations sent to this address appear on your Invitations page once the address is verified.
+          </p>
         </Notice>
         <p className="actions">
-          <Link to="/groups" className="btn btn--primary">
+          <Link to={safeNext(next)} className="btn btn--primary">
             Continue to Atelier
           </Link>
         </p>
@@ -134,6 +156,7 @@ export function RegisterPage() {
   return (
     <section className="narrow">
       <h1>Create your account</h1>
+      {next && safeNext(next).startsWith('/invitations') && <InvitedNotice />}
       <form onSubmit={submit} noValidate>
         <FormError error={act.error} shown={['username', 'email', 'password']} />
         <TextField
@@ -167,7 +190,7 @@ export function RegisterPage() {
         </button>
       </form>
       <p>
-        Already have an account? <Link to="/login">Log in</Link>
+        Already have an account? <Link to={next ? `/login?next=${encodeURIComponent(safeNext(next))}` : '/login'}>Log in</Link>
       </p>
     </section>
   );

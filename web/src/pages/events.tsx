@@ -3,14 +3,16 @@ import * as artworksApi from '../api/artworks';
 import { isApiError } from '../api/client';
 import * as eventsApi from '../api/events';
 import { getGroup } from '../api/groups';
+import { allPages } from '../api/client';
 import { PHASES, nextPhase, type Artwork, type Event, type EventUpdate, type Group, type Phase } from '../api/types';
-import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, TextArea, TextField, Time, UserLink } from '../components/ui';
+import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, TextArea, TextField, Time, UserLink, ZonedTime, countdown, useNow, RichText } from '../components/ui';
 import { errorMessage } from '../errors';
-import { useAction, useAsync, usePaged, useTitle } from '../hooks';
+import { useAction, useAsync, usePaged, useRefreshWhileVisible, useTitle } from '../hooks';
 import { useNotify } from '../notify';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { MatchList } from './matches';
+import { useConfirm } from '../components/Confirm';
 import { isoToLocal, localToIso } from './groups';
 
 const MAX_UPLOAD = 20 * 1024 * 1024;
@@ -62,7 +64,7 @@ export function EventPage({ id }: { id: string }) {
       <p className="lead" data-testid="phase-help">
         {PHASE_HELP[event.phase]}
       </p>
-      {event.description && <p>{event.description}</p>}
+      {event.description && <RichText text={event.description} />}
       <EventFacts event={event} />
       {admin && event.phase !== 'CLOSED' && <AdminControls event={event} onChange={setEvent} />}
       <EventBody key={`${event.id}-${event.phase}`} event={event} group={group} onEvent={setEvent} />
@@ -83,31 +85,97 @@ function PhaseSteps({ phase }: { phase: Phase }) {
   );
 }
 
+const PHASE_WORD: Record<Phase, string> = { OPEN: 'Submissions', VOTING: 'Voting', MATCHING: 'Matching', CLOSED: 'Closed' };
+
+/** When each phase of `event` ends, by schedule (null: by hand). */
+function phaseEnd(event: Event, p: Phase): string | null {
+  return p === 'OPEN' ? event.votingStartsAt : p === 'VOTING' ? event.matchingStartsAt : p === 'MATCHING' ? event.endsAt : null;
+}
+
+/**
+ * The schedule as of the current phase: past phases say they are over (a manual advance
+ * leaves the planned time behind), the current one says when it ends, later ones when they
+ * start; times are in the viewer's time zone, with a countdown to the next change.
+ */
 function EventFacts({ event }: { event: Event }) {
+  const now = useNow(30_000);
+  const cur = PHASES.indexOf(event.phase);
+  const next = nextPhase(event.phase);
+  const nextAt = phaseEnd(event, event.phase);
+  const row = (p: Phase) => {
+    const i = PHASES.indexOf(p);
+    const end = phaseEnd(event, p);
+    if (i < cur) return 'over';
+    if (i === cur) {
+      return (
+        <>
+          open now · ends {end ? <ZonedTime value={end} /> : p === 'MATCHING' ? 'when an admin closes the event' : 'when an admin moves the event on'}
+        </>
+      );
+    }
+    const start = phaseEnd(event, PHASES[i - 1]);
+    return <>starts {start ? <ZonedTime value={start} /> : 'when an admin starts it'}</>;
+  };
   return (
-    <dl className="facts facts--grid">
-      <dt>Voting starts</dt>
-      <dd>{event.votingStartsAt ? <Time value={event.votingStartsAt} /> : 'when an admin starts it'}</dd>
-      <dt>Matching starts</dt>
-      <dd>{event.matchingStartsAt ? <Time value={event.matchingStartsAt} /> : 'when an admin starts it'}</dd>
-      <dt>Ends</dt>
-      <dd>{event.endsAt ? <Time value={event.endsAt} /> : 'when an admin closes it'}</dd>
-      <dt>Artworks</dt>
-      <dd>
-        {event.artworkCount} (up to {event.maxArtworksPerMember} per member)
-      </dd>
-      <dt>Votes per member</dt>
-      <dd>{event.votesPerMember}</dd>
-    </dl>
+    <>
+      {next && nextAt && (
+        <p className="countdown" data-testid="next-deadline">
+          {next === 'CLOSED' ? 'The event closes' : `${PHASE_WORD[next]} starts`} {countdown(new Date(nextAt), now)} (<ZonedTime value={nextAt} />)
+        </p>
+      )}
+      <dl className="facts facts--grid" data-testid="schedule">
+        {(['OPEN', 'VOTING', 'MATCHING'] as const).map((p) => (
+          <div key={p} className="facts__row">
+            <dt>{PHASE_WORD[p]}</dt>
+            <dd>{row(p)}</dd>
+          </div>
+        ))}
+        <div className="facts__row">
+          <dt>Event</dt>
+          <dd>
+            {event.phase === 'CLOSED' ? 'closed' : event.endsAt ? <>closes <ZonedTime value={event.endsAt} /></> : 'closes when an admin closes it'}
+          </dd>
+        </div>
+        <div className="facts__row">
+          <dt>Artworks</dt>
+          <dd>
+            {event.artworkCount} (up to {event.maxArtworksPerMember} per member)
+          </dd>
+        </div>
+        <div className="facts__row">
+          <dt>Votes per member</dt>
+          <dd>{event.votesPerMember}</dd>
+        </div>
+      </dl>
+    </>
   );
 }
+
+// What each manual phase change does; phases only move forward, so none can be undone.
+const ADVANCE_TEXT: Record<Phase, { title: string; body: string }> = {
+  OPEN: { title: '', body: '' },
+  VOTING: {
+    title: 'Start voting now?',
+    body: 'Submissions close: members can no longer upload, edit or delete their artworks, and voting opens. This cannot be undone — phases only move forward.',
+  },
+  MATCHING: {
+    title: 'End voting now?',
+    body: 'Voting ends for everyone and the vote counts and results are published. This cannot be undone — phases only move forward.',
+  },
+  CLOSED: {
+    title: 'Close the event now?',
+    body: 'Likes become final and Atelier pairs the artists into matches. This cannot be undone — phases only move forward.',
+  },
+};
 
 function AdminControls({ event, onChange }: { event: Event; onChange: (e: Event) => void }) {
   const next = nextPhase(event.phase);
   const act = useAction();
   const [editing, setEditing] = useState(false);
+  const { confirm, dialog } = useConfirm();
   const advance = async () => {
     if (!next) return;
+    if (!(await confirm({ ...ADVANCE_TEXT[next], confirmLabel: `Advance to ${next}` }))) return;
     const e = await act.run(async () => {
       try {
         return await eventsApi.advanceEvent(event.id, next);
@@ -121,6 +189,7 @@ function AdminControls({ event, onChange }: { event: Event; onChange: (e: Event)
   };
   return (
     <div className="card admin-controls">
+      {dialog}
       <h2 className="card__title">Event admin</h2>
       <FormError error={act.error} />
       <div className="actions">
@@ -188,6 +257,8 @@ function EventBody({ event, group, onEvent }: { event: Event; group: Group | und
   const { user } = useSession();
   const [sort, setSort] = useState<'new' | 'votes'>(event.phase === 'MATCHING' || event.phase === 'CLOSED' ? 'votes' : 'new');
   const list = usePaged((cursor) => eventsApi.listArtworks(event.id, { cursor, sort, limit: 50 }), [event.id, sort]);
+  // New entries have no notification: look again now and then while the page is shown.
+  useRefreshWhileVisible(list.reload, 15_000);
   const [votesLeft, setVotesLeft] = useState(event.myVotesRemaining);
   const mine = list.items?.filter((a) => a.artist.id === user?.id) ?? [];
   const participant = mine.length > 0;
@@ -212,6 +283,13 @@ function EventBody({ event, group, onEvent }: { event: Event; group: Group | und
       {event.phase === 'VOTING' && (
         <p className="votes-left" role="status" aria-live="polite" data-testid="votes-left">
           <strong>{votesLeft}</strong> of {event.votesPerMember} vote{event.votesPerMember === 1 ? '' : 's'} left
+        </p>
+      )}
+      {event.phase === 'MATCHING' && participant && (
+        <p className="hint rank-help" id={RANK_HELP_ID} data-testid="rank-help">
+          Like the pieces you would trade for. A rank is optional: 1 is your favourite, up to {Math.max(1, event.artworkCount)}. When
+          several artists like you back, Atelier pairs you with the one you ranked best; unranked likes count after ranked ones.
+          Press Enter or leave the field to save a rank.
         </p>
       )}
       {event.phase === 'MATCHING' && !participant && list.items && (
@@ -304,12 +382,33 @@ function UploadSection({ event, myCount, onUploaded }: { event: Event; myCount: 
   const pick = (f: File | null) => {
     setDone(null);
     setFileError(undefined);
+    if (f && !ACCEPT.split(',').includes(f.type)) {
+      setFileError(`“${f.name}” is not an image Atelier takes: choose a PNG, JPEG, WebP or GIF file.`);
+      setFile(null);
+      if (fileRef.current) fileRef.current.value = '';
+      return;
+    }
     if (f && f.size > MAX_UPLOAD) {
-      setFileError(`This file is ${formatBytes(f.size)}; the limit is 20 MiB.`);
+      setFileError(`“${f.name}” is ${formatBytes(f.size)}; the limit is 20 MiB per image.`);
       setFile(null);
       return;
     }
     setFile(f);
+    // The server refuses images over 100 megapixels: say so before the upload.
+    if (f) {
+      const url = URL.createObjectURL(f);
+      const img = new Image();
+      img.onload = () => {
+        const mp = (img.naturalWidth * img.naturalHeight) / 1e6;
+        if (mp > 100) {
+          setFileError(`“${f.name}” is ${img.naturalWidth}×${img.naturalHeight} pixels (${mp.toFixed(0)} megapixels); the limit is 100 megapixels.`);
+          setFile(null);
+        }
+        URL.revokeObjectURL(url);
+      };
+      img.onerror = () => URL.revokeObjectURL(url);
+      img.src = url;
+    }
   };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -404,31 +503,10 @@ interface CardProps {
 
 function ArtworkCard({ artwork: a, event, own, admin, votesLeft, participant, onVotes, onChange, onDeleted }: CardProps) {
   const act = useAction();
-  const [rank, setRank] = useState(a.myLike?.rank != null ? String(a.myLike.rank) : '');
-  const rankId = `rank-${a.id}`;
 
   const toggleVote = async () => {
     const res = await act.run(() => (a.myVote ? artworksApi.unvote(a.id) : artworksApi.vote(a.id)));
     if (res) onVotes(a.id, !a.myVote, res.votesRemaining);
-  };
-  const doLike = async () => {
-    const r = rank.trim() === '' ? null : Number(rank);
-    if (r !== null && (!Number.isInteger(r) || r < 1)) {
-      act.setError(new Error('Rank must be a whole number from 1 (favourite).'));
-      return;
-    }
-    const like = await act.run(() => artworksApi.like(a.id, r));
-    if (like) onChange({ ...a, myLike: { rank: like.rank } });
-  };
-  const doUnlike = async () => {
-    const ok = await act.run(async () => {
-      await artworksApi.unlike(a.id);
-      return true;
-    });
-    if (ok) {
-      setRank('');
-      onChange({ ...a, myLike: null });
-    }
   };
   const doDelete = async () => {
     if (!window.confirm(`Delete “${a.title}”?`)) return;
@@ -472,29 +550,7 @@ function ArtworkCard({ artwork: a, event, own, admin, votesLeft, participant, on
           </button>
         )}
         {event.phase === 'VOTING' && !own && !a.myVote && votesLeft <= 0 && <p className="muted small">No votes left</p>}
-        {event.phase === 'MATCHING' && !own && participant && (
-          <div className="like">
-            <div className="field field--inline">
-              <label htmlFor={rankId}>Rank</label>
-              <input id={rankId} type="number" min={1} step={1} inputMode="numeric" placeholder="—" value={rank} onChange={(e) => setRank(e.target.value)} aria-describedby={`${rankId}-hint`} />
-            </div>
-            <p id={`${rankId}-hint`} className="visually-hidden">
-              Optional. 1 is your favourite.
-            </p>
-            <div className="actions">
-              <button type="button" className={`btn btn--small${a.myLike ? ' btn--primary' : ''}`} aria-pressed={!!a.myLike} onClick={() => void doLike()} disabled={act.busy}>
-                {a.myLike ? (a.myLike.rank != null && String(a.myLike.rank) !== rank ? 'Update rank' : 'Liked ♥') : 'Like'}
-                <span className="visually-hidden"> {a.title}</span>
-              </button>
-              {a.myLike && (
-                <button type="button" className="btn btn--small" onClick={() => void doUnlike()} disabled={act.busy}>
-                  Unlike<span className="visually-hidden"> {a.title}</span>
-                </button>
-              )}
-            </div>
-            {a.myLike && <p className="muted small">{a.myLike.rank != null ? `Your rank: ${a.myLike.rank}` : 'Liked, unranked'}</p>}
-          </div>
-        )}
+        {event.phase === 'MATCHING' && !own && participant && <LikeControl artwork={a} maxRank={Math.max(1, event.artworkCount)} onChange={onChange} />}
         {canDelete && (
           <button type="button" className="btn btn--small btn--danger" onClick={() => void doDelete()} disabled={act.busy}>
             Delete<span className="visually-hidden"> {a.title}</span>
@@ -507,6 +563,115 @@ function ArtworkCard({ artwork: a, event, own, admin, votesLeft, participant, on
         )}
       </div>
     </li>
+  );
+}
+
+const RANK_HELP_ID = 'rank-help';
+
+/**
+ * Like and rank one artwork. The rank typed is the draft: Enter likes with it, and on a
+ * piece already liked a changed rank is saved when the field is left or Enter is pressed.
+ */
+function LikeControl({ artwork: a, maxRank, onChange }: { artwork: Artwork; maxRank: number; onChange: (a: Artwork) => void }) {
+  const act = useAction();
+  const saved = a.myLike?.rank != null ? String(a.myLike.rank) : '';
+  const [rank, setRank] = useState(saved);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const [status, setStatus] = useState('');
+  const rankId = `rank-${a.id}`;
+
+  const parse = (): number | null | undefined => {
+    const t = rank.trim();
+    if (t === '') return null;
+    const r = Number(t);
+    if (!Number.isInteger(r) || r < 1 || r > maxRank) {
+      setInvalid(`Rank must be a whole number from 1 to ${maxRank}, or empty for no rank.`);
+      return undefined;
+    }
+    return r;
+  };
+  const save = async () => {
+    setInvalid(null);
+    setStatus('');
+    const r = parse();
+    if (r === undefined) return;
+    const like = await act.run(() => artworksApi.like(a.id, r));
+    if (like) {
+      setRank(like.rank != null ? String(like.rank) : '');
+      setStatus(a.myLike ? 'Rank saved.' : 'Liked.');
+      onChange({ ...a, myLike: { rank: like.rank } });
+    }
+  };
+  const unlike = async () => {
+    setInvalid(null);
+    const ok = await act.run(async () => {
+      await artworksApi.unlike(a.id);
+      return true;
+    });
+    if (ok) {
+      setRank('');
+      setStatus('');
+      onChange({ ...a, myLike: null });
+    }
+  };
+  return (
+    <form
+      className="like"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <div className="field field--inline">
+        <label htmlFor={rankId}>Rank</label>
+        <input
+          id={rankId}
+          type="number"
+          min={1}
+          max={maxRank}
+          step={1}
+          inputMode="numeric"
+          placeholder="—"
+          value={rank}
+          aria-invalid={invalid ? true : undefined}
+          aria-describedby={[invalid ? `${rankId}-err` : null, RANK_HELP_ID].filter(Boolean).join(' ')}
+          onChange={(e) => {
+            setRank(e.target.value);
+            setInvalid(null);
+          }}
+          onBlur={() => {
+            // A liked piece keeps the rank the field shows.
+            if (a.myLike && rank.trim() !== saved && !act.busy) void save();
+          }}
+        />
+      </div>
+      {invalid && (
+        <p id={`${rankId}-err`} className="field-error" role="alert">
+          {invalid}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className={`btn btn--small${a.myLike ? ' btn--primary' : ''}`} aria-pressed={!!a.myLike} disabled={act.busy}>
+          {a.myLike ? (rank.trim() !== saved ? 'Save rank' : 'Liked ♥') : 'Like'}
+          <span className="visually-hidden"> {a.title}</span>
+        </button>
+        {a.myLike && (
+          <button type="button" className="btn btn--small" onClick={() => void unlike()} disabled={act.busy}>
+            Unlike<span className="visually-hidden"> {a.title}</span>
+          </button>
+        )}
+      </div>
+      {a.myLike && <p className="muted small">{a.myLike.rank != null ? `Your rank: ${a.myLike.rank}` : 'Liked, unranked'}</p>}
+      <p className="visually-hidden" role="status">
+        {status}
+      </p>
+      {act.error != null && (
+        <p className="field-error" role="alert">
+          {errorMessage(act.error)}
+        </p>
+      )}
+    </form>
   );
 }
 
@@ -523,10 +688,13 @@ function ResultsSection({ eventId }: { eventId: string }) {
         <Empty>No artworks, so no results.</Empty>
       ) : (
         <table className="results" data-testid="results">
-          <caption className="visually-hidden">Voting results, most votes first</caption>
+          <caption className="visually-hidden">Voting results, most votes first; equal counts share a rank</caption>
           <thead>
             <tr>
               <th scope="col">Rank</th>
+              <th scope="col">
+                <span className="visually-hidden">Image</span>
+              </th>
               <th scope="col">Artwork</th>
               <th scope="col">Artist</th>
               <th scope="col">Votes</th>
@@ -535,7 +703,18 @@ function ResultsSection({ eventId }: { eventId: string }) {
           <tbody>
             {list.items?.map((r) => (
               <tr key={r.artwork.id}>
-                <td>{r.rank}</td>
+                <td className="results__rank">
+                  {list.items!.filter((x) => x.rank === r.rank).length > 1 ? (
+                    <>
+                      {r.rank} <span className="muted small">(tie)</span>
+                    </>
+                  ) : (
+                    r.rank
+                  )}
+                </td>
+                <td className="results__thumb">
+                  <img src={r.artwork.thumbnailUrl} alt="" width={r.artwork.width} height={r.artwork.height} loading="lazy" />
+                </td>
                 <td>
                   <Link to={`/artworks/${r.artwork.id}`}>{r.artwork.title}</Link>
                 </td>
@@ -553,10 +732,55 @@ function ResultsSection({ eventId }: { eventId: string }) {
   );
 }
 
+/** The original image in a modal dialog; Escape or the button closes it. */
+function FullSize({ artwork: a, onClose }: { artwork: Artwork; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    const before = document.activeElement as HTMLElement | null;
+    if (d && !d.open) d.showModal();
+    return () => {
+      if (d?.open) d.close();
+      before?.focus?.();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className="fullsize"
+      aria-label={`${a.title}, full size`}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      <div className="fullsize__bar">
+        <a href={a.imageUrl} target="_blank" rel="noopener noreferrer">
+          Open the original in a new tab
+        </a>
+        <button type="button" className="btn btn--small" autoFocus onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <img src={a.imageUrl} alt={a.title} width={a.width} height={a.height} data-testid="full-image" />
+    </dialog>
+  );
+}
+
 export function ArtworkPage({ id }: { id: string }) {
   const { user } = useSession();
   const art = useAsync(() => artworksApi.getArtwork(id), [id]);
-  const ev = useAsync(() => (art.data ? eventsApi.getEvent(art.data.eventId) : Promise.resolve(undefined)), [art.data?.eventId]);
+  const eventId = art.data?.eventId;
+  const ev = useAsync(() => (eventId ? eventsApi.getEvent(eventId) : Promise.resolve(undefined)), [eventId]);
+  const groupId = ev.data?.groupId;
+  const grp = useAsync(() => (groupId ? getGroup(groupId) : Promise.resolve(undefined)), [groupId]);
+  // The event's artworks in gallery order, for previous/next and to know whether the viewer takes part.
+  const siblings = useAsync(
+    () => (eventId ? allPages((cursor) => eventsApi.listArtworks(eventId, { cursor, limit: 100 })) : Promise.resolve(undefined)),
+    [eventId],
+  );
+  const [votesLeft, setVotesLeft] = useState<number | null>(null);
+  const [full, setFull] = useState(false);
   const [editing, setEditing] = useState(false);
   const [f, setF] = useState({ title: '', description: '' });
   const act = useAction();
@@ -565,7 +789,21 @@ export function ArtworkPage({ id }: { id: string }) {
   if (art.error || !art.data) return <ErrorBox error={art.error} onRetry={art.reload} />;
   const a = art.data;
   const own = a.artist.id === user?.id;
-  const canEdit = own && ev.data?.phase === 'OPEN';
+  const event = ev.data;
+  const canEdit = own && event?.phase === 'OPEN';
+  const list = siblings.data ?? [];
+  const at = list.findIndex((x) => x.id === a.id);
+  const prev = at > 0 ? list[at - 1] : null;
+  const next = at >= 0 && at < list.length - 1 ? list[at + 1] : null;
+  const participant = list.some((x) => x.artist.id === user?.id);
+  const left = votesLeft ?? event?.myVotesRemaining ?? 0;
+  const toggleVote = async () => {
+    const res = await act.run(() => (a.myVote ? artworksApi.unvote(a.id) : artworksApi.vote(a.id)));
+    if (res) {
+      setVotesLeft(res.votesRemaining);
+      art.setData((d) => d && { ...d, myVote: !a.myVote });
+    }
+  };
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const res = await act.run(() => artworksApi.updateArtwork(a.id, { title: f.title.trim(), description: f.description }));
@@ -577,18 +815,67 @@ export function ArtworkPage({ id }: { id: string }) {
   return (
     <section>
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/groups">Groups</Link> <span aria-hidden="true">›</span> <Link to={`/events/${a.eventId}`}>{ev.data?.name ?? 'Event'}</Link>{' '}
-        <span aria-hidden="true">›</span> <span aria-current="page">{a.title}</span>
+        <Link to="/groups">Groups</Link> <span aria-hidden="true">›</span>{' '}
+        {grp.data ? <Link to={`/groups/${grp.data.id}`}>{grp.data.name}</Link> : <span>…</span>} <span aria-hidden="true">›</span>{' '}
+        <Link to={`/events/${a.eventId}`}>{ev.data?.name ?? 'Event'}</Link> <span aria-hidden="true">›</span> <span aria-current="page">{a.title}</span>
       </nav>
+      {(prev || next) && (
+        <nav aria-label="Artworks of this event" className="pager">
+          {prev ? (
+            <Link to={`/artworks/${prev.id}`} rel="prev">
+              ‹ Previous<span className="visually-hidden">: {prev.title}</span>
+            </Link>
+          ) : (
+            <span />
+          )}
+          {next && (
+            <Link to={`/artworks/${next.id}`} rel="next">
+              Next<span className="visually-hidden">: {next.title}</span> ›
+            </Link>
+          )}
+        </nav>
+      )}
       <h1>{a.title}</h1>
       <p className="muted">
         by <UserLink user={a.artist} /> · <Time value={a.createdAt} /> · {a.width}×{a.height}
         {a.voteCount !== null && ` · ${a.voteCount} vote${a.voteCount === 1 ? '' : 's'}`}
       </p>
+      {/* The page shows the thumbnail; the original (often megabytes) loads only in the full-size view. */}
       <figure className="artwork-full">
-        <img src={a.imageUrl} alt={a.title} width={a.width} height={a.height} />
+        <img src={a.thumbnailUrl} alt={a.title} width={a.width} height={a.height} />
+        <figcaption>
+          <button type="button" className="btn btn--small" onClick={() => setFull(true)}>
+            View full size<span className="visually-hidden"> of {a.title}</span> ({a.width}×{a.height})
+          </button>
+        </figcaption>
       </figure>
-      {a.description && <p className="bio">{a.description}</p>}
+      {full && <FullSize artwork={a} onClose={() => setFull(false)} />}
+      {event?.phase === 'VOTING' && !own && (
+        <div className="actions">
+          <button type="button" className={`btn${a.myVote ? ' btn--primary' : ''}`} aria-pressed={a.myVote} onClick={() => void toggleVote()} disabled={act.busy || (!a.myVote && left <= 0)}>
+            {a.myVote ? 'Voted ✓' : 'Vote'}
+            <span className="visually-hidden"> for {a.title}</span>
+          </button>
+          <span className="muted" role="status" data-testid="votes-left">
+            {left} of {event.votesPerMember} vote{event.votesPerMember === 1 ? '' : 's'} left
+          </span>
+        </div>
+      )}
+      {event?.phase === 'MATCHING' && !own && participant && (
+        <>
+          <p className="hint" id={RANK_HELP_ID}>
+            A rank is optional: 1 is your favourite. Press Enter or leave the field to save it.
+          </p>
+          <LikeControl artwork={a} maxRank={Math.max(1, event.artworkCount)} onChange={(na) => art.setData(() => na)} />
+        </>
+      )}
+      {own && event && event.phase !== 'OPEN' && <p className="muted small">Titles and descriptions can be edited only while submissions are open.</p>}
+      {act.error != null && !editing && (
+        <p className="field-error" role="alert">
+          {errorMessage(act.error)}
+        </p>
+      )}
+      {a.description && <RichText text={a.description} />}
       {canEdit &&
         (editing ? (
           <form onSubmit={save} noValidate className="narrow">

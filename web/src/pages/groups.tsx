@@ -3,9 +3,9 @@ import { isApiError } from '../api/client';
 import * as groupsApi from '../api/groups';
 import { acceptInvitation, declineInvitation, listMyInvitations, revokeInvitation } from '../api/invitations';
 import type { Event, EventCreate, Group, Invitation, Member } from '../api/types';
-import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, SelectField, TextArea, TextField, Time, UserLink, userName } from '../components/ui';
+import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, SelectField, TextArea, TextField, Time, UserLink, userName, RichText } from '../components/ui';
 import { errorMessage } from '../errors';
-import { useAction, useAsync, usePaged, useTitle } from '../hooks';
+import { useAction, useAsync, usePaged, useRefreshWhileVisible, useTitle } from '../hooks';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 
@@ -43,7 +43,7 @@ export function GroupsPage() {
               <h2 className="card__title">
                 <Link to={`/groups/${g.id}`}>{g.name}</Link>
               </h2>
-              {g.description && <p>{g.description}</p>}
+              {g.description && <RichText text={g.description} />}
               <p className="muted">
                 {g.memberCount} member{g.memberCount === 1 ? '' : 's'} · you are {g.myRole}
               </p>
@@ -100,7 +100,7 @@ export function GroupPage({ id }: { id: string }) {
         <h1>{group.name}</h1>
         <span className="badge">{group.myRole}</span>
       </div>
-      {group.description && <p className="lead">{group.description}</p>}
+      {group.description && <RichText className="lead" text={group.description} />}
       {group.purpose && (
         <p>
           <strong>Purpose:</strong> {group.purpose}
@@ -263,6 +263,8 @@ function CreateEventForm({ groupId, onCancel }: { groupId: string; onCancel: () 
 function MembersSection({ group, onChanged }: { group: Group; onChanged: () => void }) {
   const { user } = useSession();
   const list = usePaged((cursor) => groupsApi.listMembers(group.id, { cursor }), [group.id]);
+  // Joining sends no notification to the others: look again now and then.
+  useRefreshWhileVisible(list.reload, 15_000);
   const act = useAction();
   const [status, setStatus] = useState('');
 
@@ -295,10 +297,10 @@ function MembersSection({ group, onChanged }: { group: Group; onChanged: () => v
     <section aria-labelledby="members-h">
       <h2 id="members-h">Members</h2>
       <FormError error={act.error} />
-      <p className="visually-hidden" role="status">
-        {status}
-      </p>
-      {list.loading ? (
+      <div role="status" data-testid="members-status">
+        {status && <p className="alert alert--success">{status}</p>}
+      </div>
+      {list.loading && !list.items ? (
         <Loading />
       ) : list.error ? (
         <ErrorBox error={list.error} onRetry={list.reload} />
@@ -501,6 +503,7 @@ function GroupAdminSection({ group, onSaved }: { group: Group; onSaved: (g: Grou
 
 export function InvitationsPage() {
   useTitle('Invitations');
+  const { user } = useSession();
   const list = usePaged((cursor) => listMyInvitations({ cursor }), []);
   const act = useAction();
   const [msg, setMsg] = useState('');
@@ -522,6 +525,13 @@ export function InvitationsPage() {
   return (
     <section className="narrow">
       <h1>Invitations</h1>
+      {user && !user.emailVerified && (
+        <Notice kind="warning">
+          <span data-testid="verify-for-invitations">
+            Invitations sent to {user.email} appear here once you verify that address: open the link we emailed you.
+          </span>
+        </Notice>
+      )}
       <FormError error={act.error} />
       {msg && <Notice>{msg}</Notice>}
       {list.loading ? (

@@ -76,7 +76,7 @@ export function NotificationsPage() {
   };
 
   return (
-    <section className="narrow">
+    <section>
       <div className="page-head">
         <h1>Notifications</h1>
         <button type="button" className="btn" onClick={() => void markAll()} disabled={act.busy || items.every(isRead)}>
@@ -114,11 +114,16 @@ export function NotificationsPage() {
                     <Time value={n.createdAt} relative />
                   </div>
                 </div>
-                {!read && (
-                  <button type="button" className="btn btn--small" onClick={() => void markRead(n)} disabled={act.busy}>
-                    Mark read<span className="visually-hidden">: {n.message}</span>
-                  </button>
-                )}
+                {/* The slot keeps its width when read, so nothing moves. */}
+                <div className="mark-slot">
+                  {read ? (
+                    <span className="muted small">Read</span>
+                  ) : (
+                    <button type="button" className="btn btn--small" onClick={() => void markRead(n)} disabled={act.busy}>
+                      Mark read<span className="visually-hidden">: {n.message}</span>
+                    </button>
+                  )}
+                </div>
               </li>
             );
           })}

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { changePassword, getNotificationSettings, updateMe, updateNotificationSettings } from '../api/me';
 import { getUser } from '../api/users';
 import type { NotificationSettings } from '../api/types';
-import { ErrorBox, FormError, Loading, Notice, TextArea, TextField, Time } from '../components/ui';
+import { ErrorBox, FormError, Loading, Notice, TextArea, TextField, Time, RichText } from '../components/ui';
 import { useAction, useAsync, useTitle } from '../hooks';
 import { useSession } from '../session';
 import { ResendVerification } from './auth';
@@ -225,7 +225,7 @@ export function UserPage({ username }: { username: string }) {
     <section className="narrow">
       <h1>{p.displayName || p.username}</h1>
       <p className="muted">@{p.username}</p>
-      {p.bio ? <p className="bio">{p.bio}</p> : <p className="empty">No bio yet.</p>}
+      {p.bio ? <RichText className="bio" text={p.bio} /> : <p className="empty">No bio yet.</p>}
       {p.portfolioUrl && /^https?:\/\//i.test(p.portfolioUrl) && (
         <p>
           <a href={p.portfolioUrl} rel="noopener noreferrer nofollow" target="_blank">
