@@ -78,8 +78,8 @@ int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks) {
                                  {"dora", "Dora Sato", {}},
                                  {"edgar", "Edgar Ruiz", {}}};
   for (auto& u : users) {
-    auto json = accounts.Register(u.username, std::string(u.username) + "@demo.atelier.test", kPassword, durable);
-    std::int64_t id = std::stoll(std::string(json.at("id").as_string()));
+    std::int64_t id =
+        accounts.Register(u.username, std::string(u.username) + "@demo.atelier.test", kPassword, durable).id.value;
     accounts.UpdateProfile(id, std::string(u.display_name), std::string("Demo artist."), std::nullopt, false, durable);
     // Demo accounts skip the emailed link.
     db.Write([&](db::Tx& tx) { tx.Exec("UPDATE users SET email_verified = 1 WHERE id = $1", id); });
