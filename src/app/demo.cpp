@@ -113,8 +113,7 @@ int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks) {
     in.name = plan.name;
     in.description = std::optional<std::string>(plan.description);
     in.votes_per_member = 2;
-    auto ev = events.Create(owner.id, group.id, in, durable);
-    std::int64_t event_id = std::stoll(std::string(ev.at("id").as_string()));
+    std::int64_t event_id = events.Create(owner.id, group.id, in, durable).id.value;
     std::vector<std::int64_t> artwork_ids;
     size_t artists = plan.phase == events::Phase::kOpen ? 2 : users.size();
     for (size_t i = 0; i < artists; ++i) {
