@@ -12,7 +12,6 @@ namespace atelier::accounts {
 namespace {
 
 using fixture::World;
-namespace json = boost::json;
 
 constexpr Millis kMinuteMs = 60'000;
 
@@ -49,16 +48,16 @@ class AccountServiceTest : public ::testing::Test {
 
   std::int64_t Register(const std::string& name, const std::string& password = "correct horse") {
     auto u = svc.Register(name, name + "@example.test", password, w.durable);
-    return std::stoll(std::string(u.at("id").as_string()));
+    return u.id.value;
   }
   std::int64_t Sessions(std::int64_t user_id) {
     return w.Count("SELECT COUNT(*) FROM sessions WHERE user_id = " + std::to_string(user_id));
   }
-  AuthUser SessionUser(std::int64_t id, const LoginResult& login) {
+  AuthUser SessionUser(std::int64_t id, const api::LoginResponse& login) {
     AuthUser u;
     u.id = id;
-    u.username = std::string(login.user.at("username").as_string());
-    u.email = std::string(login.user.at("email").as_string());
+    u.username = login.user.username;
+    u.email = login.user.email;
     u.session_hash = Sha256Hex(login.token);
     return u;
   }
@@ -66,10 +65,10 @@ class AccountServiceTest : public ::testing::Test {
 
 TEST_F(AccountServiceTest, RegisterNormalisesAndMailsAVerificationLink) {
   auto u = svc.Register("  Ann_1 ", "Ann@Example.TEST", "correct horse", w.durable);
-  EXPECT_EQ(u.at("username").as_string(), "ann_1");
-  EXPECT_EQ(u.at("email").as_string(), "ann@example.test");
-  EXPECT_FALSE(u.at("emailVerified").as_bool());
-  EXPECT_EQ(u.at("profile").at("displayName").as_string(), "ann_1");
+  EXPECT_EQ(u.username, "ann_1");
+  EXPECT_EQ(u.email, "ann@example.test");
+  EXPECT_FALSE(u.emailVerified);
+  EXPECT_EQ(u.profile.displayName, "ann_1");
   EXPECT_FALSE(TokenMailed(w, "ann@example.test", "/verify-email").empty());
   // Taken names and addresses are refused (before any hashing), whatever their case.
   EXPECT_API_ERROR(svc.Register("ANN_1", "other@example.test", "correct horse", w.durable), 409, "username_taken");
@@ -95,8 +94,8 @@ TEST_F(AccountServiceTest, VerificationLinksWorkOnceAndExpire) {
   std::string token = TokenMailed(w, "ann@example.test", "/verify-email");
   EXPECT_API_ERROR(svc.VerifyEmail("not-a-token", w.durable), 400, "invalid_token");
   EXPECT_API_ERROR(svc.VerifyEmail("", w.durable), 400, "invalid_token");
-  EXPECT_TRUE(svc.VerifyEmail(token, w.durable).at("emailVerified").as_bool());
-  EXPECT_TRUE(svc.Me(id).at("emailVerified").as_bool());
+  EXPECT_TRUE(svc.VerifyEmail(token, w.durable).emailVerified);
+  EXPECT_TRUE(svc.Me(id).emailVerified);
   ASSERT_EQ(verified.size(), 1u);  // the hook saw it once, with the address
   EXPECT_EQ(verified[0], std::make_pair(id, std::string("ann@example.test")));
   EXPECT_API_ERROR(svc.VerifyEmail(token, w.durable), 400, "invalid_token");
@@ -107,7 +106,7 @@ TEST_F(AccountServiceTest, VerificationLinksWorkOnceAndExpire) {
   std::string late = TokenMailed(w, bob.email, "/verify-email");
   w.clock.Advance(24 * fixture::kHourMs);
   EXPECT_API_ERROR(svc.VerifyEmail(late, w.durable), 410, "token_expired");
-  EXPECT_FALSE(svc.Me(bob.id).at("emailVerified").as_bool());
+  EXPECT_FALSE(svc.Me(bob.id).emailVerified);
 }
 
 TEST_F(AccountServiceTest, ResendIsSilentForUnknownOrVerifiedAddressesAndRateLimited) {
@@ -132,11 +131,11 @@ TEST_F(AccountServiceTest, LoginByNameOrAddressMakesASession) {
   std::int64_t id = Register("ann");
   EXPECT_API_ERROR(svc.Login("ann", "wrong password", w.durable), 401, "invalid_credentials");
   EXPECT_API_ERROR(svc.Login("nobody", "correct horse", w.durable), 401, "invalid_credentials");
-  LoginResult by_name = svc.Login(" ANN ", "correct horse", w.durable);
+  api::LoginResponse by_name = svc.Login(" ANN ", "correct horse", w.durable);
   EXPECT_FALSE(by_name.token.empty());
-  EXPECT_EQ(by_name.expires_at, w.clock.Now() + Config().session_ttl);
-  EXPECT_EQ(by_name.user.at("id").as_string(), std::to_string(id));
-  LoginResult by_mail = svc.Login("ann@example.test", "correct horse", w.durable);
+  EXPECT_EQ(by_name.expiresAt.value, w.clock.Now() + Config().session_ttl);
+  EXPECT_EQ(by_name.user.id.value, id);
+  api::LoginResponse by_mail = svc.Login("ann@example.test", "correct horse", w.durable);
   EXPECT_NE(by_mail.token, by_name.token);
   EXPECT_EQ(Sessions(id), 2);
   svc.Logout(SessionUser(id, by_name), w.durable);
@@ -180,7 +179,7 @@ TEST_F(AccountServiceTest, APasswordResetIsSingleUseAndEndsSessions) {
   EXPECT_API_ERROR(svc.ConfirmPasswordReset("bogus", "battery staple", w.durable), 400, "invalid_token");
   svc.ConfirmPasswordReset(token, "battery staple", w.durable);
   EXPECT_EQ(Sessions(id), 0);
-  EXPECT_TRUE(svc.Me(id).at("emailVerified").as_bool());  // the link proved the address
+  EXPECT_TRUE(svc.Me(id).emailVerified);  // the link proved the address
   EXPECT_API_ERROR(svc.ConfirmPasswordReset(token, "another staple", w.durable), 400, "invalid_token");
   EXPECT_API_ERROR(svc.Login("ann", "correct horse", w.durable), 401, "invalid_credentials");
   EXPECT_NO_THROW(svc.Login("ann", "battery staple", w.durable));
@@ -196,7 +195,7 @@ TEST_F(AccountServiceTest, AResetLinkExpiresAfterAnHour) {
 
 TEST_F(AccountServiceTest, ChangingThePasswordKeepsOnlyTheCurrentSession) {
   std::int64_t id = Register("ann");
-  LoginResult here = svc.Login("ann", "correct horse", w.durable);
+  api::LoginResponse here = svc.Login("ann", "correct horse", w.durable);
   svc.Login("ann", "correct horse", w.durable);
   AuthUser me = SessionUser(id, here);
   EXPECT_API_ERROR(svc.ChangePassword(me, "not it", "battery staple", w.durable), 403, "wrong_password");
@@ -215,15 +214,16 @@ TEST_F(AccountServiceTest, ProfilesValidateAndShowPublicly) {
                    422, "validation_failed");
   auto me = svc.UpdateProfile(ann.id, std::string("Ann A."), std::string("paints"),
                               std::string("https://ann.example.test/"), false, w.durable);
-  EXPECT_EQ(me.at("profile").at("displayName").as_string(), "Ann A.");
-  EXPECT_EQ(me.at("profile").at("portfolioUrl").as_string(), "https://ann.example.test/");
+  EXPECT_EQ(me.profile.displayName, "Ann A.");
+  EXPECT_EQ(me.profile.portfolioUrl, "https://ann.example.test/");
   auto pub = svc.PublicProfile("ANN");
-  EXPECT_EQ(pub.at("displayName").as_string(), "Ann A.");
-  EXPECT_EQ(pub.at("bio").as_string(), "paints");
-  EXPECT_FALSE(pub.contains("email"));  // the public view never shows the address
+  EXPECT_EQ(pub.displayName, "Ann A.");
+  EXPECT_EQ(pub.bio, "paints");
+  EXPECT_EQ(pub.portfolioUrl, "https://ann.example.test/");
+  EXPECT_EQ(ToJsonText(pub).find(ann.email), std::string::npos);  // the public view never shows the address
   me = svc.UpdateProfile(ann.id, std::nullopt, std::nullopt, std::nullopt, /*portfolio_url_null=*/true, w.durable);
-  EXPECT_TRUE(me.at("profile").at("portfolioUrl").is_null());
-  EXPECT_EQ(me.at("profile").at("bio").as_string(), "paints");  // absent fields stay
+  EXPECT_FALSE(me.profile.portfolioUrl.has_value());
+  EXPECT_EQ(me.profile.bio, "paints");  // absent fields stay
   EXPECT_API_ERROR(svc.PublicProfile("nobody"), 404, "not_found");
 }
 

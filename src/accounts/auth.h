@@ -54,10 +54,10 @@ class Authenticator {
   const Clock& clock_;
 };
 
-// The public view of a user, used everywhere but /me (docs/product.md §3): {"id","username",
-// "displayName"}. Defined once, in PublicUserMembers, which calls add(key, value) for each
-// member in order; PublicUser builds a boost::json object from it, WritePublicUser writes
-// it with a JsonWriter.
+// Superseded by api::PublicUser (accounts/resources.h), which every new answer uses. These
+// remain only for the features not converted yet (artworks' WritePublicUser, matching's
+// PublicUser); remove them when those callers are gone. The members are the same, in the
+// same order, as api::PublicUser's.
 template <typename Add>
 void PublicUserMembers(std::int64_t id, std::string_view username, std::string_view display_name, Add&& add) {
   add("id", IdStr(id));

@@ -5,6 +5,7 @@
 #include "common/json_util.h"
 #include "http/client_ip.h"
 #include "http/durable.h"
+#include "http/json_response.h"
 
 namespace atelier::accounts {
 
@@ -42,14 +43,14 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
                auto email = in.RequireString("email");
                auto password = in.RequireString("password");
                db::CommitToken durable;
-               return http::Durable(Response::Json(201, svc.Register(username, email, password, durable)), durable);
+               return http::Durable(http::JsonResponse(201, svc.Register(username, email, password, durable)), durable);
              },
              {.pool = Pool::kCrypto});
   router.Add("POST", base + "/auth/verify-email", [&svc](Request& req) {
     auto body = req.JsonBody();
     BodyReader in(body);
     db::CommitToken durable;
-    return http::Durable(Response::Json(200, svc.VerifyEmail(in.RequireString("token"), durable)), durable);
+    return http::Durable(http::JsonResponse(200, svc.VerifyEmail(in.RequireString("token"), durable)), durable);
   });
   router.Add("POST", base + "/auth/resend-verification", [&svc](Request& req) {
     svc.Limit("resend:ip:" + Ip(req), 10, 600'000);
@@ -57,7 +58,7 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
     BodyReader in(body);
     db::CommitToken durable;
     svc.ResendVerification(in.RequireString("email"), durable);
-    return http::Durable(Response::Json(202, {{"status", "accepted"}}), durable);
+    return http::Durable(http::JsonResponse(202, api::Accepted{}), durable);
   });
   router.Add("POST", base + "/auth/login",
              [&svc, secure](Request& req) {
@@ -68,9 +69,7 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
                auto password = in.RequireString("password");
                db::CommitToken durable;
                auto result = svc.Login(login, password, durable);
-               auto r = Response::Json(200, {{"token", result.token},
-                                             {"expiresAt", FormatTime(result.expires_at)},
-                                             {"user", std::move(result.user)}});
+               auto r = http::JsonResponse(200, result);
                SetSessionCookies(r, result.token, AccountsConfig{}.session_ttl, secure);
                return http::Durable(std::move(r), durable);
              },
@@ -89,7 +88,7 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
     BodyReader in(body);
     db::CommitToken durable;
     svc.RequestPasswordReset(in.RequireString("email"), durable);
-    return http::Durable(Response::Json(202, {{"status", "accepted"}}), durable);
+    return http::Durable(http::JsonResponse(202, api::Accepted{}), durable);
   });
   router.Add("POST", base + "/auth/password-reset/confirm",
              [&svc](Request& req) {
@@ -105,7 +104,7 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
              {.pool = Pool::kCrypto});
   router.Add("GET", base + "/me", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    return Response::Json(200, svc.Me(user.id));
+    return http::JsonResponse(200, svc.Me(user.id));
   });
   router.Add("PATCH", base + "/me", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
@@ -118,7 +117,7 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
     if (in.IsNull("displayName")) in.Errors().Add("displayName", "invalid", "must be a string");
     in.Finish();
     db::CommitToken durable;
-    return http::Durable(Response::Json(200, svc.UpdateProfile(user.id, display_name, bio, url, url_null, durable)),
+    return http::Durable(http::JsonResponse(200, svc.UpdateProfile(user.id, display_name, bio, url, url_null, durable)),
                          durable);
   });
   router.Add("POST", base + "/me/password",
@@ -135,7 +134,7 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
              {.pool = Pool::kCrypto});
   router.Add("GET", base + "/users/{username}", [&svc, &auth](Request& req) {
     auth.Require(req);
-    return Response::Json(200, svc.PublicProfile(req.Param("username")));
+    return http::JsonResponse(200, svc.PublicProfile(req.Param("username")));
   });
 }
 

@@ -5,7 +5,6 @@
 #include "accounts/passwords.h"
 #include "common/crypto.h"
 #include "common/error.h"
-#include "common/json_util.h"
 #include "common/text.h"
 #include "notify/stream_hub.h"
 
@@ -75,27 +74,22 @@ void AccountService::EndResetTokens(db::Tx& tx, std::int64_t user_id, Millis now
           now);
 }
 
-boost::json::object AccountService::UserJson(db::Tx& tx, std::int64_t user_id) {
+api::User AccountService::LoadUser(db::Tx& tx, std::int64_t user_id) {
   auto r = tx.QueryOne(
       "SELECT id, username, email, email_verified, created_at, display_name, bio, portfolio_url FROM users "
       "WHERE id = $1",
       user_id);
   if (!r) throw NotFound();
-  boost::json::object profile{{"displayName", r->Str(5)}, {"bio", r->Str(6)}};
-  if (auto url = r->OptStr(7))
-    profile["portfolioUrl"] = *url;
-  else
-    profile["portfolioUrl"] = nullptr;
-  return {{"id", IdStr(r->Int(0))},
-          {"username", r->Str(1)},
-          {"email", r->Str(2)},
-          {"emailVerified", r->Bool(3)},
-          {"createdAt", FormatTime(r->Int(4))},
-          {"profile", std::move(profile)}};
+  return {.id = {r->Int(0)},
+          .username = r->Str(1),
+          .email = r->Str(2),
+          .emailVerified = r->Bool(3),
+          .createdAt = {r->Int(4)},
+          .profile = {.displayName = r->Str(5), .bio = r->Str(6), .portfolioUrl = r->OptStr(7)}};
 }
 
-boost::json::object AccountService::Register(const std::string& username_in, const std::string& email_in,
-                                             const std::string& password, db::CommitToken& durable) {
+api::User AccountService::Register(const std::string& username_in, const std::string& email_in,
+                                   const std::string& password, db::CommitToken& durable) {
   std::string username = AsciiLower(Trim(username_in));
   std::string email = NormalizeEmail(email_in);
   Validation v;
@@ -130,7 +124,7 @@ boost::json::object AccountService::Register(const std::string& username_in, con
                                    "hours):\n\n" +
                                    notifier_.PublicUrl() + "/verify-email?token=" + token +
                                    "\n\nIf you did not sign up, ignore this message.\n"});
-      return UserJson(tx, id);
+      return LoadUser(tx, id);
     });
   } catch (const db::ConstraintError&) {
     // Lost a race with a registration of the same name or address.
@@ -139,7 +133,7 @@ boost::json::object AccountService::Register(const std::string& username_in, con
   }
 }
 
-boost::json::object AccountService::VerifyEmail(const std::string& token, db::CommitToken& durable) {
+api::User AccountService::VerifyEmail(const std::string& token, db::CommitToken& durable) {
   if (token.empty() || token.size() > 128) throw InvalidToken();
   std::string hash = Sha256Hex(token);
   Millis now = clock_.Now();
@@ -154,7 +148,7 @@ boost::json::object AccountService::VerifyEmail(const std::string& token, db::Co
                 t->Str(1)) > 0) {
       for (const auto& hook : email_verified_hooks_) hook(tx, t->Int(0), t->Str(1));
     }
-    return UserJson(tx, t->Int(0));
+    return LoadUser(tx, t->Int(0));
   });
 }
 
@@ -174,7 +168,8 @@ void AccountService::ResendVerification(const std::string& email_in, db::CommitT
   });
 }
 
-LoginResult AccountService::Login(const std::string& login_in, const std::string& password, db::CommitToken& durable) {
+api::LoginResponse AccountService::Login(const std::string& login_in, const std::string& password,
+                                         db::CommitToken& durable) {
   std::string login = AsciiLower(Trim(login_in));
   Limit("login:account:" + login, 10, kMinute);
   Millis now = clock_.Now();
@@ -233,11 +228,9 @@ LoginResult AccountService::Login(const std::string& login_in, const std::string
     // answers must take the same time.
     throw ApiError(401, "invalid_credentials", "Wrong username, email or password");
   }
-  LoginResult result;
-  result.token = token;
-  result.expires_at = expires;
-  result.user = db_.Read([&](db::Tx& tx) { return UserJson(tx, id); });
-  return result;
+  return {.token = std::move(token), .expiresAt = {expires}, .user = db_.Read([&](db::Tx& tx) {
+            return LoadUser(tx, id);
+          })};
 }
 
 void AccountService::Logout(const AuthUser& user, db::CommitToken& durable) {
@@ -296,14 +289,14 @@ void AccountService::ConfirmPasswordReset(const std::string& token, const std::s
   });
 }
 
-boost::json::object AccountService::Me(std::int64_t user_id) {
-  return db_.Read([&](db::Tx& tx) { return UserJson(tx, user_id); });
+api::User AccountService::Me(std::int64_t user_id) {
+  return db_.Read([&](db::Tx& tx) { return LoadUser(tx, user_id); });
 }
 
-boost::json::object AccountService::UpdateProfile(std::int64_t user_id, const std::optional<std::string>& display_name,
-                                                  const std::optional<std::string>& bio,
-                                                  const std::optional<std::string>& portfolio_url,
-                                                  bool portfolio_url_null, db::CommitToken& durable) {
+api::User AccountService::UpdateProfile(std::int64_t user_id, const std::optional<std::string>& display_name,
+                                        const std::optional<std::string>& bio,
+                                        const std::optional<std::string>& portfolio_url, bool portfolio_url_null,
+                                        db::CommitToken& durable) {
   Validation v;
   if (display_name) {
     size_t n = Utf8Length(*display_name);
@@ -324,7 +317,7 @@ boost::json::object AccountService::UpdateProfile(std::int64_t user_id, const st
     if (bio) tx.Exec("UPDATE users SET bio = $2 WHERE id = $1", user_id, *bio);
     if (portfolio_url) tx.Exec("UPDATE users SET portfolio_url = $2 WHERE id = $1", user_id, *portfolio_url);
     if (portfolio_url_null) tx.Exec("UPDATE users SET portfolio_url = NULL WHERE id = $1", user_id);
-    return UserJson(tx, user_id);
+    return LoadUser(tx, user_id);
   });
 }
 
@@ -347,19 +340,19 @@ void AccountService::ChangePassword(const AuthUser& user, const std::string& cur
   });
 }
 
-boost::json::object AccountService::PublicProfile(const std::string& username) {
+api::UserProfile AccountService::PublicProfile(const std::string& username) {
   auto r = db_.Read([&](db::Tx& tx) {
     return tx.QueryOne("SELECT id, username, display_name, bio, portfolio_url FROM users WHERE username = $1",
                        AsciiLower(username));
   });
   if (!r) throw NotFound("No such user");
-  auto o = PublicUser(r->Int(0), r->Str(1), r->Str(2));
-  o["bio"] = r->Str(3);
-  if (auto url = r->OptStr(4))
-    o["portfolioUrl"] = *url;
-  else
-    o["portfolioUrl"] = nullptr;
-  return o;
+  api::UserProfile p;
+  p.id = {r->Int(0)};
+  p.username = r->Str(1);
+  p.displayName = r->Str(2);
+  p.bio = r->Str(3);
+  p.portfolioUrl = r->OptStr(4);
+  return p;
 }
 
 }  // namespace atelier::accounts

@@ -2,7 +2,6 @@
 // The rules of docs/product.md §3: registration, verification, login with lockout, password reset,
 // sessions and profiles. Methods that hash passwords take tens of milliseconds: routes
 // run them on the crypto pool. Thread-safe.
-#include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -11,6 +10,7 @@
 
 #include "accounts/auth.h"
 #include "accounts/rate_limiter.h"
+#include "accounts/resources.h"
 #include "common/clock.h"
 #include "db/database.h"
 #include "notify/notifier.h"
@@ -24,21 +24,16 @@ struct AccountsConfig {
   Millis session_ttl = 30LL * 24 * 3600 * 1000;
 };
 
-struct LoginResult {
-  std::string token;
-  Millis expires_at = 0;
-  boost::json::object user;
-};
-
+// Methods answer with the account's resources (accounts/resources.h); the routes write them.
 // Methods that write take `durable`: they name their commit in it (db::CommitToken), and the
 // route puts it on its response (http::Durable) so the answer waits for the disk.
 class AccountService {
  public:
   AccountService(db::Database& db, const Clock& clock, const notify::Notifier& notifier, AccountsConfig config);
 
-  boost::json::object Register(const std::string& username, const std::string& email, const std::string& password,
-                               db::CommitToken& durable);
-  boost::json::object VerifyEmail(const std::string& token, db::CommitToken& durable);
+  api::User Register(const std::string& username, const std::string& email, const std::string& password,
+                     db::CommitToken& durable);
+  api::User VerifyEmail(const std::string& token, db::CommitToken& durable);
   // Called inside the transaction that verifies an address, with the user and the address
   // (e.g. to turn invitations sent to that address into notifications). Register before
   // the server starts.
@@ -46,23 +41,25 @@ class AccountService {
   void OnEmailVerified(EmailVerifiedHook hook) { email_verified_hooks_.push_back(std::move(hook)); }
   void ResendVerification(const std::string& email, db::CommitToken& durable);
   // Locking the account (too many failures) also ends every live stream of the user.
-  LoginResult Login(const std::string& login, const std::string& password, db::CommitToken& durable);
+  // The new session's token, its expiry and the account.
+  api::LoginResponse Login(const std::string& login, const std::string& password, db::CommitToken& durable);
   // Ends the caller's session and its live streams (in every process, after commit).
   void Logout(const AuthUser& user, db::CommitToken& durable);
   void RequestPasswordReset(const std::string& email, db::CommitToken& durable);
   // Sets the password, retires every other reset token of the account and ends every
   // session with its streams; a token retired so answers 400 invalid_token.
   void ConfirmPasswordReset(const std::string& token, const std::string& password, db::CommitToken& durable);
-  boost::json::object Me(std::int64_t user_id);
+  // The caller's account; 404 when it is gone.
+  api::User Me(std::int64_t user_id);
   // Absent optionals leave a field alone; portfolio_url_null clears the URL.
-  boost::json::object UpdateProfile(std::int64_t user_id, const std::optional<std::string>& display_name,
-                                    const std::optional<std::string>& bio,
-                                    const std::optional<std::string>& portfolio_url, bool portfolio_url_null,
-                                    db::CommitToken& durable);
+  api::User UpdateProfile(std::int64_t user_id, const std::optional<std::string>& display_name,
+                          const std::optional<std::string>& bio, const std::optional<std::string>& portfolio_url,
+                          bool portfolio_url_null, db::CommitToken& durable);
   // Retires the account's reset tokens and ends the other sessions with their streams.
   void ChangePassword(const AuthUser& user, const std::string& current, const std::string& next,
                       db::CommitToken& durable);
-  boost::json::object PublicProfile(const std::string& username);
+  // 404 when no user has that username (any case).
+  api::UserProfile PublicProfile(const std::string& username);
 
   // Throws 429 rate_limited with Retry-After when `key` has used its budget.
   void Limit(const std::string& key, int burst, Millis window_ms);
@@ -70,7 +67,7 @@ class AccountService {
  private:
   // Creates a verification or reset token in tx; returns the token (only its hash is kept).
   std::string NewToken(db::Tx& tx, const char* kind, std::int64_t user_id, const std::string& email, Millis ttl);
-  boost::json::object UserJson(db::Tx& tx, std::int64_t user_id);
+  api::User LoadUser(db::Tx& tx, std::int64_t user_id);
   // Marks every unused reset token of the user used: a new password (by reset or by
   // change) retires the links mailed before it, in the transaction that sets it.
   void EndResetTokens(db::Tx& tx, std::int64_t user_id, Millis now);

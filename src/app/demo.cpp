@@ -78,8 +78,8 @@ int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks) {
                                  {"dora", "Dora Sato", {}},
                                  {"edgar", "Edgar Ruiz", {}}};
   for (auto& u : users) {
-    auto json = accounts.Register(u.username, std::string(u.username) + "@demo.atelier.test", kPassword, durable);
-    std::int64_t id = std::stoll(std::string(json.at("id").as_string()));
+    std::int64_t id =
+        accounts.Register(u.username, std::string(u.username) + "@demo.atelier.test", kPassword, durable).id.value;
     accounts.UpdateProfile(id, std::string(u.display_name), std::string("Demo artist."), std::nullopt, false, durable);
     // Demo accounts skip the emailed link.
     db.Write([&](db::Tx& tx) { tx.Exec("UPDATE users SET email_verified = 1 WHERE id = $1", id); });
@@ -113,8 +113,7 @@ int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks) {
     in.name = plan.name;
     in.description = std::optional<std::string>(plan.description);
     in.votes_per_member = 2;
-    auto ev = events.Create(owner.id, group.id, in, durable);
-    std::int64_t event_id = std::stoll(std::string(ev.at("id").as_string()));
+    std::int64_t event_id = events.Create(owner.id, group.id, in, durable).id.value;
     std::vector<std::int64_t> artwork_ids;
     size_t artists = plan.phase == events::Phase::kOpen ? 2 : users.size();
     for (size_t i = 0; i < artists; ++i) {

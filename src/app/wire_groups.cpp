@@ -11,7 +11,7 @@ void WireGroups(AppContext& ctx, accounts::AccountService& accounts) {
   accounts.OnEmailVerified([&service](db::Tx& tx, std::int64_t user_id, const std::string& email) {
     service.NotifyEmailInvitations(tx, user_id, email);
   });
-  groups::AddRoutes(ctx.router, service, *ctx.auth, ctx.clock);
+  groups::RegisterRoutes(ctx.router, service, *ctx.auth, ctx.clock);
 }
 
 }  // namespace atelier::app

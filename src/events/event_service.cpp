@@ -52,6 +52,27 @@ void LogError(std::int64_t event_id, const char* what) {
   }
 }
 
+// The Event resource for a caller who has used `used_votes` in it; the row's strings move.
+api::Event ToResource(EventInfo&& e, int used_votes) {
+  auto time = [](const std::optional<Millis>& t) -> std::optional<Time> {
+    if (!t) return std::nullopt;
+    return Time{*t};
+  };
+  return {.id = {e.id},
+          .groupId = {e.group_id},
+          .name = std::move(e.name),
+          .description = std::move(e.description),
+          .phase = e.phase,
+          .votingStartsAt = time(e.schedule.times[0]),
+          .matchingStartsAt = time(e.schedule.times[1]),
+          .endsAt = time(e.schedule.times[2]),
+          .votesPerMember = e.votes_per_member,
+          .maxArtworksPerMember = e.max_artworks_per_member,
+          .artworkCount = e.artwork_count,
+          .createdAt = {e.created_at},
+          .myVotesRemaining = std::max(0, e.votes_per_member - used_votes)};
+}
+
 EventInfo MustLoad(db::Tx& tx, std::int64_t event_id, bool for_update) {
   auto e = store::LoadEvent(tx, event_id, for_update);
   if (!e) throw NotFound();
@@ -60,28 +81,8 @@ EventInfo MustLoad(db::Tx& tx, std::int64_t event_id, bool for_update) {
 
 }  // namespace
 
-boost::json::object EventService::EventJson(const EventInfo& e, int used_votes) {
-  auto time = [](const std::optional<Millis>& t) -> boost::json::value {
-    if (!t) return nullptr;
-    return boost::json::string(FormatTime(*t));
-  };
-  return {{"id", IdStr(e.id)},
-          {"groupId", IdStr(e.group_id)},
-          {"name", e.name},
-          {"description", e.description},
-          {"phase", PhaseName(e.phase)},
-          {"votingStartsAt", time(e.schedule.times[0])},
-          {"matchingStartsAt", time(e.schedule.times[1])},
-          {"endsAt", time(e.schedule.times[2])},
-          {"votesPerMember", e.votes_per_member},
-          {"maxArtworksPerMember", e.max_artworks_per_member},
-          {"artworkCount", e.artwork_count},
-          {"createdAt", FormatTime(e.created_at)},
-          {"myVotesRemaining", std::max(0, e.votes_per_member - used_votes)}};
-}
-
-boost::json::object EventService::Create(std::int64_t user_id, std::int64_t group_id, const EventInput& in,
-                                         db::CommitToken& durable) {
+api::Event EventService::Create(std::int64_t user_id, std::int64_t group_id, const EventInput& in,
+                                db::CommitToken& durable) {
   Validation v;
   EventInfo e;
   e.group_id = group_id;
@@ -120,38 +121,46 @@ boost::json::object EventService::Create(std::int64_t user_id, std::int64_t grou
     row.created_at = now;
     store::InsertEvent(tx, row);
     NotifyPhase(notifier_, tx, row);
-    return EventJson(row, 0);
+    return ToResource(std::move(row), 0);
   });
 }
 
-boost::json::object EventService::List(std::int64_t user_id, std::int64_t group_id, int limit,
-                                       const std::optional<std::string>& cursor) {
+PageOfItems<api::Event> EventService::List(std::int64_t user_id, std::int64_t group_id, int limit,
+                                           const std::optional<std::string>& cursor) {
   std::optional<std::int64_t> before;
   if (cursor) before = DecodeCursor(*cursor, 1)[0];
   return db_.Read([&](db::Tx& tx) {
     groups::RequireMember(tx, group_id, user_id);
     auto rows = store::ListGroupEvents(tx, group_id, before, limit + 1);
-    std::optional<std::string> next;
+    PageOfItems<api::Event> page;
     if (static_cast<int>(rows.size()) > limit) {
       rows.resize(limit);
-      next = EncodeCursor({rows.back().id});
+      page.nextCursor = EncodeCursor({rows.back().id});
     }
-    boost::json::array items;
-    for (const auto& e : rows) items.push_back(EventJson(e, store::UsedVotes(tx, e.id, user_id)));
-    return Page(std::move(items), next);
+    page.items.reserve(rows.size());
+    for (auto& e : rows) {
+      int used = store::UsedVotes(tx, e.id, user_id);
+      page.items.push_back(ToResource(std::move(e), used));
+    }
+    return page;
+  });
+}
+
+api::Event EventService::GetEvent(std::int64_t user_id, std::int64_t event_id) {
+  return db_.Read([&](db::Tx& tx) {
+    EventInfo e = MustLoad(tx, event_id, false);
+    groups::RequireMember(tx, e.group_id, user_id);
+    int used = store::UsedVotes(tx, e.id, user_id);
+    return ToResource(std::move(e), used);
   });
 }
 
 boost::json::object EventService::Get(std::int64_t user_id, std::int64_t event_id) {
-  return db_.Read([&](db::Tx& tx) {
-    EventInfo e = MustLoad(tx, event_id, false);
-    groups::RequireMember(tx, e.group_id, user_id);
-    return EventJson(e, store::UsedVotes(tx, e.id, user_id));
-  });
+  return boost::json::parse(ToJsonText(GetEvent(user_id, event_id))).as_object();
 }
 
-boost::json::object EventService::Update(std::int64_t user_id, std::int64_t event_id, const EventInput& in,
-                                         db::CommitToken& durable) {
+api::Event EventService::Update(std::int64_t user_id, std::int64_t event_id, const EventInput& in,
+                                db::CommitToken& durable) {
   return db_.Write(durable, [&](db::Tx& tx) {
     EventInfo e = MustLoad(tx, event_id, true);
     groups::RequireAdmin(tx, e.group_id, user_id);
@@ -181,12 +190,12 @@ boost::json::object EventService::Update(std::int64_t user_id, std::int64_t even
     }
     v.ThrowIfAny();
     store::UpdateEvent(tx, e);
-    return EventJson(e, store::UsedVotes(tx, e.id, user_id));
+    int used = store::UsedVotes(tx, e.id, user_id);
+    return ToResource(std::move(e), used);
   });
 }
 
-boost::json::object EventService::Advance(std::int64_t user_id, std::int64_t event_id, Phase to,
-                                          db::CommitToken& durable) {
+api::Event EventService::Advance(std::int64_t user_id, std::int64_t event_id, Phase to, db::CommitToken& durable) {
   return db_.Write(durable, [&](db::Tx& tx) {
     EventInfo e = MustLoad(tx, event_id, true);
     groups::RequireAdmin(tx, e.group_id, user_id);
@@ -196,8 +205,8 @@ boost::json::object EventService::Advance(std::int64_t user_id, std::int64_t eve
                        (next ? std::string(PhaseName(*next)) : std::string("no other phase")));
     }
     if (!ChangePhase(tx, event_id, e.phase, to)) throw WrongPhase("The event changed phase meanwhile");
-    EventInfo now = MustLoad(tx, event_id, false);
-    return EventJson(now, store::UsedVotes(tx, event_id, user_id));
+    int used = store::UsedVotes(tx, event_id, user_id);
+    return ToResource(MustLoad(tx, event_id, false), used);
   });
 }
 

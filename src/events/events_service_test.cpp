@@ -41,12 +41,8 @@ class EventServiceTest : public ::testing::Test {
     in.name = name;
     return in;
   }
-  std::int64_t CreateEvent(const EventInput& in) {
-    return std::stoll(std::string(svc.Create(admin.id, group, in, w.durable).at("id").as_string()));
-  }
-  std::string PhaseOf(std::int64_t event_id) {
-    return std::string(svc.Get(member.id, event_id).at("phase").as_string());
-  }
+  std::int64_t CreateEvent(const EventInput& in) { return svc.Create(admin.id, group, in, w.durable).id.value; }
+  std::string PhaseOf(std::int64_t event_id) { return std::string(PhaseName(svc.GetEvent(member.id, event_id).phase)); }
   std::vector<fixture::Note> StatusNotes(const accounts::AuthUser& u) { return w.Notes(u.id, "EVENT_STATUS_UPDATE"); }
 };
 
@@ -54,14 +50,17 @@ TEST_F(EventServiceTest, AdminsCreateAndEveryMemberIsTold) {
   EXPECT_API_ERROR(svc.Create(member.id, group, Named("X"), w.durable), 403, "forbidden");
   EXPECT_API_ERROR(svc.Create(outsider.id, group, Named("X"), w.durable), 404, "not_found");
   auto e = svc.Create(admin.id, group, Named("Spring"), w.durable);
-  EXPECT_EQ(e.at("phase").as_string(), "OPEN");
-  EXPECT_EQ(e.at("votesPerMember").as_int64(), 3);
-  EXPECT_EQ(e.at("myVotesRemaining").as_int64(), 3);
+  EXPECT_EQ(e.phase, Phase::kOpen);
+  EXPECT_EQ(e.groupId.value, group);
+  EXPECT_EQ(e.name, "Spring");
+  EXPECT_EQ(e.votesPerMember, 3);
+  EXPECT_EQ(e.myVotesRemaining, 3);
+  EXPECT_FALSE(e.votingStartsAt.has_value());
   for (const auto& u : {owner, admin, member}) {
     auto notes = StatusNotes(u);
     ASSERT_EQ(notes.size(), 1u) << u.username;
     EXPECT_EQ(notes[0].data.at("phase").as_string(), "OPEN");
-    EXPECT_EQ(notes[0].data.at("eventId"), e.at("id"));
+    EXPECT_EQ(notes[0].data.at("eventId").as_string(), std::to_string(e.id.value));
   }
   EXPECT_TRUE(w.Notes(outsider.id).empty());
 }
@@ -84,11 +83,13 @@ TEST_F(EventServiceTest, CreateValidatesOnlyForMembersWithTheRole) {
 
 TEST_F(EventServiceTest, OnlyMembersReadEvents) {
   std::int64_t id = CreateEvent(Named("Spring"));
-  EXPECT_API_ERROR(svc.Get(outsider.id, id), 404, "not_found");
+  EXPECT_API_ERROR(svc.GetEvent(outsider.id, id), 404, "not_found");
   EXPECT_API_ERROR(svc.List(outsider.id, group, 10, std::nullopt), 404, "not_found");
-  EXPECT_API_ERROR(svc.Get(member.id, id + 100), 404, "not_found");
+  EXPECT_API_ERROR(svc.GetEvent(member.id, id + 100), 404, "not_found");
   auto page = svc.List(member.id, group, 10, std::nullopt);
-  EXPECT_EQ(page.at("items").as_array().size(), 1u);
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].id.value, id);
+  EXPECT_FALSE(page.nextCursor.has_value());
 }
 
 TEST_F(EventServiceTest, AdvanceMovesOneStepAtATimeForAdminsOnly) {
@@ -99,9 +100,9 @@ TEST_F(EventServiceTest, AdvanceMovesOneStepAtATimeForAdminsOnly) {
   EXPECT_API_ERROR(svc.Advance(admin.id, id, Phase::kOpen, w.durable), 409, "wrong_phase");
   EXPECT_EQ(PhaseOf(id), "OPEN");
 
-  EXPECT_EQ(svc.Advance(owner.id, id, Phase::kVoting, w.durable).at("phase").as_string(), "VOTING");
-  EXPECT_EQ(svc.Advance(admin.id, id, Phase::kMatching, w.durable).at("phase").as_string(), "MATCHING");
-  EXPECT_EQ(svc.Advance(admin.id, id, Phase::kClosed, w.durable).at("phase").as_string(), "CLOSED");
+  EXPECT_EQ(svc.Advance(owner.id, id, Phase::kVoting, w.durable).phase, Phase::kVoting);
+  EXPECT_EQ(svc.Advance(admin.id, id, Phase::kMatching, w.durable).phase, Phase::kMatching);
+  EXPECT_EQ(svc.Advance(admin.id, id, Phase::kClosed, w.durable).phase, Phase::kClosed);
   EXPECT_API_ERROR(svc.Advance(admin.id, id, Phase::kClosed, w.durable), 409, "wrong_phase");
 
   // One notification per change (newest first), to every member.
@@ -188,7 +189,7 @@ TEST_F(EventServiceTest, EditedTimesRescheduleAndAHandAdvanceMovesTheSchedulerOn
   svc.Update(admin.id, id, set, w.durable);
   EventInput cleared;
   cleared.times[0] = std::optional<Millis>(std::nullopt);  // an explicit null: by hand only
-  EXPECT_TRUE(svc.Update(admin.id, id, cleared, w.durable).at("votingStartsAt").is_null());
+  EXPECT_FALSE(svc.Update(admin.id, id, cleared, w.durable).votingStartsAt.has_value());
   w.clock.Advance(2 * kHourMs);
   EXPECT_EQ(svc.AdvanceDue(), 0);
   EXPECT_EQ(PhaseOf(id), "OPEN");
@@ -205,7 +206,7 @@ TEST_F(EventServiceTest, UpdateIsForAdminsAndNotForClosedEvents) {
   EventInput rename = Named("Summer");
   EXPECT_API_ERROR(svc.Update(member.id, id, rename, w.durable), 403, "forbidden");
   EXPECT_API_ERROR(svc.Update(outsider.id, id, rename, w.durable), 404, "not_found");
-  EXPECT_EQ(svc.Update(admin.id, id, rename, w.durable).at("name").as_string(), "Summer");
+  EXPECT_EQ(svc.Update(admin.id, id, rename, w.durable).name, "Summer");
   for (Phase p : {Phase::kVoting, Phase::kMatching, Phase::kClosed}) svc.Advance(admin.id, id, p, w.durable);
   EXPECT_API_ERROR(svc.Update(admin.id, id, Named("Autumn"), w.durable), 409, "wrong_phase");
 }
@@ -216,10 +217,10 @@ TEST_F(EventServiceTest, LimitsChangeOnlyWhileTheyStillMatter) {
   votes.votes_per_member = 5;
   EventInput max;
   max.max_artworks_per_member = 2;
-  EXPECT_EQ(svc.Update(admin.id, id, max, w.durable).at("maxArtworksPerMember").as_int64(), 2);
+  EXPECT_EQ(svc.Update(admin.id, id, max, w.durable).maxArtworksPerMember, 2);
   svc.Advance(admin.id, id, Phase::kVoting, w.durable);
   EXPECT_API_ERROR(svc.Update(admin.id, id, MaxArtworks(3), w.durable), 409, "wrong_phase");
-  EXPECT_EQ(svc.Update(admin.id, id, votes, w.durable).at("votesPerMember").as_int64(), 5);
+  EXPECT_EQ(svc.Update(admin.id, id, votes, w.durable).votesPerMember, 5);
   svc.Advance(admin.id, id, Phase::kMatching, w.durable);
   EXPECT_API_ERROR(svc.Update(admin.id, id, Votes(6), w.durable), 409, "wrong_phase");
   // Restating the value it has is not a change.
@@ -242,7 +243,7 @@ TEST_F(EventServiceTest, ScheduleEditsMustBeFutureAndInOrder) {
   EXPECT_API_ERROR(svc.Update(admin.id, id, late, w.durable), 422, "validation_failed");
   EventInput ok;
   ok.times[1] = std::optional<Millis>(w.clock.Now() + kHourMs);
-  EXPECT_FALSE(svc.Update(admin.id, id, ok, w.durable).at("matchingStartsAt").is_null());
+  EXPECT_EQ(svc.Update(admin.id, id, ok, w.durable).matchingStartsAt, std::optional<Time>(Time{*ok.times[1].value()}));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "common/clock.h"
 #include "common/json_util.h"
 #include "http/durable.h"
+#include "http/json_response.h"
 
 namespace atelier::events {
 
@@ -54,24 +55,26 @@ void RegisterRoutes(http::Router& router, EventService& svc, const accounts::Aut
     auto group_id = http::PathId(req, "id");
     auto body = req.JsonBody();
     db::CommitToken durable;
-    return http::Durable(Response::Json(201, svc.Create(user.id, group_id, ReadInput(body, true), durable)), durable);
+    return http::Durable(http::JsonResponse(201, svc.Create(user.id, group_id, ReadInput(body, true), durable)),
+                         durable);
   });
   router.Add("GET", base + "/groups/{id}/events", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
     auto group_id = http::PathId(req, "id");
     int limit = ParseLimit(req.Query("limit"));
-    return Response::Json(200, svc.List(user.id, group_id, limit, req.Query("cursor")));
+    return http::JsonResponse(200, svc.List(user.id, group_id, limit, req.Query("cursor")));
   });
   router.Add("GET", base + "/events/{id}", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
-    return Response::Json(200, svc.Get(user.id, http::PathId(req, "id")));
+    return http::JsonResponse(200, svc.GetEvent(user.id, http::PathId(req, "id")));
   });
   router.Add("PATCH", base + "/events/{id}", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
     auto event_id = http::PathId(req, "id");
     auto body = req.JsonBody();
     db::CommitToken durable;
-    return http::Durable(Response::Json(200, svc.Update(user.id, event_id, ReadInput(body, false), durable)), durable);
+    return http::Durable(http::JsonResponse(200, svc.Update(user.id, event_id, ReadInput(body, false), durable)),
+                         durable);
   });
   router.Add("POST", base + "/events/{id}/advance", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
@@ -83,7 +86,7 @@ void RegisterRoutes(http::Router& router, EventService& svc, const accounts::Aut
     if (!to) in.Errors().Add("to", "invalid", "must be one of OPEN, VOTING, MATCHING, CLOSED");
     in.Finish();
     db::CommitToken durable;
-    return http::Durable(Response::Json(200, svc.Advance(user.id, event_id, *to, durable)), durable);
+    return http::Durable(http::JsonResponse(200, svc.Advance(user.id, event_id, *to, durable)), durable);
   });
 }
 

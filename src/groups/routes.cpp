@@ -1,11 +1,14 @@
 #include "groups/routes.h"
 
 #include <boost/json.hpp>
+#include <type_traits>
 
 #include "common/error.h"
 #include "common/json_util.h"
+#include "groups/resources.h"
 #include "groups/validate.h"
 #include "http/durable.h"
+#include "http/json_response.h"
 
 namespace atelier::groups {
 
@@ -13,14 +16,49 @@ namespace {
 
 namespace json = boost::json;
 
-json::object UserJson(const UserRef& u) { return accounts::PublicUser(u.id, u.username, u.display_name); }
+// Rows become resources here; each is a temporary of the handler, so its strings move.
+api::PublicUser ToResource(UserRef&& u) { return {{u.id}, std::move(u.username), std::move(u.display_name)}; }
 
-template <typename T, typename F>
-http::Response PageResponse(const PageOf<T>& page, F to_json) {
-  json::array items;
-  for (const auto& item : page.items) items.push_back(to_json(item));
-  return http::Response::Json(200, Page(std::move(items), page.next_cursor));
+api::Group ToResource(GroupRow&& g) {
+  return {.id = {g.id},
+          .name = std::move(g.name),
+          .description = std::move(g.description),
+          .purpose = std::move(g.purpose),
+          .createdAt = {g.created_at},
+          .owner = ToResource(std::move(g.owner)),
+          .memberCount = g.member_count,
+          .myRole = g.my_role};
 }
+
+api::Member ToResource(MemberRow&& m) {
+  return {.user = ToResource(std::move(m.user)), .role = m.role, .joinedAt = {m.joined_at}};
+}
+
+// `now` decides whether a pending invitation is shown as expired.
+api::Invitation ToResource(InvitationRow&& i, Millis now) {
+  std::optional<api::PublicUser> invitee;
+  if (i.invitee) invitee = ToResource(std::move(*i.invitee));
+  return {.id = {i.id},
+          .group = {{i.group_id}, std::move(i.group_name)},
+          .invitee = std::move(invitee),
+          .email = std::move(i.email),
+          .invitedBy = ToResource(std::move(i.invited_by)),
+          .status = i.EffectiveStatus(now),
+          .createdAt = {i.created_at},
+          .expiresAt = {i.expires_at}};
+}
+
+// The list page of docs/product.md §2, each row converted by `convert`.
+template <typename Row, typename F>
+http::Response PageResponse(PageOf<Row>&& page, F convert) {
+  PageOfItems<std::invoke_result_t<F&, Row&&>> out;
+  out.items.reserve(page.items.size());
+  for (auto& row : page.items) out.items.push_back(convert(std::move(row)));
+  out.nextCursor = std::move(page.next_cursor);
+  return http::JsonResponse(200, out);
+}
+
+constexpr auto kAsResource = [](auto&& row) { return ToResource(std::move(row)); };
 
 GroupPatch ReadGroupBody(const json::object& body, bool create) {
   BodyReader r(body);
@@ -70,41 +108,8 @@ InviteInput ReadInviteBody(const json::object& body) {
 
 }  // namespace
 
-json::object GroupJson(const GroupRow& g) {
-  return {{"id", IdStr(g.id)},
-          {"name", g.name},
-          {"description", g.description},
-          {"purpose", g.purpose},
-          {"createdAt", FormatTime(g.created_at)},
-          {"owner", UserJson(g.owner)},
-          {"memberCount", g.member_count},
-          {"myRole", RoleName(g.my_role)}};
-}
-
-json::object MemberJson(const MemberRow& m) {
-  return {{"user", UserJson(m.user)}, {"role", RoleName(m.role)}, {"joinedAt", FormatTime(m.joined_at)}};
-}
-
-json::object InvitationJson(const InvitationRow& i, Millis now) {
-  json::object o;
-  o["id"] = IdStr(i.id);
-  o["group"] = json::object{{"id", IdStr(i.group_id)}, {"name", i.group_name}};
-  if (i.invitee)
-    o["invitee"] = UserJson(*i.invitee);
-  else
-    o["invitee"] = nullptr;
-  if (i.email)
-    o["email"] = *i.email;
-  else
-    o["email"] = nullptr;
-  o["invitedBy"] = UserJson(i.invited_by);
-  o["status"] = i.EffectiveStatus(now);
-  o["createdAt"] = FormatTime(i.created_at);
-  o["expiresAt"] = FormatTime(i.expires_at);
-  return o;
-}
-
-void AddRoutes(http::Router& router, GroupService& service, const accounts::Authenticator& auth, const Clock& clock) {
+void RegisterRoutes(http::Router& router, GroupService& service, const accounts::Authenticator& auth,
+                    const Clock& clock) {
   const std::string base = "/api/v1";
   http::RouteOptions opts;
   opts.pool = http::Pool::kWorker;
@@ -119,7 +124,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
         auto p = ReadGroupBody(req.JsonBody(), true);
         db::CommitToken durable;
         auto g = s.Create(me, {*p.name, p.description.value_or(""), p.purpose.value_or("")}, durable);
-        return http::Durable(http::Response::Json(201, GroupJson(g)), durable);
+        return http::Durable(http::JsonResponse(201, ToResource(std::move(g))), durable);
       },
       opts);
   router.Add(
@@ -127,14 +132,14 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
         int limit = ParseLimit(req.Query("limit"));
-        return PageResponse(s.ListMine(me, limit, req.Query("cursor")), GroupJson);
+        return PageResponse(s.ListMine(me, limit, req.Query("cursor")), kAsResource);
       },
       opts);
   router.Add(
       "GET", base + "/groups/{id}",
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
-        return http::Response::Json(200, GroupJson(s.Get(me, http::PathId(req, "id"))));
+        return http::JsonResponse(200, ToResource(s.Get(me, http::PathId(req, "id"))));
       },
       opts);
   router.Add(
@@ -144,7 +149,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
         auto id = http::PathId(req, "id");
         auto p = ReadGroupBody(req.JsonBody(), false);
         db::CommitToken durable;
-        return http::Durable(http::Response::Json(200, GroupJson(s.Update(me, id, p, durable))), durable);
+        return http::Durable(http::JsonResponse(200, ToResource(s.Update(me, id, p, durable))), durable);
       },
       opts);
   router.Add(
@@ -163,7 +168,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
         auto me = a.Require(req);
         auto id = http::PathId(req, "id");
         int limit = ParseLimit(req.Query("limit"));
-        return PageResponse(s.Members(me, id, limit, req.Query("cursor")), MemberJson);
+        return PageResponse(s.Members(me, id, limit, req.Query("cursor")), kAsResource);
       },
       opts);
   router.Add(
@@ -179,8 +184,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
         if (!role || *role == Role::kOwner) r.Errors().Add("role", "invalid", "role must be \"admin\" or \"member\"");
         r.Finish();
         db::CommitToken durable;
-        return http::Durable(http::Response::Json(200, MemberJson(s.SetRole(me, id, user_id, *role, durable))),
-                             durable);
+        return http::Durable(http::JsonResponse(200, ToResource(s.SetRole(me, id, user_id, *role, durable))), durable);
       },
       opts);
   router.Add(
@@ -200,8 +204,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
         auto id = http::PathId(req, "id");
         auto in = ReadInviteBody(req.JsonBody());
         db::CommitToken durable;
-        return http::Durable(http::Response::Json(201, InvitationJson(s.Invite(me, id, in, durable), c.Now())),
-                             durable);
+        return http::Durable(http::JsonResponse(201, ToResource(s.Invite(me, id, in, durable), c.Now())), durable);
       },
       opts);
   router.Add(
@@ -212,7 +215,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
         int limit = ParseLimit(req.Query("limit"));
         Millis now = c.Now();
         return PageResponse(s.GroupInvitations(me, id, limit, req.Query("cursor")),
-                            [now](const InvitationRow& i) { return InvitationJson(i, now); });
+                            [now](InvitationRow&& i) { return ToResource(std::move(i), now); });
       },
       opts);
   router.Add(
@@ -222,7 +225,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
         int limit = ParseLimit(req.Query("limit"));
         Millis now = c.Now();
         return PageResponse(s.MyInvitations(me, limit, req.Query("cursor")),
-                            [now](const InvitationRow& i) { return InvitationJson(i, now); });
+                            [now](InvitationRow&& i) { return ToResource(std::move(i), now); });
       },
       opts);
   router.Add(
@@ -230,7 +233,7 @@ void AddRoutes(http::Router& router, GroupService& service, const accounts::Auth
       [&s, &a](http::Request& req) {
         auto me = a.Require(req);
         db::CommitToken durable;
-        return http::Durable(http::Response::Json(200, GroupJson(s.Accept(me, http::PathId(req, "id"), durable))),
+        return http::Durable(http::JsonResponse(200, ToResource(s.Accept(me, http::PathId(req, "id"), durable))),
                              durable);
       },
       opts);
