@@ -191,7 +191,26 @@ class Plan:
             for u in range(1, U + 1):
                 nid += 1
                 created = self.now - 500000 + nid
-                yield (nid, u, kind, message, data, created, 1 if j < self.a.notifications // 2 else 0)
+                yield (nid, u, kind, message, data, created, 1 if j < self.a.notifications // 2 else 0,
+                       rendered(kind, message, data, created), RENDERED_VERSION)
+
+
+def iso_time(ms):
+    """The server's time format (FormatTime): milliseconds only when they are not zero."""
+    t = time.gmtime(ms // 1000)
+    text = time.strftime("%Y-%m-%dT%H:%M:%S", t)
+    return text + (f".{ms % 1000:03d}Z" if ms % 1000 else "Z")
+
+
+# notify::api::kRenderedVersion (notify/resources.h: FNV-1a of the description's member
+# names): rows of another version are written from their columns, which is slower.
+RENDERED_VERSION = 209359371
+
+
+def rendered(kind, message, data, created):
+    """notifications.rendered as the server's Notifier writes it (RenderedMembers)."""
+    return (f'"type":{json.dumps(kind)},"message":{json.dumps(message, ensure_ascii=False)},"data":{data},'
+            f'"createdAt":{json.dumps(iso_time(created))}')
 
 
 TABLES = [
@@ -207,7 +226,8 @@ TABLES = [
                  "height, vote_count, created_at", "artworks"),
     ("vote_budgets", "event_id, user_id, used", "vote_budgets"),
     ("votes", "voter_id, artwork_id, event_id, created_at", "votes_rows"),
-    ("notifications", "id, user_id, type, message, data, created_at, is_read", "notifications"),
+    ("notifications", "id, user_id, type, message, data, created_at, is_read, rendered, rendered_version",
+     "notifications"),
 ]
 
 

@@ -130,9 +130,38 @@ TEST_P(DbTest, AMigrationForOneDialectRunsOnlyThere) {
   }
 }
 
-// Migration 007 takes notifications.rendered (003/004) away in each dialect: a
-// notification's JSON is written from its columns, none is stored.
-TEST_P(DbTest, NotificationsKeepNoRenderedText) {
+// Each dialect's migration gives notifications.rendered a check that lets only JSON
+// members that begin with "type" in (a feed page splices the text after a comma).
+TEST_P(DbTest, RenderedNotificationTextMustBeJsonMembers) {
+  Migrate(*db_);
+  struct RolledBack {};
+  auto insert = [&](const std::string& rendered) {
+    try {
+      db_->Write([&](Tx& tx) {
+        auto user = tx.QueryOne(
+            "INSERT INTO users (username, email, password_hash, display_name, created_at) "
+            "VALUES ('rendered_check', 'rendered_check@example.com', 'h', 'R', 1) RETURNING id");
+        tx.Exec(
+            "INSERT INTO notifications (user_id, type, message, data, created_at, rendered) "
+            "VALUES ($1, 'NEW_MATCH', 'm', '{}', 1, $2)",
+            user->Int(0), rendered);
+        throw RolledBack{};
+      });
+    } catch (const RolledBack&) {
+      return true;
+    } catch (const Error&) {
+      return false;
+    }
+    return false;
+  };
+  EXPECT_TRUE(insert(R"("type":"NEW_MATCH","message":"m","data":{"a":[1,"\n"]},"createdAt":"1970-01-01T00:00:00Z")"));
+  for (const std::string bad : {R"("type":)", R"("type":1})", R"("type":1,"b":{)", "}{", "\"type\":\"\n\"", "x", "",
+                                " ", R"("a":1)", R"( "type":1)", R"("type":1,)"})
+    EXPECT_FALSE(insert(bad)) << bad;
+}
+
+// Migration 007 stores the version of the rendering's shape with it in each dialect.
+TEST_P(DbTest, NotificationsCarryTheirRenderingsVersion) {
   Migrate(*db_);
   const auto columns = db_->Read([&](Tx& tx) {
     std::vector<std::string> names;
@@ -142,7 +171,8 @@ TEST_P(DbTest, NotificationsKeepNoRenderedText) {
     for (auto& r : tx.Query(sql)) names.push_back(r.Str(0));
     return names;
   });
-  EXPECT_EQ(columns, (std::vector<std::string>{"id", "user_id", "type", "message", "data", "created_at", "is_read"}));
+  EXPECT_EQ(columns, (std::vector<std::string>{"id", "user_id", "type", "message", "data", "created_at", "is_read",
+                                               "rendered", "rendered_version"}));
 }
 
 TEST_P(DbTest, ConcurrentMigrateFromTwoDatabases) {

@@ -92,10 +92,14 @@ std::map<Type, bool> ParseSettingsPatch(const json::object& body) {
   return out;
 }
 
-std::string FeedPageSql(bool unread_only) {
-  return std::string("SELECT ") + kNotificationColumns + " FROM notifications WHERE user_id = $1 AND id < $2" +
+namespace {
+std::string PageSql(const char* columns, bool unread_only) {
+  return std::string("SELECT ") + columns + " FROM notifications WHERE user_id = $1 AND id < $2" +
          (unread_only ? " AND is_read = 0" : "") + " ORDER BY id DESC LIMIT $3";
 }
+}  // namespace
+
+std::string FeedPageSql(bool unread_only) { return PageSql("id, is_read, rendered_version, rendered", unread_only); }
 
 namespace {
 
@@ -121,44 +125,72 @@ struct PageText {
 api::NotificationPage Feed::List(std::int64_t user_id, bool unread_only, int limit,
                                  std::optional<std::int64_t> before) {
   static const std::string kAll = FeedPageSql(false), kUnread = FeedPageSql(true);
+  // For pages with rows whose rendering is missing or of another version: every column.
+  static const std::string kAllColumns = PageSql(kNotificationColumns, false),
+                           kUnreadColumns = PageSql(kNotificationColumns, true);
   api::NotificationPage page;
   auto text = std::make_shared<PageText>();
   text->text.reserve(static_cast<size_t>(limit) * kNotificationTextReserve);
+  // Per item: its rendering, or its type, message and data.
   struct Texts {
-    Span type, message, data;
+    Span rendered, type, message, data;
   };
   std::vector<Texts> spans;
   spans.reserve(static_cast<size_t>(limit));
   page.items.reserve(static_cast<size_t>(limit));
+  const std::int64_t below = before.value_or(std::numeric_limits<std::int64_t>::max());
   db_.Read([&](db::Tx& tx) {
-    std::int64_t last_id = 0;
-    bool more = false;
-    std::string reparsed;
-    // The one row past the limit only says that there is a next page.
-    tx.ForEach(
-        unread_only ? kUnread : kAll,
-        [&](const db::RowView& r) {
-          if (std::cmp_equal(page.items.size(), limit)) {
-            more = true;
-            return;
-          }
-          last_id = r.Int(0);
-          spans.push_back({text->Add(r.Text(1)), text->Add(r.Text(2)), text->Add(DataText(r.Text(3), reparsed))});
-          page.items.push_back({.id = {last_id},
-                                .type = {},
-                                .message = {},
-                                .data = {},
-                                .createdAt = {r.Int(4)},
-                                .read = r.Bool(5)});  // the views are set below
-        },
-        user_id, before.value_or(std::numeric_limits<std::int64_t>::max()), limit + 1);
-    if (more) page.nextCursor = EncodeCursor({last_id});
+    // The rows are copied as they are read; the one past the limit only says that there
+    // is a next page. `add_row` returns false for a row it cannot take.
+    auto read_page = [&](const std::string& sql, const auto& add_row) {
+      page.items.clear();
+      spans.clear();
+      text->text.clear();
+      std::int64_t last_id = 0;
+      bool more = false, complete = true;
+      tx.ForEach(
+          sql,
+          [&](const db::RowView& r) {
+            if (!complete) return;
+            if (std::cmp_equal(page.items.size(), limit)) {
+              more = true;
+              return;
+            }
+            if (!add_row(r)) {
+              complete = false;
+              return;
+            }
+            last_id = r.Int(0);
+          },
+          user_id, below, limit + 1);
+      if (complete && more) page.nextCursor = EncodeCursor({last_id});
+      return complete;
+    };
+    const bool rendered = read_page(unread_only ? kUnread : kAll, [&](const db::RowView& r) {
+      if (r.IsNull(3) || r.IsNull(2) || r.Int(2) != api::kRenderedVersion) return false;
+      spans.push_back({.rendered = text->Add(r.Text(3)), .type = {}, .message = {}, .data = {}});
+      page.items.push_back({.id = {r.Int(0)}, .read = r.Bool(1)});
+      return true;
+    });
+    if (!rendered) {
+      std::string reparsed;
+      read_page(unread_only ? kUnreadColumns : kAllColumns, [&](const db::RowView& r) {
+        spans.push_back({.rendered = {},
+                         .type = text->Add(r.Text(1)),
+                         .message = text->Add(r.Text(2)),
+                         .data = text->Add(DataText(r.Text(3), reparsed))});
+        page.items.push_back({.id = {r.Int(0)}, .createdAt = {r.Int(4)}, .read = r.Bool(5)});
+        return true;
+      });
+    }
     page.unreadCount = tx.QueryOne(kUnreadCountSql, user_id)->Int(0);
   });
   for (size_t i = 0; i < page.items.size(); ++i) {
-    page.items[i].type = text->View(spans[i].type);
-    page.items[i].message = text->View(spans[i].message);
-    page.items[i].data.text = text->View(spans[i].data);
+    auto& item = page.items[i];
+    item.rendered = text->View(spans[i].rendered);
+    item.type = text->View(spans[i].type);
+    item.message = text->View(spans[i].message);
+    item.data.text = text->View(spans[i].data);
   }
   page.text = std::shared_ptr<const std::string>(text, &text->text);
   return page;

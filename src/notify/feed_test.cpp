@@ -155,9 +155,10 @@ TEST(NotificationJson, SameBytesAsReparsingForRandomData) {
   }
 }
 
-// A feed page and the live stream (NotificationJson) write the same notification the same
-// way, for both ways Notifier inserts, for text that needs escaping, and for data stored in
-// another form than Notifier's, alone or mixed with Notifier's rows in one page.
+// A feed page (which splices the stored rendering) and the live stream (NotificationJson,
+// from the columns) write the same notification the same way, for both ways Notifier
+// inserts, for text that needs escaping, and for rows without a rendering (data stored in
+// another form than Notifier's among them), alone or mixed with Notifier's rows in a page.
 class FeedPages : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -220,6 +221,10 @@ TEST_F(FeedPages, PagesSayWhatTheStreamSays) {
                                  {{"eventId", "1"}, {"phase", "VOTING"}});
     tx.Exec("UPDATE notifications SET is_read = 1 WHERE id = (SELECT MIN(id) FROM notifications)");
   });
+  EXPECT_EQ(db_->Read([](db::Tx& tx) {
+    return tx.QueryOne("SELECT COUNT(*) FROM notifications WHERE rendered IS NULL")->Int(0);
+  }),
+            0);
   const auto expected = FromColumns(false);
   ASSERT_EQ(expected.size(), 3u);
   EXPECT_EQ(Items(false, 20), expected);
@@ -302,15 +307,45 @@ TEST_F(FeedPages, EmailSettingsDefaultsAndChanges) {
   }
 }
 
-// Migration 007 takes the stored rendering away: nothing API-shaped is kept in the row.
-TEST_F(FeedPages, NoRenderedTextIsStored) {
-  const auto columns = db_->Read([](db::Tx& tx) {
-    std::vector<std::string> names;
-    for (auto& r : tx.Query("SELECT name FROM pragma_table_info('notifications') ORDER BY cid"))
-      names.push_back(r.Str(0));
-    return names;
+// Notifier stores the rendering with the version the server writes; a page of rows whose
+// rendering is missing or of another version (a shape change since) is written from the
+// columns, and says what the stream says, alone or mixed with current rows.
+TEST_F(FeedPages, RenderingsOfAnotherVersionAreNotSpliced) {
+  db_->Write([&](db::Tx& tx) {
+    notifier_.Notify(tx, 1, Type::kNewMatch, "new", {{"matchId", "2"}}, false);
+    notifier_.Notify(tx, 1, Type::kNewMatch, "stale", {{"matchId", "3"}}, false);
   });
-  EXPECT_EQ(columns, (std::vector<std::string>{"id", "user_id", "type", "message", "data", "created_at", "is_read"}));
+  EXPECT_EQ(db_->Read([](db::Tx& tx) {
+    return tx.QueryOne("SELECT COUNT(*) FROM notifications WHERE rendered_version = $1", api::kRenderedVersion)->Int(0);
+  }),
+            2);
+  const auto expected = FromColumns(false);
+  // A rendering in an older shape: were it spliced, the page would say "old" and lack data.
+  db_->Write([&](db::Tx& tx) {
+    tx.Exec(
+        "UPDATE notifications SET rendered = '\"type\":\"NEW_MATCH\",\"message\":\"old\"', rendered_version = $1 "
+        "WHERE message = 'stale'",
+        api::kRenderedVersion + 1);
+  });
+  EXPECT_EQ(Items(false, 20), expected);
+  EXPECT_EQ(Items(false, 1), expected);
+  db_->Write([&](db::Tx& tx) { tx.Exec("UPDATE notifications SET rendered_version = NULL"); });
+  EXPECT_EQ(Items(false, 20), expected);
+}
+
+// The version follows the description: it is what Notifier stores, and RenderedMembers is
+// the description's members but id and read.
+TEST(Rendered, MembersAreTheDescriptionsThatNeverChange) {
+  EXPECT_EQ(RenderedMembers(Type::kNewMatch, "m\n", R"({"a":1})", 0),
+            R"("type":"NEW_MATCH","message":"m\n","data":{"a":1},"createdAt":"1970-01-01T00:00:00Z")");
+  EXPECT_GT(api::kRenderedVersion, 0);
+  const api::Notification n{
+      .id = {5}, .type = "NEW_MATCH", .message = "m", .data = {"{}"}, .createdAt = {0}, .read = true};
+  api::Notification spliced = n;
+  const std::string rendered = RenderedMembers(Type::kNewMatch, "m", "{}", 0);
+  spliced.rendered = rendered;
+  spliced.message = "not read when rendered";
+  EXPECT_EQ(ToJsonText(spliced), ToJsonText(n));
 }
 
 }  // namespace

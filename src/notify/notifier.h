@@ -24,6 +24,11 @@ bool EmailedByDefault(Type t);
 
 inline constexpr std::string_view kChannel = "atelier_notifications";
 
+// The members of a notification's JSON that never change (api::WriteRenderedMembers), as
+// text stored with the row as `rendered` together with api::kRenderedVersion, for the feed
+// to splice.
+std::string RenderedMembers(Type type, std::string_view message, std::string_view data_json, Millis created_at);
+
 struct Mail {
   std::string to;
   std::string subject;
