@@ -33,7 +33,7 @@ std::string SseEvent(std::int64_t id, std::string_view notification_json);
 std::map<Type, bool> ParseSettingsPatch(const boost::json::object& body);
 
 // The statements of a feed page ($1 user, $2 the id to start below, $3 the limit + 1; it
-// reads kNotificationColumns) and of its unread count ($1 user). On SQLite each is
+// reads id, is_read, rendered_version and rendered) and of its unread count ($1 user). On SQLite each is
 // answered from one index alone (migrations 003 and 007; feed_test checks the plans).
 std::string FeedPageSql(bool unread_only);
 inline constexpr const char* kUnreadCountSql = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND is_read = 0";
