@@ -192,7 +192,7 @@ class Plan:
                 nid += 1
                 created = self.now - 500000 + nid
                 yield (nid, u, kind, message, data, created, 1 if j < self.a.notifications // 2 else 0,
-                       rendered(kind, message, data, created))
+                       rendered(kind, message, data, created), RENDERED_VERSION)
 
 
 def iso_time(ms):
@@ -200,6 +200,11 @@ def iso_time(ms):
     t = time.gmtime(ms // 1000)
     text = time.strftime("%Y-%m-%dT%H:%M:%S", t)
     return text + (f".{ms % 1000:03d}Z" if ms % 1000 else "Z")
+
+
+# notify::api::kRenderedVersion (notify/resources.h: FNV-1a of the description's member
+# names): rows of another version are written from their columns, which is slower.
+RENDERED_VERSION = 209359371
 
 
 def rendered(kind, message, data, created):
@@ -221,7 +226,8 @@ TABLES = [
                  "height, vote_count, created_at", "artworks"),
     ("vote_budgets", "event_id, user_id, used", "vote_budgets"),
     ("votes", "voter_id, artwork_id, event_id, created_at", "votes_rows"),
-    ("notifications", "id, user_id, type, message, data, created_at, is_read, rendered", "notifications"),
+    ("notifications", "id, user_id, type, message, data, created_at, is_read, rendered, rendered_version",
+     "notifications"),
 ]
 
 

@@ -32,7 +32,6 @@ void WireNotify(AppContext& ctx) {
   accounts::Authenticator& auth = *ctx.auth;
   notify::AddRoutes(
       ctx.router, feed, hub, [&auth](const http::Request& req) { return auth.Require(req).id; },
-      [&auth](db::Tx& tx, const http::Request& req) { return auth.Require(tx, req).id; },
       [&auth](const http::Request& req) {
         auto user = auth.Require(req);
         return notify::Caller{user.id, std::move(user.session_hash)};

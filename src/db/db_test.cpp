@@ -160,6 +160,21 @@ TEST_P(DbTest, RenderedNotificationTextMustBeJsonMembers) {
     EXPECT_FALSE(insert(bad)) << bad;
 }
 
+// Migration 007 stores the version of the rendering's shape with it in each dialect.
+TEST_P(DbTest, NotificationsCarryTheirRenderingsVersion) {
+  Migrate(*db_);
+  const auto columns = db_->Read([&](Tx& tx) {
+    std::vector<std::string> names;
+    const char* sql = IsPg() ? "SELECT column_name FROM information_schema.columns WHERE table_name = "
+                               "'notifications' ORDER BY ordinal_position"
+                             : "SELECT name FROM pragma_table_info('notifications') ORDER BY cid";
+    for (auto& r : tx.Query(sql)) names.push_back(r.Str(0));
+    return names;
+  });
+  EXPECT_EQ(columns, (std::vector<std::string>{"id", "user_id", "type", "message", "data", "created_at", "is_read",
+                                               "rendered", "rendered_version"}));
+}
+
 TEST_P(DbTest, ConcurrentMigrateFromTwoDatabases) {
   auto other = OpenDb();
   std::exception_ptr err;

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 #include <limits>
+#include <memory>
+#include <utility>
 
 #include "common/error.h"
 #include "common/json_util.h"
@@ -14,8 +16,20 @@ namespace {
 constexpr Type kAllTypes[] = {Type::kGroupInvitation, Type::kEventStatusUpdate, Type::kVoteNotification,
                               Type::kNewMatch, Type::kMatchUpdate};
 
-// Room for one notification in a feed page (~250 bytes with a short message).
+// Room for one notification's JSON (~250 bytes with a short message), and for the text
+// of its type, message and data in a page.
 constexpr size_t kNotificationJsonReserve = 384;
+constexpr size_t kNotificationTextReserve = 160;
+
+// The member of `s` named as the type is (the description names them so).
+bool& EmailChoice(api::EmailSettings& s, Type type) {
+  bool* found = nullptr;
+  boost::mp11::mp_for_each<boost::describe::describe_members<api::EmailSettings, boost::describe::mod_public>>(
+      [&](auto member) {
+        if (member.name == TypeName(type)) found = &(s.*member.pointer);
+      });
+  return *found;  // every Type has its member: feed_test checks them all
+}
 
 // The stored data as JSON text to splice. Notifier stores boost::json::serialize's output,
 // which is canonical: the usual case costs one scan and no copy. Anything else is parsed
@@ -28,34 +42,22 @@ std::string_view DataText(std::string_view stored, std::string& reparsed) {
   return reparsed;
 }
 
-// A text cell of either kind of row: a Row's is moved out (the caller drops the row), a
-// RowView's is viewed in place.
-std::string TextOf(db::Row& row, size_t i) { return row.TakeStr(i); }
-std::string_view TextOf(const db::RowView& row, size_t i) { return row.Text(i); }
-
-template <typename R>
-void WriteNotificationOf(JsonWriter& w, R& row, size_t first) {
-  static constexpr JsonName kId("id"), kRead("read");
-  w.BeginObject();
-  w.Key(kId).String(IdStr(row.Int(first)));
-  const auto type = TextOf(row, first + 1);
-  const auto message = TextOf(row, first + 2);
-  const auto stored_data = TextOf(row, first + 3);
-  std::string reparsed;
-  WriteNotificationMembers(w, type, message, DataText(stored_data, reparsed), row.Int(first + 4));
-  w.Key(kRead).Bool(row.Bool(first + 5));
-  w.EndObject();
-}
-
 }  // namespace
 
-void WriteNotification(JsonWriter& w, db::Row& row, size_t first) { WriteNotificationOf(w, row, first); }
-
 std::string NotificationJson(db::Row& row, size_t first) {
+  const std::string type = row.TakeStr(first + 1), message = row.TakeStr(first + 2),
+                    stored_data = row.TakeStr(first + 3);
+  std::string reparsed;
+  const api::Notification n{.id = {row.Int(first)},
+                            .type = type,
+                            .message = message,
+                            .data = {DataText(stored_data, reparsed)},
+                            .createdAt = {row.Int(first + 4)},
+                            .read = row.Bool(first + 5)};
   std::string out;
   out.reserve(kNotificationJsonReserve);
   JsonWriter w(out);
-  WriteNotification(w, row, first);
+  WriteJson(w, n);
   return out;
 }
 
@@ -64,12 +66,6 @@ std::string SseEvent(std::int64_t id, std::string_view notification_json) {
   event.append(notification_json);
   event.append("\n\n");
   return event;
-}
-
-json::object SettingsJson(const EmailSettings& s) {
-  json::object email;
-  for (const auto& [type, on] : s) email[type] = on;
-  return {{"email", std::move(email)}};
 }
 
 std::map<Type, bool> ParseSettingsPatch(const json::object& body) {
@@ -103,69 +99,101 @@ std::string PageSql(const char* columns, bool unread_only) {
 }
 }  // namespace
 
-std::string FeedPageSql(bool unread_only) { return PageSql("id, is_read, rendered", unread_only); }
+std::string FeedPageSql(bool unread_only) { return PageSql("id, is_read, rendered_version, rendered", unread_only); }
 
-std::string Feed::List(const std::function<ListQuery(db::Tx&)>& resolve) {
+namespace {
+
+// Where one text of an item lies in its page's text.
+struct Span {
+  std::uint32_t at = 0, size = 0;
+};
+
+// The text of a page's items, copied out of the rows as they are read (a row's cells live
+// only until the next one); the items view it once it no longer grows.
+struct PageText {
+  std::string text;
+  Span Add(std::string_view s) {
+    Span span{static_cast<std::uint32_t>(text.size()), static_cast<std::uint32_t>(s.size())};
+    text.append(s);
+    return span;
+  }
+  std::string_view View(Span s) const { return std::string_view(text).substr(s.at, s.size); }
+};
+
+}  // namespace
+
+api::NotificationPage Feed::List(std::int64_t user_id, bool unread_only, int limit,
+                                 std::optional<std::int64_t> before) {
   static const std::string kAll = FeedPageSql(false), kUnread = FeedPageSql(true);
-  // For rows without `rendered` (written before migration 003): every column, written out.
+  // For pages with rows whose rendering is missing or of another version: every column.
   static const std::string kAllColumns = PageSql(kNotificationColumns, false),
                            kUnreadColumns = PageSql(kNotificationColumns, true);
-  return db_.Read([&](db::Tx& tx) {
-    const ListQuery q = resolve(tx);
-    const int limit = q.limit;
-    const std::int64_t before = q.cursor ? DecodeCursor(*q.cursor, 1)[0] : std::numeric_limits<std::int64_t>::max();
-    std::string body;
-    body.reserve(static_cast<size_t>(limit) * kNotificationJsonReserve + 128);
-    // The rows are written as they are read (no copies); the one past the limit only says
-    // that there is a next page. `write_row` returns false for a row it cannot write.
-    auto page = [&](const std::string& sql, const auto& write_row) {
-      body.clear();
-      JsonWriter w(body);
-      w.BeginObject();
-      BeginPageItems(w);
-      int written = 0;
+  api::NotificationPage page;
+  auto text = std::make_shared<PageText>();
+  text->text.reserve(static_cast<size_t>(limit) * kNotificationTextReserve);
+  // Per item: its rendering, or its type, message and data.
+  struct Texts {
+    Span rendered, type, message, data;
+  };
+  std::vector<Texts> spans;
+  spans.reserve(static_cast<size_t>(limit));
+  page.items.reserve(static_cast<size_t>(limit));
+  const std::int64_t below = before.value_or(std::numeric_limits<std::int64_t>::max());
+  db_.Read([&](db::Tx& tx) {
+    // The rows are copied as they are read; the one past the limit only says that there
+    // is a next page. `add_row` returns false for a row it cannot take.
+    auto read_page = [&](const std::string& sql, const auto& add_row) {
+      page.items.clear();
+      spans.clear();
+      text->text.clear();
       std::int64_t last_id = 0;
       bool more = false, complete = true;
       tx.ForEach(
           sql,
           [&](const db::RowView& r) {
             if (!complete) return;
-            if (written == limit) {
+            if (std::cmp_equal(page.items.size(), limit)) {
               more = true;
               return;
             }
-            if (!write_row(w, r)) {
+            if (!add_row(r)) {
               complete = false;
               return;
             }
             last_id = r.Int(0);
-            ++written;
           },
-          q.user_id, before, limit + 1);
-      if (!complete) return false;
-      EndPageItems(w, more ? std::optional<std::string>(EncodeCursor({last_id})) : std::nullopt);
-      w.Key("unreadCount").Int(tx.QueryOne(kUnreadCountSql, q.user_id)->Int(0));
-      w.EndObject();
-      return true;
+          user_id, below, limit + 1);
+      if (complete && more) page.nextCursor = EncodeCursor({last_id});
+      return complete;
     };
-    const bool spliced = page(q.unread_only ? kUnread : kAll, [](JsonWriter& w, const db::RowView& r) {
-      if (r.IsNull(2)) return false;
-      static constexpr JsonName kId("id"), kRead("read");
-      w.BeginObject();
-      w.Key(kId).String(IdStr(r.Int(0)));
-      w.Members(r.Text(2));
-      w.Key(kRead).Bool(r.Bool(1));
-      w.EndObject();
+    const bool rendered = read_page(unread_only ? kUnread : kAll, [&](const db::RowView& r) {
+      if (r.IsNull(3) || r.IsNull(2) || r.Int(2) != api::kRenderedVersion) return false;
+      spans.push_back({.rendered = text->Add(r.Text(3)), .type = {}, .message = {}, .data = {}});
+      page.items.push_back({.id = {r.Int(0)}, .read = r.Bool(1)});
       return true;
     });
-    if (!spliced) {
-      page(q.unread_only ? kUnreadColumns : kAllColumns, [](JsonWriter& w, const db::RowView& r) {
-        WriteNotificationOf(w, r, 0);
+    if (!rendered) {
+      std::string reparsed;
+      read_page(unread_only ? kUnreadColumns : kAllColumns, [&](const db::RowView& r) {
+        spans.push_back({.rendered = {},
+                         .type = text->Add(r.Text(1)),
+                         .message = text->Add(r.Text(2)),
+                         .data = text->Add(DataText(r.Text(3), reparsed))});
+        page.items.push_back({.id = {r.Int(0)}, .createdAt = {r.Int(4)}, .read = r.Bool(5)});
         return true;
       });
     }
-    return body;
+    page.unreadCount = tx.QueryOne(kUnreadCountSql, user_id)->Int(0);
   });
+  for (size_t i = 0; i < page.items.size(); ++i) {
+    auto& item = page.items[i];
+    item.rendered = text->View(spans[i].rendered);
+    item.type = text->View(spans[i].type);
+    item.message = text->View(spans[i].message);
+    item.data.text = text->View(spans[i].data);
+  }
+  page.text = std::shared_ptr<const std::string>(text, &text->text);
+  return page;
 }
 
 void Feed::MarkRead(std::int64_t user_id, std::int64_t id, db::CommitToken& durable) {
@@ -181,22 +209,24 @@ void Feed::MarkAllRead(std::int64_t user_id, db::CommitToken& durable) {
   });
 }
 
-EmailSettings Feed::SettingsIn(db::Tx& tx, std::int64_t user_id) {
-  EmailSettings s;
-  for (Type t : kAllTypes) s[std::string(TypeName(t))] = EmailedByDefault(t);
-  for (const auto& r : tx.Query("SELECT type, email FROM notification_settings WHERE user_id = $1", user_id)) {
-    auto type = r.Str(0);
-    if (s.contains(type)) s[type] = r.Bool(1);
-  }
+api::EmailSettings Feed::SettingsIn(db::Tx& tx, std::int64_t user_id) {
+  api::EmailSettings s;
+  for (Type t : kAllTypes) EmailChoice(s, t) = EmailedByDefault(t);
+  tx.ForEach(
+      "SELECT type, email FROM notification_settings WHERE user_id = $1",
+      [&](const db::RowView& r) {
+        if (auto type = ParseType(r.Text(0))) EmailChoice(s, *type) = r.Bool(1);
+      },
+      user_id);
   return s;
 }
 
-EmailSettings Feed::Settings(std::int64_t user_id) {
+api::EmailSettings Feed::Settings(std::int64_t user_id) {
   return db_.Read([&](db::Tx& tx) { return SettingsIn(tx, user_id); });
 }
 
-EmailSettings Feed::UpdateSettings(std::int64_t user_id, const std::map<Type, bool>& changes,
-                                   db::CommitToken& durable) {
+api::EmailSettings Feed::UpdateSettings(std::int64_t user_id, const std::map<Type, bool>& changes,
+                                        db::CommitToken& durable) {
   return db_.Write(durable, [&](db::Tx& tx) {
     for (const auto& [type, on] : changes) {
       tx.Exec(

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "common/error.h"
+#include "common/json_util.h"
 #include "notify/feed.h"
 #include "notify/stream_hub.h"
 
@@ -154,10 +155,10 @@ TEST(NotificationJson, SameBytesAsReparsingForRandomData) {
   }
 }
 
-// A feed page splices `rendered`; it must say exactly what writing the row's columns out
-// says (NotificationJson, which the live stream sends), for both ways Notifier inserts,
-// for text that needs escaping, and for rows written before the column existed (NULL),
-// alone or mixed with new ones in one page.
+// A feed page (which splices the stored rendering) and the live stream (NotificationJson,
+// from the columns) write the same notification the same way, for both ways Notifier
+// inserts, for text that needs escaping, and for rows without a rendering (data stored in
+// another form than Notifier's among them), alone or mixed with Notifier's rows in a page.
 class FeedPages : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -176,22 +177,21 @@ class FeedPages : public ::testing::Test {
     });
   }
 
-  // Every page of user 1's feed, as the route would ask for them, items only.
+  // Every page of user 1's feed, as the route asks for them, items only (as JSON text).
   std::vector<std::string> Items(bool unread_only, int limit) {
     std::vector<std::string> items;
-    std::optional<std::string> cursor;
+    std::optional<std::int64_t> before;
     do {
-      auto page = json::parse(feed_.List([&](db::Tx&) {
-                    return Feed::ListQuery{1, unread_only, limit, cursor};
-                  })).as_object();
+      auto page = json::parse(ToJsonText(feed_.List(1, unread_only, limit, before))).as_object();
       for (const auto& item : page.at("items").as_array()) items.push_back(json::serialize(item));
-      cursor = page.at("nextCursor").is_null() ? std::nullopt
-                                               : std::optional<std::string>(page.at("nextCursor").as_string());
-    } while (cursor);
+      before = page.at("nextCursor").is_null()
+                   ? std::nullopt
+                   : std::optional<std::int64_t>(DecodeCursor(std::string(page.at("nextCursor").as_string()), 1)[0]);
+    } while (before);
     return items;
   }
 
-  // What writing user 1's rows out column by column gives, newest first.
+  // What the live stream writes for user 1's rows, newest first.
   std::vector<std::string> FromColumns(bool unread_only) {
     return db_->Read([&](db::Tx& tx) {
       std::vector<std::string> out;
@@ -209,7 +209,7 @@ class FeedPages : public ::testing::Test {
   Feed feed_{*db_};
 };
 
-TEST_F(FeedPages, SplicedRowsSayWhatTheirColumnsSay) {
+TEST_F(FeedPages, PagesSayWhatTheStreamSays) {
   const std::string odd = "\"q\" \\ \n\t\x01 \xe2\x80\x9c\xc3\xa9\xe2\x80\x9d \xf0\x9f\x8e\xa8 </script>";
   db_->Write([&](db::Tx& tx) {
     notifier_.Notify(tx, 1, Type::kNewMatch, "plain", {{"matchId", "9"}}, false);
@@ -233,7 +233,7 @@ TEST_F(FeedPages, SplicedRowsSayWhatTheirColumnsSay) {
   EXPECT_EQ(json::parse(Items(false, 20)[1]).at("message").as_string(), odd);
 }
 
-TEST_F(FeedPages, RowsWithoutRenderedTextAreWrittenFromTheirColumns) {
+TEST_F(FeedPages, DataInAnotherFormIsRewrittenInPagesToo) {
   db_->Write([&](db::Tx& tx) {
     tx.Exec(
         "INSERT INTO notifications (user_id, type, message, data, created_at, is_read) "
@@ -241,7 +241,7 @@ TEST_F(FeedPages, RowsWithoutRenderedTextAreWrittenFromTheirColumns) {
     notifier_.Notify(tx, 1, Type::kNewMatch, "new", {{"matchId", "2"}}, false);
     tx.Exec(
         "INSERT INTO notifications (user_id, type, message, data, created_at) "
-        "VALUES (1, 'MATCH_UPDATE', 'old two', '{}', 2000)");
+        "VALUES (1, 'MATCH_UPDATE', 'old two', '[1]', 2000)");
   });
   const auto expected = FromColumns(false);
   ASSERT_EQ(expected.size(), 3u);
@@ -249,21 +249,103 @@ TEST_F(FeedPages, RowsWithoutRenderedTextAreWrittenFromTheirColumns) {
   EXPECT_EQ(Items(false, 2), expected);
   EXPECT_EQ(Items(true, 20), FromColumns(true));
   EXPECT_EQ(json::parse(expected.back()).at("data").at("matchId").as_string(), "1");
+  EXPECT_EQ(json::serialize(json::parse(expected.front()).at("data")), "{}");
 }
 
-TEST_F(FeedPages, TextThatIsNotJsonMembersIsRefused) {
-  for (const char* bad : {"\"type\":", "\"type\":1}", "\"type\":1,\"b\":{", "}{", "\"type\":\"\n\"", "", " ",
-                          "\"message\":\"m\"", "\"type\":1,"}) {
-    EXPECT_THROW(db_->Write([&](db::Tx& tx) {
+// The whole page, byte for byte: member order, cursor, and the unread count of every
+// unread notification (not only those on the page); none of another user's.
+TEST_F(FeedPages, PageBytes) {
+  db_->Write([&](db::Tx& tx) {
+    for (int i = 1; i <= 3; ++i)
       tx.Exec(
-          "INSERT INTO notifications (user_id, type, message, data, created_at, rendered) "
-          "VALUES (1, 'NEW_MATCH', 'm', '{}', 0, $1)",
-          bad);
-    }),
-                 db::ConstraintError)
-        << bad;
+          "INSERT INTO notifications (id, user_id, type, message, data, created_at, is_read) "
+          "VALUES ($1, 1, 'NEW_MATCH', 'm', '{\"matchId\":\"7\"}', 0, $2)",
+          i, i == 1 ? 1 : 0);
+    tx.Exec(
+        "INSERT INTO notifications (id, user_id, type, message, data, created_at) "
+        "VALUES (4, 2, 'NEW_MATCH', 'theirs', '{}', 0)");
+  });
+  auto item = [](int id, bool read) {
+    return R"({"id":")" + std::to_string(id) +
+           R"(","type":"NEW_MATCH","message":"m","data":{"matchId":"7"},"createdAt":"1970-01-01T00:00:00Z","read":)" +
+           (read ? "true" : "false") + "}";
+  };
+  const auto first = feed_.List(1, false, 2, std::nullopt);
+  EXPECT_EQ(ToJsonText(first), R"({"items":[)" + item(3, false) + "," + item(2, false) + R"(],"nextCursor":")" +
+                                   EncodeCursor({2}) + R"(","unreadCount":2})");
+  const auto copy = first;  // a copy shares the text its items view
+  EXPECT_EQ(ToJsonText(copy), ToJsonText(first));
+  EXPECT_EQ(ToJsonText(feed_.List(1, false, 2, 2)),
+            R"({"items":[)" + item(1, true) + R"(],"nextCursor":null,"unreadCount":2})");
+  EXPECT_EQ(ToJsonText(feed_.List(1, true, 20, 3)),
+            R"({"items":[)" + item(2, false) + R"(],"nextCursor":null,"unreadCount":2})");
+  EXPECT_EQ(ToJsonText(feed_.List(1, false, 20, 1)), R"({"items":[],"nextCursor":null,"unreadCount":2})");
+}
+
+// Every type has its member in EmailSettings (named as the type), with its default, and a
+// change reaches the member of its type alone.
+TEST_F(FeedPages, EmailSettingsDefaultsAndChanges) {
+  EXPECT_EQ(ToJsonText(api::NotificationSettings{feed_.Settings(1)}),
+            R"({"email":{"EVENT_STATUS_UPDATE":false,"GROUP_INVITATION":true,"MATCH_UPDATE":true,"NEW_MATCH":true,)"
+            R"("VOTE_NOTIFICATION":false}})");
+  db::CommitToken durable;
+  const auto after =
+      feed_.UpdateSettings(1, {{Type::kGroupInvitation, false}, {Type::kVoteNotification, true}}, durable);
+  EXPECT_FALSE(after.GROUP_INVITATION);
+  EXPECT_TRUE(after.VOTE_NOTIFICATION);
+  EXPECT_TRUE(after.NEW_MATCH);
+  EXPECT_EQ(ToJsonText(feed_.Settings(1)), ToJsonText(after));
+  EXPECT_TRUE(feed_.Settings(2).GROUP_INVITATION);  // another user's choices are theirs
+  EXPECT_FALSE(feed_.Settings(2).VOTE_NOTIFICATION);
+  for (Type t : {Type::kGroupInvitation, Type::kEventStatusUpdate, Type::kVoteNotification, Type::kNewMatch,
+                 Type::kMatchUpdate}) {
+    db::CommitToken d;
+    const auto flipped = feed_.UpdateSettings(2, {{t, !EmailedByDefault(t)}}, d);
+    const auto text = json::parse(ToJsonText(flipped)).as_object();
+    EXPECT_EQ(text.at(TypeName(t)).as_bool(), !EmailedByDefault(t)) << TypeName(t);
+    db_->Write([&](db::Tx& tx) { tx.Exec("DELETE FROM notification_settings WHERE user_id = 2"); });
   }
-  EXPECT_EQ(db_->Read([](db::Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM notifications")->Int(0); }), 0);
+}
+
+// Notifier stores the rendering with the version the server writes; a page of rows whose
+// rendering is missing or of another version (a shape change since) is written from the
+// columns, and says what the stream says, alone or mixed with current rows.
+TEST_F(FeedPages, RenderingsOfAnotherVersionAreNotSpliced) {
+  db_->Write([&](db::Tx& tx) {
+    notifier_.Notify(tx, 1, Type::kNewMatch, "new", {{"matchId", "2"}}, false);
+    notifier_.Notify(tx, 1, Type::kNewMatch, "stale", {{"matchId", "3"}}, false);
+  });
+  EXPECT_EQ(db_->Read([](db::Tx& tx) {
+    return tx.QueryOne("SELECT COUNT(*) FROM notifications WHERE rendered_version = $1", api::kRenderedVersion)->Int(0);
+  }),
+            2);
+  const auto expected = FromColumns(false);
+  // A rendering in an older shape: were it spliced, the page would say "old" and lack data.
+  db_->Write([&](db::Tx& tx) {
+    tx.Exec(
+        "UPDATE notifications SET rendered = '\"type\":\"NEW_MATCH\",\"message\":\"old\"', rendered_version = $1 "
+        "WHERE message = 'stale'",
+        api::kRenderedVersion + 1);
+  });
+  EXPECT_EQ(Items(false, 20), expected);
+  EXPECT_EQ(Items(false, 1), expected);
+  db_->Write([&](db::Tx& tx) { tx.Exec("UPDATE notifications SET rendered_version = NULL"); });
+  EXPECT_EQ(Items(false, 20), expected);
+}
+
+// The version follows the description: it is what Notifier stores, and RenderedMembers is
+// the description's members but id and read.
+TEST(Rendered, MembersAreTheDescriptionsThatNeverChange) {
+  EXPECT_EQ(RenderedMembers(Type::kNewMatch, "m\n", R"({"a":1})", 0),
+            R"("type":"NEW_MATCH","message":"m\n","data":{"a":1},"createdAt":"1970-01-01T00:00:00Z")");
+  EXPECT_GT(api::kRenderedVersion, 0);
+  const api::Notification n{
+      .id = {5}, .type = "NEW_MATCH", .message = "m", .data = {"{}"}, .createdAt = {0}, .read = true};
+  api::Notification spliced = n;
+  const std::string rendered = RenderedMembers(Type::kNewMatch, "m", "{}", 0);
+  spliced.rendered = rendered;
+  spliced.message = "not read when rendered";
+  EXPECT_EQ(ToJsonText(spliced), ToJsonText(n));
 }
 
 }  // namespace

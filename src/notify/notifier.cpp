@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "notify/resources.h"
+
 namespace atelier::notify {
 
 namespace {
@@ -23,21 +25,12 @@ std::optional<Type> ParseType(std::string_view name) {
   return std::nullopt;
 }
 
-void WriteNotificationMembers(JsonWriter& w, std::string_view type, std::string_view message,
-                              std::string_view data_json, Millis created_at) {
-  static constexpr JsonName kType("type"), kMessage("message"), kData("data"), kCreatedAt("createdAt");
-  char time_text[kMaxTimeText];
-  w.Key(kType).String(type);
-  w.Key(kMessage).String(message);
-  w.Key(kData).Raw(data_json);
-  w.Key(kCreatedAt).String(FormatTimeTo(created_at, time_text));
-}
-
 std::string RenderedMembers(Type type, std::string_view message, std::string_view data_json, Millis created_at) {
   std::string out;
   out.reserve(64 + message.size() + data_json.size());
   JsonWriter w(out);
-  WriteNotificationMembers(w, TypeName(type), message, data_json, created_at);
+  api::WriteRenderedMembers(
+      w, {.type = TypeName(type), .message = message, .data = {data_json}, .createdAt = {created_at}});
   return out;
 }
 
@@ -55,9 +48,10 @@ std::int64_t Notifier::Notify(db::Tx& tx, std::int64_t user_id, Type type, const
   Millis now = clock_.Now();
   const std::string data_json = boost::json::serialize(data);
   auto row = tx.QueryOne(
-      "INSERT INTO notifications (user_id, type, message, data, created_at, rendered) VALUES ($1, $2, $3, $4, $5, $6) "
-      "RETURNING id",
-      user_id, TypeName(type), message, data_json, now, RenderedMembers(type, message, data_json, now));
+      "INSERT INTO notifications (user_id, type, message, data, created_at, rendered, rendered_version) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+      user_id, TypeName(type), message, data_json, now, RenderedMembers(type, message, data_json, now),
+      api::kRenderedVersion);
   std::int64_t id = row->Int(0);
   if (!may_email) {
     Signal(tx, id, id);
@@ -77,9 +71,10 @@ std::int64_t Notifier::NotifyGroupMembers(db::Tx& tx, std::int64_t group_id, Typ
   Millis now = clock_.Now();
   const std::string data_json = boost::json::serialize(data);
   auto rows = tx.Query(
-      "INSERT INTO notifications (user_id, type, message, data, created_at, rendered) "
-      "SELECT user_id, $2, $3, $4, $5, $6 FROM memberships WHERE group_id = $1 RETURNING id",
-      group_id, TypeName(type), message, data_json, now, RenderedMembers(type, message, data_json, now));
+      "INSERT INTO notifications (user_id, type, message, data, created_at, rendered, rendered_version) "
+      "SELECT user_id, $2, $3, $4, $5, $6, $7 FROM memberships WHERE group_id = $1 RETURNING id",
+      group_id, TypeName(type), message, data_json, now, RenderedMembers(type, message, data_json, now),
+      api::kRenderedVersion);
   if (rows.empty()) return 0;
   std::int64_t first = rows.front().Int(0), last = first;
   for (const auto& r : rows) {

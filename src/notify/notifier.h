@@ -12,7 +12,6 @@
 #include <string_view>
 
 #include "common/clock.h"
-#include "common/json_writer.h"
 #include "db/database.h"
 
 namespace atelier::notify {
@@ -25,12 +24,9 @@ bool EmailedByDefault(Type t);
 
 inline constexpr std::string_view kChannel = "atelier_notifications";
 
-// The members of a notification's JSON after "id", which never change:
-// `"type":…,"message":…,"data":…,"createdAt":…` (data is JSON text, spliced as it is),
-// into an object `w` has open. The one definition of them.
-void WriteNotificationMembers(JsonWriter& w, std::string_view type, std::string_view message,
-                              std::string_view data_json, Millis created_at);
-// The same as text, stored with the row as `rendered` (migration 003) for the feed to splice.
+// The members of a notification's JSON that never change (api::WriteRenderedMembers), as
+// text stored with the row as `rendered` together with api::kRenderedVersion, for the feed
+// to splice.
 std::string RenderedMembers(Type type, std::string_view message, std::string_view data_json, Millis created_at);
 
 struct Mail {

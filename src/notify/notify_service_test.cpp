@@ -33,15 +33,9 @@ class NotifyServiceTest : public ::testing::Test {
   }
   json::object Page(const accounts::AuthUser& u, bool unread_only = false, int limit = 20,
                     std::optional<std::string> cursor = std::nullopt) {
-    return json::parse(w.feed.List([&](db::Tx&) {
-             Feed::ListQuery q;
-             q.user_id = u.id;
-             q.unread_only = unread_only;
-             q.limit = limit;
-             q.cursor = cursor;
-             return q;
-           }))
-        .as_object();
+    std::optional<std::int64_t> before;
+    if (cursor) before = DecodeCursor(*cursor, 1)[0];
+    return json::parse(ToJsonText(w.feed.List(u.id, unread_only, limit, before))).as_object();
   }
 };
 
@@ -82,14 +76,13 @@ TEST_F(NotifyServiceTest, MailFollowsTheDefaultsOfEachType) {
 
 TEST_F(NotifyServiceTest, SettingsDecideWhatIsMailed) {
   auto defaults = w.feed.Settings(ann.id);
-  EXPECT_EQ(defaults.size(), 5u);
-  EXPECT_TRUE(defaults.at("GROUP_INVITATION"));
-  EXPECT_FALSE(defaults.at("VOTE_NOTIFICATION"));
+  EXPECT_TRUE(defaults.GROUP_INVITATION);
+  EXPECT_FALSE(defaults.VOTE_NOTIFICATION);
   auto changed =
       w.feed.UpdateSettings(ann.id, {{Type::kGroupInvitation, false}, {Type::kVoteNotification, true}}, w.durable);
-  EXPECT_FALSE(changed.at("GROUP_INVITATION"));
-  EXPECT_TRUE(changed.at("VOTE_NOTIFICATION"));
-  EXPECT_TRUE(changed.at("NEW_MATCH"));  // untouched
+  EXPECT_FALSE(changed.GROUP_INVITATION);
+  EXPECT_TRUE(changed.VOTE_NOTIFICATION);
+  EXPECT_TRUE(changed.NEW_MATCH);  // untouched
   EXPECT_EQ(w.feed.Settings(ann.id), changed);
   EXPECT_EQ(w.feed.Settings(bob.id), defaults);  // one user's choice only
 

@@ -6,10 +6,14 @@
 #include "common/json_util.h"
 #include "common/text.h"
 #include "http/durable.h"
+#include "http/json_response.h"
 
 namespace atelier::notify {
 
 namespace {
+
+// Room for one item of a feed page (~250 bytes with a short message).
+constexpr size_t kPageItemReserve = 384;
 
 bool ParseUnread(const std::optional<std::string>& raw) {
   if (!raw || *raw == "false" || *raw == "0") return false;
@@ -31,7 +35,7 @@ std::optional<std::int64_t> LastEventId(const http::Request& req) {
 }  // namespace
 
 void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user,
-               CurrentUserIn current_user_in, CurrentSession current_session) {
+               CurrentSession current_session) {
   const std::string base = "/api/v1";
   http::RouteOptions opts;
   opts.pool = http::Pool::kWorker;
@@ -39,15 +43,19 @@ void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser cur
 
   router.Add(
       "GET", base + "/notifications",
-      [&feed, user_in = std::move(current_user_in)](http::Request& req) {
-        return http::Response::JsonText(200, feed.List([&](db::Tx& tx) {
-          Feed::ListQuery q;
-          q.user_id = user_in(tx, req);  // first: 401 before any 400 about the parameters
-          q.unread_only = ParseUnread(req.Query("unread"));
-          q.limit = ParseLimit(req.Query("limit"));
-          q.cursor = req.Query("cursor");
-          return q;
-        }));
+      [&feed, user](http::Request& req) {
+        const auto me = user(req);  // first: 401 before any 400 about the parameters
+        const bool unread_only = ParseUnread(req.Query("unread"));
+        const int limit = ParseLimit(req.Query("limit"));
+        std::optional<std::int64_t> before;
+        if (auto cursor = req.Query("cursor")) before = DecodeCursor(*cursor, 1)[0];
+        const auto page = feed.List(me, unread_only, limit, before);
+        // One string of the page's size: a page is written without growing it.
+        std::string body;
+        body.reserve(static_cast<size_t>(limit) * kPageItemReserve + 128);
+        JsonWriter w(body);
+        WriteJson(w, page);
+        return http::Response::JsonText(200, std::move(body));
       },
       opts);
   router.Add(
@@ -83,7 +91,9 @@ void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser cur
       opts);
   router.Add(
       "GET", base + "/me/notification-settings",
-      [&feed, user](http::Request& req) { return http::Response::Json(200, SettingsJson(feed.Settings(user(req)))); },
+      [&feed, user](http::Request& req) {
+        return http::JsonResponse(200, api::NotificationSettings{feed.Settings(user(req))});
+      },
       opts);
   router.Add(
       "PATCH", base + "/me/notification-settings",
@@ -91,8 +101,8 @@ void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser cur
         auto me = user(req);
         auto changes = ParseSettingsPatch(req.JsonBody());
         db::CommitToken durable;
-        return http::Durable(http::Response::Json(200, SettingsJson(feed.UpdateSettings(me, changes, durable))),
-                             durable);
+        return http::Durable(
+            http::JsonResponse(200, api::NotificationSettings{feed.UpdateSettings(me, changes, durable)}), durable);
       },
       opts);
 }

@@ -13,8 +13,6 @@
 namespace atelier::notify {
 
 using CurrentUser = std::function<std::int64_t(const http::Request&)>;
-// The same inside a read transaction the handler opened anyway (the feed page).
-using CurrentUserIn = std::function<std::int64_t(db::Tx&, const http::Request&)>;
 
 // The caller and the session it authenticated with (sessions.token_hash), for the live
 // stream, which ends with its session.
@@ -26,6 +24,6 @@ using CurrentSession = std::function<Caller(const http::Request&)>;
 
 // `feed` and `hub` must outlive the router.
 void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user,
-               CurrentUserIn current_user_in, CurrentSession current_session);
+               CurrentSession current_session);
 
 }  // namespace atelier::notify

@@ -137,12 +137,7 @@ struct World {
 
   // The user's notifications, newest first, read through the Feed.
   std::vector<Note> Notes(std::int64_t user_id) {
-    std::string text = feed.List([&](db::Tx&) {
-      notify::Feed::ListQuery q;
-      q.user_id = user_id;
-      q.limit = 100;
-      return q;
-    });
+    const std::string text = ToJsonText(feed.List(user_id, false, 100, std::nullopt));
     const boost::json::value page = boost::json::parse(text);
     std::vector<Note> out;
     for (const auto& item : page.at("items").as_array()) {

@@ -324,7 +324,7 @@ def test_a_logout_through_one_process_ends_the_stream_held_by_another(make_serve
 def many_notifications(server, user, doublings=9):
     """2**doublings notifications for `user` (copies of one, written to the database)."""
     notify(server, user)
-    cols = "user_id, type, message, data, created_at, is_read, rendered"
+    cols = "user_id, type, message, data, created_at, is_read, rendered, rendered_version"
     for _ in range(doublings):
         sql(server, f"INSERT INTO notifications ({cols}) SELECT {cols} FROM notifications "
                     f"WHERE user_id = {int(user.id)}")
