@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/json_util.h"
 #include "common/text.h"
+#include "events/event_lookup.h"
 #include "events/phase.h"
 #include "events/validate.h"
 #include "groups/membership.h"
@@ -19,15 +20,10 @@ namespace atelier::artworks {
 
 namespace {
 using events::EventInfo;
+using events::MustLoadEvent;
 using events::Phase;
 
 ApiError WrongPhase(std::string detail) { return Conflict("wrong_phase", std::move(detail)); }
-
-EventInfo MustLoadEvent(db::Tx& tx, std::int64_t event_id, bool for_update = false) {
-  auto e = events::store::LoadEvent(tx, event_id, for_update);
-  if (!e) throw NotFound();
-  return std::move(*e);
-}
 
 // The event of a page, for a member of its group (404 for anyone else, as MustLoadEvent
 // then groups::RequireMember would answer), in one statement.
@@ -373,7 +369,7 @@ int ArtworkService::Vote(std::int64_t user_id, std::int64_t artwork_id, db::Comm
     // The vote row first (a repeat changes nothing), then the budget as a conditional
     // upsert in the same transaction: refused, the whole vote rolls back.
     if (!store::AddVote(tx, user_id, artwork_id, t.event_id, clock_.Now()))
-      return Remaining(t.votes_per_member, store::UsedVotes(tx, t.event_id, user_id));
+      return Remaining(t.votes_per_member, events::UsedVotes(tx, t.event_id, user_id));
     auto used = store::TakeBudget(tx, t.event_id, user_id, t.votes_per_member);
     if (!used) {
       throw Conflict("vote_budget_exhausted",
@@ -387,7 +383,7 @@ int ArtworkService::Unvote(std::int64_t user_id, std::int64_t artwork_id, db::Co
   return db_.Write(durable, [&](db::Tx& tx) {
     auto t = MustLoadVoteTarget(tx, artwork_id, user_id, "Votes can be withdrawn only while the event is VOTING");
     auto used = store::RemoveVote(tx, user_id, artwork_id, t.event_id);
-    return Remaining(t.votes_per_member, used ? *used : store::UsedVotes(tx, t.event_id, user_id));
+    return Remaining(t.votes_per_member, used ? *used : events::UsedVotes(tx, t.event_id, user_id));
   });
 }
 

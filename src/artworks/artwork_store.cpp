@@ -309,9 +309,4 @@ std::optional<int> RemoveVote(db::Tx& tx, std::int64_t voter_id, std::int64_t ar
   return row ? static_cast<int>(row->Int(0)) : 0;
 }
 
-int UsedVotes(db::Tx& tx, std::int64_t event_id, std::int64_t voter_id) {
-  auto row = tx.QueryOne("SELECT used FROM vote_budgets WHERE event_id = $1 AND user_id = $2", event_id, voter_id);
-  return row ? static_cast<int>(row->Int(0)) : 0;
-}
-
 }  // namespace atelier::artworks::store

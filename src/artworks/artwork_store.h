@@ -143,7 +143,6 @@ std::optional<int> TakeBudget(db::Tx& tx, std::int64_t event_id, std::int64_t vo
 // Removes the vote, gives it back to the budget and uncounts it. The votes used
 // afterwards, nullopt when there was no vote (nothing changed).
 std::optional<int> RemoveVote(db::Tx& tx, std::int64_t voter_id, std::int64_t artwork_id, std::int64_t event_id);
-int UsedVotes(db::Tx& tx, std::int64_t event_id, std::int64_t voter_id);
 
 }  // namespace store
 }  // namespace atelier::artworks

@@ -8,6 +8,7 @@
 #include "common/json_util.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "events/event_lookup.h"
 #include "events/validate.h"
 #include "groups/membership.h"
 
@@ -50,12 +51,6 @@ void LogError(std::int64_t event_id, const char* what) {
     log::WriteLimited("scheduler.event", log::kRepeatEvery, log::Level::kError, "phase change failed",
                       {{"component", "scheduler"}, {"event_id", event_id}, {"error", what}});
   }
-}
-
-EventInfo MustLoad(db::Tx& tx, std::int64_t event_id, bool for_update) {
-  auto e = store::LoadEvent(tx, event_id, for_update);
-  if (!e) throw NotFound();
-  return std::move(*e);
 }
 
 }  // namespace
@@ -137,23 +132,23 @@ boost::json::object EventService::List(std::int64_t user_id, std::int64_t group_
       next = EncodeCursor({rows.back().id});
     }
     boost::json::array items;
-    for (const auto& e : rows) items.push_back(EventJson(e, store::UsedVotes(tx, e.id, user_id)));
+    for (const auto& e : rows) items.push_back(EventJson(e, UsedVotes(tx, e.id, user_id)));
     return Page(std::move(items), next);
   });
 }
 
 boost::json::object EventService::Get(std::int64_t user_id, std::int64_t event_id) {
   return db_.Read([&](db::Tx& tx) {
-    EventInfo e = MustLoad(tx, event_id, false);
+    EventInfo e = MustLoadEvent(tx, event_id, false);
     groups::RequireMember(tx, e.group_id, user_id);
-    return EventJson(e, store::UsedVotes(tx, e.id, user_id));
+    return EventJson(e, UsedVotes(tx, e.id, user_id));
   });
 }
 
 boost::json::object EventService::Update(std::int64_t user_id, std::int64_t event_id, const EventInput& in,
                                          db::CommitToken& durable) {
   return db_.Write(durable, [&](db::Tx& tx) {
-    EventInfo e = MustLoad(tx, event_id, true);
+    EventInfo e = MustLoadEvent(tx, event_id, true);
     groups::RequireAdmin(tx, e.group_id, user_id);
     if (e.phase == Phase::kClosed) throw WrongPhase("A closed event cannot be changed");
     Validation v;
@@ -181,14 +176,14 @@ boost::json::object EventService::Update(std::int64_t user_id, std::int64_t even
     }
     v.ThrowIfAny();
     store::UpdateEvent(tx, e);
-    return EventJson(e, store::UsedVotes(tx, e.id, user_id));
+    return EventJson(e, UsedVotes(tx, e.id, user_id));
   });
 }
 
 boost::json::object EventService::Advance(std::int64_t user_id, std::int64_t event_id, Phase to,
                                           db::CommitToken& durable) {
   return db_.Write(durable, [&](db::Tx& tx) {
-    EventInfo e = MustLoad(tx, event_id, true);
+    EventInfo e = MustLoadEvent(tx, event_id, true);
     groups::RequireAdmin(tx, e.group_id, user_id);
     auto next = NextPhase(e.phase);
     if (!next || *next != to) {
@@ -196,8 +191,8 @@ boost::json::object EventService::Advance(std::int64_t user_id, std::int64_t eve
                        (next ? std::string(PhaseName(*next)) : std::string("no other phase")));
     }
     if (!ChangePhase(tx, event_id, e.phase, to)) throw WrongPhase("The event changed phase meanwhile");
-    EventInfo now = MustLoad(tx, event_id, false);
-    return EventJson(now, store::UsedVotes(tx, event_id, user_id));
+    EventInfo now = MustLoadEvent(tx, event_id, false);
+    return EventJson(now, UsedVotes(tx, event_id, user_id));
   });
 }
 

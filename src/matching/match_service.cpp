@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/json_util.h"
 #include "common/text.h"
+#include "events/event_lookup.h"
 #include "events/phase.h"
 #include "groups/membership.h"
 #include "matching/match_store.h"
@@ -17,6 +18,7 @@ namespace atelier::matching {
 
 namespace {
 using events::EventInfo;
+using events::MustLoadEvent;
 using events::Phase;
 using store::MatchRow;
 using store::ParticipantRow;
@@ -27,12 +29,6 @@ constexpr const char* kDeclined = "DECLINED";
 constexpr const char* kCompleted = "COMPLETED";
 
 ApiError WrongPhase(std::string detail) { return Conflict("wrong_phase", std::move(detail)); }
-
-EventInfo MustLoadEvent(db::Tx& tx, std::int64_t event_id, bool for_update = false) {
-  auto e = events::store::LoadEvent(tx, event_id, for_update);
-  if (!e) throw NotFound();
-  return std::move(*e);
-}
 
 boost::json::object LikeJson(const store::LikeRow& l) {
   boost::json::object o{{"artworkId", IdStr(l.artwork_id)}, {"createdAt", FormatTime(l.created_at)}};
