@@ -11,7 +11,7 @@
 
 namespace atelier::app {
 
-void WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
+artworks::ArtworkHooks& WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
   artworks::PrepareImages();  // libvips itself starts at the first upload
   auto& images = ctx.Own<artworks::ImageStore>(ctx.config.data_dir);
   auto& svc = ctx.Own<artworks::ArtworkService>(*ctx.db, ctx.clock, *ctx.notifier, images);
@@ -38,6 +38,7 @@ void WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
   phase_hooks.Add([&svc](db::Tx& tx, const events::EventInfo& event, events::Phase from, events::Phase to) {
     if (from == events::Phase::kVoting && to == events::Phase::kMatching) svc.PublishVotes(tx, event);
   });
+  return svc.Hooks();
 }
 
 }  // namespace atelier::app
