@@ -122,7 +122,7 @@ int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks) {
       if (!img) throw std::runtime_error("demo image could not be processed");
       auto a = art.Create(users[i].auth.id, event_id, std::string(plan.name) + " by " + users[i].display_name,
                           "A demo piece.", *img, durable);
-      artwork_ids.push_back(std::stoll(std::string(a.at("id").as_string())));
+      artwork_ids.push_back(a.id.value);
     }
     if (plan.phase == events::Phase::kOpen) continue;
     events.Advance(owner.id, event_id, events::Phase::kVoting, durable);

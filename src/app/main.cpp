@@ -108,8 +108,8 @@ int main(int argc, char** argv) {
   auto& accounts = app::WireAccounts(ctx);
   app::WireGroups(ctx, accounts);
   auto& events = app::WireEvents(ctx);
-  app::WireArtworks(ctx, events.Hooks());
-  app::WireMatching(ctx, events.Hooks());
+  auto& artwork_hooks = app::WireArtworks(ctx, events.Hooks());
+  app::WireMatching(ctx, events.Hooks(), artwork_hooks);
   app::GuardBodies(ctx);
 
   if (cfg.command == "demo") return app::RunDemo(ctx, events.Hooks());

@@ -5,13 +5,11 @@
 #include "artworks/image.h"
 #include "artworks/image_gate.h"
 #include "artworks/image_store.h"
-#include "common/error.h"
-#include "common/json_util.h"
 #include "events/event_service.h"
 
 namespace atelier::app {
 
-void WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
+artworks::ArtworkHooks& WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
   artworks::PrepareImages();  // libvips itself starts at the first upload
   auto& images = ctx.Own<artworks::ImageStore>(ctx.config.data_dir);
   auto& svc = ctx.Own<artworks::ArtworkService>(*ctx.db, ctx.clock, *ctx.notifier, images);
@@ -30,14 +28,13 @@ void WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
   // to an OPEN event; the handler checks all of it again, the insert's transaction last.
   ctx.router.SetPreCheck("POST", "/api/v1/events/{id}/artworks", [&svc, &auth = *ctx.auth](const http::Request& req) {
     auto user = auth.Require(req);
-    auto event_id = ParseId(req.Param("id"));
-    if (!event_id) throw NotFound();
-    svc.CheckCanSubmit(user.id, *event_id);
+    svc.CheckCanSubmit(user.id, http::PathId(req));
   });
   // Leaving VOTING publishes the counts: one VOTE_NOTIFICATION per artwork.
   phase_hooks.Add([&svc](db::Tx& tx, const events::EventInfo& event, events::Phase from, events::Phase to) {
     if (from == events::Phase::kVoting && to == events::Phase::kMatching) svc.PublishVotes(tx, event);
   });
+  return svc.Hooks();
 }
 
 }  // namespace atelier::app

@@ -8,13 +8,12 @@
 namespace atelier::artworks {
 
 namespace {
-std::size_t Cost(const std::string& head) { return head.size() + ArtworkHeadCache::kEntryOverhead; }
+std::size_t Cost(const ArtworkHeadCache::Head& head) { return head->size() + ArtworkHeadCache::kEntryOverhead; }
 }  // namespace
 
-std::size_t ArtworkHeadCache::Find(std::int64_t epoch, std::span<const std::int64_t> ids,
-                                   std::span<std::string> heads) {
+std::size_t ArtworkHeadCache::Find(std::int64_t epoch, std::span<const std::int64_t> ids, std::span<Head> heads) {
   std::size_t found = 0;
-  std::vector<std::size_t> from_old;
+  bool from_old = false;
   {
     ReaderLock lock(mu_);
     if (epoch != epoch_) return 0;
@@ -24,22 +23,23 @@ std::size_t ArtworkHeadCache::Find(std::int64_t epoch, std::span<const std::int6
         ++found;
       } else if (auto old = old_.find(ids[i]); old != old_.end()) {
         heads[i] = old->second;
-        from_old.push_back(i);
+        from_old = true;
         ++found;
       }
     }
   }
-  if (!from_old.empty()) {
+  if (from_old) {
+    // What pages keep asking for comes back into the young map, so it survives the next turn.
     WriterLock lock(mu_);
     if (epoch == epoch_)
-      for (std::size_t i : from_old)
-        if (!young_.contains(ids[i])) InsertYoung(ids[i], heads[i]);
+      for (std::size_t i = 0; i < ids.size(); ++i)
+        if (heads[i] && !young_.contains(ids[i]) && old_.contains(ids[i])) InsertYoung(ids[i], heads[i]);
   }
   return found;
 }
 
-void ArtworkHeadCache::Store(std::int64_t epoch, std::int64_t id, std::string head) {
-  if (head.empty() || Cost(head) > max_bytes_ / 2) return;
+void ArtworkHeadCache::Store(std::int64_t epoch, std::int64_t id, Head head) {
+  if (!head || head->empty() || Cost(head) > max_bytes_ / 2) return;
   WriterLock lock(mu_);
   if (epoch < epoch_) return;
   if (epoch > epoch_) {
@@ -55,7 +55,7 @@ void ArtworkHeadCache::Store(std::int64_t epoch, std::int64_t id, std::string he
   InsertYoung(id, std::move(head));
 }
 
-void ArtworkHeadCache::InsertYoung(std::int64_t id, std::string head) {
+void ArtworkHeadCache::InsertYoung(std::int64_t id, Head head) {
   const std::size_t cost = Cost(head);
   if (young_bytes_ + cost > max_bytes_ / 2) {
     old_ = std::move(young_);

@@ -2,11 +2,11 @@
 // What artwork pages keep in memory between requests: rendered heads of artworks
 // (ArtworkHeadCache, below) and the keys of events past OPEN (EventKeys, further down).
 //
-// An artwork's JSON is a head that is the same for every viewer — id, eventId, artist,
-// title, description, image URLs, size, createdAt — and a tail that is not (voteCount,
-// myVote, myLike, isMatched). A page of 50 artworks spent most of its time reading and
-// writing the heads; this cache keeps them, written, so a page only reads the ids and the
-// viewer's rows.
+// An artwork's JSON is a head that is the same for every viewer (api::ArtworkHead: id,
+// eventId, artist, title, description, image URLs, size, createdAt) and a part that is
+// not (api::ArtworkViewer: voteCount, myVote, myLike, isMatched). A page of 50 artworks
+// spent most of its time reading and writing the heads; this cache keeps them as
+// api::OpenArtworkText wrote them, so a page only reads the ids and the viewer's rows.
 //
 // Staleness is ruled out by the content epoch (db/content_epoch.h): every transaction that
 // changes what a head shows, or deletes artworks, bumps it, and a reader uses only heads
@@ -19,7 +19,8 @@
 // old map is dropped. A lookup that finds an old entry brings it back into the young map,
 // so what pages keep asking for stays.
 //
-// Thread-safe: lookups share a lock, stores and epoch changes take it alone.
+// Thread-safe: lookups share a lock, stores and epoch changes take it alone. Heads are
+// shared, immutable text: what a lookup returned stays valid after the cache drops it.
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -38,35 +39,22 @@ namespace atelier::artworks {
 
 class ArtworkHeadCache {
  public:
+  // A head: the text api::OpenArtworkText wrote (artworks/resources.h). Immutable, so a
+  // page keeps the ones it writes after the lookup, whatever the cache drops meanwhile.
+  using Head = std::shared_ptr<const std::string>;
+
   explicit ArtworkHeadCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
-  // For each ids[i], sets heads[i] to a copy of its head stored under `epoch`, or leaves it
-  // empty (a head never is). Returns how many were found. heads.size() == ids.size().
-  std::size_t Find(std::int64_t epoch, std::span<const std::int64_t> ids, std::span<std::string> heads);
-
-  // When every ids[i] has a head stored under `epoch`, calls fn(heads) — heads[i] that of
-  // ids[i] — with the lock held, and returns true; else returns false and calls nothing.
-  // The heads are valid only during fn, which must not call into the cache. This is how a
-  // page is written when the cache holds it: nothing is copied or reference-counted, and
-  // the lookups touch one flat table.
-  template <typename Fn>
-  bool WithHeads(std::int64_t epoch, std::span<const std::int64_t> ids, Fn&& fn) const {
-    std::vector<const std::string*> heads(ids.size());
-    ReaderLock lock(mu_);
-    if (epoch != epoch_) return false;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      auto it = young_.find(ids[i]);
-      if (it == young_.end()) return false;  // (or only in the old map: Find brings it back)
-      heads[i] = &it->second;
-    }
-    fn(std::span<const std::string* const>(heads));
-    return true;
-  }
+  // For each ids[i], sets heads[i] to its head stored under `epoch`, or leaves it null.
+  // Returns how many were found. heads.size() == ids.size(). When every head is in the
+  // young map (a page asked for again) this takes the shared lock once and copies
+  // pointers, nothing else.
+  std::size_t Find(std::int64_t epoch, std::span<const std::int64_t> ids, std::span<Head> heads);
 
   // Stores the head of artwork `id`, read in a snapshot that saw `epoch`. A newer epoch
   // than the cache's drops every stored head first; an older one stores nothing (its
   // reader's snapshot was taken before a change the cache already knows of).
-  void Store(std::int64_t epoch, std::int64_t id, std::string head);
+  void Store(std::int64_t epoch, std::int64_t id, Head head);
 
   struct Stats {
     std::size_t entries = 0;
@@ -75,12 +63,12 @@ class ArtworkHeadCache {
   };
   Stats GetStats() const;
 
-  // What one entry costs besides its text: its slot in the table and the heap block.
-  static constexpr std::size_t kEntryOverhead = 64;
+  // What one entry costs besides its text: its slot in the table and the heap blocks.
+  static constexpr std::size_t kEntryOverhead = 96;
 
  private:
-  using Map = boost::unordered_flat_map<std::int64_t, std::string>;
-  void InsertYoung(std::int64_t id, std::string head) REQUIRES(mu_);
+  using Map = boost::unordered_flat_map<std::int64_t, Head>;
+  void InsertYoung(std::int64_t id, Head head) REQUIRES(mu_);
 
   const std::size_t max_bytes_;
   mutable SharedMutex mu_;

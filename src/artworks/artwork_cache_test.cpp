@@ -12,61 +12,59 @@
 namespace atelier::artworks {
 namespace {
 
-std::string Head(std::string s) { return s; }
+using Head = ArtworkHeadCache::Head;
+Head MakeHead(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+std::string Text(const Head& h) { return h ? *h : std::string(); }
 
 // Looks up one id; "" when absent.
 std::string One(ArtworkHeadCache& c, std::int64_t epoch, std::int64_t id) {
   std::vector<std::int64_t> ids{id};
-  std::vector<std::string> heads(1);
+  std::vector<Head> heads(1);
   c.Find(epoch, ids, heads);
-  return heads[0];
+  return Text(heads[0]);
 }
 
 TEST(ArtworkHeadCache, FindsWhatWasStoredUnderTheSameEpochOnly) {
   ArtworkHeadCache c(1 << 20);
-  c.Store(3, 10, Head("ten"));
-  c.Store(3, 11, Head("eleven"));
+  c.Store(3, 10, MakeHead("ten"));
+  c.Store(3, 11, MakeHead("eleven"));
   std::vector<std::int64_t> ids{11, 12, 10};
-  std::vector<std::string> heads(3);
+  std::vector<Head> heads(3);
   EXPECT_EQ(c.Find(3, ids, heads), 2u);
-  EXPECT_EQ(heads[0], "eleven");
-  EXPECT_EQ(heads[1], "");
-  EXPECT_EQ(heads[2], "ten");
+  EXPECT_EQ(Text(heads[0]), "eleven");
+  EXPECT_EQ(heads[1], nullptr);
+  EXPECT_EQ(Text(heads[2]), "ten");
   // A reader of another epoch finds nothing: its snapshot may show other text.
   EXPECT_EQ(One(c, 2, 10), "");
   EXPECT_EQ(One(c, 4, 10), "");
 }
 
-TEST(ArtworkHeadCache, WithHeadsOnlyWhenEveryHeadIsThere) {
+TEST(ArtworkHeadCache, AHeadOutlivesItsEntry) {
+  // A page keeps the heads it found while it writes, whatever the cache does meanwhile.
   ArtworkHeadCache c(1 << 20);
-  c.Store(3, 10, Head("ten"));
-  c.Store(3, 11, Head("eleven"));
-  std::vector<std::int64_t> ids{11, 10, 11};
-  std::vector<std::string> seen;
-  EXPECT_TRUE(c.WithHeads(3, ids, [&](std::span<const std::string* const> heads) {
-    for (const std::string* h : heads) seen.push_back(*h);
-  }));
-  EXPECT_EQ(seen, (std::vector<std::string>{"eleven", "ten", "eleven"}));
-  bool called = false;
-  auto call = [&](std::span<const std::string* const>) { called = true; };
-  std::vector<std::int64_t> with_missing{10, 12};
-  EXPECT_FALSE(c.WithHeads(3, with_missing, call));
-  EXPECT_FALSE(c.WithHeads(4, ids, call));
-  EXPECT_FALSE(called);
-  EXPECT_TRUE(c.WithHeads(3, std::vector<std::int64_t>{}, call));  // an empty page
+  c.Store(3, 10, MakeHead("ten"));
+  std::vector<std::int64_t> ids{10, 10};
+  std::vector<Head> heads(2);
+  EXPECT_EQ(c.Find(3, ids, heads), 2u);
+  EXPECT_EQ(heads[0], heads[1]);       // the same text, shared, not copied
+  c.Store(4, 11, MakeHead("eleven"));  // a newer epoch drops every head
+  EXPECT_EQ(One(c, 3, 10), "");
+  EXPECT_EQ(Text(heads[0]), "ten");
+  std::vector<Head> none(0);
+  EXPECT_EQ(c.Find(4, std::vector<std::int64_t>{}, none), 0u);  // an empty page
 }
 
 TEST(ArtworkHeadCache, ANewerEpochDropsEverythingAnOlderOneStoresNothing) {
   ArtworkHeadCache c(1 << 20);
-  c.Store(1, 10, Head("old ten"));
-  c.Store(1, 11, Head("old eleven"));
-  c.Store(2, 10, Head("new ten"));
+  c.Store(1, 10, MakeHead("old ten"));
+  c.Store(1, 11, MakeHead("old eleven"));
+  c.Store(2, 10, MakeHead("new ten"));
   EXPECT_EQ(One(c, 2, 10), "new ten");
   EXPECT_EQ(One(c, 2, 11), "");  // read under epoch 1: gone
   EXPECT_EQ(c.GetStats().entries, 1u);
   // A reader whose snapshot predates epoch 2 must not bring its text back.
-  c.Store(1, 11, Head("old eleven"));
-  c.Store(1, 10, Head("old ten"));
+  c.Store(1, 11, MakeHead("old eleven"));
+  c.Store(1, 10, MakeHead("old ten"));
   EXPECT_EQ(One(c, 2, 10), "new ten");
   EXPECT_EQ(One(c, 2, 11), "");
   EXPECT_EQ(c.GetStats().epoch, 2);
@@ -78,7 +76,7 @@ TEST(ArtworkHeadCache, StaysWithinItsBudgetAndKeepsWhatIsAskedFor) {
   const std::size_t budget = 100 * cost;
   ArtworkHeadCache c(budget);
   for (std::int64_t id = 0; id < 1000; ++id) {
-    c.Store(1, id, Head(text));
+    c.Store(1, id, MakeHead(text));
     // Artwork 0 is asked for all the time; it must survive every rotation.
     EXPECT_EQ(One(c, 1, 0), text) << "after storing " << id;
     auto s = c.GetStats();
@@ -89,7 +87,7 @@ TEST(ArtworkHeadCache, StaysWithinItsBudgetAndKeepsWhatIsAskedFor) {
   EXPECT_EQ(One(c, 1, 999), text);
   EXPECT_EQ(One(c, 1, 500), "");  // long gone
   // A head larger than half the budget is not kept at all.
-  c.Store(1, 5000, Head(std::string(budget, 'y')));
+  c.Store(1, 5000, MakeHead(std::string(budget, 'y')));
   EXPECT_EQ(One(c, 1, 5000), "");
 }
 
@@ -105,21 +103,18 @@ TEST(ArtworkHeadCache, ConcurrentReadersNeverSeeTextOfAnotherEpoch) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       std::vector<std::int64_t> ids(50);
-      std::vector<std::string> heads(50);
+      std::vector<Head> heads(50);
       for (int round = 0; !stop; ++round) {
         std::int64_t e = epoch.load();
         for (int i = 0; i < 50; ++i) ids[i] = (round * 7 + i + t) % 400;
-        std::fill(heads.begin(), heads.end(), std::string());
-        hits += static_cast<long>(c.Find(e, ids, heads));
+        std::fill(heads.begin(), heads.end(), nullptr);
+        const std::size_t found = c.Find(e, ids, heads);
+        hits += static_cast<long>(found);
+        if (found == ids.size()) ++whole_pages;
         for (int i = 0; i < 50; ++i) {
-          if (!heads[i].empty() && heads[i] != text(e, ids[i])) ++wrong;
-          if (heads[i].empty()) c.Store(e, ids[i], text(e, ids[i]));
+          if (heads[i] && *heads[i] != text(e, ids[i])) ++wrong;
+          if (!heads[i]) c.Store(e, ids[i], MakeHead(text(e, ids[i])));
         }
-        c.WithHeads(e, ids, [&](std::span<const std::string* const> hs) {
-          for (int i = 0; i < 50; ++i)
-            if (*hs[i] != text(e, ids[i])) ++wrong;
-          ++whole_pages;
-        });
       }
     });
   }

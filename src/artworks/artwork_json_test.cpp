@@ -1,12 +1,15 @@
-// The Artwork object of docs/product.md §6 as ArtworkService writes it, against an object built
+// The Artwork object of docs/product.md §6 as its description writes it (artworks/resources.h),
+// whole and with its head written first (the list pages' way), against an object built
 // member by member with boost::json: same members, same order, same bytes.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <optional>
 
-#include "artworks/artwork_service.h"
+#include "artworks/artwork_store.h"
+#include "artworks/resources.h"
 #include "common/clock.h"
+#include "common/json_describe.h"
 
 namespace atelier::artworks {
 namespace {
@@ -28,11 +31,11 @@ json::object Expected(const ArtworkRow& a, bool visible) {
   o["createdAt"] = FormatTime(a.created_at);
   o["voteCount"] = visible ? json::value(a.vote_count) : json::value(nullptr);
   o["myVote"] = a.my_vote;
-  if (a.liked)
-    o["myLike"] = json::object{{"rank", a.like_rank ? json::value(*a.like_rank) : json::value(nullptr)}};
+  if (a.marks.liked)
+    o["myLike"] = json::object{{"rank", a.marks.like_rank ? json::value(*a.marks.like_rank) : json::value(nullptr)}};
   else
     o["myLike"] = nullptr;
-  o["isMatched"] = a.matched;
+  o["isMatched"] = a.marks.matched;
   return o;
 }
 
@@ -58,15 +61,21 @@ TEST(ArtworkJson, EveryCombinationOfViewerFieldsAsBoostWritesIt) {
           for (bool matched : {false, true}) {
             a.vote_count = votes;
             a.my_vote = my_vote;
-            a.liked = like > 0;
-            a.like_rank = like == 2   ? std::optional<std::int64_t>(1)
-                          : like == 3 ? std::optional<std::int64_t>(INT64_MAX)
-                                      : std::nullopt;
-            a.matched = matched;
-            std::string out;
-            JsonWriter w(out);
-            ArtworkService::WriteArtwork(w, a, visible);
-            EXPECT_EQ(out, json::serialize(Expected(a, visible)));
+            a.marks.liked = like > 0;
+            a.marks.like_rank = like == 2   ? std::optional<std::int64_t>(1)
+                                : like == 3 ? std::optional<std::int64_t>(INT64_MAX)
+                                            : std::nullopt;
+            a.marks.matched = matched;
+            const std::string expected = json::serialize(Expected(a, visible));
+            EXPECT_EQ(ToJsonText(ArtworkOf(a, visible)), expected);
+            // The list pages' way: the head written once (as the cache keeps it), then the rest.
+            const api::ListedArtwork listed{std::make_shared<const std::string>(api::OpenArtworkText(HeadOf(a))),
+                                            ViewerOf(a, visible)};
+            EXPECT_EQ(ToJsonText(listed), expected);
+            // A result item holds the same object either way.
+            const json::object result{{"rank", 2}, {"artwork", Expected(a, visible)}, {"voteCount", a.vote_count}};
+            EXPECT_EQ(ToJsonText(api::ResultOf<api::ListedArtwork>{2, listed, a.vote_count}), json::serialize(result));
+            EXPECT_EQ(ToJsonText(api::Result{2, ArtworkOf(a, visible), a.vote_count}), json::serialize(result));
             ++cases;
           }
   EXPECT_EQ(cases, 96);

@@ -2,15 +2,13 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <charconv>
 #include <climits>
-#include <cstring>
 
-#include "accounts/auth.h"
 #include "artworks/ranking.h"
 #include "common/error.h"
 #include "common/json_util.h"
 #include "common/text.h"
+#include "events/event_lookup.h"
 #include "events/phase.h"
 #include "events/validate.h"
 #include "groups/membership.h"
@@ -19,15 +17,10 @@ namespace atelier::artworks {
 
 namespace {
 using events::EventInfo;
+using events::MustLoadEvent;
 using events::Phase;
 
 ApiError WrongPhase(std::string detail) { return Conflict("wrong_phase", std::move(detail)); }
-
-EventInfo MustLoadEvent(db::Tx& tx, std::int64_t event_id, bool for_update = false) {
-  auto e = events::store::LoadEvent(tx, event_id, for_update);
-  if (!e) throw NotFound();
-  return std::move(*e);
-}
 
 // The event of a page, for a member of its group (404 for anyone else, as MustLoadEvent
 // then groups::RequireMember would answer), in one statement.
@@ -60,18 +53,6 @@ void CheckSubmission(db::Tx& tx, const EventInfo& e, std::int64_t user_id) {
 
 int Remaining(int votes_per_member, int used) { return std::max(0, votes_per_member - used); }
 
-// The viewer's rows that can exist in an event in phase p. Phases only move forward
-// (events::NextPhase; ChangePhase is the only writer of events.phase). Votes are inserted
-// only while VOTING (Vote below), likes only while MATCHING (matching::MatchService::Like,
-// which locks the event row; app/demo inserts its likes after advancing to MATCHING),
-// matches only by the MATCHING → CLOSED hook (matching::MatchService::CreateMatches, wired
-// in app/wire_matching.cpp). A page reads the event and its rows in one snapshot.
-store::ViewerKinds ViewerKindsIn(Phase p) {
-  return {.votes = p != Phase::kOpen,
-          .likes = p == Phase::kMatching || p == Phase::kClosed,
-          .matches = p == Phase::kClosed};
-}
-
 // What a vote checks before it changes anything, in the order of the errors: no such
 // artwork or not a member (404), not VOTING (409 wrong_phase).
 store::VoteTarget MustLoadVoteTarget(db::Tx& tx, std::int64_t artwork_id, std::int64_t user_id,
@@ -82,77 +63,24 @@ store::VoteTarget MustLoadVoteTarget(db::Tx& tx, std::int64_t artwork_id, std::i
   return *t;
 }
 
-// Room for one Artwork object in a page body (~550 bytes with short texts), so a page is
-// written without regrowing the string.
-constexpr size_t kArtworkJsonReserve = 768;
-
 }  // namespace
 
-std::string ArtworkService::ArtworkText(const ArtworkRow& a, bool counts_visible) {
-  std::string out;
-  out.reserve(kArtworkJsonReserve);
-  JsonWriter w(out);
-  WriteArtwork(w, a, counts_visible);
-  return out;
+void ArtworkService::FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t viewer_id, Phase phase) const {
+  if (rows.empty()) return;
+  const store::RowsById by_id(rows);
+  // Votes are inserted only while VOTING (Vote below) and phases only move forward
+  // (events::NextPhase; ChangePhase is the only writer of events.phase): while OPEN there
+  // are none to read. A page reads the event and its rows in one snapshot.
+  if (phase != Phase::kOpen) store::FillMyVotes(tx, by_id, viewer_id);
+  hooks_.Mark(tx, phase, viewer_id, by_id.Lo(), by_id.Hi(), [&by_id](std::int64_t id) -> ViewerMarks* {
+    ArtworkRow* a = by_id.Find(id);
+    return a ? &a->marks : nullptr;
+  });
 }
 
-void ArtworkService::WriteArtwork(JsonWriter& w, const ArtworkRow& a, bool counts_visible) {
-  WriteArtworkHead(w, a);
-  WriteArtworkTail(w, a, counts_visible);
-}
-
-void ArtworkService::WriteArtworkHead(JsonWriter& w, const ArtworkRow& a) {
-  const std::string id = IdStr(a.id);
-  // The key in the URL makes a cached image safe to keep for long: new bytes, new URL.
-  const std::string_view image_version = std::string_view(a.image_key).substr(0, 16);
-  const std::string_view thumb_version = std::string_view(a.thumb_key).substr(0, 16);
-  w.BeginObject();
-  w.Key("id").String(id);
-  w.Key("eventId").String(IdStr(a.event_id));
-  w.Key("artist");
-  accounts::WritePublicUser(w, a.artist_id, a.artist_username, a.artist_display_name);
-  w.Key("title").String(a.title);
-  w.Key("description").String(a.description);
-  w.Key("imageUrl").StringParts({"/api/v1/artworks/", id, "/image?v=", image_version});
-  w.Key("thumbnailUrl").StringParts({"/api/v1/artworks/", id, "/thumbnail?v=", thumb_version});
-  w.Key("width").Int(a.width);
-  w.Key("height").Int(a.height);
-  w.Key("createdAt").String(FormatTime(a.created_at));
-}
-
-void ArtworkService::WriteArtworkTail(JsonWriter& w, const ArtworkRow& a, bool counts_visible) {
-  // Written for every artwork of every page: composed in a buffer and appended at once
-  // (cheaper than a JsonWriter call per member). At most ~110 bytes.
-  char buf[160];
-  char* p = buf;
-  auto put = [&p](std::string_view s) {
-    std::memcpy(p, s.data(), s.size());
-    p += s.size();
-  };
-  auto put_int = [&p, &buf](std::int64_t v) { p = std::to_chars(p, buf + sizeof buf, v).ptr; };
-  put("\"voteCount\":");
-  if (counts_visible)
-    put_int(a.vote_count);
-  else
-    put("null");
-  put(a.my_vote ? ",\"myVote\":true,\"myLike\":" : ",\"myVote\":false,\"myLike\":");
-  if (a.liked) {
-    put("{\"rank\":");
-    if (a.like_rank)
-      put_int(*a.like_rank);
-    else
-      put("null");
-    put("}");
-  } else {
-    put("null");
-  }
-  put(a.matched ? ",\"isMatched\":true" : ",\"isMatched\":false");
-  w.Members(std::string_view(buf, static_cast<size_t>(p - buf))).EndObject();
-}
-
-boost::json::object ArtworkService::ArtworkJson(const ArtworkRow& a, bool counts_visible) {
-  boost::json::value v = boost::json::parse(ArtworkText(a, counts_visible));
-  return std::move(v.as_object());
+api::Artwork ArtworkService::Answer(db::Tx& tx, ArtworkRow& a, std::int64_t viewer_id, Phase phase) const {
+  hooks_.Mark(tx, phase, viewer_id, a.id, a.id, [&a](std::int64_t id) { return id == a.id ? &a.marks : nullptr; });
+  return ArtworkOf(a, events::CountsVisible(phase));
 }
 
 void ArtworkService::CheckCanSubmit(std::int64_t user_id, std::int64_t event_id) {
@@ -170,9 +98,9 @@ void ArtworkService::CheckText(std::string& title, std::optional<std::string>& d
   v.ThrowIfAny();
 }
 
-boost::json::object ArtworkService::Create(std::int64_t user_id, std::int64_t event_id, const std::string& title,
-                                           const std::string& description, const ProcessedImage& image,
-                                           db::CommitToken& durable) {
+api::Artwork ArtworkService::Create(std::int64_t user_id, std::int64_t event_id, const std::string& title,
+                                    const std::string& description, const ProcessedImage& image,
+                                    db::CommitToken& durable) {
   NewArtwork a;
   a.event_id = event_id;
   a.artist_id = user_id;
@@ -193,7 +121,8 @@ boost::json::object ArtworkService::Create(std::int64_t user_id, std::int64_t ev
     NewArtwork row = a;
     row.created_at = clock_.Now();
     std::int64_t id = store::Insert(tx, row);
-    return ArtworkJson(*store::Find(tx, id, user_id), false);
+    auto created = store::Find(tx, id, user_id);
+    return Answer(tx, *created, user_id, e.phase);
   });
 }
 
@@ -218,74 +147,40 @@ EventKeysCache::Ptr ArtworkService::Keys(db::Tx& tx, std::int64_t event_id, cons
   }
 }
 
-std::vector<std::string> ArtworkService::Heads(db::Tx& tx, std::int64_t epoch, const std::vector<ArtworkRow>& rows) {
+std::vector<api::ListedArtwork> ArtworkService::Listed(db::Tx& tx, std::int64_t epoch,
+                                                       const std::vector<ArtworkRow>& rows, bool counts_visible) {
   std::vector<std::int64_t> ids(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) ids[i] = rows[i].id;
-  std::vector<std::string> heads(rows.size());
-  if (heads_.Find(epoch, ids, heads) == rows.size()) return heads;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (!heads[i].empty()) continue;
-    // The page's keys were read in this snapshot, so the row is there.
-    auto a = store::FindHead(tx, ids[i]);
-    if (!a) throw std::logic_error("artwork " + std::to_string(ids[i]) + " of a page is missing from its snapshot");
-    heads[i].reserve(kArtworkJsonReserve);
-    JsonWriter hw(heads[i]);
-    WriteArtworkHead(hw, *a);
-    heads_.Store(epoch, ids[i], heads[i]);
-  }
-  return heads;
-}
-
-template <typename HeadOf>
-std::string ArtworkService::PageText(const std::vector<ArtworkRow>& rows, HeadOf&& head_of, bool counts_visible,
-                                     const std::optional<std::string>& next, bool with_ranks) {
-  std::string body;
-  body.reserve(rows.size() * (kArtworkJsonReserve + (with_ranks ? 64 : 0)) + 128);
-  JsonWriter w(body);
-  w.BeginObject();
-  size_t i = 0;
-  WritePageMembers(
-      w, rows,
-      [&](JsonWriter& w, const ArtworkRow& r) {
-        if (with_ranks) w.BeginObject().Key("rank").Int(r.rank).Key("artwork");
-        w.ResumeObject(head_of(i++));
-        WriteArtworkTail(w, r, counts_visible);
-        if (with_ranks) w.Key("voteCount").Int(r.vote_count).EndObject();
-      },
-      next);
-  w.EndObject();
-  return body;
-}
-
-std::string ArtworkService::PageText(db::Tx& tx, std::int64_t epoch, const std::vector<ArtworkRow>& rows,
-                                     bool counts_visible, const std::optional<std::string>& next, bool with_ranks) {
-  std::vector<std::int64_t> ids(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) ids[i] = rows[i].id;
-  std::string body;
-  if (heads_.WithHeads(epoch, ids, [&](std::span<const std::string* const> heads) {
-        body = PageText(
-            rows, [&](size_t i) -> std::string_view { return *heads[i]; }, counts_visible, next, with_ranks);
-      }))
-    return body;
-  auto heads = Heads(tx, epoch, rows);
-  return PageText(
-      rows, [&](size_t i) -> std::string_view { return heads[i]; }, counts_visible, next, with_ranks);
-}
-
-std::string ArtworkService::List(const std::function<ListQuery(db::Tx&)>& resolve) {
-  return db_.Read([&](db::Tx& tx) {
-    const ListQuery q = resolve(tx);
-    const std::int64_t user_id = q.user_id, event_id = q.event_id;
-    const Sort sort = q.sort;
-    const int limit = q.limit;
-    std::optional<std::int64_t> before;
-    std::optional<std::pair<std::int64_t, std::int64_t>> after;
-    if (q.cursor && sort == Sort::kNew) before = DecodeCursor(*q.cursor, 1)[0];
-    if (q.cursor && sort == Sort::kVotes) {
-      auto keys = DecodeCursor(*q.cursor, 2);
-      if (keys[0] < 0 || keys[0] > INT_MAX) throw BadRequest("cursor is not one this server issued");
-      after = std::make_pair(keys[0], keys[1]);
+  std::vector<ArtworkHeadCache::Head> heads(rows.size());
+  if (heads_.Find(epoch, ids, heads) < rows.size()) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (heads[i]) continue;
+      // The page's keys were read in this snapshot, so the row is there.
+      auto a = store::FindHead(tx, ids[i]);
+      if (!a) throw std::logic_error("artwork " + std::to_string(ids[i]) + " of a page is missing from its snapshot");
+      heads[i] = std::make_shared<const std::string>(api::OpenArtworkText(HeadOf(*a)));
+      heads_.Store(epoch, ids[i], heads[i]);
     }
+  }
+  std::vector<api::ListedArtwork> items(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    items[i].head = std::move(heads[i]);
+    items[i].viewer = ViewerOf(rows[i], counts_visible);
+  }
+  return items;
+}
+
+ArtworkService::ArtworkPage ArtworkService::List(std::int64_t user_id, std::int64_t event_id, Sort sort, int limit,
+                                                 const std::optional<std::string>& cursor) {
+  std::optional<std::int64_t> before;
+  std::optional<std::pair<std::int64_t, std::int64_t>> after;
+  if (cursor && sort == Sort::kNew) before = DecodeCursor(*cursor, 1)[0];
+  if (cursor && sort == Sort::kVotes) {
+    auto keys = DecodeCursor(*cursor, 2);
+    if (keys[0] < 0 || keys[0] > INT_MAX) throw BadRequest("cursor is not one this server issued");
+    after = std::make_pair(keys[0], keys[1]);
+  }
+  return db_.Read([&](db::Tx& tx) {
     const auto page = MustLoadPageContext(tx, event_id, user_id);
     const std::int64_t epoch = page.epoch;
     bool visible = events::CountsVisible(page.phase);
@@ -303,20 +198,20 @@ std::string ArtworkService::List(const std::function<ListQuery(db::Tx&)>& resolv
       next =
           sort == Sort::kNew ? EncodeCursor({rows.back().id}) : EncodeCursor({rows.back().vote_count, rows.back().id});
     }
-    store::FillViewer(tx, rows, user_id, ViewerKindsIn(page.phase));
-    return PageText(tx, epoch, rows, visible, next, false);
+    FillViewer(tx, rows, user_id, page.phase);
+    return ArtworkPage{Listed(tx, epoch, rows, visible), std::move(next)};
   });
 }
 
-std::string ArtworkService::Get(std::int64_t user_id, std::int64_t artwork_id) {
+api::Artwork ArtworkService::Get(std::int64_t user_id, std::int64_t artwork_id) {
   return db_.Read([&](db::Tx& tx) {
     auto l = MustLoadForMember(tx, artwork_id, user_id);
-    return ArtworkText(l.art, events::CountsVisible(l.event.phase));
+    return Answer(tx, l.art, user_id, l.event.phase);
   });
 }
 
-std::string ArtworkService::Update(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::string> title,
-                                   std::optional<std::optional<std::string>> description, db::CommitToken& durable) {
+api::Artwork ArtworkService::Update(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::string> title,
+                                    std::optional<std::optional<std::string>> description, db::CommitToken& durable) {
   Validation v;
   if (title) *title = events::CheckLine("title", *title, events::kMaxName, v);
   std::optional<std::string> new_description;
@@ -331,7 +226,8 @@ std::string ArtworkService::Update(std::int64_t user_id, std::int64_t artwork_id
     if (e.phase != Phase::kOpen) throw WrongPhase("Artworks can be edited only while the event is OPEN");
     v.ThrowIfAny();
     store::UpdateText(tx, artwork_id, title.value_or(l.art.title), new_description.value_or(l.art.description));
-    return ArtworkText(*store::Find(tx, artwork_id, user_id), false);
+    auto updated = store::Find(tx, artwork_id, user_id);
+    return Answer(tx, *updated, user_id, e.phase);
   });
 }
 
@@ -346,15 +242,7 @@ void ArtworkService::Delete(std::int64_t user_id, std::int64_t artwork_id, db::C
       if (e.phase != Phase::kOpen)
         throw WrongPhase("The artist can delete an artwork only while the event is OPEN; ask a group admin");
     }
-    // A match rests on its two artworks: removing one cancels the match. The artists of
-    // a live one (PENDING or ACCEPTED) are told; a DECLINED or COMPLETED one just goes.
-    for (const auto& m : store::DeleteMatchesOf(tx, artwork_id)) {
-      if (m.status != "PENDING" && m.status != "ACCEPTED") continue;
-      boost::json::object data{{"matchId", IdStr(m.id)}, {"eventId", IdStr(e.id)}};
-      for (std::int64_t u : m.users)
-        notifier_.Notify(tx, u, notify::Type::kMatchUpdate,
-                         "Your match in " + Quoted(e.name) + " was cancelled: an artwork in it was removed", data);
-    }
+    hooks_.RunBeforeDelete(tx, artwork_id, e);
     store::Delete(tx, artwork_id, e.id);
   });
 }
@@ -373,7 +261,7 @@ int ArtworkService::Vote(std::int64_t user_id, std::int64_t artwork_id, db::Comm
     // The vote row first (a repeat changes nothing), then the budget as a conditional
     // upsert in the same transaction: refused, the whole vote rolls back.
     if (!store::AddVote(tx, user_id, artwork_id, t.event_id, clock_.Now()))
-      return Remaining(t.votes_per_member, store::UsedVotes(tx, t.event_id, user_id));
+      return Remaining(t.votes_per_member, events::UsedVotes(tx, t.event_id, user_id));
     auto used = store::TakeBudget(tx, t.event_id, user_id, t.votes_per_member);
     if (!used) {
       throw Conflict("vote_budget_exhausted",
@@ -387,12 +275,12 @@ int ArtworkService::Unvote(std::int64_t user_id, std::int64_t artwork_id, db::Co
   return db_.Write(durable, [&](db::Tx& tx) {
     auto t = MustLoadVoteTarget(tx, artwork_id, user_id, "Votes can be withdrawn only while the event is VOTING");
     auto used = store::RemoveVote(tx, user_id, artwork_id, t.event_id);
-    return Remaining(t.votes_per_member, used ? *used : store::UsedVotes(tx, t.event_id, user_id));
+    return Remaining(t.votes_per_member, used ? *used : events::UsedVotes(tx, t.event_id, user_id));
   });
 }
 
-std::string ArtworkService::Results(std::int64_t user_id, std::int64_t event_id, int limit,
-                                    const std::optional<std::string>& cursor) {
+ArtworkService::ResultPage ArtworkService::Results(std::int64_t user_id, std::int64_t event_id, int limit,
+                                                   const std::optional<std::string>& cursor) {
   std::optional<std::pair<std::int64_t, std::int64_t>> after;
   if (cursor) {
     auto keys = DecodeCursor(*cursor, 2);
@@ -415,8 +303,17 @@ std::string ArtworkService::Results(std::int64_t user_id, std::int64_t event_id,
     } else {
       store::FillRanks(tx, rows, event_id);
     }
-    store::FillViewer(tx, rows, user_id, ViewerKindsIn(page.phase));
-    return PageText(tx, epoch, rows, true, next, true);
+    FillViewer(tx, rows, user_id, page.phase);
+    auto listed = Listed(tx, epoch, rows, true);
+    ResultPage out;
+    out.items.resize(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      out.items[i].rank = rows[i].rank;
+      out.items[i].artwork = std::move(listed[i]);
+      out.items[i].voteCount = rows[i].vote_count;
+    }
+    out.nextCursor = std::move(next);
+    return out;
   });
 }
 

@@ -15,7 +15,7 @@ constexpr const char* kPageSelect =
     "a.image_type, a.thumb_key, a.thumb_type, a.width, a.height, a.vote_count, a.created_at "
     "FROM artworks a JOIN users u ON u.id = a.artist_id ";
 
-// Takes the text cells out of r. with_viewer: columns 15–18 hold the viewer's fields.
+// Takes the text cells out of r. with_viewer: column 15 holds the viewer's vote.
 ArtworkRow FromRow(db::Row& r, bool with_viewer) {
   ArtworkRow a;
   a.id = r.Int(0);
@@ -33,12 +33,7 @@ ArtworkRow FromRow(db::Row& r, bool with_viewer) {
   a.height = static_cast<int>(r.Int(12));
   a.vote_count = r.Int(13);
   a.created_at = r.Int(14);
-  if (with_viewer) {
-    a.my_vote = r.Bool(15);
-    a.liked = r.Bool(16);
-    a.like_rank = r.OptInt(17);
-    a.matched = r.Bool(18);
-  }
+  if (with_viewer) a.my_vote = r.Bool(15);
   return a;
 }
 
@@ -61,16 +56,13 @@ std::vector<ArtworkRow> Keys(db::Tx& tx, int limit, std::string_view sql, A&&...
 }  // namespace
 
 std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_id) {
-  // One row: probing the viewer's tables per row in the same statement is cheapest here.
+  // One row: probing the viewer's vote in the same statement is cheapest here.
   auto row = tx.QueryOne(
       "SELECT a.id, a.event_id, a.artist_id, u.username, u.display_name, a.title, a.description, a.image_key, "
       "a.image_type, a.thumb_key, a.thumb_type, a.width, a.height, a.vote_count, a.created_at, "
-      "CASE WHEN v.voter_id IS NULL THEN 0 ELSE 1 END, CASE WHEN l.liker_id IS NULL THEN 0 ELSE 1 END, l.rank, "
-      "CASE WHEN EXISTS (SELECT 1 FROM match_participants mp JOIN matches m ON m.id = mp.match_id "
-      "WHERE mp.artwork_id = a.id AND m.status <> 'DECLINED') THEN 1 ELSE 0 END "
+      "CASE WHEN v.voter_id IS NULL THEN 0 ELSE 1 END "
       "FROM artworks a JOIN users u ON u.id = a.artist_id "
       "LEFT JOIN votes v ON v.artwork_id = a.id AND v.voter_id = $1 "
-      "LEFT JOIN likes l ON l.artwork_id = a.id AND l.liker_id = $1 "
       "WHERE a.id = $2",
       viewer_id, id);
   if (!row) return std::nullopt;
@@ -149,48 +141,25 @@ std::vector<ArtworkRow> ListByVotes(db::Tx& tx, std::int64_t event_id,
               event_id, votes, id, limit);
 }
 
-void FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t viewer_id, ViewerKinds kinds) {
-  if (rows.empty() || !(kinds.votes || kinds.likes || kinds.matches)) return;
-  // (id, index in rows), by id: the rows a returned artwork_id belongs to.
-  std::vector<std::pair<std::int64_t, size_t>> by_id;
-  by_id.reserve(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) by_id.emplace_back(rows[i].id, i);
-  std::sort(by_id.begin(), by_id.end());
-  const std::int64_t lo = by_id.front().first, hi = by_id.back().first;
-  // The row of artwork `id`, nullptr when it is not one of rows (an id inside the range
-  // that belongs to another page or event).
-  auto row_of = [&](std::int64_t id) -> ArtworkRow* {
-    auto it = std::lower_bound(by_id.begin(), by_id.end(), std::make_pair(id, size_t{0}));
-    return it != by_id.end() && it->first == id ? &rows[it->second] : nullptr;
-  };
-  if (kinds.votes) {
-    tx.ForEach(
-        "SELECT artwork_id FROM votes WHERE voter_id = $1 AND artwork_id >= $2 AND artwork_id <= $3",
-        [&](const db::RowView& r) {
-          if (ArtworkRow* a = row_of(r.Int(0))) a->my_vote = true;
-        },
-        viewer_id, lo, hi);
-  }
-  if (kinds.likes) {
-    tx.ForEach(
-        "SELECT artwork_id, rank FROM likes WHERE liker_id = $1 AND artwork_id >= $2 AND artwork_id <= $3",
-        [&](const db::RowView& r) {
-          if (ArtworkRow* a = row_of(r.Int(0))) {
-            a->liked = true;
-            a->like_rank = r.OptInt(1);
-          }
-        },
-        viewer_id, lo, hi);
-  }
-  if (kinds.matches) {
-    tx.ForEach(
-        "SELECT mp.artwork_id FROM match_participants mp JOIN matches m ON m.id = mp.match_id "
-        "WHERE mp.artwork_id >= $1 AND mp.artwork_id <= $2 AND m.status <> 'DECLINED'",
-        [&](const db::RowView& r) {
-          if (ArtworkRow* a = row_of(r.Int(0))) a->matched = true;
-        },
-        lo, hi);
-  }
+RowsById::RowsById(std::vector<ArtworkRow>& rows) : rows_(rows) {
+  by_id_.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) by_id_.emplace_back(rows[i].id, i);
+  std::sort(by_id_.begin(), by_id_.end());
+}
+
+ArtworkRow* RowsById::Find(std::int64_t id) const {
+  auto it = std::lower_bound(by_id_.begin(), by_id_.end(), std::make_pair(id, size_t{0}));
+  return it != by_id_.end() && it->first == id ? &rows_[it->second] : nullptr;
+}
+
+void FillMyVotes(db::Tx& tx, const RowsById& rows, std::int64_t viewer_id) {
+  if (rows.Empty()) return;
+  tx.ForEach(
+      "SELECT artwork_id FROM votes WHERE voter_id = $1 AND artwork_id >= $2 AND artwork_id <= $3",
+      [&rows](const db::RowView& r) {
+        if (ArtworkRow* a = rows.Find(r.Int(0))) a->my_vote = true;
+      },
+      viewer_id, rows.Lo(), rows.Hi());
 }
 
 void FillRanks(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t event_id) {
@@ -247,20 +216,6 @@ void Delete(db::Tx& tx, std::int64_t id, std::int64_t event_id) {
   tx.Exec("UPDATE events SET artwork_count = artwork_count - 1 WHERE id = $1", event_id);
 }
 
-std::vector<RemovedMatch> DeleteMatchesOf(db::Tx& tx, std::int64_t artwork_id) {
-  std::vector<RemovedMatch> out;
-  for (const auto& r : tx.Query("SELECT m.id, m.status FROM matches m JOIN match_participants mp ON mp.match_id = m.id "
-                                "WHERE mp.artwork_id = $1 ORDER BY m.id",
-                                artwork_id)) {
-    RemovedMatch m{r.Int(0), r.Str(1), {}};
-    for (const auto& u : tx.Query("SELECT user_id FROM match_participants WHERE match_id = $1 ORDER BY user_id", m.id))
-      m.users.push_back(u.Int(0));
-    tx.Exec("DELETE FROM matches WHERE id = $1", m.id);
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
 std::optional<VoteTarget> LoadVoteTarget(db::Tx& tx, std::int64_t artwork_id, std::int64_t user_id) {
   auto row = tx.QueryOne(
       "SELECT a.artist_id, a.event_id, e.phase, e.votes_per_member, "
@@ -306,11 +261,6 @@ std::optional<int> RemoveVote(db::Tx& tx, std::int64_t voter_id, std::int64_t ar
   tx.Exec("UPDATE artworks SET vote_count = vote_count - 1 WHERE id = $1", artwork_id);
   auto row = tx.QueryOne("UPDATE vote_budgets SET used = used - 1 WHERE event_id = $1 AND user_id = $2 RETURNING used",
                          event_id, voter_id);
-  return row ? static_cast<int>(row->Int(0)) : 0;
-}
-
-int UsedVotes(db::Tx& tx, std::int64_t event_id, std::int64_t voter_id) {
-  auto row = tx.QueryOne("SELECT used FROM vote_budgets WHERE event_id = $1 AND user_id = $2", event_id, voter_id);
   return row ? static_cast<int>(row->Int(0)) : 0;
 }
 

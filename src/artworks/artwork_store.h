@@ -1,12 +1,14 @@
 #pragma once
-// SQL for artworks and votes (tables artworks, votes, vote_budgets; likes and matches are
-// read for the caller's view). Every function runs inside the caller's transaction;
-// permissions and phases are artwork_service's job.
+// SQL for artworks and votes (tables artworks, votes, vote_budgets). Every function runs
+// inside the caller's transaction; permissions and phases are artwork_service's job. The
+// viewer's likes and matches are matching's (ArtworkHooks, artworks/artwork_view.h).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "artworks/artwork_view.h"
+#include "artworks/resources.h"
 #include "common/clock.h"
 #include "db/database.h"
 #include "events/phase.h"
@@ -26,12 +28,16 @@ struct ArtworkRow {
   int width = 0, height = 0;
   std::int64_t vote_count = 0;
   Millis created_at = 0;
-  bool my_vote = false;                   // the viewer voted for it
-  bool liked = false;                     // the viewer liked it…
-  std::optional<std::int64_t> like_rank;  // …with this rank (null: unranked)
-  bool matched = false;                   // in a match that is not DECLINED
-  int rank = 0;                           // competition rank in its event (FillRanks only)
+  bool my_vote = false;  // the viewer voted for it
+  ViewerMarks marks;     // set by ArtworkHooks::Mark
+  int rank = 0;          // competition rank in its event (FillRanks only)
 };
+
+// The resource of a row (artworks/resources.h): its head, the viewer's part (voteCount
+// null unless counts_visible), both.
+api::ArtworkHead HeadOf(const ArtworkRow& a);
+api::ArtworkViewer ViewerOf(const ArtworkRow& a, bool counts_visible);
+api::Artwork ArtworkOf(const ArtworkRow& a, bool counts_visible);
 
 struct NewArtwork {
   std::int64_t event_id = 0;
@@ -45,7 +51,7 @@ struct NewArtwork {
 
 namespace store {
 
-// The artwork as the viewer sees it, in one statement (its viewer fields joined per row).
+// The artwork with the viewer's vote, in one statement (marks are left empty).
 std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_id);
 
 // What a page of an event's artworks needs to know before its rows, read in one statement:
@@ -64,11 +70,12 @@ void AllKeys(db::Tx& tx, std::int64_t event_id, bool with_counts, std::vector<st
              std::vector<std::int64_t>& votes);
 
 // The artwork with its artist (what ArtworkService writes as an artwork's head); the
-// viewer fields are left false/empty.
+// viewer's fields are left false/empty.
 std::optional<ArtworkRow> FindHead(db::Tx& tx, std::int64_t id);
 
 // Pages, as keys: only id and vote_count are set (FindHead or a cache gives the rest);
-// the viewer fields are left false/empty (FillViewer sets them) and rank 0 (FillRanks).
+// the viewer's fields are left false/empty (FillMyVotes, ArtworkHooks::Mark) and rank 0
+// (FillRanks).
 //
 // Newest first, ids below `before_id` (all when nullopt); vote_count is 0 unless
 // with_counts (reading it costs a table lookup per row).
@@ -78,18 +85,25 @@ std::vector<ArtworkRow> ListNew(db::Tx& tx, std::int64_t event_id, std::optional
 std::vector<ArtworkRow> ListByVotes(db::Tx& tx, std::int64_t event_id,
                                     std::optional<std::pair<std::int64_t, std::int64_t>> after, int limit);
 
-// Which of the viewer's rows FillViewer looks for. A kind left false is not queried: the
-// caller knows from the event's phase that no such row can exist.
-struct ViewerKinds {
-  bool votes = true;
-  bool likes = true;
-  bool matches = true;
+// The rows of a page by id, for the range queries that set the viewer's fields: each
+// reads [Lo(), Hi()] through an index and keeps the ids Find() knows (an id inside the
+// range may belong to another page or event). Refers to rows, which must outlive it.
+class RowsById {
+ public:
+  explicit RowsById(std::vector<ArtworkRow>& rows);
+  bool Empty() const { return by_id_.empty(); }
+  std::int64_t Lo() const { return by_id_.front().first; }
+  std::int64_t Hi() const { return by_id_.back().first; }
+  // The row of artwork `id`, nullptr when it is not one of rows.
+  ArtworkRow* Find(std::int64_t id) const;
+
+ private:
+  std::vector<ArtworkRow>& rows_;
+  std::vector<std::pair<std::int64_t, size_t>> by_id_;  // (id, index in rows), by id
 };
-// Sets my_vote, liked/like_rank and matched on rows (any artworks; a page of one event in
-// practice) with one range query per kind over [smallest id, largest id] of the rows:
-// votes and likes through their primary keys (voter_id/liker_id, artwork_id), matches
-// through match_participants_artwork.
-void FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t viewer_id, ViewerKinds kinds);
+// Sets my_vote on the rows with one range query through votes' primary key
+// (voter_id, artwork_id).
+void FillMyVotes(db::Tx& tx, const RowsById& rows, std::int64_t viewer_id);
 // Sets rank (competition ranking over the whole event: 1 + the number of its artworks with
 // strictly more votes) on rows that are consecutive items of ListByVotes's order: one
 // COUNT for the first item, the others from the page itself.
@@ -108,19 +122,10 @@ int CountByArtist(db::Tx& tx, std::int64_t event_id, std::int64_t artist_id);
 // Inserts the artwork and counts it in events.artwork_count; returns its id.
 std::int64_t Insert(db::Tx& tx, const NewArtwork& a);
 void UpdateText(db::Tx& tx, std::int64_t id, const std::string& title, const std::string& description);
-// Deletes the artwork with its votes, likes and match rows, giving the votes back to the
-// voters' budgets and uncounting it from events.artwork_count.
+// Deletes the artwork, giving its votes back to the voters' budgets and uncounting it from
+// events.artwork_count. Its votes go with it, and every other feature's row that refers to
+// it (ON DELETE CASCADE): ArtworkHooks::RunBeforeDelete first, for those that need more.
 void Delete(db::Tx& tx, std::int64_t id, std::int64_t event_id);
-
-// The matches an artwork is in, removed with their participants (the artwork's own
-// participant row would otherwise go with the artwork and leave a match of one). Returns
-// each removed match's status and the users who were in it.
-struct RemovedMatch {
-  std::int64_t id = 0;
-  std::string status;
-  std::vector<std::int64_t> users;
-};
-std::vector<RemovedMatch> DeleteMatchesOf(db::Tx& tx, std::int64_t artwork_id);
 
 // What a vote needs to check, in one statement: the artwork's artist and event, the
 // event's group, phase and budget, and the caller's membership of that group.
@@ -143,7 +148,6 @@ std::optional<int> TakeBudget(db::Tx& tx, std::int64_t event_id, std::int64_t vo
 // Removes the vote, gives it back to the budget and uncounts it. The votes used
 // afterwards, nullopt when there was no vote (nothing changed).
 std::optional<int> RemoveVote(db::Tx& tx, std::int64_t voter_id, std::int64_t artwork_id, std::int64_t event_id);
-int UsedVotes(db::Tx& tx, std::int64_t event_id, std::int64_t voter_id);
 
 }  // namespace store
 }  // namespace atelier::artworks

@@ -56,27 +56,18 @@ class ArtworkServiceTest : public ::testing::Test {
   std::int64_t Submit(const accounts::AuthUser& artist, std::int64_t event_id, const std::string& title) {
     ProcessedImage img{"image of " + title, "image/png", "thumb of " + title, "image/webp", 640, 480};
     auto a = svc.Create(artist.id, event_id, title, "", img, w.durable);
-    return std::stoll(std::string(a.at("id").as_string()));
+    return a.id.value;
   }
   void Advance(std::int64_t event_id, Phase to) { events.Advance(admin.id, event_id, to, w.durable); }
   json::object GetArtwork(const accounts::AuthUser& u, std::int64_t id) {
-    return json::parse(svc.Get(u.id, id)).as_object();
+    return json::parse(ToJsonText(svc.Get(u.id, id))).as_object();
   }
   json::object ListPage(const accounts::AuthUser& u, std::int64_t event_id, Sort sort, int limit = 20,
                         std::optional<std::string> cursor = std::nullopt) {
-    return json::parse(svc.List([&](db::Tx&) {
-             ArtworkService::ListQuery q;
-             q.user_id = u.id;
-             q.event_id = event_id;
-             q.sort = sort;
-             q.limit = limit;
-             q.cursor = cursor;
-             return q;
-           }))
-        .as_object();
+    return json::parse(ToJsonText(svc.List(u.id, event_id, sort, limit, cursor))).as_object();
   }
   json::object ResultsOf(const accounts::AuthUser& u, std::int64_t event_id) {
-    return json::parse(svc.Results(u.id, event_id, 20, std::nullopt)).as_object();
+    return json::parse(ToJsonText(svc.Results(u.id, event_id, 20, std::nullopt))).as_object();
   }
 };
 
@@ -116,7 +107,8 @@ TEST_F(ArtworkServiceTest, OnlyTheArtistEditsAndOnlyWhileOpen) {
   EXPECT_API_ERROR(svc.Update(outsider.id, id, "x", std::nullopt, w.durable), 404, "not_found");
   EXPECT_API_ERROR(svc.Update(ann.id, id, "", std::nullopt, w.durable), 422, "validation_failed");
   auto updated =
-      json::parse(svc.Update(ann.id, id, "Final", std::optional<std::string>("words"), w.durable)).as_object();
+      json::parse(ToJsonText(svc.Update(ann.id, id, "Final", std::optional<std::string>("words"), w.durable)))
+          .as_object();
   EXPECT_EQ(updated.at("title").as_string(), "Final");
   EXPECT_EQ(GetArtwork(bob, id).at("description").as_string(), "words");  // not a stale cached head
   Advance(ev, Phase::kVoting);
@@ -167,7 +159,7 @@ TEST_F(ArtworkServiceTest, OneVotePerArtworkAndTheBudgetHolds) {
   // The refused vote left no row behind.
   EXPECT_EQ(w.Count("SELECT COUNT(*) FROM votes"), 2);
   EXPECT_EQ(w.Count("SELECT used FROM vote_budgets"), 2);
-  EXPECT_EQ(events.Get(dan.id, ev).at("myVotesRemaining").as_int64(), 0);
+  EXPECT_EQ(events.GetEvent(dan.id, ev).myVotesRemaining, 0);
   // Withdrawing gives the vote back, once.
   EXPECT_EQ(svc.Unvote(dan.id, a, w.durable), 1);
   EXPECT_EQ(svc.Unvote(dan.id, a, w.durable), 1);
@@ -243,7 +235,7 @@ TEST_F(ArtworkServiceTest, DeletingAVotedArtworkGivesTheVotesBack) {
   EXPECT_EQ(svc.Vote(dan.id, a, w.durable), 0);
   EXPECT_EQ(svc.Vote(cat.id, a, w.durable), 0);
   svc.Delete(admin.id, a, w.durable);
-  EXPECT_EQ(events.Get(dan.id, ev).at("myVotesRemaining").as_int64(), 1);
+  EXPECT_EQ(events.GetEvent(dan.id, ev).myVotesRemaining, 1);
   EXPECT_EQ(svc.Vote(dan.id, b, w.durable), 0);
   EXPECT_EQ(svc.Vote(cat.id, b, w.durable), 0);
 }

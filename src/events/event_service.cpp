@@ -8,6 +8,7 @@
 #include "common/json_util.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "events/event_lookup.h"
 #include "events/validate.h"
 #include "groups/membership.h"
 
@@ -73,12 +74,6 @@ api::Event ToResource(EventInfo&& e, int used_votes) {
           .myVotesRemaining = std::max(0, e.votes_per_member - used_votes)};
 }
 
-EventInfo MustLoad(db::Tx& tx, std::int64_t event_id, bool for_update) {
-  auto e = store::LoadEvent(tx, event_id, for_update);
-  if (!e) throw NotFound();
-  return std::move(*e);
-}
-
 }  // namespace
 
 api::Event EventService::Create(std::int64_t user_id, std::int64_t group_id, const EventInput& in,
@@ -139,7 +134,7 @@ PageOfItems<api::Event> EventService::List(std::int64_t user_id, std::int64_t gr
     }
     page.items.reserve(rows.size());
     for (auto& e : rows) {
-      int used = store::UsedVotes(tx, e.id, user_id);
+      int used = UsedVotes(tx, e.id, user_id);
       page.items.push_back(ToResource(std::move(e), used));
     }
     return page;
@@ -148,9 +143,9 @@ PageOfItems<api::Event> EventService::List(std::int64_t user_id, std::int64_t gr
 
 api::Event EventService::GetEvent(std::int64_t user_id, std::int64_t event_id) {
   return db_.Read([&](db::Tx& tx) {
-    EventInfo e = MustLoad(tx, event_id, false);
+    EventInfo e = MustLoadEvent(tx, event_id, false);
     groups::RequireMember(tx, e.group_id, user_id);
-    int used = store::UsedVotes(tx, e.id, user_id);
+    int used = UsedVotes(tx, e.id, user_id);
     return ToResource(std::move(e), used);
   });
 }
@@ -162,7 +157,7 @@ boost::json::object EventService::Get(std::int64_t user_id, std::int64_t event_i
 api::Event EventService::Update(std::int64_t user_id, std::int64_t event_id, const EventInput& in,
                                 db::CommitToken& durable) {
   return db_.Write(durable, [&](db::Tx& tx) {
-    EventInfo e = MustLoad(tx, event_id, true);
+    EventInfo e = MustLoadEvent(tx, event_id, true);
     groups::RequireAdmin(tx, e.group_id, user_id);
     if (e.phase == Phase::kClosed) throw WrongPhase("A closed event cannot be changed");
     Validation v;
@@ -190,14 +185,14 @@ api::Event EventService::Update(std::int64_t user_id, std::int64_t event_id, con
     }
     v.ThrowIfAny();
     store::UpdateEvent(tx, e);
-    int used = store::UsedVotes(tx, e.id, user_id);
+    int used = UsedVotes(tx, e.id, user_id);
     return ToResource(std::move(e), used);
   });
 }
 
 api::Event EventService::Advance(std::int64_t user_id, std::int64_t event_id, Phase to, db::CommitToken& durable) {
   return db_.Write(durable, [&](db::Tx& tx) {
-    EventInfo e = MustLoad(tx, event_id, true);
+    EventInfo e = MustLoadEvent(tx, event_id, true);
     groups::RequireAdmin(tx, e.group_id, user_id);
     auto next = NextPhase(e.phase);
     if (!next || *next != to) {
@@ -205,8 +200,8 @@ api::Event EventService::Advance(std::int64_t user_id, std::int64_t event_id, Ph
                        (next ? std::string(PhaseName(*next)) : std::string("no other phase")));
     }
     if (!ChangePhase(tx, event_id, e.phase, to)) throw WrongPhase("The event changed phase meanwhile");
-    int used = store::UsedVotes(tx, event_id, user_id);
-    return ToResource(MustLoad(tx, event_id, false), used);
+    int used = UsedVotes(tx, event_id, user_id);
+    return ToResource(MustLoadEvent(tx, event_id, false), used);
   });
 }
 

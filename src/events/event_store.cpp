@@ -1,10 +1,14 @@
 #include "events/event_store.h"
 
+#include "common/error.h"
+#include "events/event_lookup.h"
+
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
-namespace atelier::events::store {
+namespace atelier::events {
+namespace store {
 
 namespace {
 
@@ -78,11 +82,6 @@ std::vector<EventInfo> ListGroupEvents(db::Tx& tx, std::int64_t group_id, std::o
   return out;
 }
 
-int UsedVotes(db::Tx& tx, std::int64_t event_id, std::int64_t user_id) {
-  auto row = tx.QueryOne("SELECT used FROM vote_budgets WHERE event_id = $1 AND user_id = $2", event_id, user_id);
-  return row ? static_cast<int>(row->Int(0)) : 0;
-}
-
 std::vector<std::int64_t> DueEvents(db::Tx& tx, Millis now, int limit) {
   std::vector<std::int64_t> ids;
   for (const auto& r :
@@ -102,4 +101,17 @@ std::optional<Phase> ClaimDueEvent(db::Tx& tx, std::int64_t id, Millis now) {
   return PhaseOf(*row, 0);
 }
 
-}  // namespace atelier::events::store
+}  // namespace store
+
+EventInfo MustLoadEvent(db::Tx& tx, std::int64_t event_id, bool for_update) {
+  auto e = store::LoadEvent(tx, event_id, for_update);
+  if (!e) throw NotFound();
+  return std::move(*e);
+}
+
+int UsedVotes(db::Tx& tx, std::int64_t event_id, std::int64_t user_id) {
+  auto row = tx.QueryOne("SELECT used FROM vote_budgets WHERE event_id = $1 AND user_id = $2", event_id, user_id);
+  return row ? static_cast<int>(row->Int(0)) : 0;
+}
+
+}  // namespace atelier::events

@@ -42,8 +42,6 @@ bool CasPhase(db::Tx& tx, std::int64_t id, Phase from, Phase to, std::optional<M
 // first.
 std::vector<EventInfo> ListGroupEvents(db::Tx& tx, std::int64_t group_id, std::optional<std::int64_t> before,
                                        int limit);
-// Votes the user has used in each of the events (0 when none).
-int UsedVotes(db::Tx& tx, std::int64_t event_id, std::int64_t user_id);
 // Ids of events whose automatic phase change is due at `now`, soonest first.
 std::vector<std::int64_t> DueEvents(db::Tx& tx, Millis now, int limit);
 // Claims a due event for its phase change: its phase when it is still due and no other

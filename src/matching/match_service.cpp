@@ -1,13 +1,13 @@
 #include "matching/match_service.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
-#include "accounts/auth.h"
-#include "artworks/artwork_service.h"
-#include "artworks/artwork_store.h"
+#include "artworks/artwork_view.h"
 #include "common/error.h"
 #include "common/json_util.h"
 #include "common/text.h"
+#include "events/event_lookup.h"
 #include "events/phase.h"
 #include "groups/membership.h"
 #include "matching/match_store.h"
@@ -17,6 +17,7 @@ namespace atelier::matching {
 
 namespace {
 using events::EventInfo;
+using events::MustLoadEvent;
 using events::Phase;
 using store::MatchRow;
 using store::ParticipantRow;
@@ -28,65 +29,44 @@ constexpr const char* kCompleted = "COMPLETED";
 
 ApiError WrongPhase(std::string detail) { return Conflict("wrong_phase", std::move(detail)); }
 
-EventInfo MustLoadEvent(db::Tx& tx, std::int64_t event_id, bool for_update = false) {
-  auto e = events::store::LoadEvent(tx, event_id, for_update);
-  if (!e) throw NotFound();
-  return std::move(*e);
-}
-
-boost::json::object LikeJson(const store::LikeRow& l) {
-  boost::json::object o{{"artworkId", IdStr(l.artwork_id)}, {"createdAt", FormatTime(l.created_at)}};
-  if (l.rank)
-    o["rank"] = *l.rank;
-  else
-    o["rank"] = nullptr;
-  return o;
-}
+api::Like LikeOf(const store::LikeRow& l) { return {Id{l.artwork_id}, Time{l.created_at}, l.rank}; }
 
 // The artwork of a like, with its event, for a member of the event's group (404 for
 // anyone else). The event row is locked so that the phase read here holds until commit.
 struct Target {
-  artworks::ArtworkRow art;
+  artworks::ArtworkRef art;
   EventInfo event;
 };
 Target MustLoadTarget(db::Tx& tx, std::int64_t artwork_id, std::int64_t user_id) {
-  auto art = artworks::store::Find(tx, artwork_id, user_id);
+  auto art = artworks::FindArtwork(tx, artwork_id);
   if (!art) throw NotFound();
   EventInfo e = MustLoadEvent(tx, art->event_id, true);
   groups::RequireMember(tx, e.group_id, user_id);
-  return {std::move(*art), std::move(e)};
+  return {*art, std::move(e)};
 }
 
-// The match as `viewer` sees it: artworks carry the viewer's myVote/myLike. Matches exist
-// only once voting has ended, so vote counts are visible.
-boost::json::object MatchJson(db::Tx& tx, const MatchRow& m, std::int64_t viewer) {
-  boost::json::array participants;
-  for (const auto& p : m.participants) {
-    boost::json::value artwork = nullptr;
-    if (auto art = artworks::store::Find(tx, p.artwork_id, viewer))
-      artwork = artworks::ArtworkService::ArtworkJson(*art, true);
-    participants.push_back({{"user", accounts::PublicUser(p.user_id, p.username, p.display_name)},
-                            {"artwork", std::move(artwork)},
-                            {"accepted", p.accepted},
-                            {"received", p.received}});
-  }
-  return {{"id", IdStr(m.id)},
-          {"eventId", IdStr(m.event_id)},
-          {"status", m.status},
-          {"createdAt", FormatTime(m.created_at)},
-          {"participants", std::move(participants)}};
+// The match as `viewer` sees it: artworks carry the viewer's myVote/myLike. Matches are
+// made when the event leaves MATCHING for CLOSED, its last phase: their event is CLOSED.
+api::Match MatchOf(db::Tx& tx, const artworks::ArtworkHooks& hooks, const MatchRow& m, std::int64_t viewer) {
+  api::Match out{Id{m.id}, Id{m.event_id}, m.status, Time{m.created_at}, {}};
+  out.participants.reserve(m.participants.size());
+  for (const auto& p : m.participants)
+    out.participants.push_back({api::PublicUser{Id{p.user_id}, p.username, p.display_name},
+                                artworks::ViewArtwork(tx, hooks, p.artwork_id, viewer, Phase::kClosed), p.accepted,
+                                p.received});
+  return out;
 }
 
-boost::json::object MatchPage(db::Tx& tx, std::vector<std::int64_t> ids, int limit, std::int64_t viewer) {
-  std::optional<std::string> next;
+PageOfItems<api::Match> MatchPage(db::Tx& tx, const artworks::ArtworkHooks& hooks, std::vector<std::int64_t> ids,
+                                  int limit, std::int64_t viewer) {
+  PageOfItems<api::Match> page;
   if (static_cast<int>(ids.size()) > limit) {
     ids.resize(limit);
-    next = EncodeCursor({ids.back()});
+    page.nextCursor = EncodeCursor({ids.back()});
   }
-  boost::json::array items;
   for (auto id : ids)
-    if (auto m = store::LoadMatch(tx, id)) items.push_back(MatchJson(tx, *m, viewer));
-  return Page(std::move(items), next);
+    if (auto m = store::LoadMatch(tx, id)) page.items.push_back(MatchOf(tx, hooks, *m, viewer));
+  return page;
 }
 
 std::string DisplayName(db::Tx& tx, std::int64_t user_id) {
@@ -96,15 +76,15 @@ std::string DisplayName(db::Tx& tx, std::int64_t user_id) {
 
 }  // namespace
 
-boost::json::object MatchService::Like(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::int64_t> rank,
-                                       db::CommitToken& durable) {
+api::Like MatchService::Like(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::int64_t> rank,
+                             db::CommitToken& durable) {
   return db_.Write(durable, [&](db::Tx& tx) {
     auto t = MustLoadTarget(tx, artwork_id, user_id);
     if (t.event.phase != Phase::kMatching) throw WrongPhase("Likes can be given only while the event is MATCHING");
     if (t.art.artist_id == user_id) throw Forbidden("You cannot like your own artwork", "cannot_like_own");
-    if (!store::HasArtwork(tx, t.event.id, user_id))
+    if (!artworks::HasArtworkIn(tx, t.event.id, user_id))
       throw Forbidden("Only artists who submitted an artwork to this event can like its artworks", "not_a_participant");
-    return LikeJson(store::UpsertLike(tx, user_id, artwork_id, t.event.id, rank, clock_.Now()));
+    return LikeOf(store::UpsertLike(tx, user_id, artwork_id, t.event.id, rank, clock_.Now()));
   });
 }
 
@@ -116,27 +96,27 @@ void MatchService::Unlike(std::int64_t user_id, std::int64_t artwork_id, db::Com
   });
 }
 
-boost::json::object MatchService::ListLikes(std::int64_t user_id, std::int64_t event_id, int limit,
-                                            const std::optional<std::string>& cursor) {
+PageOfItems<api::Like> MatchService::ListLikes(std::int64_t user_id, std::int64_t event_id, int limit,
+                                               const std::optional<std::string>& cursor) {
   std::optional<std::int64_t> after;
   if (cursor) after = DecodeCursor(*cursor, 1)[0];
   return db_.Read([&](db::Tx& tx) {
     EventInfo e = MustLoadEvent(tx, event_id);
     groups::RequireMember(tx, e.group_id, user_id);
     auto rows = store::ListLikes(tx, event_id, user_id, after, limit + 1);
-    std::optional<std::string> next;
+    PageOfItems<api::Like> page;
     if (static_cast<int>(rows.size()) > limit) {
       rows.resize(limit);
-      next = EncodeCursor({rows.back().artwork_id});
+      page.nextCursor = EncodeCursor({rows.back().artwork_id});
     }
-    boost::json::array items;
-    for (const auto& l : rows) items.push_back(LikeJson(l));
-    return Page(std::move(items), next);
+    page.items.reserve(rows.size());
+    for (const auto& l : rows) page.items.push_back(LikeOf(l));
+    return page;
   });
 }
 
-boost::json::object MatchService::Act(std::int64_t user_id, std::int64_t match_id, MatchAction action,
-                                      db::CommitToken& durable) {
+api::Match MatchService::Act(std::int64_t user_id, std::int64_t match_id, MatchAction action,
+                             db::CommitToken& durable) {
   return db_.Write(durable, [&](db::Tx& tx) {
     auto m = store::LoadMatch(tx, match_id, true);
     if (!m) throw NotFound();
@@ -187,12 +167,12 @@ boost::json::object MatchService::Act(std::int64_t user_id, std::int64_t match_i
       boost::json::object data{{"matchId", IdStr(match_id)}, {"eventId", IdStr(m->event_id)}};
       notifier_.Notify(tx, other->user_id, notify::Type::kMatchUpdate, news, data);
     }
-    return MatchJson(tx, *store::LoadMatch(tx, match_id), user_id);
+    return MatchOf(tx, artworks_, *store::LoadMatch(tx, match_id), user_id);
   });
 }
 
-boost::json::object MatchService::ListEventMatches(std::int64_t user_id, std::int64_t event_id, int limit,
-                                                   const std::optional<std::string>& cursor) {
+PageOfItems<api::Match> MatchService::ListEventMatches(std::int64_t user_id, std::int64_t event_id, int limit,
+                                                       const std::optional<std::string>& cursor) {
   std::optional<std::int64_t> after;
   if (cursor) after = DecodeCursor(*cursor, 1)[0];
   return db_.Read([&](db::Tx& tx) {
@@ -200,20 +180,31 @@ boost::json::object MatchService::ListEventMatches(std::int64_t user_id, std::in
     auto role = groups::RequireMember(tx, e.group_id, user_id);
     std::optional<std::int64_t> only;
     if (role == groups::Role::kMember) only = user_id;
-    return MatchPage(tx, store::EventMatchIds(tx, event_id, only, after, limit + 1), limit, user_id);
+    return MatchPage(tx, artworks_, store::EventMatchIds(tx, event_id, only, after, limit + 1), limit, user_id);
   });
 }
 
-boost::json::object MatchService::ListMyMatches(std::int64_t user_id, int limit,
-                                                const std::optional<std::string>& cursor) {
+PageOfItems<api::Match> MatchService::ListMyMatches(std::int64_t user_id, int limit,
+                                                    const std::optional<std::string>& cursor) {
   std::optional<std::int64_t> before;
   if (cursor) before = DecodeCursor(*cursor, 1)[0];
-  return db_.Read(
-      [&](db::Tx& tx) { return MatchPage(tx, store::UserMatchIds(tx, user_id, before, limit + 1), limit, user_id); });
+  return db_.Read([&](db::Tx& tx) {
+    return MatchPage(tx, artworks_, store::UserMatchIds(tx, user_id, before, limit + 1), limit, user_id);
+  });
 }
 
 void MatchService::CreateMatches(db::Tx& tx, const EventInfo& event) const {
-  auto pairs = ComputePairing(store::EventLikes(tx, event.id, event.group_id));
+  auto likes = store::EventLikes(tx, event.id, event.group_id);
+  const auto artworks = artworks::EventArtworks(tx, event.id);  // by id
+  for (auto& like : likes) {
+    auto it = std::lower_bound(artworks.begin(), artworks.end(), like.artwork,
+                               [](const artworks::ArtworkRef& a, std::int64_t id) { return a.id < id; });
+    // A like's artwork is in the like's event (the service checks it; deleting the
+    // artwork deletes the like), so it is found.
+    if (it != artworks.end() && it->id == like.artwork) like.artist = it->artist_id;
+  }
+  std::erase_if(likes, [](const matching::Like& l) { return l.artist == 0; });
+  auto pairs = ComputePairing(std::move(likes));
   Millis now = clock_.Now();
   const std::string where = " in " + Quoted(event.name);
   for (const auto& pair : pairs) {
@@ -223,6 +214,42 @@ void MatchService::CreateMatches(db::Tx& tx, const EventInfo& event) const {
     const std::string tail = ": accept the match to trade art";
     notifier_.Notify(tx, pair.user_a, notify::Type::kNewMatch, "You matched with " + name_b + where + tail, data);
     notifier_.Notify(tx, pair.user_b, notify::Type::kNewMatch, "You matched with " + name_a + where + tail, data);
+  }
+}
+
+void MatchService::AddArtworkHooks(artworks::ArtworkHooks& hooks) const {
+  hooks.AddMarks(
+      [this](db::Tx& tx, Phase phase, std::int64_t viewer_id, std::int64_t lo, std::int64_t hi,
+             const artworks::ArtworkHooks::MarksOf& marks_of) { MarkViewer(tx, phase, viewer_id, lo, hi, marks_of); });
+  hooks.AddBeforeDelete([this](db::Tx& tx, std::int64_t artwork_id, const EventInfo& event) {
+    BeforeArtworkDeleted(tx, artwork_id, event);
+  });
+}
+
+void MatchService::MarkViewer(db::Tx& tx, Phase phase, std::int64_t viewer_id, std::int64_t lo, std::int64_t hi,
+                              const artworks::ArtworkHooks::MarksOf& marks_of) const {
+  if (phase == Phase::kMatching || phase == Phase::kClosed) {
+    store::ViewerLikes(tx, viewer_id, lo, hi, [&marks_of](std::int64_t id, std::optional<std::int64_t> rank) {
+      if (artworks::ViewerMarks* m = marks_of(id)) {
+        m->liked = true;
+        m->like_rank = rank;
+      }
+    });
+  }
+  if (phase == Phase::kClosed) {
+    store::MatchedArtworks(tx, lo, hi, [&marks_of](std::int64_t id) {
+      if (artworks::ViewerMarks* m = marks_of(id)) m->matched = true;
+    });
+  }
+}
+
+void MatchService::BeforeArtworkDeleted(db::Tx& tx, std::int64_t artwork_id, const EventInfo& event) const {
+  for (const auto& m : store::DeleteMatchesOf(tx, artwork_id)) {
+    if (m.status != kPending && m.status != kAccepted) continue;
+    boost::json::object data{{"matchId", IdStr(m.id)}, {"eventId", IdStr(event.id)}};
+    for (std::int64_t u : m.users)
+      notifier_.Notify(tx, u, notify::Type::kMatchUpdate,
+                       "Your match in " + Quoted(event.name) + " was cancelled: an artwork in it was removed", data);
   }
 }
 

@@ -9,16 +9,23 @@
 // a like outside MATCHING and for a match action its status does not allow; 403
 // cannot_like_own / not_a_participant; 422 for a rank that is not a positive integer.
 //
+// Answers are the resources of matching/resources.h (a match's artworks as
+// artworks/artwork_view.h shows them); the routes write them. Artworks asks this service,
+// through the hooks it registers (AddArtworkHooks), for the viewer's likes and matches on
+// artworks and for what deleting an artwork does to its matches.
+//
 // Thread-safety: no mutable state of its own; every call runs its own transaction and may
 // come from any thread.
-#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "artworks/artwork_view.h"
 #include "common/clock.h"
+#include "common/json_describe.h"
 #include "db/database.h"
 #include "events/event_store.h"
+#include "matching/resources.h"
 #include "notify/notifier.h"
 
 namespace atelier::matching {
@@ -32,37 +39,55 @@ enum class MatchAction { kAccept, kDecline, kComplete };
 // route puts it on its response (http::Durable) so the answer waits for the disk.
 class MatchService {
  public:
-  MatchService(db::Database& db, const Clock& clock, const notify::Notifier& notifier)
-      : db_(db), clock_(clock), notifier_(notifier) {}
+  // `artworks` (the hooks this service registers itself into, with AddArtworkHooks) must
+  // outlive the service.
+  MatchService(db::Database& db, const Clock& clock, const notify::Notifier& notifier,
+               const artworks::ArtworkHooks& artworks)
+      : db_(db), clock_(clock), notifier_(notifier), artworks_(artworks) {}
 
-  // PUT /artworks/{id}/like → {"artworkId","rank","createdAt"}; a repeat changes the rank.
+  // PUT /artworks/{id}/like; a repeat changes the rank (createdAt stays the first like's).
   // rank must already be checked (1…kMaxRank) by the caller.
-  boost::json::object Like(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::int64_t> rank,
-                           db::CommitToken& durable);
+  api::Like Like(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::int64_t> rank,
+                 db::CommitToken& durable);
   // DELETE /artworks/{id}/like (MATCHING only); removing a like that is not there is fine.
   void Unlike(std::int64_t user_id, std::int64_t artwork_id, db::CommitToken& durable);
   // GET /events/{id}/likes: the caller's likes in the event, by artwork id.
-  boost::json::object ListLikes(std::int64_t user_id, std::int64_t event_id, int limit,
-                                const std::optional<std::string>& cursor);
+  PageOfItems<api::Like> ListLikes(std::int64_t user_id, std::int64_t event_id, int limit,
+                                   const std::optional<std::string>& cursor);
 
   // POST /matches/{id}/accept|decline|complete → the match as the caller sees it.
-  boost::json::object Act(std::int64_t user_id, std::int64_t match_id, MatchAction action, db::CommitToken& durable);
+  api::Match Act(std::int64_t user_id, std::int64_t match_id, MatchAction action, db::CommitToken& durable);
   // GET /events/{id}/matches: the caller's matches, or all of them for the group's owner
   // and admins; by match id.
-  boost::json::object ListEventMatches(std::int64_t user_id, std::int64_t event_id, int limit,
-                                       const std::optional<std::string>& cursor);
+  PageOfItems<api::Match> ListEventMatches(std::int64_t user_id, std::int64_t event_id, int limit,
+                                           const std::optional<std::string>& cursor);
   // GET /me/matches: the caller's matches in the groups they belong to, newest first.
-  boost::json::object ListMyMatches(std::int64_t user_id, int limit, const std::optional<std::string>& cursor);
+  PageOfItems<api::Match> ListMyMatches(std::int64_t user_id, int limit, const std::optional<std::string>& cursor);
 
   // The MATCHING → CLOSED hook: pairs the event's artists (ComputePairing), stores the
   // matches and sends NEW_MATCH to both artists of each, inside the phase change's
   // transaction. Writes nothing outside tx, so a retried transaction runs it again safely.
   void CreateMatches(db::Tx& tx, const events::EventInfo& event) const;
 
+  // Registers this service's artwork hooks (artworks/artwork_view.h) in `hooks`: the
+  // viewer's like and whether an artwork is matched (MarkViewer), and the end of an
+  // artwork's matches when it is deleted (BeforeArtworkDeleted).
+  void AddArtworkHooks(artworks::ArtworkHooks& hooks) const;
+  // Likes exist only from MATCHING on (Like checks the phase under the event's row lock;
+  // app/demo inserts its likes after advancing to MATCHING), matches only once CLOSED
+  // (CreateMatches), and phases only move forward: a phase before them reads nothing.
+  void MarkViewer(db::Tx& tx, events::Phase phase, std::int64_t viewer_id, std::int64_t lo, std::int64_t hi,
+                  const artworks::ArtworkHooks::MarksOf& marks_of) const;
+  // A match rests on its two artworks: removing one cancels the match. The artists of a
+  // live one (PENDING or ACCEPTED) are told (MATCH_UPDATE); a DECLINED or COMPLETED one
+  // just goes.
+  void BeforeArtworkDeleted(db::Tx& tx, std::int64_t artwork_id, const events::EventInfo& event) const;
+
  private:
   db::Database& db_;
   const Clock& clock_;
   const notify::Notifier& notifier_;
+  const artworks::ArtworkHooks& artworks_;
 };
 
 }  // namespace atelier::matching

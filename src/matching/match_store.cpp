@@ -35,22 +35,30 @@ std::vector<LikeRow> ListLikes(db::Tx& tx, std::int64_t event_id, std::int64_t l
 
 std::vector<Like> EventLikes(db::Tx& tx, std::int64_t event_id, std::int64_t group_id) {
   std::vector<Like> out;
-  for (const auto& r : tx.Query("SELECT l.liker_id, l.artwork_id, a.artist_id, l.rank FROM likes l "
-                                "JOIN artworks a ON a.id = l.artwork_id "
+  for (const auto& r : tx.Query("SELECT l.liker_id, l.artwork_id, l.rank FROM likes l "
                                 "JOIN memberships m ON m.group_id = $2 AND m.user_id = l.liker_id "
                                 "WHERE l.event_id = $1",
                                 event_id, group_id)) {
-    Like like{r.Int(0), r.Int(1), r.Int(2), std::nullopt};
+    Like like{r.Int(0), r.Int(1), 0, std::nullopt};
     // The column's CHECK keeps rank ≥ 1 and the service keeps it ≤ INT_MAX.
-    if (auto rank = r.OptInt(3)) like.rank = static_cast<int>(*rank);
+    if (auto rank = r.OptInt(2)) like.rank = static_cast<int>(*rank);
     out.push_back(like);
   }
   return out;
 }
 
-bool HasArtwork(db::Tx& tx, std::int64_t event_id, std::int64_t user_id) {
-  return tx.QueryOne("SELECT 1 FROM artworks WHERE event_id = $1 AND artist_id = $2 LIMIT 1", event_id, user_id)
-      .has_value();
+void ViewerLikes(db::Tx& tx, std::int64_t viewer_id, std::int64_t lo, std::int64_t hi,
+                 const std::function<void(std::int64_t, std::optional<std::int64_t>)>& fn) {
+  tx.ForEach(
+      "SELECT artwork_id, rank FROM likes WHERE liker_id = $1 AND artwork_id >= $2 AND artwork_id <= $3",
+      [&fn](const db::RowView& r) { fn(r.Int(0), r.OptInt(1)); }, viewer_id, lo, hi);
+}
+
+void MatchedArtworks(db::Tx& tx, std::int64_t lo, std::int64_t hi, const std::function<void(std::int64_t)>& fn) {
+  tx.ForEach(
+      "SELECT mp.artwork_id FROM match_participants mp JOIN matches m ON m.id = mp.match_id "
+      "WHERE mp.artwork_id >= $1 AND mp.artwork_id <= $2 AND m.status <> 'DECLINED'",
+      [&fn](const db::RowView& r) { fn(r.Int(0)); }, lo, hi);
 }
 
 std::int64_t InsertMatch(db::Tx& tx, std::int64_t event_id, const Pair& pair, Millis now) {
@@ -118,6 +126,20 @@ std::vector<std::int64_t> UserMatchIds(db::Tx& tx, std::int64_t user_id, std::op
                                 "WHERE p.user_id = $1 AND p.match_id < $2 ORDER BY p.match_id DESC LIMIT $3",
                                 user_id, before_id.value_or(INT64_MAX), limit))
     out.push_back(r.Int(0));
+  return out;
+}
+
+std::vector<RemovedMatch> DeleteMatchesOf(db::Tx& tx, std::int64_t artwork_id) {
+  std::vector<RemovedMatch> out;
+  for (const auto& r : tx.Query("SELECT m.id, m.status FROM matches m JOIN match_participants mp ON mp.match_id = m.id "
+                                "WHERE mp.artwork_id = $1 ORDER BY m.id",
+                                artwork_id)) {
+    RemovedMatch m{r.Int(0), r.Str(1), {}};
+    for (const auto& u : tx.Query("SELECT user_id FROM match_participants WHERE match_id = $1 ORDER BY user_id", m.id))
+      m.users.push_back(u.Int(0));
+    tx.Exec("DELETE FROM matches WHERE id = $1", m.id);
+    out.push_back(std::move(m));
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 // runs inside the caller's transaction; permissions, phases and the status rules are
 // match_service's job.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,10 +30,16 @@ bool DeleteLike(db::Tx& tx, std::int64_t liker_id, std::int64_t artwork_id);
 std::vector<LikeRow> ListLikes(db::Tx& tx, std::int64_t event_id, std::int64_t liker_id,
                                std::optional<std::int64_t> after_artwork, int limit);
 // Every like of the event whose liker is still a member of `group_id`, as ComputePairing
-// takes them.
+// takes them but for the artist, left 0 (artworks knows it: artworks/artwork_view.h).
 std::vector<Like> EventLikes(db::Tx& tx, std::int64_t event_id, std::int64_t group_id);
-// Whether the user has an artwork in the event.
-bool HasArtwork(db::Tx& tx, std::int64_t event_id, std::int64_t user_id);
+
+// The viewer's likes of artworks with ids in [lo, hi]: fn(artwork_id, rank), through likes'
+// primary key (liker_id, artwork_id).
+void ViewerLikes(db::Tx& tx, std::int64_t viewer_id, std::int64_t lo, std::int64_t hi,
+                 const std::function<void(std::int64_t, std::optional<std::int64_t>)>& fn);
+// The artworks with ids in [lo, hi] that are in a match that is not DECLINED: fn(artwork_id),
+// through match_participants_artwork.
+void MatchedArtworks(db::Tx& tx, std::int64_t lo, std::int64_t hi, const std::function<void(std::int64_t)>& fn);
 
 struct ParticipantRow {
   std::int64_t user_id = 0;
@@ -69,5 +76,15 @@ std::vector<std::int64_t> EventMatchIds(db::Tx& tx, std::int64_t event_id, std::
 // `before_id`.
 std::vector<std::int64_t> UserMatchIds(db::Tx& tx, std::int64_t user_id, std::optional<std::int64_t> before_id,
                                        int limit);
+
+// The matches an artwork is in, removed with their participants (the artwork's own
+// participant row would otherwise go with the artwork and leave a match of one). Returns
+// each removed match's id, status and the users who were in it.
+struct RemovedMatch {
+  std::int64_t id = 0;
+  std::string status;
+  std::vector<std::int64_t> users;
+};
+std::vector<RemovedMatch> DeleteMatchesOf(db::Tx& tx, std::int64_t artwork_id);
 
 }  // namespace atelier::matching::store

@@ -20,13 +20,17 @@ namespace json = boost::json;
 class MatchServiceTest : public ::testing::Test {
  protected:
   MatchServiceTest() {
+    svc.AddArtworkHooks(arts.Hooks());  // as app/wire_matching.cpp does
     events.Hooks().Add([this](db::Tx& tx, const events::EventInfo& e, Phase from, Phase to) {
       if (from == Phase::kMatching && to == Phase::kClosed) svc.CreateMatches(tx, e);
     });
   }
 
   World w;
-  MatchService svc{*w.db, w.clock, w.notifier};
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "atelier-svctest-unused";
+  artworks::ImageStore images{dir};  // nothing here touches image files
+  artworks::ArtworkService arts{*w.db, w.clock, w.notifier, images};
+  MatchService svc{*w.db, w.clock, w.notifier, arts.Hooks()};
   events::EventService events{*w.db, w.clock, w.notifier, w.no_limits};
   accounts::AuthUser owner = w.AddUser("owner");
   accounts::AuthUser admin = w.AddUser("admin");
@@ -45,8 +49,13 @@ class MatchServiceTest : public ::testing::Test {
 
   void Close() { events.Advance(admin.id, ev, Phase::kClosed, w.durable); }
   static std::int64_t Id(const json::value& v) { return std::stoll(std::string(v.as_string())); }
+  // An answer as a client reads it.
+  template <typename T>
+  static json::value J(const T& answer) {
+    return json::parse(ToJsonText(answer));
+  }
   // The matches of the event as its owner sees them (all of them).
-  json::array AllMatches() { return svc.ListEventMatches(owner.id, ev, 50, std::nullopt).at("items").as_array(); }
+  json::array AllMatches() { return J(svc.ListEventMatches(owner.id, ev, 50, std::nullopt)).at("items").as_array(); }
   // ann and bob like each other; the event closes; their match's id.
   std::int64_t AnnBobMatch() {
     svc.Like(ann.id, art_bob, 1, w.durable);
@@ -57,7 +66,7 @@ class MatchServiceTest : public ::testing::Test {
     return all.empty() ? 0 : Id(all[0].at("id"));
   }
   std::string Status(const accounts::AuthUser& u, std::int64_t match_id, MatchAction a) {
-    return std::string(svc.Act(u.id, match_id, a, w.durable).at("status").as_string());
+    return std::string(J(svc.Act(u.id, match_id, a, w.durable)).at("status").as_string());
   }
 };
 
@@ -67,17 +76,17 @@ TEST_F(MatchServiceTest, OnlyParticipatingMembersLikeOthersWork) {
   EXPECT_API_ERROR(svc.Like(ann.id, art_ann, std::nullopt, w.durable), 403, "cannot_like_own");
   EXPECT_API_ERROR(svc.Like(idle.id, art_ann, std::nullopt, w.durable), 403, "not_a_participant");
   auto like = svc.Like(ann.id, art_bob, 2, w.durable);
-  EXPECT_EQ(Id(like.at("artworkId")), art_bob);
-  EXPECT_EQ(like.at("rank").as_int64(), 2);
+  EXPECT_EQ(like.artworkId.value, art_bob);
+  EXPECT_EQ(like.rank, 2);
   // A repeat changes the rank; it stays one like.
-  EXPECT_TRUE(svc.Like(ann.id, art_bob, std::nullopt, w.durable).at("rank").is_null());
-  auto likes = svc.ListLikes(ann.id, ev, 10, std::nullopt).at("items").as_array();
+  EXPECT_TRUE(J(svc.Like(ann.id, art_bob, std::nullopt, w.durable)).at("rank").is_null());
+  auto likes = J(svc.ListLikes(ann.id, ev, 10, std::nullopt)).at("items").as_array();
   ASSERT_EQ(likes.size(), 1u);
   EXPECT_TRUE(likes[0].at("rank").is_null());
   EXPECT_API_ERROR(svc.ListLikes(outsider.id, ev, 10, std::nullopt), 404, "not_found");
   svc.Unlike(ann.id, art_bob, w.durable);
   svc.Unlike(ann.id, art_bob, w.durable);  // gone already: fine
-  EXPECT_TRUE(svc.ListLikes(ann.id, ev, 10, std::nullopt).at("items").as_array().empty());
+  EXPECT_TRUE(J(svc.ListLikes(ann.id, ev, 10, std::nullopt)).at("items").as_array().empty());
 }
 
 TEST_F(MatchServiceTest, LikesOnlyWhileMatching) {
@@ -184,20 +193,17 @@ TEST_F(MatchServiceTest, OnlyParticipantsActOnAMatch) {
 
 TEST_F(MatchServiceTest, MembersSeeTheirMatchesAdminsSeeAll) {
   AnnBobMatch();
-  EXPECT_EQ(svc.ListEventMatches(ann.id, ev, 10, std::nullopt).at("items").as_array().size(), 1u);
-  EXPECT_TRUE(svc.ListEventMatches(cat.id, ev, 10, std::nullopt).at("items").as_array().empty());
-  EXPECT_EQ(svc.ListEventMatches(admin.id, ev, 10, std::nullopt).at("items").as_array().size(), 1u);
+  EXPECT_EQ(J(svc.ListEventMatches(ann.id, ev, 10, std::nullopt)).at("items").as_array().size(), 1u);
+  EXPECT_TRUE(J(svc.ListEventMatches(cat.id, ev, 10, std::nullopt)).at("items").as_array().empty());
+  EXPECT_EQ(J(svc.ListEventMatches(admin.id, ev, 10, std::nullopt)).at("items").as_array().size(), 1u);
   EXPECT_API_ERROR(svc.ListEventMatches(outsider.id, ev, 10, std::nullopt), 404, "not_found");
-  EXPECT_EQ(svc.ListMyMatches(bob.id, 10, std::nullopt).at("items").as_array().size(), 1u);
-  EXPECT_TRUE(svc.ListMyMatches(admin.id, 10, std::nullopt).at("items").as_array().empty());
+  EXPECT_EQ(J(svc.ListMyMatches(bob.id, 10, std::nullopt)).at("items").as_array().size(), 1u);
+  EXPECT_TRUE(J(svc.ListMyMatches(admin.id, 10, std::nullopt)).at("items").as_array().empty());
 }
 
 TEST_F(MatchServiceTest, RemovingAnArtworkCancelsItsLiveMatch) {
   std::int64_t m = AnnBobMatch();
   EXPECT_EQ(Status(ann, m, MatchAction::kAccept), "PENDING");
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / "atelier-svctest-unused";
-  artworks::ImageStore images{dir};  // Delete touches no files
-  artworks::ArtworkService arts{*w.db, w.clock, w.notifier, images};
   arts.Delete(admin.id, art_ann, w.durable);
   EXPECT_TRUE(AllMatches().empty());
   for (const auto& u : {ann, bob}) {
@@ -206,6 +212,77 @@ TEST_F(MatchServiceTest, RemovingAnArtworkCancelsItsLiveMatch) {
     EXPECT_NE(news[0].message.find("cancelled"), std::string::npos) << news[0].message;
   }
   EXPECT_API_ERROR(svc.Act(bob.id, m, MatchAction::kAccept, w.durable), 404, "not_found");
+}
+
+}  // namespace
+}  // namespace atelier::matching
+
+namespace atelier::matching {
+namespace {
+
+// Artworks read no likes or matches: what an artwork shows of them comes from the hooks this
+// service registers, on every path (a single artwork, a list page, the results, a match).
+TEST_F(MatchServiceTest, ArtworksShowTheViewersLikeAndMatchThroughTheHooks) {
+  svc.Like(ann.id, art_bob, 3, w.durable);
+  svc.Like(ann.id, art_cat, std::nullopt, w.durable);
+  auto get = [&](const accounts::AuthUser& u, std::int64_t id) { return J(arts.Get(u.id, id)); };
+  EXPECT_EQ(get(ann, art_bob).at("myLike").at("rank").as_int64(), 3);
+  EXPECT_TRUE(get(ann, art_cat).at("myLike").at("rank").is_null());
+  EXPECT_TRUE(get(ann, art_dan).at("myLike").is_null());
+  EXPECT_TRUE(get(bob, art_bob).at("myLike").is_null());  // the viewer's likes only
+  EXPECT_FALSE(get(ann, art_bob).at("isMatched").as_bool());
+  svc.Like(bob.id, art_ann, 1, w.durable);
+  Close();
+  // Bob and Ann are matched; Cat's artwork is liked by Ann but in no match.
+  for (const auto& viewer : {ann, dan}) {
+    auto page = J(arts.List(viewer.id, ev, artworks::Sort::kNew, 10, std::nullopt)).at("items").as_array();
+    ASSERT_EQ(page.size(), 4u);
+    for (const auto& item : page) {
+      const std::int64_t id = Id(item.at("id"));
+      EXPECT_EQ(item.at("isMatched").as_bool(), id == art_ann || id == art_bob) << id;
+      const bool liked = viewer.id == ann.id && (id == art_bob || id == art_cat);
+      EXPECT_EQ(!item.at("myLike").is_null(), liked) << id;
+    }
+  }
+  auto results = J(arts.Results(ann.id, ev, 10, std::nullopt)).at("items").as_array();
+  ASSERT_EQ(results.size(), 4u);
+  for (const auto& r : results) {
+    const std::int64_t id = Id(r.at("artwork").at("id"));
+    EXPECT_EQ(r.at("artwork").at("isMatched").as_bool(), id == art_ann || id == art_bob) << id;
+  }
+  auto match = AllMatches().at(0);
+  for (const auto& p : match.at("participants").as_array()) {
+    const auto& art = p.at("artwork");
+    EXPECT_TRUE(art.at("isMatched").as_bool());
+    EXPECT_TRUE(art.at("voteCount").is_int64());  // a closed event's counts are visible
+  }
+}
+
+// Without matching's hooks an artwork shows no likes: the hooks are what connects the two
+// features.
+TEST(ArtworkHooks, AnArtworkWithoutHooksHasNoMarks) {
+  World w;
+  auto owner = w.AddUser("owner"), ann = w.AddUser("ann"), bob = w.AddUser("bob");
+  std::int64_t group = w.AddGroup(owner, {}, {ann, bob});
+  std::int64_t ev = w.AddEvent(group, "MATCHING");
+  std::int64_t art_bob = w.AddArtwork(ev, bob, "Bob's");
+  w.db->Write([&](db::Tx& tx) {
+    tx.Exec("INSERT INTO likes (liker_id, artwork_id, event_id, rank, created_at) VALUES ($1, $2, $3, 1, 0)", ann.id,
+            art_bob, ev);
+  });
+  artworks::ArtworkHooks none;
+  std::optional<api::Artwork> seen;
+  w.db->Read([&](db::Tx& tx) { seen = artworks::ViewArtwork(tx, none, art_bob, ann.id, Phase::kMatching); });
+  ASSERT_TRUE(seen);
+  EXPECT_FALSE(seen->myLike);
+  artworks::ArtworkHooks hooks;
+  MatchService svc{*w.db, w.clock, w.notifier, hooks};
+  svc.AddArtworkHooks(hooks);
+  w.db->Read([&](db::Tx& tx) { seen = artworks::ViewArtwork(tx, hooks, art_bob, ann.id, Phase::kMatching); });
+  ASSERT_TRUE(seen && seen->myLike);
+  EXPECT_EQ(seen->myLike->rank, 1);
+  w.db->Read(
+      [&](db::Tx& tx) { EXPECT_FALSE(artworks::ViewArtwork(tx, hooks, art_bob + 100, ann.id, Phase::kMatching)); });
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "common/json_util.h"
 #include "http/durable.h"
+#include "http/json_response.h"
 
 namespace atelier::matching {
 
@@ -16,7 +17,7 @@ void AddAction(http::Router& router, const std::string& path, MatchService& svc,
   router.Add("POST", path, [&svc, &auth, action](Request& req) {
     auto user = auth.Require(req);
     db::CommitToken durable;
-    return http::Durable(Response::Json(200, svc.Act(user.id, http::PathId(req), action, durable)), durable);
+    return http::Durable(http::JsonResponse(200, svc.Act(user.id, http::PathId(req), action, durable)), durable);
   });
 }
 
@@ -40,7 +41,7 @@ void RegisterRoutes(http::Router& router, MatchService& svc, const accounts::Aut
     std::optional<std::int64_t> rank;
     if (!req.body.empty()) rank = ReadRank(req.JsonBody());
     db::CommitToken durable;
-    return http::Durable(Response::Json(200, svc.Like(user.id, artwork_id, rank, durable)), durable);
+    return http::Durable(http::JsonResponse(200, svc.Like(user.id, artwork_id, rank, durable)), durable);
   });
   router.Add("DELETE", base + "/artworks/{id}/like", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
@@ -52,18 +53,18 @@ void RegisterRoutes(http::Router& router, MatchService& svc, const accounts::Aut
     auto user = auth.Require(req);
     auto event_id = http::PathId(req);
     int limit = ParseLimit(req.Query("limit"));
-    return Response::Json(200, svc.ListLikes(user.id, event_id, limit, req.Query("cursor")));
+    return http::JsonResponse(200, svc.ListLikes(user.id, event_id, limit, req.Query("cursor")));
   });
   router.Add("GET", base + "/events/{id}/matches", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
     auto event_id = http::PathId(req);
     int limit = ParseLimit(req.Query("limit"));
-    return Response::Json(200, svc.ListEventMatches(user.id, event_id, limit, req.Query("cursor")));
+    return http::JsonResponse(200, svc.ListEventMatches(user.id, event_id, limit, req.Query("cursor")));
   });
   router.Add("GET", base + "/me/matches", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
     int limit = ParseLimit(req.Query("limit"));
-    return Response::Json(200, svc.ListMyMatches(user.id, limit, req.Query("cursor")));
+    return http::JsonResponse(200, svc.ListMyMatches(user.id, limit, req.Query("cursor")));
   });
   AddAction(router, base + "/matches/{id}/accept", svc, auth, MatchAction::kAccept);
   AddAction(router, base + "/matches/{id}/decline", svc, auth, MatchAction::kDecline);

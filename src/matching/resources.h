@@ -1,0 +1,43 @@
+#pragma once
+// The likes and matches resources of the API, each described once
+// (common/json_describe.h), named as docs/openapi.yaml names the schemas. A match's
+// artworks are api::Artwork, the same object every artwork answer writes.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accounts/resources.h"
+#include "artworks/resources.h"
+#include "common/json_describe.h"
+
+namespace atelier::api {
+
+// A like of the caller's (PUT /artworks/{id}/like, GET /events/{id}/likes).
+struct Like {
+  Id artworkId;
+  Time createdAt;
+  std::optional<std::int64_t> rank;  // null: unranked
+};
+BOOST_DESCRIBE_STRUCT(Like, (), (artworkId, createdAt, rank))
+
+struct MatchParticipant {
+  PublicUser user;
+  // The piece of this participant's that the other liked best, as the caller sees it.
+  // Null only if it is gone (deleting an artwork removes its matches first).
+  std::optional<Artwork> artwork;
+  bool accepted = false;
+  bool received = false;  // this participant marked the other's art received
+};
+BOOST_DESCRIBE_STRUCT(MatchParticipant, (), (user, artwork, accepted, received))
+
+struct Match {
+  Id id;
+  Id eventId;
+  std::string status;  // PENDING, ACCEPTED, DECLINED, COMPLETED
+  Time createdAt;
+  std::vector<MatchParticipant> participants;  // by user id
+};
+BOOST_DESCRIBE_STRUCT(Match, (), (id, eventId, status, createdAt, participants))
+
+}  // namespace atelier::api
