@@ -282,8 +282,7 @@ class Server::Impl {
         if (!opt_ec) remote_ip = ep.address().to_string();
       }
       const bool capped =
-          opt_.max_connections_per_ip > 0 && !remote_ip.empty() &&
-          std::find(opt_.uncapped_peers.begin(), opt_.uncapped_peers.end(), remote_ip) == opt_.uncapped_peers.end();
+          opt_.max_connections_per_ip > 0 && !remote_ip.empty() && !opt_.trusted_proxies.Trusts(remote_ip);
       auto conn = std::make_shared<Conn>(std::move(socket));
       std::uint64_t id = next_conn_id_++;
       {
