@@ -11,7 +11,7 @@ int RateLimiter::Take(const std::string& key, int burst, Millis window_ms) {
   if (!enabled_) return 0;
   Millis now = clock_.Now();
   double rate = static_cast<double>(burst) / static_cast<double>(window_ms);  // tokens per ms
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (now - last_sweep_ > 60'000 && buckets_.size() > 10'000) {
     // Forget buckets that have refilled completely; they carry no information.
     for (auto it = buckets_.begin(); it != buckets_.end();)

@@ -3,11 +3,11 @@
 // process: with several server processes each enforces its own budget. Thread-safe.
 // `enabled` is --rate-limits (on by default; bench and most tests run with it off).
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 
 namespace atelier::accounts {
 
@@ -28,9 +28,9 @@ class RateLimiter {
   };
   const Clock& clock_;
   bool enabled_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_;
-  Millis last_sweep_ = 0;
+  Mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_ GUARDED_BY(mu_);
+  Millis last_sweep_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace atelier::accounts

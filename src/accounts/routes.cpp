@@ -14,8 +14,8 @@ using http::Pool;
 using http::Request;
 using http::Response;
 
-std::string Ip(const Request& req) {
-  std::string ip = http::ClientIp(req);
+std::string Ip(const http::TrustedProxies& proxies, const Request& req) {
+  std::string ip = proxies.ClientIp(req);
   return ip.empty() ? "unknown" : ip;
 }
 
@@ -32,11 +32,12 @@ void ClearSessionCookies(Response& r, bool secure) {
 }
 }  // namespace
 
-void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticator& auth, bool secure) {
+void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticator& auth,
+                    const http::TrustedProxies& proxies, bool secure) {
   const std::string base = "/api/v1";
   router.Add("POST", base + "/auth/register",
-             [&svc](Request& req) {
-               svc.Limit("register:ip:" + Ip(req), 10, 600'000);
+             [&svc, &proxies](Request& req) {
+               svc.Limit("register:ip:" + Ip(proxies, req), 10, 600'000);
                auto body = req.JsonBody();
                BodyReader in(body);
                auto username = in.RequireString("username");
@@ -52,8 +53,8 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
     db::CommitToken durable;
     return http::Durable(http::JsonResponse(200, svc.VerifyEmail(in.RequireString("token"), durable)), durable);
   });
-  router.Add("POST", base + "/auth/resend-verification", [&svc](Request& req) {
-    svc.Limit("resend:ip:" + Ip(req), 10, 600'000);
+  router.Add("POST", base + "/auth/resend-verification", [&svc, &proxies](Request& req) {
+    svc.Limit("resend:ip:" + Ip(proxies, req), 10, 600'000);
     auto body = req.JsonBody();
     BodyReader in(body);
     db::CommitToken durable;
@@ -61,8 +62,8 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
     return http::Durable(http::JsonResponse(202, api::Accepted{}), durable);
   });
   router.Add("POST", base + "/auth/login",
-             [&svc, secure](Request& req) {
-               svc.Limit("login:ip:" + Ip(req), 30, 60'000);
+             [&svc, &proxies, secure](Request& req) {
+               svc.Limit("login:ip:" + Ip(proxies, req), 30, 60'000);
                auto body = req.JsonBody();
                BodyReader in(body);
                auto login = in.RequireString("login");
@@ -82,8 +83,8 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
     ClearSessionCookies(r, secure);
     return http::Durable(std::move(r), durable);
   });
-  router.Add("POST", base + "/auth/password-reset/request", [&svc](Request& req) {
-    svc.Limit("reset:ip:" + Ip(req), 10, 600'000);
+  router.Add("POST", base + "/auth/password-reset/request", [&svc, &proxies](Request& req) {
+    svc.Limit("reset:ip:" + Ip(proxies, req), 10, 600'000);
     auto body = req.JsonBody();
     BodyReader in(body);
     db::CommitToken durable;
@@ -91,8 +92,8 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
     return http::Durable(http::JsonResponse(202, api::Accepted{}), durable);
   });
   router.Add("POST", base + "/auth/password-reset/confirm",
-             [&svc](Request& req) {
-               svc.Limit("reset-confirm:ip:" + Ip(req), 20, 600'000);
+             [&svc, &proxies](Request& req) {
+               svc.Limit("reset-confirm:ip:" + Ip(proxies, req), 20, 600'000);
                auto body = req.JsonBody();
                BodyReader in(body);
                auto token = in.RequireString("token");

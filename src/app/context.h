@@ -12,6 +12,7 @@
 #include "app/config.h"
 #include "common/clock.h"
 #include "db/database.h"
+#include "http/client_ip.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "notify/notifier.h"
@@ -35,6 +36,8 @@ struct AppContext {
   std::unique_ptr<db::Database> db;
   http::Router router;
   http::Metrics metrics;
+  // --trusted-proxies: for the server's per-address cap and for rate limits by client.
+  http::TrustedProxies trusted_proxies;
   std::unique_ptr<accounts::Authenticator> auth;
   std::unique_ptr<notify::Notifier> notifier;
   // Background work: started once the server listens (serve only), stopped in reverse

@@ -101,6 +101,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  ctx.trusted_proxies = http::TrustedProxies(cfg.trusted_proxies);
   ctx.auth = std::make_unique<accounts::Authenticator>(*ctx.db, ctx.clock);
   ctx.notifier = std::make_unique<notify::Notifier>(*ctx.db, ctx.clock, cfg.public_url);
   app::WireHealth(ctx);
@@ -121,10 +122,9 @@ int main(int argc, char** argv) {
   so.image_threads = cfg.image_threads;
   so.web_dir = cfg.web_dir;
   so.access_log = cfg.access_log;
-  http::SetTrustedProxies(cfg.trusted_proxies);
   so.max_body_memory = static_cast<std::size_t>(cfg.max_body_memory_mb) << 20;
   so.max_connections_per_ip = cfg.max_connections_per_ip;
-  so.uncapped_peers = cfg.trusted_proxies;
+  so.trusted_proxies = ctx.trusted_proxies;
   so.header_timeout = std::chrono::seconds(EnvInt("ATELIER_HEADER_TIMEOUT_S", 15));
   so.body_timeout = std::chrono::seconds(EnvInt("ATELIER_BODY_TIMEOUT_S", 60));
   // For tests that need a client which stops reading to be found quickly.

@@ -10,7 +10,8 @@ accounts::AccountService& WireAccounts(AppContext& ctx) {
   config.lockout_seconds = ctx.config.lockout_seconds;
   config.rate_limits = ctx.config.rate_limits;
   auto& service = ctx.Own<accounts::AccountService>(*ctx.db, ctx.clock, *ctx.notifier, config);
-  accounts::RegisterRoutes(ctx.router, service, *ctx.auth, ctx.config.public_url.starts_with("https://"));
+  accounts::RegisterRoutes(ctx.router, service, *ctx.auth, ctx.trusted_proxies,
+                           ctx.config.public_url.starts_with("https://"));
   return service;
 }
 

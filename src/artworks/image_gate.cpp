@@ -9,7 +9,7 @@ std::variant<ImageGate::Pass, ImageGate::Refusal> ImageGate::Enter(std::int64_t 
   // One decode over the whole budget could never start; ProbeImage's per-decode limit is
   // meant to refuse those, and this keeps a misconfiguration from blocking forever.
   const std::size_t bytes = std::min(probe.decode_bytes, opt_.memory_budget);
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   if (!heavy) {
     ++running_;
     bytes_ += bytes;
@@ -25,8 +25,14 @@ std::variant<ImageGate::Pass, ImageGate::Refusal> ImageGate::Enter(std::int64_t 
   ++heavy_;
   const std::uint64_t ticket = next_ticket_++;
   queue_.push_back(ticket);
-  const bool admitted = cv_.wait_for(lock, opt_.max_wait,
-                                     [&] { return queue_.front() == ticket && bytes_ + bytes <= opt_.memory_budget; });
+  const auto until = std::chrono::steady_clock::now() + opt_.max_wait;
+  bool admitted = false;
+  while (!(admitted = queue_.front() == ticket && bytes_ + bytes <= opt_.memory_budget)) {
+    if (cv_.wait_until(lock.Native(), until) == std::cv_status::timeout) {
+      admitted = queue_.front() == ticket && bytes_ + bytes <= opt_.memory_budget;
+      break;
+    }
+  }
   queue_.erase(std::find(queue_.begin(), queue_.end(), ticket));
   if (!admitted) {
     --heavy_;
@@ -42,7 +48,7 @@ std::variant<ImageGate::Pass, ImageGate::Refusal> ImageGate::Enter(std::int64_t 
 
 void ImageGate::Leave(std::int64_t user_id, std::size_t bytes, bool heavy) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     --running_;
     bytes_ -= bytes;
     if (heavy) {
@@ -54,7 +60,7 @@ void ImageGate::Leave(std::int64_t user_id, std::size_t bytes, bool heavy) {
 }
 
 ImageGate::Snapshot ImageGate::Now() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return {running_, static_cast<int>(queue_.size()), bytes_};
 }
 

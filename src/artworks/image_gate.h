@@ -21,11 +21,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <unordered_map>
 #include <variant>
 
 #include "artworks/image.h"
+#include "common/mutex.h"
 
 namespace atelier::artworks {
 
@@ -85,14 +85,15 @@ class ImageGate {
   void Leave(std::int64_t user_id, std::size_t bytes, bool heavy);
 
   const Options opt_;
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   std::condition_variable cv_;
-  std::unordered_map<std::int64_t, int> per_user_;  // heavy decodes running or waiting, by user
-  std::deque<std::uint64_t> queue_;                 // heavy waiters, in arrival order
-  std::uint64_t next_ticket_ = 0;
-  int running_ = 0;
-  int heavy_ = 0;  // heavy decodes running or waiting
-  std::size_t bytes_ = 0;
+  // Heavy decodes running or waiting, by user.
+  std::unordered_map<std::int64_t, int> per_user_ GUARDED_BY(mu_);
+  std::deque<std::uint64_t> queue_ GUARDED_BY(mu_);  // heavy waiters, in arrival order
+  std::uint64_t next_ticket_ GUARDED_BY(mu_) = 0;
+  int running_ GUARDED_BY(mu_) = 0;
+  int heavy_ GUARDED_BY(mu_) = 0;  // heavy decodes running or waiting
+  std::size_t bytes_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace atelier::artworks

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/json_writer.h"
+#include "common/mutex.h"
 
 namespace atelier::log {
 
@@ -191,12 +192,12 @@ void Write(Level level, std::string_view msg, Fields fields) {
 bool WriteLimited(std::string_view key, std::chrono::steady_clock::duration every, Level level, std::string_view msg,
                   Fields fields) {
   if (!Enabled(level)) return false;
-  static std::mutex mu;
+  static Mutex mu;
   static std::vector<Limit> limits;  // a few keys: one per background component
   std::int64_t suppressed = 0;
   {
     const auto now = std::chrono::steady_clock::now();
-    std::lock_guard lk(mu);
+    MutexLock lk(mu);
     auto it = std::find_if(limits.begin(), limits.end(), [&](const Limit& l) { return l.key == key; });
     if (it == limits.end()) {
       limits.push_back({std::string(key), now, 0});

@@ -8,7 +8,7 @@ GroupCommit::GroupCommit(std::function<void()> flush) : flush_(std::move(flush))
 
 GroupCommit::~GroupCommit() {
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     stop_ = true;
   }
   cv_.notify_one();
@@ -17,10 +17,10 @@ GroupCommit::~GroupCommit() {
 
 void GroupCommit::WhenDurable(std::uint64_t ticket, std::function<void()> fn) {
   {
-    std::unique_lock lk(mu_);
+    MutexLock lk(mu_);
     if (ticket > durable_) {
       waiting_.emplace_back(ticket, std::move(fn));
-      lk.unlock();
+      lk.Unlock();
       cv_.notify_one();
       return;
     }
@@ -29,35 +29,36 @@ void GroupCommit::WhenDurable(std::uint64_t ticket, std::function<void()> fn) {
 }
 
 GroupCommit::Stats GroupCommit::GetStats() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   return Stats{committed_.load(), durable_, syncs_};
 }
 
 // Flushes while someone waits, then releases every waiter whose commit the flush covered.
 // On stop it goes on until nobody waits, so no waiter is left behind.
 void GroupCommit::SyncLoop() {
-  std::unique_lock lk(mu_);
+  MutexLock lk(mu_);
   for (;;) {
-    cv_.wait(lk, [&] { return stop_ || !waiting_.empty(); });
+    while (!stop_ && waiting_.empty()) cv_.wait(lk.Native());
     if (waiting_.empty()) return;  // stopping, nobody waits
     // Read before the flush starts: every commit numbered by now wrote its pages already.
     const std::uint64_t target = committed_.load(std::memory_order_acquire);
     if (target > durable_) {
-      lk.unlock();
+      lk.Unlock();
       flush_();
-      lk.lock();
+      lk.Lock();
       durable_ = std::max(durable_, target);
       ++syncs_;
     }
     std::vector<std::function<void()>> ready;
+    const std::uint64_t durable = durable_;
     std::erase_if(waiting_, [&](auto& w) {
-      if (w.first > durable_) return false;
+      if (w.first > durable) return false;
       ready.push_back(std::move(w.second));
       return true;
     });
-    lk.unlock();
+    lk.Unlock();
     for (auto& fn : ready) fn();
-    lk.lock();
+    lk.Lock();
   }
 }
 

@@ -26,10 +26,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace atelier::db::internal {
 
@@ -59,12 +60,12 @@ class GroupCommit {
 
   const std::function<void()> flush_;
   std::atomic<std::uint64_t> committed_{0};
-  mutable std::mutex mu_;       // guards durable_, syncs_, waiting_, stop_
+  mutable Mutex mu_;
   std::condition_variable cv_;  // the sync thread waits on it for waiters or stop_
-  std::uint64_t durable_ = 0;
-  std::uint64_t syncs_ = 0;
-  std::vector<std::pair<std::uint64_t, std::function<void()>>> waiting_;
-  bool stop_ = false;
+  std::uint64_t durable_ GUARDED_BY(mu_) = 0;
+  std::uint64_t syncs_ GUARDED_BY(mu_) = 0;
+  std::vector<std::pair<std::uint64_t, std::function<void()>>> waiting_ GUARDED_BY(mu_);
+  bool stop_ GUARDED_BY(mu_) = false;
   std::thread thread_;  // last: started once everything above is initialised
 };
 

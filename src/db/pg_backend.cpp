@@ -18,7 +18,6 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstring>
-#include <mutex>
 #include <random>
 #include <set>
 #include <string>
@@ -27,6 +26,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/mutex.h"
 #include "db/internal.h"
 
 namespace atelier::db::internal {
@@ -262,7 +262,7 @@ class PgDatabase final : public DatabaseImpl {
 
   ~PgDatabase() override {
     {
-      std::lock_guard lk(listen_mu_);
+      MutexLock lk(listen_mu_);
       stop_ = true;
     }
     listen_cv_.notify_all();
@@ -289,7 +289,7 @@ class PgDatabase final : public DatabaseImpl {
   }
 
   PoolStats Stats() const override {
-    std::lock_guard lk(pool_mu_);
+    MutexLock lk(pool_mu_);
     return PoolStats{pool_size_, in_use_};
   }
 
@@ -302,7 +302,7 @@ class PgDatabase final : public DatabaseImpl {
   void Listen(std::string channel, std::function<void(std::string_view payload)> callback) override {
     std::uint64_t want = 0;
     {
-      std::unique_lock lk(listen_mu_);
+      MutexLock lk(listen_mu_);
       listeners_[std::move(channel)].push_back(std::move(callback));
       want = ++listen_gen_;
       if (!listener_.joinable()) {
@@ -314,8 +314,10 @@ class PgDatabase final : public DatabaseImpl {
     Wake();
     // Wait (bounded) until the channel is LISTENed, so a notification sent right after
     // Listen() returns is not missed. If the server is down the thread keeps trying.
-    std::unique_lock lk(listen_mu_);
-    listen_cv_.wait_for(lk, std::chrono::seconds(5), [&] { return acked_gen_ >= want || stop_; });
+    MutexLock lk(listen_mu_);
+    const auto until = Clock::now() + std::chrono::seconds(5);
+    while (acked_gen_ < want && !stop_ && listen_cv_.wait_until(lk.Native(), until) != std::cv_status::timeout) {
+    }
   }
 
   void RunMigrationTransaction(const std::function<void(ScriptTx&)>& fn) override {
@@ -375,9 +377,11 @@ class PgDatabase final : public DatabaseImpl {
   }
 
   std::unique_ptr<PgConn> Acquire(Clock::duration wait) {
-    std::unique_lock lk(pool_mu_);
-    if (!pool_cv_.wait_for(lk, wait, [&] { return !idle_.empty() || created_ < pool_size_; })) {
-      throw Unavailable("PostgreSQL pool exhausted: all " + std::to_string(pool_size_) + " connections busy");
+    MutexLock lk(pool_mu_);
+    const auto until = Clock::now() + wait;
+    while (idle_.empty() && created_ >= pool_size_) {
+      if (pool_cv_.wait_until(lk.Native(), until) == std::cv_status::timeout && idle_.empty() && created_ >= pool_size_)
+        throw Unavailable("PostgreSQL pool exhausted: all " + std::to_string(pool_size_) + " connections busy");
     }
     ++in_use_;
     if (!idle_.empty()) {
@@ -386,14 +390,14 @@ class PgDatabase final : public DatabaseImpl {
       return c;
     }
     ++created_;
-    lk.unlock();
+    lk.Unlock();
     try {
       return std::make_unique<PgConn>(conninfo_);
     } catch (...) {
-      lk.lock();
+      lk.Lock();
       --created_;
       --in_use_;
-      lk.unlock();
+      lk.Unlock();
       pool_cv_.notify_one();
       throw;
     }
@@ -405,7 +409,7 @@ class PgDatabase final : public DatabaseImpl {
     const bool keep = !conn->Broken() && PQtransactionStatus(conn->Handle()) == PQTRANS_IDLE;
     if (!keep) conn.reset();
     {
-      std::lock_guard lk(pool_mu_);
+      MutexLock lk(pool_mu_);
       --in_use_;
       if (keep) {
         idle_.push_back(std::move(conn));
@@ -449,7 +453,7 @@ class PgDatabase final : public DatabaseImpl {
       PQfreemem(n);
       std::vector<std::function<void(std::string_view)>> callbacks;
       {
-        std::lock_guard lk(listen_mu_);
+        MutexLock lk(listen_mu_);
         auto it = listeners_.find(channel);
         if (it != listeners_.end()) callbacks = it->second;
       }
@@ -476,7 +480,7 @@ class PgDatabase final : public DatabaseImpl {
     int backoff_ms = 100;
     for (;;) {
       {
-        std::lock_guard lk(listen_mu_);
+        MutexLock lk(listen_mu_);
         if (stop_) break;
       }
       if (c == nullptr) {
@@ -487,8 +491,10 @@ class PgDatabase final : public DatabaseImpl {
                              {"retry_in_ms", backoff_ms},
                              {"error", c != nullptr ? FirstLine(PQerrorMessage(c)) : "out of memory"}});
           drop();
-          std::unique_lock lk(listen_mu_);
-          listen_cv_.wait_for(lk, std::chrono::milliseconds(backoff_ms), [&] { return stop_; });
+          MutexLock lk(listen_mu_);
+          const auto until = Clock::now() + std::chrono::milliseconds(backoff_ms);
+          while (!stop_ && listen_cv_.wait_until(lk.Native(), until) != std::cv_status::timeout) {
+          }
           backoff_ms = std::min(backoff_ms * 2, 5000);
           continue;
         }
@@ -498,7 +504,7 @@ class PgDatabase final : public DatabaseImpl {
       std::vector<std::string> channels;
       std::uint64_t gen = 0;
       {
-        std::lock_guard lk(listen_mu_);
+        MutexLock lk(listen_mu_);
         for (const auto& [name, cbs] : listeners_) channels.push_back(name);
         gen = listen_gen_;
       }
@@ -526,7 +532,7 @@ class PgDatabase final : public DatabaseImpl {
         continue;
       }
       {
-        std::lock_guard lk(listen_mu_);
+        MutexLock lk(listen_mu_);
         acked_gen_ = std::max(acked_gen_, gen);
       }
       listen_cv_.notify_all();
@@ -560,18 +566,18 @@ class PgDatabase final : public DatabaseImpl {
   const int pool_size_;
   const int write_retries_;
 
-  mutable std::mutex pool_mu_;  // guards idle_, created_, in_use_
+  mutable Mutex pool_mu_;
   std::condition_variable pool_cv_;
-  std::vector<std::unique_ptr<PgConn>> idle_;
-  int created_ = 0;
-  int in_use_ = 0;
+  std::vector<std::unique_ptr<PgConn>> idle_ GUARDED_BY(pool_mu_);
+  int created_ GUARDED_BY(pool_mu_) = 0;
+  int in_use_ GUARDED_BY(pool_mu_) = 0;
 
-  std::mutex listen_mu_;  // guards listeners_, listen_gen_, acked_gen_, stop_
+  Mutex listen_mu_;
   std::condition_variable listen_cv_;
-  std::unordered_map<std::string, std::vector<std::function<void(std::string_view)>>> listeners_;
-  std::uint64_t listen_gen_ = 0;
-  std::uint64_t acked_gen_ = 0;
-  bool stop_ = false;
+  std::unordered_map<std::string, std::vector<std::function<void(std::string_view)>>> listeners_ GUARDED_BY(listen_mu_);
+  std::uint64_t listen_gen_ GUARDED_BY(listen_mu_) = 0;
+  std::uint64_t acked_gen_ GUARDED_BY(listen_mu_) = 0;
+  bool stop_ GUARDED_BY(listen_mu_) = false;
   int wake_fd_ = -1;
   std::thread listener_;  // started by the first Listen()
 };

@@ -7,10 +7,11 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace atelier::db::testing {
 
@@ -37,10 +38,10 @@ struct PowerLossVfs::Impl {
   std::string name;
   sqlite3_vfs* base = nullptr;
   sqlite3_vfs vfs{};
-  mutable std::mutex mu;                   // guards the members below
-  std::map<std::string, FileState> files;  // by full path; nodes never move
-  bool off = false;
-  long syncs = 0;
+  mutable Mutex mu;
+  std::map<std::string, FileState> files GUARDED_BY(mu);  // by full path; nodes never move
+  bool off GUARDED_BY(mu) = false;
+  long syncs GUARDED_BY(mu) = 0;
 };
 
 namespace {
@@ -82,7 +83,7 @@ int Read(sqlite3_file* f, void* buf, int n, sqlite3_int64 offset) {
 int Write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 offset) {
   ShimFile* s = Shim(f);
   if (s->state == nullptr) return s->real->pMethods->xWrite(s->real, buf, n, offset);
-  std::lock_guard lk(s->impl->mu);
+  MutexLock lk(s->impl->mu);
   if (s->impl->off) return SQLITE_OK;
   try {
     const sqlite3_int64 end = std::min(offset + n, s->state->synced_size);
@@ -96,7 +97,7 @@ int Write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 offset) {
 int Truncate(sqlite3_file* f, sqlite3_int64 size) {
   ShimFile* s = Shim(f);
   if (s->state == nullptr) return s->real->pMethods->xTruncate(s->real, size);
-  std::lock_guard lk(s->impl->mu);
+  MutexLock lk(s->impl->mu);
   if (s->impl->off) return SQLITE_OK;
   try {
     const sqlite3_int64 end = std::min(SizeNow(s->real), s->state->synced_size);
@@ -110,7 +111,7 @@ int Truncate(sqlite3_file* f, sqlite3_int64 size) {
 int Sync(sqlite3_file* f, int /*flags*/) {
   ShimFile* s = Shim(f);
   if (s->state == nullptr) return SQLITE_OK;
-  std::lock_guard lk(s->impl->mu);
+  MutexLock lk(s->impl->mu);
   if (s->impl->off) return SQLITE_OK;
   try {
     s->state->synced_size = SizeNow(s->real);
@@ -194,7 +195,7 @@ int Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* f, int flags, in
   if (s->real->pMethods == nullptr) return rc;
   s->base.pMethods = &kMethods;  // from now on xClose reaches the real handle
   if (rc != SQLITE_OK || name == nullptr) return rc;
-  std::lock_guard lk(impl->mu);
+  MutexLock lk(impl->mu);
   auto [it, created] = impl->files.try_emplace(name);
   // A file first seen is on disk as it is (the test starts with the power on and synced).
   if (created) {
@@ -210,7 +211,7 @@ int Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* f, int flags, in
 
 int Delete(sqlite3_vfs* vfs, const char* name, int sync_dir) {
   auto* impl = static_cast<PowerLossVfs::Impl*>(vfs->pAppData);
-  std::lock_guard lk(impl->mu);
+  MutexLock lk(impl->mu);
   if (impl->off) return SQLITE_OK;
   auto it = impl->files.find(name);
   if (it != impl->files.end()) it->second = FileState{};  // gone for good; a new file starts empty
@@ -241,12 +242,12 @@ PowerLossVfs::~PowerLossVfs() { sqlite3_vfs_unregister(&impl_->vfs); }
 const std::string& PowerLossVfs::Name() const { return impl_->name; }
 
 long PowerLossVfs::Syncs() const {
-  std::lock_guard lk(impl_->mu);
+  MutexLock lk(impl_->mu);
   return impl_->syncs;
 }
 
 void PowerLossVfs::CutPower() {
-  std::lock_guard lk(impl_->mu);
+  MutexLock lk(impl_->mu);
   if (impl_->off) return;
   impl_->off = true;
   for (auto& [path, state] : impl_->files) {

@@ -24,7 +24,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -32,6 +31,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/mutex.h"
 #include "db/group_commit.h"
 #include "db/internal.h"
 
@@ -363,7 +363,7 @@ class SqliteDatabase final : public DatabaseImpl {
   ~SqliteDatabase() override {
     if (!checkpointer_.joinable()) return;
     {
-      std::lock_guard lk(checkpoint_mu_);
+      MutexLock lk(checkpoint_mu_);
       stop_ = true;
     }
     checkpoint_cv_.notify_one();
@@ -382,7 +382,7 @@ class SqliteDatabase final : public DatabaseImpl {
   }
 
   PoolStats Stats() const override {
-    std::lock_guard lk(pool_mu_);
+    MutexLock lk(pool_mu_);
     return PoolStats{pool_size_ + 1, in_use_ + (writer_busy_ ? 1 : 0)};
   }
 
@@ -393,7 +393,7 @@ class SqliteDatabase final : public DatabaseImpl {
   }
 
   void Listen(std::string channel, std::function<void(std::string_view payload)> callback) override {
-    std::lock_guard lk(listen_mu_);
+    MutexLock lk(listen_mu_);
     listeners_[std::move(channel)].push_back(std::move(callback));
   }
 
@@ -449,7 +449,7 @@ class SqliteDatabase final : public DatabaseImpl {
     std::vector<std::pair<std::string, std::string>> to_send;
     {
       YieldToWalRestart();
-      std::unique_lock lk(write_mu_);
+      MutexLock lk(write_mu_);
       tl_holding_write = this;
       SetWriterBusy(true);
       struct Unmark {
@@ -482,7 +482,7 @@ class SqliteDatabase final : public DatabaseImpl {
   void Deliver(const std::string& channel, const std::string& payload) {
     std::vector<std::function<void(std::string_view)>> callbacks;
     {
-      std::lock_guard lk(listen_mu_);
+      MutexLock lk(listen_mu_);
       auto it = listeners_.find(channel);
       if (it == listeners_.end()) return;
       callbacks = it->second;
@@ -509,19 +509,21 @@ class SqliteDatabase final : public DatabaseImpl {
   void CheckpointLoop() {
     static constexpr auto kCheckpointEvery = std::chrono::milliseconds(200);
     std::uint64_t done = 0;
-    std::unique_lock lk(checkpoint_mu_);
+    MutexLock lk(checkpoint_mu_);
     while (!stop_) {
-      checkpoint_cv_.wait_for(lk, kCheckpointEvery, [&] { return stop_ || wal_full_; });
+      const auto until = std::chrono::steady_clock::now() + kCheckpointEvery;
+      while (!stop_ && !wal_full_ && checkpoint_cv_.wait_until(lk.Native(), until) != std::cv_status::timeout) {
+      }
       if (stop_) break;
       const std::uint64_t now = group_commit_->Commits();
       if (now == done) continue;
-      lk.unlock();
+      lk.Unlock();
       const auto [rc, frames, copied] = Checkpoint(SQLITE_CHECKPOINT_PASSIVE);
       if (rc == SQLITE_OK) {
         done = now;
         if (frames >= restart_frames_) RestartWal(frames);
       }
-      lk.lock();
+      lk.Lock();
       wal_full_ = false;
     }
   }
@@ -532,7 +534,7 @@ class SqliteDatabase final : public DatabaseImpl {
     // Once per restart: the commits that follow until the checkpoint thread has run only
     // read the flag, and take no lock.
     if (frames >= self->restart_frames_ && !self->wal_full_.load(std::memory_order_relaxed)) {
-      std::lock_guard lk(self->checkpoint_mu_);
+      MutexLock lk(self->checkpoint_mu_);
       if (!self->wal_full_) {
         self->wal_full_ = true;
         self->checkpoint_cv_.notify_one();
@@ -583,12 +585,12 @@ class SqliteDatabase final : public DatabaseImpl {
     // Not caught up after all passes (writes outpace the copying): the locked part copies
     // more, but the WAL stops growing, which is the point.
     {
-      std::lock_guard lk(restart_mu_);
+      MutexLock lk(restart_mu_);
       restart_waiting_ = true;
     }
     bool restarted = false;
     {
-      std::lock_guard writes(write_mu_);
+      MutexLock writes(write_mu_);
       sqlite3_busy_handler(
           checkpoint_conn_->Handle(),
           [](void*, int tries) {
@@ -601,7 +603,7 @@ class SqliteDatabase final : public DatabaseImpl {
       sqlite3_busy_timeout(checkpoint_conn_->Handle(), busy_timeout_ms_);
     }
     {
-      std::lock_guard lk(restart_mu_);
+      MutexLock lk(restart_mu_);
       restart_waiting_ = false;
     }
     restart_cv_.notify_all();
@@ -611,8 +613,8 @@ class SqliteDatabase final : public DatabaseImpl {
   // Called by writers before they take write_mu_: waits while RestartWal wants it.
   void YieldToWalRestart() {
     if (!restart_waiting_.load(std::memory_order_acquire)) return;
-    std::unique_lock lk(restart_mu_);
-    restart_cv_.wait(lk, [&] { return !restart_waiting_.load(); });
+    MutexLock lk(restart_mu_);
+    while (restart_waiting_.load()) restart_cv_.wait(lk.Native());
   }
 
   // The sync thread's own handle of the WAL, opened through the database's VFS so that the
@@ -646,13 +648,13 @@ class SqliteDatabase final : public DatabaseImpl {
   }
 
   void SetWriterBusy(bool busy) {
-    std::lock_guard lk(pool_mu_);
+    MutexLock lk(pool_mu_);
     writer_busy_ = busy;
   }
 
   Conn* AcquireReader() {
-    std::unique_lock lk(pool_mu_);
-    pool_cv_.wait(lk, [&] { return !idle_.empty(); });
+    MutexLock lk(pool_mu_);
+    while (idle_.empty()) pool_cv_.wait(lk.Native());
     Conn* c = idle_.back();
     idle_.pop_back();
     ++in_use_;
@@ -661,7 +663,7 @@ class SqliteDatabase final : public DatabaseImpl {
 
   void ReleaseReader(Conn* c) {
     {
-      std::lock_guard lk(pool_mu_);
+      MutexLock lk(pool_mu_);
       idle_.push_back(c);
       --in_use_;
     }
@@ -672,18 +674,21 @@ class SqliteDatabase final : public DatabaseImpl {
   const int busy_timeout_ms_;
   const int restart_frames_;  // Options::wal_restart_frames; 64 MiB of WAL by default
   const int pool_size_;
-  std::mutex write_mu_;  // held for the whole of a write transaction
+  // Held for the whole of a write transaction, and by RestartWal. It serialises the use of
+  // writer_, which is not annotated as guarded by it: the constructor and the WAL hook (which
+  // SQLite calls under it, where the analysis cannot see) use writer_ too.
+  Mutex write_mu_;
   std::unique_ptr<Conn> writer_;
   std::vector<std::unique_ptr<Conn>> readers_;
 
-  mutable std::mutex pool_mu_;  // guards idle_, in_use_, writer_busy_
+  mutable Mutex pool_mu_;
   std::condition_variable pool_cv_;
-  std::vector<Conn*> idle_;
-  int in_use_ = 0;
-  bool writer_busy_ = false;
+  std::vector<Conn*> idle_ GUARDED_BY(pool_mu_);
+  int in_use_ GUARDED_BY(pool_mu_) = 0;
+  bool writer_busy_ GUARDED_BY(pool_mu_) = false;
 
-  std::mutex listen_mu_;
-  std::unordered_map<std::string, std::vector<std::function<void(std::string_view)>>> listeners_;
+  Mutex listen_mu_;
+  std::unordered_map<std::string, std::vector<std::function<void(std::string_view)>>> listeners_ GUARDED_BY(listen_mu_);
 
   // Group commit and checkpoints (a file database in WAL mode only; set up by the
   // constructor).
@@ -696,14 +701,14 @@ class SqliteDatabase final : public DatabaseImpl {
   };
   std::unique_ptr<sqlite3_file, FreeFile> wal_file_;  // OpenWalForSync; used by FlushWal only
   std::unique_ptr<GroupCommit> group_commit_;         // numbers commits; its thread runs FlushWal
-  std::mutex checkpoint_mu_;                          // guards stop_, wal_full_'s changes
+  Mutex checkpoint_mu_;                               // guards stop_, wal_full_'s changes
   std::condition_variable checkpoint_cv_;             // the checkpoint thread waits on it (stop_, wal_full_)
   std::atomic<std::uint64_t> wal_restarts_{0};
-  bool stop_ = false;
+  bool stop_ GUARDED_BY(checkpoint_mu_) = false;
   // The WAL passed restart_frames_: the checkpoint thread should run now. Set and cleared
   // under checkpoint_mu_; the WAL hook reads it without the lock first.
   std::atomic<bool> wal_full_{false};
-  std::mutex restart_mu_;  // with restart_cv_: writers wait here while restart_waiting_
+  Mutex restart_mu_;  // with restart_cv_: writers wait here while restart_waiting_
   std::condition_variable restart_cv_;
   std::atomic<bool> restart_waiting_{false};  // RestartWal wants write_mu_ before any writer
   std::unique_ptr<Conn> checkpoint_conn_;     // used by the checkpoint thread only

@@ -5,7 +5,7 @@ namespace atelier::events {
 void Scheduler::Start() {
   if (thread_.joinable()) return;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = false;
   }
   thread_ = std::thread([this] { Loop(); });
@@ -13,7 +13,7 @@ void Scheduler::Start() {
 
 void Scheduler::Stop() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
   cv_.notify_all();
@@ -21,16 +21,18 @@ void Scheduler::Stop() {
 }
 
 void Scheduler::Loop() {
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   while (!stopping_) {
-    lock.unlock();
+    lock.Unlock();
     // Catch-up: a full batch means more may be due (after downtime), so go again at once.
     while (service_.AdvanceDue(100) == 100) {
-      std::lock_guard check(mu_);
+      MutexLock check(mu_);
       if (stopping_) return;
     }
-    lock.lock();
-    cv_.wait_for(lock, interval_, [this] { return stopping_; });
+    lock.Lock();
+    const auto until = std::chrono::steady_clock::now() + interval_;
+    while (!stopping_ && cv_.wait_until(lock.Native(), until) != std::cv_status::timeout) {
+    }
   }
 }
 

@@ -7,9 +7,9 @@
 // for a pass in progress to end. Stop() without Start() does nothing.
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <thread>
 
+#include "common/mutex.h"
 #include "events/event_service.h"
 
 namespace atelier::events {
@@ -29,9 +29,9 @@ class Scheduler {
 
   EventService& service_;
   const std::chrono::milliseconds interval_;
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

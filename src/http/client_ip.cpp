@@ -5,11 +5,6 @@
 namespace atelier::http {
 
 namespace {
-std::vector<std::string>& Trusted() {
-  static std::vector<std::string> trusted;
-  return trusted;
-}
-
 std::string_view TrimSpaces(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -17,12 +12,12 @@ std::string_view TrimSpaces(std::string_view s) {
 }
 }  // namespace
 
-void SetTrustedProxies(std::vector<std::string> addresses) { Trusted() = std::move(addresses); }
+bool TrustedProxies::Trusts(std::string_view ip) const {
+  return std::find(addresses_.begin(), addresses_.end(), ip) != addresses_.end();
+}
 
-std::string ResolveClientIp(const std::string& peer, std::string_view forwarded_for,
-                            const std::vector<std::string>& trusted) {
-  auto is_trusted = [&](std::string_view ip) { return std::find(trusted.begin(), trusted.end(), ip) != trusted.end(); };
-  if (!is_trusted(peer) || forwarded_for.empty()) return peer;
+std::string TrustedProxies::Resolve(const std::string& peer, std::string_view forwarded_for) const {
+  if (!Trusts(peer) || forwarded_for.empty()) return peer;
   // Walk from the right: each hop appended the address it saw; stop at the first one no
   // trusted proxy vouches for.
   std::string_view rest = forwarded_for;
@@ -33,13 +28,13 @@ std::string ResolveClientIp(const std::string& peer, std::string_view forwarded_
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
     if (item.empty() || item.size() > 64) break;
     last = std::string(item);
-    if (!is_trusted(item)) return last;
+    if (!Trusts(item)) return last;
   }
   return last;
 }
 
-std::string ClientIp(const Request& req) {
-  return ResolveClientIp(req.remote_ip, req.Header("x-forwarded-for"), Trusted());
+std::string TrustedProxies::ClientIp(const Request& req) const {
+  return Resolve(req.remote_ip, req.Header("x-forwarded-for"));
 }
 
 }  // namespace atelier::http

@@ -6,7 +6,7 @@
 namespace atelier::http {
 
 void Metrics::Observe(const std::string& route, int status, double seconds) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   ++requests_[{route, status}];
   ++count_;
   sum_ += seconds;
@@ -15,18 +15,18 @@ void Metrics::Observe(const std::string& route, int status, double seconds) {
 }
 
 void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   gauges_.push_back({std::move(name), std::move(help), std::move(read)});
 }
 
 void Metrics::AddCounter(std::string name, std::string help, std::function<double()> read) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   gauges_.push_back({std::move(name), std::move(help), std::move(read), "counter"});
 }
 
 std::string Metrics::Render() const {
   std::ostringstream out;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   out << "# HELP atelier_http_requests_total HTTP requests by route pattern and status.\n"
       << "# TYPE atelier_http_requests_total counter\n";
   for (const auto& [key, n] : requests_)

@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <limits>
 #include <list>
-#include <mutex>
 #include <random>
 #include <thread>
 #include <unordered_map>
@@ -22,6 +21,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/mutex.h"
 #include "http/problem.h"
 #include "http/request_head.h"
 
@@ -197,7 +197,7 @@ class Server::Impl {
   }
 
   ~Impl() {
-    std::lock_guard lk(live_->mu);
+    MutexLock lk(live_->mu);
     live_->alive = false;
   }
 
@@ -236,7 +236,7 @@ class Server::Impl {
       boost::system::error_code ec;
       acceptor_.close(ec);
       signals_.cancel(ec);
-      std::lock_guard lock(conns_mu_);
+      MutexLock lock(conns_mu_);
       for (auto& [id, c] : conns_) WakeForShutdown(c);
       if (conns_.empty()) return;
       force_timer_.expires_after(opt_.shutdown_grace);
@@ -282,12 +282,11 @@ class Server::Impl {
         if (!opt_ec) remote_ip = ep.address().to_string();
       }
       const bool capped =
-          opt_.max_connections_per_ip > 0 && !remote_ip.empty() &&
-          std::find(opt_.uncapped_peers.begin(), opt_.uncapped_peers.end(), remote_ip) == opt_.uncapped_peers.end();
+          opt_.max_connections_per_ip > 0 && !remote_ip.empty() && !opt_.trusted_proxies.Trusts(remote_ip);
       auto conn = std::make_shared<Conn>(std::move(socket));
       std::uint64_t id = next_conn_id_++;
       {
-        std::lock_guard lock(conns_mu_);
+        MutexLock lock(conns_mu_);
         if (capped) {
           int& n = per_ip_[remote_ip];
           if (n >= opt_.max_connections_per_ip) {
@@ -305,7 +304,7 @@ class Server::Impl {
         // Handlers' exceptions are answered in Dispatch; one here ended the connection.
         if (ep) log::Error("connection failed", {{"component", "http"}, {"error", WhatOf(ep)}});
         stats_->open_connections.fetch_sub(1, std::memory_order_relaxed);
-        std::lock_guard lock(conns_mu_);
+        MutexLock lock(conns_mu_);
         conns_.erase(id);
         if (capped) {
           auto it = per_ip_.find(ip);
@@ -600,8 +599,8 @@ class Server::Impl {
   using WhenDurable = std::function<void(std::uint64_t, std::function<void()>)>;
   // Whether this server still exists, for callbacks from other threads (AwaitDurable).
   struct Liveness {
-    std::mutex mu;
-    bool alive = true;
+    Mutex mu;
+    bool alive GUARDED_BY(mu) = true;
   };
 
   // An awaitable that completes once `when` calls its release function for `token` (from
@@ -615,7 +614,7 @@ class Server::Impl {
         [&when, token, live = std::move(live)](auto handler) mutable {
           auto h = std::make_shared<decltype(handler)>(std::move(handler));
           when(token, [h, live] {
-            std::lock_guard lk(live->mu);
+            MutexLock lk(live->mu);
             if (!live->alive) return;
             auto ex = asio::get_associated_executor(*h);
             asio::post(ex, [h] { std::move (*h)(); });
@@ -770,9 +769,9 @@ class Server::Impl {
   asio::strand<asio::io_context::executor_type> control_;
   asio::steady_timer force_timer_;
   std::atomic<bool> stopping_{false};
-  std::mutex conns_mu_;
-  std::unordered_map<std::uint64_t, std::shared_ptr<Conn>> conns_;
-  std::unordered_map<std::string, int> per_ip_;  // open connections by peer; guarded by conns_mu_
+  Mutex conns_mu_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Conn>> conns_ GUARDED_BY(conns_mu_);
+  std::unordered_map<std::string, int> per_ip_ GUARDED_BY(conns_mu_);  // open connections by peer
   std::shared_ptr<ServerStats> stats_ = std::make_shared<ServerStats>();
   std::atomic<std::uint64_t> next_conn_id_{1};
   std::atomic<std::uint64_t> next_request_id_{1};

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "http/client_ip.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/types.h"
@@ -55,10 +56,10 @@ struct ServerOptions {
   // Retry-After and is not read; while nothing is held, one body is always admitted.
   std::size_t max_body_memory = std::size_t{256} << 20;
   // Open connections per socket peer address; a connection over it is answered 503 busy
-  // with Retry-After and closed. 0: no cap. Peers in uncapped_peers (trusted proxies,
-  // whose connections carry many clients) are not counted.
+  // with Retry-After and closed. 0: no cap. Trusted proxies (whose connections carry many
+  // clients) are not counted.
   int max_connections_per_ip = 256;
-  std::vector<std::string> uncapped_peers;
+  TrustedProxies trusted_proxies;
 };
 
 class Server {

@@ -204,5 +204,60 @@ TEST(Server, PreCheckRefusesLargeBodiesFromTheHead) {
   runner.join();
 }
 
+// The per-address connection cap counts every peer but the trusted proxies of the
+// TrustedProxies the server was given: two servers in one process, one trusting the
+// loopback address and one not, each follow their own set.
+TEST(Server, ConnectionCapSparesOnlyItsOwnTrustedProxies) {
+  Router router;
+  router.Add("GET", "/ping", [](Request&) {
+    Response r;
+    r.content_type = "text/plain";
+    r.body = "pong";
+    return r;
+  });
+  Metrics metrics;
+  auto start = [&](TrustedProxies trusted) {
+    ServerOptions options;
+    options.port = 0;
+    options.access_log = false;
+    options.max_connections_per_ip = 1;
+    options.trusted_proxies = std::move(trusted);
+    auto server = std::make_unique<Server>(router, metrics, options);
+    server->Listen();
+    return server;
+  };
+  auto capped = start(TrustedProxies());
+  auto spared = start(TrustedProxies({"127.0.0.1"}));
+  std::thread run_capped([&] { capped->Run(); });
+  std::thread run_spared([&] { spared->Run(); });
+
+  // Holds one idle connection open to `port`, then asks on a second one.
+  auto second_while_one_open = [](std::uint16_t port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    // The first connection is counted once it is accepted: make sure it was.
+    std::string first = "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n";
+    (void)::send(fd, first.data(), first.size(), 0);
+    char buf[512];
+    EXPECT_GT(::recv(fd, buf, sizeof buf, 0), 0);
+    std::string out = Exchange(port, "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5000ms);
+    ::close(fd);
+    return out;
+  };
+  std::string refused = second_while_one_open(capped->Port());
+  EXPECT_NE(refused.find("503 Service Unavailable"), std::string::npos) << refused;
+  std::string served = second_while_one_open(spared->Port());
+  EXPECT_NE(served.find("pong"), std::string::npos) << served;
+
+  capped->Stop();
+  spared->Stop();
+  run_capped.join();
+  run_spared.join();
+}
+
 }  // namespace
 }  // namespace atelier::http

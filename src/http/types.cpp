@@ -189,7 +189,7 @@ bool SseSink::Push(std::string event) {
   std::function<void()> waker;
   bool kept = true;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (closed_) return false;
     if (queued_bytes_ + event.size() > max_queued_) {
       // The writer has not taken what was queued: the client stopped reading.
@@ -210,7 +210,7 @@ bool SseSink::Push(std::string event) {
 void SseSink::PushUnbounded(std::string event) {
   std::function<void()> waker;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (closed_) return;
     queued_bytes_ += event.size();
     queue_.push_back(std::move(event));
@@ -222,7 +222,7 @@ void SseSink::PushUnbounded(std::string event) {
 void SseSink::Close() {
   std::function<void()> waker;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     closed_ = true;
     waker = waker_;
   }
@@ -232,7 +232,7 @@ void SseSink::Close() {
 void SseSink::End(bool dropped) {
   std::function<void()> waker;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (aborted_) return;
     closed_ = aborted_ = true;
     dropped_ = dropped;
@@ -248,29 +248,29 @@ void SseSink::Abort() { End(false); }
 void SseSink::Drop() { End(true); }
 
 bool SseSink::Closed() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return closed_;
 }
 
 bool SseSink::Aborted() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return aborted_;
 }
 
 bool SseSink::Dropped() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return dropped_;
 }
 
 std::vector<std::string> SseSink::Take(bool& closed) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   closed = closed_;
   queued_bytes_ = 0;
   return std::exchange(queue_, {});
 }
 
 void SseSink::SetWaker(std::function<void()> waker) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   waker_ = std::move(waker);
 }
 

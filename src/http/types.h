@@ -7,12 +7,13 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace atelier::http {
 
@@ -81,14 +82,14 @@ class SseSink {
  private:
   void End(bool dropped);
 
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   const std::size_t max_queued_;
-  std::vector<std::string> queue_;
-  std::size_t queued_bytes_ = 0;
-  bool closed_ = false;
-  bool aborted_ = false;
-  bool dropped_ = false;
-  std::function<void()> waker_;
+  std::vector<std::string> queue_ GUARDED_BY(mu_);
+  std::size_t queued_bytes_ GUARDED_BY(mu_) = 0;
+  bool closed_ GUARDED_BY(mu_) = false;
+  bool aborted_ GUARDED_BY(mu_) = false;
+  bool dropped_ GUARDED_BY(mu_) = false;
+  std::function<void()> waker_ GUARDED_BY(mu_);
 };
 
 struct Response {

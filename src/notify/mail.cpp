@@ -128,7 +128,7 @@ MailSender::~MailSender() { Stop(); }
 
 void MailSender::Start() {
   db_.Listen("atelier_mail", [this](std::string_view) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     wake_ = true;
     cv_.notify_one();
   });
@@ -137,7 +137,7 @@ void MailSender::Start() {
 
 void MailSender::Stop() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stop_ = true;
     cv_.notify_one();
   }
@@ -148,14 +148,16 @@ void MailSender::Loop() {
   int failures = 0;
   for (;;) {
     {
-      std::unique_lock lock(mu_);
-      cv_.wait_for(lock, std::chrono::milliseconds(failures ? 2000 : 500), [this] { return wake_ || stop_; });
+      MutexLock lock(mu_);
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(failures ? 2000 : 500);
+      while (!wake_ && !stop_ && cv_.wait_until(lock.Native(), until) != std::cv_status::timeout) {
+      }
       if (stop_) return;
       wake_ = false;
     }
     try {
       while (RunOnce() > 0) {
-        std::lock_guard lock(mu_);
+        MutexLock lock(mu_);
         if (stop_) return;
       }
       failures = 0;

@@ -9,11 +9,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "db/database.h"
 
 namespace atelier::notify {
@@ -71,10 +71,10 @@ class MailSender {
   std::unique_ptr<MailTransport> transport_;
   std::string from_;
   std::string host_;
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable cv_;
-  bool wake_ = false;
-  bool stop_ = false;
+  bool wake_ GUARDED_BY(mu_) = false;
+  bool stop_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

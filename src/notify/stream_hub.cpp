@@ -4,7 +4,6 @@
 #include <boost/json.hpp>
 #include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -13,6 +12,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/mutex.h"
 #include "common/text.h"
 #include "notify/feed.h"
 #include "notify/notifier.h"
@@ -54,14 +54,14 @@ struct Stream {
   std::int64_t user_id = 0;
   std::uint64_t seq = 0;  // opening order, for closing a user's oldest
   std::string session;    // sessions.token_hash of the session that opened it
-  std::mutex mu;
-  bool replaying = true;
-  std::set<std::int64_t> sent;
-  std::vector<std::pair<std::int64_t, std::string>> held;  // live events during replay
+  Mutex mu;
+  bool replaying GUARDED_BY(mu) = true;
+  std::set<std::int64_t> sent GUARDED_BY(mu);
+  std::vector<std::pair<std::int64_t, std::string>> held GUARDED_BY(mu);  // live events during replay
 
   // Sends unless sent already; caller holds mu. A live event counts against the sink's
   // queue bound; a replay does not (kMaxReplay bounds it).
-  void SendLocked(std::int64_t id, std::string event, bool live) {
+  void SendLocked(std::int64_t id, std::string event, bool live) REQUIRES(mu) {
     if (sent.contains(id)) return;
     sent.insert(id);
     if (sent.size() > kMaxSentIds) sent.erase(sent.begin());
@@ -71,7 +71,7 @@ struct Stream {
       sink->PushUnbounded(std::move(event));
   }
   void Deliver(std::int64_t id, std::string event) {
-    std::lock_guard lk(mu);
+    MutexLock lk(mu);
     if (replaying) {
       held.emplace_back(id, std::move(event));
       return;
@@ -92,18 +92,18 @@ struct StreamHub::Core {
     SessionSignal signal;
   };
 
-  mutable std::mutex mu;  // guards streams, queue, next_seq, stopping
+  mutable Mutex mu;
   std::condition_variable cv;
-  std::unordered_multimap<std::int64_t, std::shared_ptr<Stream>> streams;
-  std::deque<Task> queue;
-  std::uint64_t next_seq = 0;
-  bool stopping = false;
+  std::unordered_multimap<std::int64_t, std::shared_ptr<Stream>> streams GUARDED_BY(mu);
+  std::deque<Task> queue GUARDED_BY(mu);
+  std::uint64_t next_seq GUARDED_BY(mu) = 0;
+  bool stopping GUARDED_BY(mu) = false;
   std::thread worker;
   std::atomic<std::uint64_t> refused{0}, dropped{0}, replaced{0}, revoked{0};
 
   // By its sink, which whoever calls this keeps alive (a Stream the hub ended may be gone
   // when its sink reports the end, and its address reused).
-  bool RemoveLocked(std::int64_t user_id, const http::SseSink* sink) {
+  bool RemoveLocked(std::int64_t user_id, const http::SseSink* sink) REQUIRES(mu) {
     auto [b, e] = streams.equal_range(user_id);
     for (auto it = b; it != e; ++it) {
       if (it->second->sink.get() == sink) {
@@ -114,7 +114,7 @@ struct StreamHub::Core {
     return false;
   }
   void Remove(std::int64_t user_id, const http::SseSink* sink) {
-    std::lock_guard lk(mu);
+    MutexLock lk(mu);
     RemoveLocked(user_id, sink);
   }
 
@@ -122,8 +122,8 @@ struct StreamHub::Core {
     for (;;) {
       Task task;
       {
-        std::unique_lock lk(mu);
-        cv.wait(lk, [&] { return stopping || !queue.empty(); });
+        MutexLock lk(mu);
+        while (!stopping && queue.empty()) cv.wait(lk.Native());
         if (stopping) return;
         task = queue.front();
         queue.pop_front();
@@ -158,7 +158,7 @@ struct StreamHub::Core {
   void EndStreams(const SessionSignal& signal) {
     std::vector<std::shared_ptr<Stream>> mine;
     {
-      std::lock_guard lk(mu);
+      MutexLock lk(mu);
       auto [b, e] = streams.equal_range(signal.user_id);
       for (auto it = b; it != e; ++it) mine.push_back(it->second);
     }
@@ -179,7 +179,7 @@ struct StreamHub::Core {
       if (live.contains(s->session)) continue;
       bool removed;
       {
-        std::lock_guard lk(mu);
+        MutexLock lk(mu);
         removed = RemoveLocked(s->user_id, s->sink.get());
       }
       if (removed) {
@@ -199,7 +199,7 @@ struct StreamHub::Core {
       std::int64_t user = row.Int(0);
       std::vector<std::shared_ptr<Stream>> targets;
       {
-        std::lock_guard lk(mu);
+        MutexLock lk(mu);
         auto [b, e] = streams.equal_range(user);
         for (auto it = b; it != e; ++it) targets.push_back(it->second);
       }
@@ -211,7 +211,7 @@ struct StreamHub::Core {
   }
 
   void Enqueue(Task task) {
-    std::lock_guard lk(mu);
+    MutexLock lk(mu);
     if (stopping) return;
     queue.push_back(task);
     cv.notify_one();
@@ -250,7 +250,7 @@ void StreamHub::Start() {
 void StreamHub::Stop() {
   std::vector<std::shared_ptr<Stream>> open;
   {
-    std::lock_guard lk(core_->mu);
+    MutexLock lk(core_->mu);
     if (core_->stopping) return;
     core_->stopping = true;
     for (auto& [user, s] : core_->streams) open.push_back(s);
@@ -277,7 +277,7 @@ std::shared_ptr<http::SseSink> StreamHub::Open(std::int64_t user_id, std::string
   };
   std::shared_ptr<Stream> oldest;
   {
-    std::lock_guard lk(core.mu);
+    MutexLock lk(core.mu);
     auto [b, e] = core.streams.equal_range(user_id);
     std::size_t mine = 0;
     for (auto it = b; it != e; ++it) {
@@ -324,7 +324,7 @@ std::shared_ptr<http::SseSink> StreamHub::Open(std::int64_t user_id, std::string
     core.Remove(user_id, sink);
     throw Unauthenticated();
   }
-  std::lock_guard lk(stream->mu);
+  MutexLock lk(stream->mu);
   for (auto& row : missed) stream->SendLocked(row.Int(0), SseEvent(row.Int(0), NotificationJson(row)), false);
   std::sort(stream->held.begin(), stream->held.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [id, event] : stream->held) stream->SendLocked(id, std::move(event), false);
@@ -334,7 +334,7 @@ std::shared_ptr<http::SseSink> StreamHub::Open(std::int64_t user_id, std::string
 }
 
 size_t StreamHub::OpenStreams() const {
-  std::lock_guard lk(core_->mu);
+  MutexLock lk(core_->mu);
   return core_->streams.size();
 }
 
