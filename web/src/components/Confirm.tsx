@@ -14,19 +14,25 @@ interface Pending extends ConfirmOptions {
   resolve: (ok: boolean) => void;
 }
 
-function ConfirmDialog({ pending, onDone }: { pending: Pending; onDone: (ok: boolean) => void }) {
+/** A native <dialog> shown modal while the component is mounted; on unmount it closes and
+ *  focus goes back to what had it before (the button that opened it, for keyboard users). */
+export function useModalDialog() {
   const ref = useRef<HTMLDialogElement>(null);
-  const id = useId();
   useEffect(() => {
     const d = ref.current;
     const before = document.activeElement as HTMLElement | null;
     if (d && !d.open) d.showModal();
     return () => {
       if (d?.open) d.close();
-      // Back to the button that opened it, for keyboard users.
       before?.focus?.();
     };
   }, []);
+  return ref;
+}
+
+function ConfirmDialog({ pending, onDone }: { pending: Pending; onDone: (ok: boolean) => void }) {
+  const ref = useModalDialog();
+  const id = useId();
   return (
     <dialog
       ref={ref}

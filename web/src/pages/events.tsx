@@ -12,7 +12,7 @@ import { useNotify } from '../notify';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { MatchList } from './matches';
-import { useConfirm } from '../components/Confirm';
+import { useConfirm, useModalDialog } from '../components/Confirm';
 import { isoToLocal, localToIso } from './groups';
 
 const MAX_UPLOAD = 20 * 1024 * 1024;
@@ -734,16 +734,7 @@ function ResultsSection({ eventId }: { eventId: string }) {
 
 /** The original image in a modal dialog; Escape or the button closes it. */
 function FullSize({ artwork: a, onClose }: { artwork: Artwork; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    const before = document.activeElement as HTMLElement | null;
-    if (d && !d.open) d.showModal();
-    return () => {
-      if (d?.open) d.close();
-      before?.focus?.();
-    };
-  }, []);
+  const ref = useModalDialog();
   return (
     <dialog
       ref={ref}
