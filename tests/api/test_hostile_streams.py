@@ -121,6 +121,33 @@ def fd_count(server):
     return len(os.listdir(f"/proc/{server.proc.pid}/fd"))
 
 
+def client_connections(server):
+    """How many sockets the server holds for its HTTP clients: the process's socket
+    descriptors whose local port is the one it listens on. Database connections (a
+    PostgreSQL pool grows when it is needed) do not count."""
+    port = int(server.url.rsplit(":", 1)[1].split("/")[0])
+    inodes = set()
+    fd_dir = f"/proc/{server.proc.pid}/fd"
+    for fd in os.listdir(fd_dir):
+        try:
+            target = os.readlink(f"{fd_dir}/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            next(f)
+            for line in f:
+                cols = line.split()
+                local, state, inode = cols[1], cols[3], cols[9]
+                # State 0A is LISTEN: the listening socket itself is not a client.
+                if inode in inodes and int(local.rsplit(":", 1)[1], 16) == port and state != "0A":
+                    count += 1
+    return count
+
+
 def reset_tokens(server, email):
     """Every reset token mailed to `email`, oldest first."""
     tokens = []
@@ -334,14 +361,15 @@ def test_a_client_that_stops_reading_is_dropped_after_the_write_timeout(make_ser
     slow_server = make_server("--rate-limits", "off", env={"ATELIER_STREAM_WRITE_TIMEOUT_S": "2"})
     bob = slow_server.user()
     many_notifications(slow_server, bob)
-    baseline = fd_count(slow_server)
+    baseline = client_connections(slow_server)
     # A replay of hundreds of KB to a client that reads nothing.
     s, _ = open_stream(slow_server, bob.token, last_event_id=0, rcvbuf=4096, wait_open=False)
     try:
         assert wait_for(lambda: metric(slow_server, "atelier_streams_dropped") == 1, timeout=30, interval=0.3)
         assert metric(slow_server, "atelier_streams_open") == 0
         assert requests.get(slow_server.url + "/healthz", timeout=10).status_code == 200
-        assert wait_for(lambda: fd_count(slow_server) <= baseline, timeout=10)
+        assert wait_for(lambda: client_connections(slow_server) <= baseline, timeout=10), \
+            client_connections(slow_server)
         # A client that reads gets the replay in full.
         r, got = open_stream(slow_server, bob.token, last_event_id=0)
         try:
