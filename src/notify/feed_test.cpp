@@ -286,8 +286,9 @@ TEST_F(FeedPages, PageBytes) {
 // change reaches the member of its type alone.
 TEST_F(FeedPages, EmailSettingsDefaultsAndChanges) {
   EXPECT_EQ(ToJsonText(api::NotificationSettings{feed_.Settings(1)}),
-            R"({"email":{"EVENT_STATUS_UPDATE":false,"GROUP_INVITATION":true,"MATCH_UPDATE":true,"NEW_MATCH":true,)"
-            R"("VOTE_NOTIFICATION":false}})");
+            R"({"email":{"DEADLINE_REMINDER":true,"EVENT_STATUS_UPDATE":false,"GROUP_INVITATION":true,)"
+            R"("MATCH_MESSAGE":true,"MATCH_UPDATE":true,"NEW_MATCH":true,"NO_MATCH":true,"TRADE_DELIVERED":true,)"
+            R"("TRADE_REMINDER":true,"VOTE_NOTIFICATION":false}})");
   db::CommitToken durable;
   const auto after =
       feed_.UpdateSettings(1, {{Type::kGroupInvitation, false}, {Type::kVoteNotification, true}}, durable);
@@ -297,8 +298,9 @@ TEST_F(FeedPages, EmailSettingsDefaultsAndChanges) {
   EXPECT_EQ(ToJsonText(feed_.Settings(1)), ToJsonText(after));
   EXPECT_TRUE(feed_.Settings(2).GROUP_INVITATION);  // another user's choices are theirs
   EXPECT_FALSE(feed_.Settings(2).VOTE_NOTIFICATION);
-  for (Type t : {Type::kGroupInvitation, Type::kEventStatusUpdate, Type::kVoteNotification, Type::kNewMatch,
-                 Type::kMatchUpdate}) {
+  for (int i = 0; i <= static_cast<int>(Type::kDeadlineReminder); ++i) {
+    const Type t = static_cast<Type>(i);
+    ASSERT_EQ(ParseType(TypeName(t)), t);
     db::CommitToken d;
     const auto flipped = feed_.UpdateSettings(2, {{t, !EmailedByDefault(t)}}, d);
     const auto text = json::parse(ToJsonText(flipped)).as_object();

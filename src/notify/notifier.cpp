@@ -7,8 +7,11 @@
 namespace atelier::notify {
 
 namespace {
-constexpr std::string_view kNames[] = {"GROUP_INVITATION", "EVENT_STATUS_UPDATE", "VOTE_NOTIFICATION", "NEW_MATCH",
-                                       "MATCH_UPDATE"};
+// In the order of Type.
+constexpr std::string_view kNames[] = {"GROUP_INVITATION", "EVENT_STATUS_UPDATE", "VOTE_NOTIFICATION",
+                                       "NEW_MATCH",        "MATCH_UPDATE",        "MATCH_MESSAGE",
+                                       "TRADE_DELIVERED",  "NO_MATCH",            "TRADE_REMINDER",
+                                       "DEADLINE_REMINDER"};
 
 std::string MailBody(const std::string& message, const std::string& public_url, Type type) {
   std::string link = public_url + (type == Type::kGroupInvitation ? "/invitations" : "/notifications");
@@ -20,7 +23,7 @@ std::string MailBody(const std::string& message, const std::string& public_url, 
 std::string_view TypeName(Type t) { return kNames[static_cast<int>(t)]; }
 
 std::optional<Type> ParseType(std::string_view name) {
-  for (int i = 0; i < 5; ++i)
+  for (std::size_t i = 0; i < std::size(kNames); ++i)
     if (kNames[i] == name) return static_cast<Type>(i);
   return std::nullopt;
 }
@@ -34,7 +37,9 @@ std::string RenderedMembers(Type type, std::string_view message, std::string_vie
   return out;
 }
 
-bool EmailedByDefault(Type t) { return t == Type::kGroupInvitation || t == Type::kNewMatch || t == Type::kMatchUpdate; }
+// What reports a change the person must act on, or that ends their event without a
+// partner, is mailed; news of phases and vote counts is not.
+bool EmailedByDefault(Type t) { return t != Type::kEventStatusUpdate && t != Type::kVoteNotification; }
 
 void Notifier::QueueMail(db::Tx& tx, const Mail& mail) const {
   Millis now = clock_.Now();

@@ -16,7 +16,18 @@
 
 namespace atelier::notify {
 
-enum class Type { kGroupInvitation, kEventStatusUpdate, kVoteNotification, kNewMatch, kMatchUpdate };
+enum class Type {
+  kGroupInvitation,
+  kEventStatusUpdate,
+  kVoteNotification,
+  kNewMatch,
+  kMatchUpdate,
+  kMatchMessage,
+  kTradeDelivered,
+  kNoMatch,
+  kTradeReminder,
+  kDeadlineReminder,
+};
 std::string_view TypeName(Type t);
 std::optional<Type> ParseType(std::string_view name);
 // Whether a type is emailed when the user has not chosen (docs/product.md §8).

@@ -97,15 +97,21 @@ BOOST_DESCRIBE_STRUCT(NotificationPage, (PageOfItems<Notification>), (unreadCoun
 // named as the JSON members, which are the type names (notify::TypeName), in the order the
 // settings were always written: by name.
 struct EmailSettings {
+  bool DEADLINE_REMINDER = false;
   bool EVENT_STATUS_UPDATE = false;
   bool GROUP_INVITATION = false;
+  bool MATCH_MESSAGE = false;
   bool MATCH_UPDATE = false;
   bool NEW_MATCH = false;
+  bool NO_MATCH = false;
+  bool TRADE_DELIVERED = false;
+  bool TRADE_REMINDER = false;
   bool VOTE_NOTIFICATION = false;
   friend bool operator==(const EmailSettings&, const EmailSettings&) = default;
 };
 BOOST_DESCRIBE_STRUCT(EmailSettings, (),
-                      (EVENT_STATUS_UPDATE, GROUP_INVITATION, MATCH_UPDATE, NEW_MATCH, VOTE_NOTIFICATION))
+                      (DEADLINE_REMINDER, EVENT_STATUS_UPDATE, GROUP_INVITATION, MATCH_MESSAGE, MATCH_UPDATE,
+                       NEW_MATCH, NO_MATCH, TRADE_DELIVERED, TRADE_REMINDER, VOTE_NOTIFICATION))
 
 // GET/PATCH /me/notification-settings.
 struct NotificationSettings {

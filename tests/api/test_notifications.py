@@ -12,7 +12,8 @@ import pytest
 from conftest import BACKEND, PASSWORD, field_error, problem
 from group_helpers import API, collect, invite, new_group
 
-LISTED = ["GROUP_INVITATION", "EVENT_STATUS_UPDATE", "VOTE_NOTIFICATION", "NEW_MATCH", "MATCH_UPDATE"]
+LISTED = ["GROUP_INVITATION", "EVENT_STATUS_UPDATE", "VOTE_NOTIFICATION", "NEW_MATCH", "MATCH_UPDATE", "MATCH_MESSAGE",
+          "TRADE_DELIVERED", "NO_MATCH", "TRADE_REMINDER", "DEADLINE_REMINDER"]
 
 
 def invitations_for(server, user, n):
@@ -84,12 +85,11 @@ def test_settings_round_trip(server):
     bob = server.user()
     r = bob.get(f"{API}/me/notification-settings")
     assert r.status_code == 200
-    assert r.json() == {"email": {"GROUP_INVITATION": True, "EVENT_STATUS_UPDATE": False,
-                                  "VOTE_NOTIFICATION": False, "NEW_MATCH": True, "MATCH_UPDATE": True}}
+    defaults = {t: t not in ("EVENT_STATUS_UPDATE", "VOTE_NOTIFICATION") for t in LISTED}
+    assert r.json() == {"email": defaults}
     r = bob.patch(f"{API}/me/notification-settings", json={"email": {"NEW_MATCH": False, "VOTE_NOTIFICATION": True}})
     assert r.status_code == 200, r.text
-    want = {"GROUP_INVITATION": True, "EVENT_STATUS_UPDATE": False, "VOTE_NOTIFICATION": True, "NEW_MATCH": False,
-            "MATCH_UPDATE": True}
+    want = {**defaults, "VOTE_NOTIFICATION": True, "NEW_MATCH": False}
     assert r.json() == {"email": want}
     assert bob.get(f"{API}/me/notification-settings").json() == {"email": want}
     r = bob.patch(f"{API}/me/notification-settings", json={"email": {"NEW_MATCH": True}})

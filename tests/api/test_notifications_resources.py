@@ -33,8 +33,9 @@ def test_a_cursor_reads_only_the_callers_notifications(server):
 def test_settings_bytes_keep_their_order(server):
     bob = server.user()
     r = bob.get(f"{API}/me/notification-settings")
-    assert r.text == ('{"email":{"EVENT_STATUS_UPDATE":false,"GROUP_INVITATION":true,"MATCH_UPDATE":true,'
-                      '"NEW_MATCH":true,"VOTE_NOTIFICATION":false}}')
+    assert r.text == ('{"email":{"DEADLINE_REMINDER":true,"EVENT_STATUS_UPDATE":false,"GROUP_INVITATION":true,'
+                      '"MATCH_MESSAGE":true,"MATCH_UPDATE":true,"NEW_MATCH":true,"NO_MATCH":true,'
+                      '"TRADE_DELIVERED":true,"TRADE_REMINDER":true,"VOTE_NOTIFICATION":false}}')
 
 
 def test_feed_bytes(server):

@@ -14,9 +14,14 @@ export function notificationHref(n: Notification): string | null {
       return '/invitations';
     case 'EVENT_STATUS_UPDATE':
     case 'VOTE_NOTIFICATION':
+    case 'NO_MATCH':
+    case 'DEADLINE_REMINDER':
       return d.eventId ? `/events/${d.eventId}` : null;
     case 'NEW_MATCH':
     case 'MATCH_UPDATE':
+    case 'MATCH_MESSAGE':
+    case 'TRADE_DELIVERED':
+    case 'TRADE_REMINDER':
       return '/matches';
     default:
       return null;
@@ -29,6 +34,11 @@ const TYPE_LABEL: Record<string, string> = {
   VOTE_NOTIFICATION: 'Votes',
   NEW_MATCH: 'New match',
   MATCH_UPDATE: 'Match',
+  MATCH_MESSAGE: 'Message',
+  TRADE_DELIVERED: 'Delivery',
+  NO_MATCH: 'No match',
+  TRADE_REMINDER: 'Trade due',
+  DEADLINE_REMINDER: 'Deadline',
 };
 
 export function NotificationsPage() {

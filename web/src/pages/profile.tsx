@@ -100,6 +100,11 @@ const TYPE_LABELS: Record<keyof NotificationSettings['email'], string> = {
   VOTE_NOTIFICATION: 'Voting results for my artworks',
   NEW_MATCH: 'New matches',
   MATCH_UPDATE: 'Updates to my matches',
+  MATCH_MESSAGE: 'Messages from my trade partners',
+  TRADE_DELIVERED: 'Art delivered to me',
+  NO_MATCH: 'When an event leaves me without a match',
+  TRADE_REMINDER: 'Reminders before a trade is due',
+  DEADLINE_REMINDER: 'Reminders before voting or matching ends',
 };
 
 function EmailSettings() {
