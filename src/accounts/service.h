@@ -21,6 +21,7 @@ struct AccountsConfig {
   int lockout_attempts = 5;
   int lockout_seconds = 900;
   bool rate_limits = true;
+  db::Database* shared_limits = nullptr;  // RateLimiter's `shared`: buckets in the database
   Millis session_ttl = 30LL * 24 * 3600 * 1000;
 };
 

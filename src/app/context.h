@@ -34,6 +34,9 @@ struct AppContext {
   Config config;
   SystemClock clock;
   std::unique_ptr<db::Database> db;
+  // PostgreSQL with --rate-limits on: a second, small pool for the rate limits' buckets
+  // (accounts/rate_limiter.h), which every process shares. Null otherwise.
+  std::unique_ptr<db::Database> limits_db;
   http::Router router;
   http::Metrics metrics;
   // --trusted-proxies: for the server's per-address cap and for rate limits by client.

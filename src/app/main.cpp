@@ -90,6 +90,11 @@ int main(int argc, char** argv) {
     options.pool_size = WorkerThreads(cfg) + 2;
     ctx.db = db::Open(cfg.db, options);
     db::Migrate(*ctx.db);
+    if (ctx.db->GetDialect() == db::Dialect::kPostgres && cfg.rate_limits) {
+      db::Options small;
+      small.pool_size = 2;
+      ctx.limits_db = db::Open(cfg.db, small);
+    }
   } catch (const std::exception& e) {
     log::Fatal("cannot open the database", {{"error", e.what()}});
     log::Flush();

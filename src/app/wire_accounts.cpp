@@ -9,6 +9,7 @@ accounts::AccountService& WireAccounts(AppContext& ctx) {
   config.lockout_attempts = ctx.config.lockout_attempts;
   config.lockout_seconds = ctx.config.lockout_seconds;
   config.rate_limits = ctx.config.rate_limits;
+  config.shared_limits = ctx.limits_db.get();
   auto& service = ctx.Own<accounts::AccountService>(*ctx.db, ctx.clock, *ctx.notifier, config);
   accounts::RegisterRoutes(ctx.router, service, *ctx.auth, ctx.trusted_proxies,
                            ctx.config.public_url.starts_with("https://"));

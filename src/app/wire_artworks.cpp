@@ -13,7 +13,7 @@ artworks::ArtworkHooks& WireArtworks(AppContext& ctx, events::PhaseHooks& phase_
   artworks::PrepareImages();  // libvips itself starts at the first upload
   auto& images = ctx.Own<artworks::ImageStore>(ctx.config.data_dir);
   auto& svc = ctx.Own<artworks::ArtworkService>(*ctx.db, ctx.clock, *ctx.notifier, images);
-  auto& limiter = ctx.Own<accounts::RateLimiter>(ctx.clock, ctx.config.rate_limits);
+  auto& limiter = ctx.Own<accounts::RateLimiter>(ctx.clock, ctx.config.rate_limits, ctx.limits_db.get());
   const auto mib = [](int n) { return static_cast<std::size_t>(n) << 20; };
   artworks::ImageGate::Options gate_options;
   gate_options.memory_budget = mib(ctx.config.image_memory_mb);

@@ -9,7 +9,7 @@
 namespace atelier::app {
 
 events::EventService& WireEvents(AppContext& ctx) {
-  auto& limiter = ctx.Own<accounts::RateLimiter>(ctx.clock, ctx.config.rate_limits);
+  auto& limiter = ctx.Own<accounts::RateLimiter>(ctx.clock, ctx.config.rate_limits, ctx.limits_db.get());
   auto& svc = ctx.Own<events::EventService>(*ctx.db, ctx.clock, *ctx.notifier, limiter);
   events::RegisterRoutes(ctx.router, svc, *ctx.auth);
   auto& scheduler =

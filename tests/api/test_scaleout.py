@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BACKEND, ROOT, unique
+from conftest import BACKEND, PASSWORD, ROOT, unique
 from event_helpers import API, make_event, make_group, iso, notifications, submit, wait_for
 from group_helpers import db_exec, invite, new_group
 from test_mail import SmtpServer
@@ -294,3 +294,21 @@ def test_pages_cached_by_one_process_show_changes_made_through_the_other(cluster
     assert page(b)[1] == (first["id"], "First, edited through A", "Renamed Through B")
     assert b.client(artist.token).delete(f"{API}/artworks/{second['id']}").status_code == 204
     assert page(a) == [(first["id"], "First, edited through A", "Renamed Through B")]
+
+
+def test_a_rate_limit_is_counted_across_processes(make_server):
+    """Logins to one account are limited to 10 a minute: 6 through each of two processes
+    make 12, and the last two are refused, though neither process saw more than 6."""
+    a = make_server()
+    b = make_server(db_url=a.db_url, workdir=a.workdir)
+    u = a.register()
+    answers = []
+    for i in range(12):
+        srv = a if i % 2 == 0 else b
+        answers.append(srv.client().post(f"{API}/auth/login", json={"login": u["username"], "password": PASSWORD}))
+    assert [r.status_code for r in answers] == [200] * 10 + [429] * 2, [r.text for r in answers]
+    assert all(int(r.headers["Retry-After"]) >= 1 for r in answers[10:])
+    assert answers[-1].json()["code"] == "rate_limited"
+    # Another account's budget is its own.
+    v = b.register()
+    assert a.client().post(f"{API}/auth/login", json={"login": v["username"], "password": PASSWORD}).status_code == 200
