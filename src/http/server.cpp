@@ -399,7 +399,7 @@ class Server::Impl {
       req.request_id =
           SaneRequestId(given_id) ? std::string(given_id) : rid_prefix_ + "-" + std::to_string(next_request_id_++);
       Match match;
-      if (path_ok) match = router_.Find(req.method, req.path);
+      if (path_ok) match = router_.Find(req.method, req.segments);
       std::size_t limit = match.route ? match.route->options.max_body : 64 * 1024;
       bool keep_alive = hreq.keep_alive();
       unsigned version = hreq.version();
