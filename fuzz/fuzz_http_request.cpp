@@ -129,7 +129,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
         if (c >= 'A' && c <= 'Z') std::abort();
     if (!path_ok) continue;
     if (req.path.find('\0') != std::string::npos) std::abort();
-    http::Match match = TheRouter().Find(req.method, req.path);
+    http::Match match = TheRouter().Find(req.method, req.segments);
     if (match.route) {
       if (!match.path_known || match.params.size() != ParamCount(match.route->pattern)) std::abort();
       req.params = match.params;

@@ -128,13 +128,6 @@ std::string CaseFoldKey(std::string_view s) {
   return out;
 }
 
-int HexDigitValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::optional<std::int64_t> ParseInt(std::string_view s) {
   std::int64_t v = 0;
   if (s.empty()) return std::nullopt;

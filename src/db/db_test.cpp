@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -17,9 +18,11 @@
 #include <thread>
 #include <vector>
 
+#include "db/connection_pool.h"
 #include "db/content_epoch.h"
 #include "db/database.h"
 #include "db/internal.h"
+#include "db/listeners.h"
 
 namespace atelier::db {
 namespace {
@@ -796,6 +799,98 @@ TEST(DbRow, TakeStrMovesTextAndConvertsTheRest) {
   EXPECT_EQ(row.TakeStr(1), "7");
   EXPECT_EQ(row.Int(1), 7);
   EXPECT_THROW(row.TakeStr(2), std::runtime_error);
+}
+
+// The pool both backends lend their connections from (db/connection_pool.h).
+struct FakeConn {
+  int id = 0;
+  bool broken = false;
+};
+
+TEST(ConnectionPool, LendsUpToItsCapacityAndWaitsUntilTheDeadline) {
+  int opened = 0;
+  internal::ConnectionPool<FakeConn> pool(2, [&] { return std::make_unique<FakeConn>(FakeConn{++opened}); });
+  auto a = pool.Acquire();
+  auto b = pool.Acquire();
+  EXPECT_EQ(opened, 2);
+  EXPECT_EQ(pool.InUse(), 2);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto none = pool.Acquire(t0 + 50ms);
+  EXPECT_FALSE(none);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 50ms);
+  const int a_id = a->id;
+  a.Return();
+  EXPECT_EQ(pool.InUse(), 1);
+  auto c = pool.Acquire(std::chrono::steady_clock::now() + 1s);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->id, a_id);  // kept and lent again, not opened anew
+  EXPECT_EQ(opened, 2);
+  // A waiter without a deadline is served when a connection comes back.
+  std::thread returner([&] {
+    std::this_thread::sleep_for(20ms);
+    b.Return();
+  });
+  auto d = pool.Acquire();
+  returner.join();
+  EXPECT_TRUE(d);
+  EXPECT_EQ(opened, 2);
+}
+
+TEST(ConnectionPool, DropsWhatIsNotReusableAndFreesTheSlotOfAFailedOpen) {
+  int opened = 0;
+  bool fail = false;
+  internal::ConnectionPool<FakeConn> pool(
+      1,
+      [&] {
+        if (fail) throw Unavailable("down");
+        return std::make_unique<FakeConn>(FakeConn{++opened});
+      },
+      [](const FakeConn& c) { return !c.broken; });
+  {
+    auto a = pool.Acquire();
+    a->broken = true;
+  }
+  EXPECT_EQ(pool.InUse(), 0);
+  fail = true;
+  EXPECT_THROW(pool.Acquire(), Unavailable);  // the broken one was closed: a new one is opened
+  EXPECT_EQ(pool.InUse(), 0);
+  fail = false;
+  auto b = pool.Acquire(std::chrono::steady_clock::now() + 1s);  // the failed open gave its slot back
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->id, 2);
+}
+
+TEST(ConnectionPool, FillOpensEveryConnectionAtOnce) {
+  int opened = 0;
+  internal::ConnectionPool<FakeConn> pool(3, [&] { return std::make_unique<FakeConn>(FakeConn{++opened}); });
+  pool.Fill();
+  EXPECT_EQ(opened, 3);
+  std::vector<internal::ConnectionPool<FakeConn>::Lease> held;
+  for (int i = 0; i < 3; ++i) held.push_back(pool.Acquire());
+  EXPECT_EQ(opened, 3);
+  EXPECT_FALSE(pool.Acquire(std::chrono::steady_clock::now() + 10ms));
+  internal::ConnectionPool<FakeConn> failing(2, []() -> std::unique_ptr<FakeConn> { throw Unavailable("no"); });
+  EXPECT_THROW(failing.Fill(), Unavailable);
+}
+
+TEST(Listeners, DeliverToTheChannelsCallbacksInOrderAndSurviveAFailingOne) {
+  internal::Listeners listeners("test_listen");
+  std::vector<std::string> got;
+  listeners.Add("a", [&](std::string_view p) { got.push_back("a1:" + std::string(p)); });
+  listeners.Add("a", [&](std::string_view) { throw std::runtime_error("listener bug"); });
+  listeners.Add("a", [&](std::string_view p) { got.push_back("a3:" + std::string(p)); });
+  listeners.Add("b", [&](std::string_view p) { got.push_back("b:" + std::string(p)); });
+  listeners.Deliver("a", "x");
+  listeners.Deliver("c", "nobody listens");
+  listeners.Deliver("b", "y");
+  EXPECT_EQ(got, (std::vector<std::string>{"a1:x", "a3:x", "b:y"}));
+  auto channels = listeners.Channels();
+  std::sort(channels.begin(), channels.end());
+  EXPECT_EQ(channels, (std::vector<std::string>{"a", "b"}));
+  // A callback may register another (no lock is held while it runs).
+  listeners.Add("c", [&](std::string_view) { listeners.Add("d", [](std::string_view) {}); });
+  listeners.Deliver("c", "");
+  EXPECT_EQ(listeners.Channels().size(), 4u);
 }
 
 }  // namespace

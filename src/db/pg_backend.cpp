@@ -27,7 +27,9 @@
 
 #include "common/log.h"
 #include "common/mutex.h"
+#include "db/connection_pool.h"
 #include "db/internal.h"
+#include "db/listeners.h"
 
 namespace atelier::db::internal {
 namespace {
@@ -251,13 +253,19 @@ class PgTx final : public ScriptTx {
 };
 
 class PgDatabase final : public DatabaseImpl {
+  using Pool = ConnectionPool<PgConn>;
+
  public:
   PgDatabase(const std::string& url, const Options& options)
       : conninfo_(WithConnectTimeout(url)),
-        pool_size_(std::max(1, options.pool_size)),
-        write_retries_(std::max(0, options.write_retries)) {
+        write_retries_(std::max(0, options.write_retries)),
+        pool_(
+            std::max(1, options.pool_size), [this] { return std::make_unique<PgConn>(conninfo_); },
+            // A broken connection, or one left inside a transaction, is dropped; a fresh one
+            // is made on the next Acquire.
+            [](const PgConn& c) { return !c.Broken() && PQtransactionStatus(c.Handle()) == PQTRANS_IDLE; }) {
     // Connect once now so Open() reports an unreachable server (the pool then keeps it).
-    Release(Acquire(std::chrono::seconds(10)));
+    Acquire(std::chrono::seconds(10));
   }
 
   ~PgDatabase() override {
@@ -276,7 +284,7 @@ class PgDatabase final : public DatabaseImpl {
   Dialect GetDialect() const override { return Dialect::kPostgres; }
 
   bool Ping() override {
-    std::unique_ptr<PgConn> conn;
+    Pool::Lease conn;
     try {
       conn = Acquire(std::chrono::seconds(2));
     } catch (const std::exception&) {
@@ -284,14 +292,10 @@ class PgDatabase final : public DatabaseImpl {
     }
     bool ok = PingOn(*conn);
     if (!ok) conn->MarkBroken();
-    Release(std::move(conn));
     return ok;
   }
 
-  PoolStats Stats() const override {
-    MutexLock lk(pool_mu_);
-    return PoolStats{pool_size_, in_use_};
-  }
+  PoolStats Stats() const override { return PoolStats{pool_.Capacity(), pool_.InUse()}; }
 
   void Notify(Tx& tx, std::string_view channel, std::string_view payload) override {
     auto* ptx = dynamic_cast<PgTx*>(&tx);
@@ -300,10 +304,12 @@ class PgDatabase final : public DatabaseImpl {
   }
 
   void Listen(std::string channel, std::function<void(std::string_view payload)> callback) override {
+    listeners_.Add(std::move(channel), std::move(callback));
     std::uint64_t want = 0;
     {
+      // After Add: the LISTEN thread reads the generation before the channels, so the one
+      // that acknowledges `want` LISTENs this channel.
       MutexLock lk(listen_mu_);
-      listeners_[std::move(channel)].push_back(std::move(callback));
       want = ++listen_gen_;
       if (!listener_.joinable()) {
         wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -339,7 +345,7 @@ class PgDatabase final : public DatabaseImpl {
   void RunTx(const char* begin, bool write, const std::function<void(PgTx&)>& fn) {
     thread_local std::mt19937 rng{std::random_device{}()};
     for (int attempt = 0;; ++attempt) {
-      std::unique_ptr<PgConn> conn = Acquire(std::chrono::seconds(30));
+      Pool::Lease conn = Acquire(std::chrono::seconds(30));
       PgTx tx(*conn, write);
       bool retry = false;
       std::string last_error;
@@ -353,11 +359,10 @@ class PgDatabase final : public DatabaseImpl {
           if (!tx.SawSerializationFailure()) throw Error("transaction rolled back after an earlier error");
           throw SerializationError("transaction rolled back after a serialization failure");
         }
-        Release(std::move(conn));
         return;
       } catch (const std::exception& e) {
         conn->RollbackQuietly();
-        Release(std::move(conn));
+        conn.Return();
         // fn may have caught the SerializationError and thrown something else: the
         // transaction is still the loser of a conflict, so it is still retried.
         if (!tx.SawSerializationFailure() && dynamic_cast<const SerializationError*>(&e) == nullptr) throw;
@@ -376,48 +381,14 @@ class PgDatabase final : public DatabaseImpl {
     }
   }
 
-  std::unique_ptr<PgConn> Acquire(Clock::duration wait) {
-    MutexLock lk(pool_mu_);
-    const auto until = Clock::now() + wait;
-    while (idle_.empty() && created_ >= pool_size_) {
-      if (pool_cv_.wait_until(lk.Native(), until) == std::cv_status::timeout && idle_.empty() && created_ >= pool_size_)
-        throw Unavailable("PostgreSQL pool exhausted: all " + std::to_string(pool_size_) + " connections busy");
+  // A connection made on demand, waiting at most `wait` while all are lent: then the pool
+  // is exhausted, and the request gets 503 rather than queueing without bound.
+  Pool::Lease Acquire(Clock::duration wait) {
+    Pool::Lease conn = pool_.Acquire(Clock::now() + wait);
+    if (!conn) {
+      throw Unavailable("PostgreSQL pool exhausted: all " + std::to_string(pool_.Capacity()) + " connections busy");
     }
-    ++in_use_;
-    if (!idle_.empty()) {
-      auto c = std::move(idle_.back());
-      idle_.pop_back();
-      return c;
-    }
-    ++created_;
-    lk.Unlock();
-    try {
-      return std::make_unique<PgConn>(conninfo_);
-    } catch (...) {
-      lk.Lock();
-      --created_;
-      --in_use_;
-      lk.Unlock();
-      pool_cv_.notify_one();
-      throw;
-    }
-  }
-
-  void Release(std::unique_ptr<PgConn> conn) {
-    // A broken connection, or one left inside a transaction, is dropped; a fresh one is
-    // made on the next Acquire.
-    const bool keep = !conn->Broken() && PQtransactionStatus(conn->Handle()) == PQTRANS_IDLE;
-    if (!keep) conn.reset();
-    {
-      MutexLock lk(pool_mu_);
-      --in_use_;
-      if (keep) {
-        idle_.push_back(std::move(conn));
-      } else {
-        --created_;
-      }
-    }
-    pool_cv_.notify_one();
+    return conn;
   }
 
   // SELECT 1 with a deadline, so a hung server makes Ping() false instead of blocking.
@@ -451,21 +422,7 @@ class PgDatabase final : public DatabaseImpl {
       std::string channel = n->relname;
       std::string payload = n->extra != nullptr ? n->extra : "";
       PQfreemem(n);
-      std::vector<std::function<void(std::string_view)>> callbacks;
-      {
-        MutexLock lk(listen_mu_);
-        auto it = listeners_.find(channel);
-        if (it != listeners_.end()) callbacks = it->second;
-      }
-      for (const auto& cb : callbacks) {
-        try {
-          cb(payload);
-        } catch (...) {
-          // One listener's failure must not stop the listener thread.
-          log::Error("notification listener failed",
-                     {{"component", "pg_listen"}, {"channel", channel}, {"error", log::CurrentError()}});
-        }
-      }
+      listeners_.Deliver(channel, payload);
     }
   }
 
@@ -501,13 +458,12 @@ class PgDatabase final : public DatabaseImpl {
         backoff_ms = 100;
         SilenceNotices(c);
       }
-      std::vector<std::string> channels;
       std::uint64_t gen = 0;
       {
         MutexLock lk(listen_mu_);
-        for (const auto& [name, cbs] : listeners_) channels.push_back(name);
         gen = listen_gen_;
       }
+      const std::vector<std::string> channels = listeners_.Channels();
       bool ok = true;
       for (const auto& ch : channels) {
         if (listening.contains(ch)) continue;
@@ -563,18 +519,12 @@ class PgDatabase final : public DatabaseImpl {
   }
 
   const std::string conninfo_;
-  const int pool_size_;
   const int write_retries_;
+  Pool pool_;  // connections made on demand, up to Options::pool_size
 
-  mutable Mutex pool_mu_;
-  std::condition_variable pool_cv_;
-  std::vector<std::unique_ptr<PgConn>> idle_ GUARDED_BY(pool_mu_);
-  int created_ GUARDED_BY(pool_mu_) = 0;
-  int in_use_ GUARDED_BY(pool_mu_) = 0;
-
-  Mutex listen_mu_;
+  Listeners listeners_{"pg_listen"};
+  Mutex listen_mu_;  // the LISTEN thread's state below
   std::condition_variable listen_cv_;
-  std::unordered_map<std::string, std::vector<std::function<void(std::string_view)>>> listeners_ GUARDED_BY(listen_mu_);
   std::uint64_t listen_gen_ GUARDED_BY(listen_mu_) = 0;
   std::uint64_t acked_gen_ GUARDED_BY(listen_mu_) = 0;
   bool stop_ GUARDED_BY(listen_mu_) = false;

@@ -32,8 +32,10 @@
 
 #include "common/log.h"
 #include "common/mutex.h"
+#include "db/connection_pool.h"
 #include "db/group_commit.h"
 #include "db/internal.h"
+#include "db/listeners.h"
 
 namespace atelier::db::internal {
 namespace {
@@ -328,12 +330,11 @@ class SqliteDatabase final : public DatabaseImpl {
       : memory_(memory),
         busy_timeout_ms_(options.busy_timeout_ms),
         restart_frames_(std::max(1, options.wal_restart_frames)),
-        pool_size_(memory ? 0 : std::max(1, options.pool_size)) {
+        readers_(memory ? 0 : std::max(1, options.pool_size), [path, options] {
+          return std::make_unique<Conn>(path, options.busy_timeout_ms, true, options.sqlite_vfs);
+        }) {
     writer_ = std::make_unique<Conn>(path, options.busy_timeout_ms, false, options.sqlite_vfs);
-    for (int i = 0; i < pool_size_; ++i) {
-      readers_.push_back(std::make_unique<Conn>(path, options.busy_timeout_ms, true, options.sqlite_vfs));
-      idle_.push_back(readers_.back().get());
-    }
+    readers_.Fill();
     if (memory_) return;
     std::int64_t changes = 0;
     auto mode = writer_->Run("PRAGMA journal_mode", {}, changes);
@@ -382,8 +383,7 @@ class SqliteDatabase final : public DatabaseImpl {
   }
 
   PoolStats Stats() const override {
-    MutexLock lk(pool_mu_);
-    return PoolStats{pool_size_ + 1, in_use_ + (writer_busy_ ? 1 : 0)};
+    return PoolStats{readers_.Capacity() + 1, readers_.InUse() + (writer_busy_.load() ? 1 : 0)};
   }
 
   void Notify(Tx& tx, std::string_view channel, std::string_view payload) override {
@@ -393,8 +393,7 @@ class SqliteDatabase final : public DatabaseImpl {
   }
 
   void Listen(std::string channel, std::function<void(std::string_view payload)> callback) override {
-    MutexLock lk(listen_mu_);
-    listeners_[std::move(channel)].push_back(std::move(callback));
+    listeners_.Add(std::move(channel), std::move(callback));
   }
 
   void WhenDurable(CommitToken token, std::function<void()> fn) override {
@@ -424,12 +423,8 @@ class SqliteDatabase final : public DatabaseImpl {
           write, [&](SqliteTx& tx) { fn(tx); }, token);
       return;
     }
-    Conn* conn = AcquireReader();
-    struct Release {
-      SqliteDatabase* self;
-      Conn* conn;
-      ~Release() { self->ReleaseReader(conn); }
-    } release{this, conn};
+    // Reads are short and local: wait for a reader as long as it takes.
+    auto conn = readers_.Acquire();
     SqliteTx tx(*conn, false);
     conn->Control("BEGIN");
     try {
@@ -476,26 +471,7 @@ class SqliteDatabase final : public DatabaseImpl {
       to_send = std::move(tx.Pending());
     }
     // Delivered after the lock is released so a callback may use the database.
-    for (const auto& [channel, payload] : to_send) Deliver(channel, payload);
-  }
-
-  void Deliver(const std::string& channel, const std::string& payload) {
-    std::vector<std::function<void(std::string_view)>> callbacks;
-    {
-      MutexLock lk(listen_mu_);
-      auto it = listeners_.find(channel);
-      if (it == listeners_.end()) return;
-      callbacks = it->second;
-    }
-    for (const auto& cb : callbacks) {
-      try {
-        cb(payload);
-      } catch (...) {
-        // A listener's failure is not the committed transaction's failure.
-        log::Error("notification listener failed",
-                   {{"component", "sqlite_listen"}, {"channel", channel}, {"error", log::CurrentError()}});
-      }
-    }
+    for (const auto& [channel, payload] : to_send) listeners_.Deliver(channel, payload);
   }
 
   // Every kCheckpointEvery, when something was committed since the last time: a PASSIVE
@@ -662,48 +638,21 @@ class SqliteDatabase final : public DatabaseImpl {
     if (rc != SQLITE_OK) SyncFailed("sync " + wal_path_, rc);
   }
 
-  void SetWriterBusy(bool busy) {
-    MutexLock lk(pool_mu_);
-    writer_busy_ = busy;
-  }
-
-  Conn* AcquireReader() {
-    MutexLock lk(pool_mu_);
-    while (idle_.empty()) pool_cv_.wait(lk.Native());
-    Conn* c = idle_.back();
-    idle_.pop_back();
-    ++in_use_;
-    return c;
-  }
-
-  void ReleaseReader(Conn* c) {
-    {
-      MutexLock lk(pool_mu_);
-      idle_.push_back(c);
-      --in_use_;
-    }
-    pool_cv_.notify_one();
-  }
+  void SetWriterBusy(bool busy) { writer_busy_.store(busy); }
 
   const bool memory_;
   const int busy_timeout_ms_;
   const int restart_frames_;  // Options::wal_restart_frames; 64 MiB of WAL by default
-  const int pool_size_;
   // Held for the whole of a write transaction, and by RestartWal. It serialises the use of
   // writer_, which is not annotated as guarded by it: the constructor and the WAL hook (which
   // SQLite calls under it, where the analysis cannot see) use writer_ too.
   Mutex write_mu_;
   std::unique_ptr<Conn> writer_;
-  std::vector<std::unique_ptr<Conn>> readers_;
-
-  mutable Mutex pool_mu_;
-  std::condition_variable pool_cv_;
-  std::vector<Conn*> idle_ GUARDED_BY(pool_mu_);
-  int in_use_ GUARDED_BY(pool_mu_) = 0;
-  bool writer_busy_ GUARDED_BY(pool_mu_) = false;
-
-  Mutex listen_mu_;
-  std::unordered_map<std::string, std::vector<std::function<void(std::string_view)>>> listeners_ GUARDED_BY(listen_mu_);
+  std::atomic<bool> writer_busy_{false};  // for Stats()
+  // Opened at start (Fill): an SQLite connection does not break, so each is kept for the
+  // database's life; none in memory, where the writer serves every transaction.
+  ConnectionPool<Conn> readers_;
+  Listeners listeners_{"sqlite_listen"};
 
   // Group commit and checkpoints (a file database in WAL mode only; set up by the
   // constructor).

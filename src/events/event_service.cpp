@@ -150,10 +150,6 @@ api::Event EventService::GetEvent(std::int64_t user_id, std::int64_t event_id) {
   });
 }
 
-boost::json::object EventService::Get(std::int64_t user_id, std::int64_t event_id) {
-  return boost::json::parse(ToJsonText(GetEvent(user_id, event_id))).as_object();
-}
-
 api::Event EventService::Update(std::int64_t user_id, std::int64_t event_id, const EventInput& in,
                                 db::CommitToken& durable) {
   return db_.Write(durable, [&](db::Tx& tx) {

@@ -6,7 +6,6 @@
 // Thread-safety: EventService holds no mutable state; every call runs its own
 // transaction and may come from any thread.
 #include <array>
-#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,9 +48,6 @@ class EventService {
                                const std::optional<std::string>& cursor);
   // GET /events/{id} (members).
   api::Event GetEvent(std::int64_t user_id, std::int64_t event_id);
-  // GetEvent as a boost::json object, kept only for artworks_service_test, which reads
-  // myVotesRemaining from it; remove once that test uses GetEvent.
-  boost::json::object Get(std::int64_t user_id, std::int64_t event_id);
   // PATCH /events/{id} (owner or admin). 409 wrong_phase once CLOSED; votesPerMember may
   // change until VOTING ends and maxArtworksPerMember while OPEN (else 409 wrong_phase);
   // a time may change only for a phase change still to come, into the future, in order.

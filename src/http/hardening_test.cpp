@@ -38,17 +38,65 @@ TEST(RequestHead, RejectsMalformedEscapesAndEncodedNul) {
   EXPECT_EQ(out, "/\xff\xfe");
   Request req;
   EXPECT_FALSE(BuildRequestHead("GET", "/x%?q=1", {}, req));
-  EXPECT_EQ(req.query_string, "q=1");
+  EXPECT_EQ(req.path, "");
+  EXPECT_EQ(req.query_string, "");
+  EXPECT_FALSE(BuildRequestHead("GET", "/a%00b", {}, req));
+  EXPECT_FALSE(BuildRequestHead("GET", "/a/%00", {}, req));
+  EXPECT_TRUE(req.segments.empty());
+}
+
+// The target is read as an RFC 3986 origin-form: a malformed escape anywhere (the query
+// included) or a character the RFC does not allow in it is a 400 before routing.
+TEST(RequestHead, RefusesTargetsThatAreNotOriginForm) {
+  Request req;
+  for (const char* target : {"/a?q=%", "/a?q=%4", "/a?q=%zz", "/a?q=1&r=%g0", "abc", "*", "/a b", "/a|b", "/a?q=[1]",
+                             "/a#frag", "/\xff\xfe", "/a\"b", "http://host/a"}) {
+    EXPECT_FALSE(BuildRequestHead("GET", target, {}, req)) << target;
+  }
+  // A percent-encoded byte that is not UTF-8 is still a byte: routing answers 404 later.
+  ASSERT_TRUE(BuildRequestHead("GET", "/api/v1/users/%ff%fe", {}, req));
+  EXPECT_EQ(req.segments.back(), "\xff\xfe");
+}
+
+TEST(RequestHead, SplitsThePathIntoDecodedSegments) {
+  Request req;
+  ASSERT_TRUE(BuildRequestHead("GET", "/api/v1/users/al%69ce", {}, req));
+  EXPECT_EQ(req.segments, (std::vector<std::string>{"api", "v1", "users", "alice"}));
+  // An encoded '/' is data inside its segment, not a separator (the decoded path has it).
+  ASSERT_TRUE(BuildRequestHead("GET", "/api/v1/groups/1%2Fmembers", {}, req));
+  EXPECT_EQ(req.segments, (std::vector<std::string>{"api", "v1", "groups", "1/members"}));
+  EXPECT_EQ(req.path, "/api/v1/groups/1/members");
+  // Dot segments are not resolved: ".." is a segment like any other.
+  ASSERT_TRUE(BuildRequestHead("GET", "/api/v1/groups/%2e%2e/x", {}, req));
+  EXPECT_EQ(req.segments, (std::vector<std::string>{"api", "v1", "groups", "..", "x"}));
+  ASSERT_TRUE(BuildRequestHead("GET", "/a/b/", {}, req));
+  EXPECT_EQ(req.segments, (std::vector<std::string>{"a", "b", ""}));
+  ASSERT_TRUE(BuildRequestHead("GET", "/", {}, req));
+  EXPECT_TRUE(req.segments.empty());
+  EXPECT_EQ(req.path, "/");
+  // '+' is a '+' in a path (only the query reads it as a space).
+  ASSERT_TRUE(BuildRequestHead("GET", "/a+b?q=a+b", {}, req));
+  EXPECT_EQ(req.path, "/a+b");
+  EXPECT_EQ(req.Query("q"), "a b");
+  ASSERT_TRUE(BuildRequestHead("GET", "/a?", {}, req));
+  EXPECT_EQ(req.query_string, "");
+  EXPECT_FALSE(req.Query("q").has_value());
 }
 
 TEST(RequestHead, QueryAndCookieParsingNeverReadsPastTheEnd) {
   Request req;
-  req.query_string = "a=%&b=%4&c=%zz&=&&d";
+  req.query_string = "a=%25&b=&=&&d&e==";
   EXPECT_EQ(req.Query("a"), "%");
-  EXPECT_EQ(req.Query("b"), "%4");
-  EXPECT_EQ(req.Query("c"), "%zz");
+  EXPECT_EQ(req.Query("b"), "");
   EXPECT_EQ(req.Query(""), "");
   EXPECT_EQ(req.Query("d"), "");
+  EXPECT_EQ(req.Query("e"), "=");
+  // Truncated or malformed escapes: the server refuses such a target (above); set
+  // directly, the query has no parameters at all.
+  for (const char* bad : {"a=%", "a=%4", "a=%zz", "a=1&b=%"}) {
+    req.query_string = bad;
+    EXPECT_FALSE(req.Query("a").has_value()) << bad;
+  }
   req.headers = {{"cookie", ";;  ; a; =x; atelier_session=\"; b=\"\""}};
   EXPECT_EQ(req.Cookie("atelier_session"), "\"");
   EXPECT_EQ(req.Cookie("b"), "");

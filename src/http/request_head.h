@@ -17,9 +17,13 @@ struct HeaderField {
 // Percent-decodes a path; false on a malformed escape or an encoded NUL.
 bool DecodePath(std::string_view in, std::string& out);
 
-// Sets req.method, target, path (percent-decoded), query_string (raw, without '?') and
-// headers (names lowercased, in order). Returns false when the path is malformed: the
-// server then answers 400 without routing.
+// Sets req.method, target, headers (names lowercased, in order) and, from the target read
+// as an RFC 3986 origin-form (Boost.URL), path (percent-decoded), segments (each
+// percent-decoded, so "%2F" stays inside its segment) and query_string (as sent, without
+// '?'). Returns false when the target is not a valid origin-form (a malformed escape in the
+// path or the query, a character RFC 3986 does not allow there) or its path has an
+// encoded NUL: the server then answers 400 without routing, and path, segments and
+// query_string are left empty.
 bool BuildRequestHead(std::string_view method, std::string_view target, std::span<const HeaderField> fields,
                       Request& req);
 

@@ -1,26 +1,29 @@
 #include "http/router.h"
 
+#include <boost/url/parse_path.hpp>
+#include <boost/url/segments_view.hpp>
 #include <stdexcept>
 
 namespace atelier::http {
 
 namespace {
-std::vector<std::string_view> Split(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t pos = 0;
-  if (!path.empty() && path.front() == '/') pos = 1;
-  while (pos <= path.size()) {
-    size_t next = path.find('/', pos);
-    if (next == std::string_view::npos) next = path.size();
-    out.push_back(path.substr(pos, next - pos));
-    pos = next + 1;
+// A route pattern's segments, split as Boost.URL splits a request path: "/" has none,
+// "/a/b" has "a" and "b". Patterns are the program's own text ("{id}" is no URL syntax).
+std::vector<std::string> PatternSegments(std::string_view pattern) {
+  std::vector<std::string> out;
+  if (pattern.starts_with('/')) pattern.remove_prefix(1);
+  if (pattern.empty()) return out;
+  for (;;) {
+    const size_t slash = pattern.find('/');
+    out.emplace_back(pattern.substr(0, slash));
+    if (slash == std::string_view::npos) return out;
+    pattern.remove_prefix(slash + 1);
   }
-  return out;
 }
 
 // Matches pattern segments against path segments; literal segments score higher so the
 // most specific route wins.
-bool MatchSegments(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path,
+bool MatchSegments(const std::vector<std::string>& pattern, std::span<const std::string> path,
                    std::vector<std::pair<std::string, std::string>>& params, int& score) {
   if (pattern.size() != path.size()) return false;
   score = 0;
@@ -29,7 +32,7 @@ bool MatchSegments(const std::vector<std::string>& pattern, const std::vector<st
     std::string_view p = pattern[i];
     if (p.size() >= 2 && p.front() == '{' && p.back() == '}') {
       if (path[i].empty()) return false;
-      params.emplace_back(std::string(p.substr(1, p.size() - 2)), std::string(path[i]));
+      params.emplace_back(std::string(p.substr(1, p.size() - 2)), path[i]);
     } else if (p == path[i]) {
       score += 1;
     } else {
@@ -47,7 +50,7 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Route
   r->handler = std::move(handler);
   r->options = options;
   r->index = static_cast<int>(routes_.size());
-  for (auto seg : Split(r->pattern)) r->segments.emplace_back(seg);
+  r->segments = PatternSegments(r->pattern);
   routes_.push_back(std::move(r));
 }
 
@@ -61,14 +64,13 @@ void Router::SetPreCheck(std::string_view method, std::string_view pattern, PreC
   throw std::logic_error("no route " + std::string(method) + " " + std::string(pattern));
 }
 
-Match Router::Find(std::string_view method, std::string_view path) const {
+Match Router::Find(std::string_view method, std::span<const std::string> segments) const {
   Match best;
   int best_score = -1;
-  auto segs = Split(path);
   std::vector<std::pair<std::string, std::string>> params;
   for (const auto& r : routes_) {
     int score = 0;
-    if (!MatchSegments(r->segments, segs, params, score)) continue;
+    if (!MatchSegments(r->segments, segments, params, score)) continue;
     best.path_known = true;
     bool method_ok = r->method == method || (method == "HEAD" && r->method == "GET");
     if (method_ok && score > best_score) {
@@ -78,6 +80,14 @@ Match Router::Find(std::string_view method, std::string_view path) const {
     }
   }
   return best;
+}
+
+Match Router::Find(std::string_view method, std::string_view path) const {
+  auto encoded = boost::urls::parse_path(path);
+  if (!encoded) return {};
+  const boost::urls::segments_view decoded(*encoded);
+  const std::vector<std::string> segments(decoded.begin(), decoded.end());
+  return Find(method, segments);
 }
 
 }  // namespace atelier::http

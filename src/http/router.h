@@ -3,6 +3,7 @@
 // "/api/v1/groups/{id}/members/{userId}". Literal segments win over parameters.
 // Thread-safety: Add() before the server starts; Match() from any thread afterwards.
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,10 @@ struct Match {
 class Router {
  public:
   void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  // `segments`: the request path's segments, percent-decoded (Request::segments).
+  Match Find(std::string_view method, std::span<const std::string> segments) const;
+  // The same for a path as sent (percent-encoded, "/api/v1/users/al%69ce"), read with
+  // Boost.URL; a malformed path matches nothing.
   Match Find(std::string_view method, std::string_view path) const;
   // Sets the pre-check of the route registered as method + pattern (see PreCheck), for
   // code that wires routes it did not add; throws std::logic_error when there is none.

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace atelier::http {
 namespace {
@@ -40,6 +43,29 @@ TEST(Router, TellsUnknownPathFromWrongMethod) {
   EXPECT_FALSE(m.path_known);
   m = router.Find("GET", "/api/v1/groups/");
   EXPECT_EQ(m.route, nullptr);
+}
+
+TEST(Router, MatchesDecodedSegments) {
+  Router router;
+  router.Add("GET", "/api/v1/users/{username}", [](Request&) { return Named("user"); });
+  router.Add("GET", "/api/v1/groups/{id}/members", [](Request&) { return Named("members"); });
+  router.Add("GET", "/", [](Request&) { return Named("root"); });
+  auto m = router.Find("GET", "/api/v1/%75sers/al%69ce");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.params[0].second, "alice");
+  // An encoded '/' stays in its segment: it neither splits a parameter nor a literal.
+  m = router.Find("GET", "/api/v1/users/a%2Fb");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.params[0].second, "a/b");
+  EXPECT_EQ(router.Find("GET", "/api/v1/groups/1%2Fmembers").route, nullptr);
+  EXPECT_EQ(router.Find("GET", "/api%2Fv1/users/alice").route, nullptr);
+  EXPECT_NE(router.Find("GET", "/api/v1/groups/1/members").route, nullptr);
+  EXPECT_EQ(router.Find("GET", "/").route->pattern, "/");
+  // A malformed path matches nothing.
+  EXPECT_EQ(router.Find("GET", "/api/v1/users/%zz").route, nullptr);
+  EXPECT_FALSE(router.Find("GET", "/api/v1/users/%zz").path_known);
+  const std::vector<std::string> segments = {"api", "v1", "users", "bob"};
+  EXPECT_EQ(router.Find("GET", std::span<const std::string>(segments)).params[0].second, "bob");
 }
 
 TEST(Router, HeadUsesGetRoutes) {

@@ -83,10 +83,6 @@ constexpr int kSseSendBuffer = 32 * 1024;
 constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-// The same block for the hand-written head of an event stream.
-const std::string kHardeningLines = "Content-Security-Policy: " + std::string(kContentSecurityPolicy) +
-                                    "\r\nX-Frame-Options: DENY\r\nReferrer-Policy: same-origin\r\n"
-                                    "X-Content-Type-Options: nosniff\r\n";
 
 template <typename Fields>
 void AddHardeningHeaders(Fields& f) {
@@ -399,7 +395,7 @@ class Server::Impl {
       req.request_id =
           SaneRequestId(given_id) ? std::string(given_id) : rid_prefix_ + "-" + std::to_string(next_request_id_++);
       Match match;
-      if (path_ok) match = router_.Find(req.method, req.path);
+      if (path_ok) match = router_.Find(req.method, req.segments);
       std::size_t limit = match.route ? match.route->options.max_body : 64 * 1024;
       bool keep_alive = hreq.keep_alive();
       unsigned version = hreq.version();
@@ -664,14 +660,26 @@ class Server::Impl {
     co_return ec;
   }
 
+  // The head of an event stream: no length, the body runs until the connection closes.
+  awaitable<boost::system::error_code> SseWriteHead(Conn& c, const Response& resp, const std::string& request_id) {
+    bhttp::response<bhttp::empty_body> head{bhttp::status::ok, 11};
+    head.set(bhttp::field::content_type, "text/event-stream");
+    head.set(bhttp::field::cache_control, "no-cache");
+    head.set("X-Accel-Buffering", "no");  // a proxy must pass each event on as it comes
+    head.keep_alive(false);
+    AddHardeningHeaders(head);
+    head.set("X-Request-Id", request_id);
+    for (const auto& [k, v] : resp.headers) head.insert(k, v);
+    bhttp::response_serializer<bhttp::empty_body> sr{head};
+    c.stream.expires_after(opt_.sse_write_timeout);
+    auto [ec, n] = co_await bhttp::async_write_header(c.stream, sr, kTuple);
+    (void)n;
+    c.stream.expires_never();
+    co_return ec;
+  }
+
   awaitable<void> Stream(Conn& c, Response& resp, const std::string& request_id) {
     auto sink = resp.sse;
-    std::string head =
-        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-        "X-Accel-Buffering: no\r\nConnection: close\r\n" +
-        kHardeningLines + "X-Request-Id: " + request_id + "\r\n";
-    for (const auto& [k, v] : resp.headers) head += k + ": " + v + "\r\n";
-    head += "\r\n: stream open\n\n";
     // Events are small: a small kernel send buffer bounds what a client that stops reading
     // holds in the kernel, and brings its writes to the write timeout sooner.
     boost::system::error_code opt_ec;
@@ -693,7 +701,11 @@ class Server::Impl {
         if (auto s = weak_sink.lock(); s && s->Aborted()) cp->stream.cancel();
       });
     });
-    auto ec = co_await SseWrite(c, head);
+    auto ec = co_await SseWriteHead(c, resp, request_id);
+    if (!ec) {
+      static const std::string kOpen = ": stream open\n\n";
+      ec = co_await SseWrite(c, kOpen);
+    }
     while (!ec) {
       bool closed = false;
       auto events = sink->Take(closed);

@@ -2,29 +2,18 @@
 
 #include <boost/json.hpp>
 #include <boost/json/basic_parser_impl.hpp>
+#include <boost/url/decode_view.hpp>
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/parse_query.hpp>
 
 #include "common/error.h"
 #include "common/json_util.h"
-#include "common/text.h"
 
 namespace atelier::http {
 
+namespace urls = boost::urls;
+
 namespace {
-std::string FormDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && HexDigitValue(s[i + 1]) >= 0 && HexDigitValue(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexDigitValue(s[i + 1]) * 16 + HexDigitValue(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 // Boost.JSON's own parser handler (boost/json/detail/handler.hpp) plus a count of the
 // members the text had. Boost 1.81 keeps the last of duplicate keys silently and has no
 // option to refuse them, so the caller compares the count with the members the built
@@ -117,15 +106,12 @@ std::string_view Request::Header(std::string_view name) const {
 }
 
 std::optional<std::string> Request::Query(std::string_view name) const {
-  std::string_view qs = query_string;
-  while (!qs.empty()) {
-    size_t amp = qs.find('&');
-    std::string_view pair = qs.substr(0, amp);
-    size_t eq = pair.find('=');
-    std::string key = FormDecode(pair.substr(0, eq));
-    if (key == name) return eq == std::string_view::npos ? std::string() : FormDecode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    qs.remove_prefix(amp + 1);
+  if (query_string.empty()) return std::nullopt;
+  auto params = urls::parse_query(query_string);
+  if (!params) return std::nullopt;
+  const urls::encoding_opts form(/*space_as_plus=*/true);
+  for (const auto& p : *params) {
+    if (urls::decode_view(p.key, form) == name) return p.has_value ? p.value.decode(form) : std::string();
   }
   return std::nullopt;
 }

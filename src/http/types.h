@@ -21,7 +21,8 @@ struct Request {
   std::string method;                                        // "GET", "POST", …
   std::string target;                                        // as received: path and query
   std::string path;                                          // percent-decoded path, without the query
-  std::string query_string;                                  // raw, without '?'
+  std::vector<std::string> segments;                         // the path's segments, each percent-decoded
+  std::string query_string;                                  // as sent (percent-encoded), without '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
   std::string body;
   std::string remote_ip;
@@ -30,7 +31,10 @@ struct Request {
 
   // Empty when absent. `name` must be lowercase.
   std::string_view Header(std::string_view name) const;
-  // Percent-decoded query parameter; nullopt when absent.
+  // The first query parameter named `name` (application/x-www-form-urlencoded: '+' is a
+  // space, escapes decoded in names and values; "flag" without '=' is ""); nullopt when
+  // absent or when query_string is not a valid RFC 3986 query (the server refuses such
+  // targets before routing).
   std::optional<std::string> Query(std::string_view name) const;
   std::optional<std::string> Cookie(std::string_view name) const;
   // A path parameter of the matched route ("" when the route has none by that name).

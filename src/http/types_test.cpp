@@ -23,6 +23,30 @@ TEST(Request, ParsesQueryAndCookies) {
   EXPECT_FALSE(r.Cookie("b").has_value());
 }
 
+TEST(Request, QueryDecodesLikeAForm) {
+  Request r;
+  // Escapes decode in names and values; '+' is a space, "%2B" a plus; the first of
+  // repeated names wins; a name without '=' has the empty value.
+  r.query_string = "a%62c=%C3%A9t%C3%A9&sp=a+b%20c&plus=1%2B1&k=first&k=second&flag&x+y=1&eq=a=b&amp=%26&";
+  EXPECT_EQ(r.Query("abc"), "\xC3\xA9t\xC3\xA9");
+  EXPECT_EQ(r.Query("sp"), "a b c");
+  EXPECT_EQ(r.Query("plus"), "1+1");
+  EXPECT_EQ(r.Query("k"), "first");
+  EXPECT_EQ(r.Query("flag"), "");
+  EXPECT_EQ(r.Query("x y"), "1");
+  EXPECT_EQ(r.Query("eq"), "a=b");
+  EXPECT_EQ(r.Query("amp"), "&");
+  EXPECT_FALSE(r.Query("a%62c").has_value());  // names are compared decoded
+  EXPECT_FALSE(r.Query("x+y").has_value());
+  // Case matters in names; an encoded NUL is a byte of the value (the value's reader
+  // refuses it).
+  r.query_string = "Limit=5&cursor=%00";
+  EXPECT_FALSE(r.Query("limit").has_value());
+  EXPECT_EQ(r.Query("cursor"), std::string(1, '\0'));
+  r.query_string = "";
+  EXPECT_FALSE(r.Query("").has_value());
+}
+
 TEST(Response, JsonTextIsSentAsItIs) {
   auto text = Response::JsonText(201, R"({"a":[1]})");
   EXPECT_EQ(text.status, 201);

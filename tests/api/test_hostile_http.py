@@ -303,7 +303,8 @@ def test_hardening_headers_on_every_kind_of_answer(server, com):
         sock.close()
     assert st == 431
     assert headers["content-security-policy"] == CSP and headers["x-frame-options"] == "DENY"
-    # the event stream's hand-written head
+    # the event stream's head (Beast's serializer writes it, no length: the body runs
+    # until the connection closes)
     sock = connect(server)
     try:
         sock.sendall(f"GET {API}/notifications/stream HTTP/1.1\r\nHost: x\r\n"
@@ -316,7 +317,14 @@ def test_hardening_headers_on_every_kind_of_answer(server, com):
     head = data.split(b"\r\n\r\n")[0].decode().lower()
     assert head.startswith("http/1.1 200")
     assert f"content-security-policy: {CSP.lower()}" in head and "x-frame-options: deny" in head
-    assert "referrer-policy: same-origin" in head
+    assert "referrer-policy: same-origin" in head and "x-content-type-options: nosniff" in head
+    lines = head.split("\r\n")[1:]
+    fields = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    assert len(fields) == len(lines), head  # no field twice
+    assert fields["content-type"] == "text/event-stream" and fields["cache-control"] == "no-cache", head
+    assert fields["x-accel-buffering"] == "no" and fields["connection"] == "close", head
+    assert re.fullmatch(r"[0-9]+-[0-9]+", fields["x-request-id"]), head
+    assert "content-length" not in fields and "transfer-encoding" not in fields, head
 
 
 def test_trusted_proxies_are_not_capped(make_server):
