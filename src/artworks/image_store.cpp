@@ -263,7 +263,10 @@ int OpenStoreLock(const std::filesystem::path& root) {
   std::filesystem::create_directories(root, ec);
   if (ec) throw std::system_error(ec, "create " + root.string());
   const std::filesystem::path path = root / kStoreLockName;
-  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // Made by another user (a backup run as root): a read-only descriptor locks as well on a
+  // local file system.
+  if (fd < 0 && errno == EACCES) fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) ThrowErrno("open " + path.string());
   return fd;
 }
