@@ -78,9 +78,8 @@ Config ParseConfig(int argc, char** argv) {
         ->envname("ATELIER_RATE_LIMITS")
         ->check(CLI::IsMember({"on", "off"}));
     sub->add_option("--web-dir", c.web_dir,
-                    "the built web UI (default: ../share/atelier/web beside the binary's directory when there, else "
-                    "web/dist of the "
-                    "source tree)")
+                    "the built web UI (default: ../share/atelier/web beside the binary's directory when there, "
+                    "else web/dist of the source tree)")
         ->envname("ATELIER_WEB_DIR");
     sub->add_option("--access-log", access_log, "on|off: one JSON line per request on stdout")
         ->envname("ATELIER_ACCESS_LOG")
