@@ -703,10 +703,10 @@ TEST_P(DbTest, TheWalStartsOverWhileWritesGoOn) {
   for (auto& w : writers) w.join();
   done = true;
   watch.join();
-  // Without restarts the file would hold all ~290 MB; with them it is a few restart
-  // sizes at most (more when the checkpoint thread gets less CPU).
+  // Without restarts the file would hold all ~290 MB; with them it stays under twice the
+  // restart size, however little CPU the checkpoint thread gets (writers wait for it).
   EXPECT_GE(db_->Syncs().wal_restarts, 3u);
-  EXPECT_LT(largest.load(), 200u << 20) << "the WAL grew to " << largest.load() << " bytes";
+  EXPECT_LT(largest.load(), 48u << 20) << "the WAL grew to " << largest.load() << " bytes";
   EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_restart")->Int(0); }), kThreads * kEach);
 }
 

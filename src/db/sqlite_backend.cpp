@@ -548,6 +548,7 @@ class SqliteDatabase final : public DatabaseImpl {
   // sqlite3_wal_hook: on the writer's thread after each commit, under write_mu_.
   static int OnWalCommit(void* self_ptr, sqlite3*, const char*, int frames) {
     auto* self = static_cast<SqliteDatabase*>(self_ptr);
+    self->wal_frames_.store(frames, std::memory_order_relaxed);
     // Once per restart: the commits that follow until the checkpoint thread has run only
     // read the flag, and take no lock.
     if (frames >= self->restart_frames_ && !self->wal_full_.load(std::memory_order_relaxed)) {
@@ -619,6 +620,8 @@ class SqliteDatabase final : public DatabaseImpl {
           nullptr);
       restarted = Checkpoint(SQLITE_CHECKPOINT_RESTART).rc == SQLITE_OK;
       sqlite3_busy_timeout(checkpoint_conn_->Handle(), busy_timeout_ms_);
+      // The next commit writes from the WAL's start (and the hook reports its length again).
+      if (restarted) wal_frames_.store(0, std::memory_order_relaxed);
     }
     {
       MutexLock lk(restart_mu_);
@@ -629,11 +632,23 @@ class SqliteDatabase final : public DatabaseImpl {
     return restarted;
   }
 
-  // Called by writers before they take write_mu_: waits while RestartWal wants it.
+  // Called by writers before they take write_mu_: waits while RestartWal wants it, and
+  // while the WAL is twice its restart size. The second is back-pressure for a starved
+  // checkpoint thread: on a machine whose cores the writers (or other processes) keep
+  // busy, it ran its catch-up passes so slowly that the WAL grew past 350 MB before the
+  // restart, where a restart size of 16 MiB was asked. Writers then wait for the restart,
+  // but never longer than kMaxWalWait: a restart that keeps failing (a reader holding an
+  // old snapshot) must not stop every write, and the commits that follow wake the
+  // checkpoint thread again.
   void YieldToWalRestart() {
-    if (!restart_waiting_.load(std::memory_order_acquire)) return;
+    static constexpr auto kMaxWalWait = std::chrono::seconds(2);
+    const bool over = wal_frames_.load(std::memory_order_relaxed) >= 2 * restart_frames_;
+    if (!over && !restart_waiting_.load(std::memory_order_acquire)) return;
+    const auto until = std::chrono::steady_clock::now() + kMaxWalWait;
     MutexLock lk(restart_mu_);
-    while (restart_waiting_.load()) restart_cv_.wait(lk.Native());
+    while (restart_waiting_.load() || wal_frames_.load(std::memory_order_relaxed) >= 2 * restart_frames_) {
+      if (restart_cv_.wait_until(lk.Native(), until) == std::cv_status::timeout) return;
+    }
   }
 
   // The sync thread's own handle of the WAL, opened through the database's VFS so that the
@@ -730,6 +745,7 @@ class SqliteDatabase final : public DatabaseImpl {
   Mutex restart_mu_;  // with restart_cv_: writers wait here while restart_waiting_
   std::condition_variable restart_cv_;
   std::atomic<bool> restart_waiting_{false};  // RestartWal wants write_mu_ before any writer
+  std::atomic<int> wal_frames_{0};            // the WAL's length after the last commit (0 after a restart)
   std::unique_ptr<Conn> checkpoint_conn_;     // used by the checkpoint thread only
   std::thread checkpointer_;                  // started by the constructor once the WAL's path is known
 };
