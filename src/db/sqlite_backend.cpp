@@ -619,6 +619,7 @@ class SqliteDatabase final : public DatabaseImpl {
           },
           nullptr);
       restarted = Checkpoint(SQLITE_CHECKPOINT_RESTART).rc == SQLITE_OK;
+      restart_blocked_.store(!restarted, std::memory_order_relaxed);
       sqlite3_busy_timeout(checkpoint_conn_->Handle(), busy_timeout_ms_);
       // The next commit writes from the WAL's start (and the hook reports its length again).
       if (restarted) wal_frames_.store(0, std::memory_order_relaxed);
@@ -637,16 +638,20 @@ class SqliteDatabase final : public DatabaseImpl {
   // checkpoint thread: on a machine whose cores the writers (or other processes) keep
   // busy, it ran its catch-up passes so slowly that the WAL grew past 350 MB before the
   // restart, where a restart size of 16 MiB was asked. Writers then wait for the restart,
-  // but never longer than kMaxWalWait: a restart that keeps failing (a reader holding an
-  // old snapshot) must not stop every write, and the commits that follow wake the
-  // checkpoint thread again.
+  // but never longer than kMaxWalWait, and not at all while the last restart failed: one
+  // that cannot finish (a reader of another process, such as `atelier backup`, holds an
+  // old snapshot) must not hold up the writes, which go on growing the WAL until the
+  // reader is done and a retry (CheckpointLoop's back-off) succeeds.
   void YieldToWalRestart() {
     static constexpr auto kMaxWalWait = std::chrono::seconds(2);
-    const bool over = wal_frames_.load(std::memory_order_relaxed) >= 2 * restart_frames_;
-    if (!over && !restart_waiting_.load(std::memory_order_acquire)) return;
+    const auto over = [this] {
+      return wal_frames_.load(std::memory_order_relaxed) >= 2 * restart_frames_ &&
+             !restart_blocked_.load(std::memory_order_relaxed);
+    };
+    if (!over() && !restart_waiting_.load(std::memory_order_acquire)) return;
     const auto until = std::chrono::steady_clock::now() + kMaxWalWait;
     MutexLock lk(restart_mu_);
-    while (restart_waiting_.load() || wal_frames_.load(std::memory_order_relaxed) >= 2 * restart_frames_) {
+    while (restart_waiting_.load() || over()) {
       if (restart_cv_.wait_until(lk.Native(), until) == std::cv_status::timeout) return;
     }
   }
@@ -746,6 +751,7 @@ class SqliteDatabase final : public DatabaseImpl {
   std::condition_variable restart_cv_;
   std::atomic<bool> restart_waiting_{false};  // RestartWal wants write_mu_ before any writer
   std::atomic<int> wal_frames_{0};            // the WAL's length after the last commit (0 after a restart)
+  std::atomic<bool> restart_blocked_{false};  // the last RESTART checkpoint could not finish
   std::unique_ptr<Conn> checkpoint_conn_;     // used by the checkpoint thread only
   std::thread checkpointer_;                  // started by the constructor once the WAL's path is known
 };
