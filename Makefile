@@ -3,7 +3,7 @@ SHELL := /bin/bash
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build web run test test-unit test-api test-api-sqlite test-api-postgres test-web \
+.PHONY: all deps configure build web run package test test-unit test-api test-api-sqlite test-api-postgres test-web \
         test-sanitize fuzz fuzz-build lint format clean demo
 
 all: build
@@ -25,6 +25,10 @@ run: build
 	@mkdir -p data
 	@$(BUILD)/atelier demo --db sqlite:data/atelier.db --data-dir data
 	@$(BUILD)/atelier serve --db sqlite:data/atelier.db --data-dir data --access-log off
+
+# The Debian package: build/atelier_<version>_<arch>.deb (packaging/package.cmake).
+package: build
+	@cd $(BUILD) && cpack -G DEB
 
 test: build
 	@scripts/run-tests

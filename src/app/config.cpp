@@ -37,6 +37,10 @@ std::string FindWebDir(const char* argv0) {
   std::error_code ec;
   fs::path exe = fs::canonical("/proc/self/exe", ec);
   if (ec) exe = fs::absolute(argv0, ec);
+  // Installed (the Debian package): <prefix>/bin/atelier and <prefix>/share/atelier/web.
+  const fs::path installed = exe.parent_path().parent_path() / "share/atelier/web";
+  if (fs::is_regular_file(installed / "index.html", ec)) return installed.string();
+  // A build in the source tree: web/dist of the first parent that has it.
   for (fs::path dir = exe.parent_path(); !dir.empty(); dir = dir.parent_path()) {
     if (fs::is_regular_file(dir / "web/dist/index.html", ec)) return (dir / "web/dist").string();
     if (dir == dir.root_path()) break;
@@ -51,11 +55,14 @@ Config ParseConfig(int argc, char** argv) {
   app.set_version_flag("--version", std::string("atelier ") + ATELIER_VERSION);
   app.require_subcommand(1);
   std::string rate_limits = "on", access_log = "on";
-  auto add_common = [&](CLI::App* sub) {
-    sub->add_option("--listen", c.listen, "host:port to listen on")->envname("ATELIER_LISTEN");
+  auto add_storage = [&](CLI::App* sub) {
     sub->add_option("--db", c.db, "sqlite:PATH, sqlite::memory: or postgresql://…")->envname("ATELIER_DB");
     sub->add_option("--data-dir", c.data_dir, "where images (and by default mail) are kept")
         ->envname("ATELIER_DATA_DIR");
+  };
+  auto add_common = [&](CLI::App* sub) {
+    sub->add_option("--listen", c.listen, "host:port to listen on")->envname("ATELIER_LISTEN");
+    add_storage(sub);
     sub->add_option("--public-url", c.public_url, "base URL used in links in emails")->envname("ATELIER_PUBLIC_URL");
     sub->add_option("--smtp-url", c.smtp_url, "smtp://host:port; unset: mail goes to the mail dir")
         ->envname("ATELIER_SMTP_URL");
@@ -70,7 +77,9 @@ Config ParseConfig(int argc, char** argv) {
     sub->add_option("--rate-limits", rate_limits, "on|off")
         ->envname("ATELIER_RATE_LIMITS")
         ->check(CLI::IsMember({"on", "off"}));
-    sub->add_option("--web-dir", c.web_dir, "the built web UI (default: web/dist of the source tree)")
+    sub->add_option("--web-dir", c.web_dir,
+                    "the built web UI (default: ../share/atelier/web beside the binary's directory when there, "
+                    "else web/dist of the source tree)")
         ->envname("ATELIER_WEB_DIR");
     sub->add_option("--access-log", access_log, "on|off: one JSON line per request on stdout")
         ->envname("ATELIER_ACCESS_LOG")
@@ -114,10 +123,37 @@ Config ParseConfig(int argc, char** argv) {
                     "image decodes one user may run at once; one more is answered 429")
         ->envname("ATELIER_IMAGE_DECODES_PER_USER")
         ->check(CLI::Range(1, 64));
+    sub->add_option("--image-collect-interval-s", c.image_collect_interval_s,
+                    "seconds between passes that remove image files no artwork uses any more; 0: never")
+        ->envname("ATELIER_IMAGE_COLLECT_INTERVAL_S")
+        ->check(CLI::Range(0, 86400 * 30));
+    sub->add_option("--image-collect-grace-s", c.image_collect_grace_s,
+                    "image files younger than this (seconds) are never removed")
+        ->envname("ATELIER_IMAGE_COLLECT_GRACE_S")
+        ->check(CLI::Range(0, 86400 * 30));
   };
   add_common(app.add_subcommand("serve", "run the HTTP server, background jobs and the web UI"));
   add_common(app.add_subcommand("migrate", "apply database migrations and exit"));
   add_common(app.add_subcommand("demo", "fill an empty database with a demo community"));
+  add_common(app.add_subcommand("collect-images",
+                                "remove the image files that no artwork uses any more (one pass, as serve "
+                                "does every --image-collect-interval-s), print what was done and exit"));
+  auto* backup = app.add_subcommand(
+      "backup",
+      "copy a SQLite deployment, running or not, into the new or empty directory PATH: the database by "
+      "SQLite's online backup (one consistent snapshot) and every image file it references. For PostgreSQL "
+      "see docs/operations.md");
+  add_storage(backup);
+  backup->add_option("PATH", c.backup_path, "directory to create (or an empty one)")->required();
+  auto* restore = app.add_subcommand(
+      "restore",
+      "put a copy made by `atelier backup` into --db (SQLite) and --data-dir: its image files are added to "
+      "<data-dir>/images, then its database replaces the --db file. The server must be stopped. Refuses when "
+      "--db already holds a database or <data-dir>/images holds files, unless --force (which replaces the "
+      "database and its -wal/-shm files and keeps the images already there)");
+  add_storage(restore);
+  restore->add_option("PATH", c.backup_path, "a directory written by `atelier backup`")->required();
+  restore->add_flag("--force", c.force, "replace the database and add to the images of a deployment that has them");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -7,7 +7,7 @@
 namespace atelier::app {
 
 struct Config {
-  std::string command;  // serve | migrate | demo
+  std::string command;  // serve | migrate | demo | collect-images | backup | restore
   std::string listen = "127.0.0.1:8080";
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -36,6 +36,13 @@ struct Config {
   int image_memory_mb = 1024;
   int image_decode_mb = 0;
   int image_decodes_per_user = 2;
+  // Collection of unreferenced image files (artworks::ImageCollector): seconds between
+  // passes in serve (0: none), and the age below which a file is never removed.
+  int image_collect_interval_s = 3600;
+  int image_collect_grace_s = 600;
+  // backup / restore: the backup's directory; restore --force.
+  std::string backup_path;
+  bool force = false;
 };
 
 // Parses argv. On --help/--version prints and exits 0; on a bad flag or value prints one

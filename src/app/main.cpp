@@ -1,4 +1,5 @@
-// atelier: serve | migrate | demo (docs/product.md §1).
+// atelier: serve | migrate | demo (docs/product.md §1) | collect-images | backup | restore
+// (docs/operations.md).
 #include <malloc.h>
 #include <sys/resource.h>
 
@@ -10,6 +11,7 @@
 
 #include "app/config.h"
 #include "app/context.h"
+#include "app/ops.h"
 #include "common/crypto.h"
 #include "common/log.h"
 #include "events/event_service.h"
@@ -78,6 +80,9 @@ int main(int argc, char** argv) {
   InitCrypto();
   RaiseFileLimit();
   KeepFreedHeap();
+  // These work on files, not through an opened (and migrated) database.
+  if (cfg.command == "backup") return app::RunBackup(cfg);
+  if (cfg.command == "restore") return app::RunRestore(cfg);
   // Tests move time forward across restarts (token expiry); never set in production.
   if (const char* offset = std::getenv("ATELIER_TEST_CLOCK_OFFSET_MS")) ctx.clock.Advance(std::atoll(offset));
   try {
@@ -105,6 +110,7 @@ int main(int argc, char** argv) {
     log::Flush();
     return 0;
   }
+  if (cfg.command == "collect-images") return app::RunCollectImages(ctx);
 
   ctx.trusted_proxies = http::TrustedProxies(cfg.trusted_proxies);
   ctx.auth = std::make_unique<accounts::Authenticator>(*ctx.db, ctx.clock);

@@ -1,8 +1,13 @@
+#include <chrono>
+#include <cstdlib>
+
 #include "accounts/rate_limiter.h"
 #include "app/context.h"
+#include "app/ops.h"
 #include "artworks/artwork_routes.h"
 #include "artworks/artwork_service.h"
 #include "artworks/image.h"
+#include "artworks/image_collector.h"
 #include "artworks/image_gate.h"
 #include "artworks/image_store.h"
 #include "events/event_service.h"
@@ -13,6 +18,16 @@ artworks::ArtworkHooks& WireArtworks(AppContext& ctx, events::PhaseHooks& phase_
   artworks::PrepareImages();  // libvips itself starts at the first upload
   auto& images = ctx.Own<artworks::ImageStore>(ctx.config.data_dir);
   auto& svc = ctx.Own<artworks::ArtworkService>(*ctx.db, ctx.clock, *ctx.notifier, images);
+  // Tests only, never set in production: an upload waits between storing its files and
+  // inserting its row.
+  if (const char* pause = std::getenv("ATELIER_TEST_UPLOAD_PAUSE_MS"))
+    svc.SetPauseAfterStoreForTests(std::chrono::milliseconds(std::atoll(pause)));
+  // Files no row references any more go after a grace period (artworks/image_collector.h).
+  if (ctx.config.image_collect_interval_s > 0) {
+    auto& collector = ctx.Own<artworks::ImageCollector>(*ctx.db, images, CollectorOptions(ctx.config));
+    ctx.starters.push_back([&collector] { collector.Start(); });
+    ctx.stoppers.push_back([&collector] { collector.Stop(); });
+  }
   auto& limiter = ctx.Own<accounts::RateLimiter>(ctx.clock, ctx.config.rate_limits, ctx.limits_db.get());
   const auto mib = [](int n) { return static_cast<std::size_t>(n) << 20; };
   artworks::ImageGate::Options gate_options;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <climits>
+#include <thread>
 
 #include "artworks/ranking.h"
 #include "common/error.h"
@@ -106,12 +107,16 @@ api::Artwork ArtworkService::Create(std::int64_t user_id, std::int64_t event_id,
   a.artist_id = user_id;
   a.title = title;
   a.description = description;
-  a.image_key = images_.Put(image.image);
+  // The files stay pinned until the row naming them has committed, so the collector cannot
+  // take a file this upload found already there (artworks/image_store.h).
+  ImagePins pins;
+  a.image_key = images_.Put(image.image, pins);
   a.image_type = image.image_type;
-  a.thumb_key = images_.Put(image.thumb);
+  a.thumb_key = images_.Put(image.thumb, pins);
   a.thumb_type = image.thumb_type;
   a.width = image.width;
   a.height = image.height;
+  if (pause_after_store_.count() > 0) std::this_thread::sleep_for(pause_after_store_);
   return db_.Write(durable, [&](db::Tx& tx) {
     // Locking the event row orders this insert after a phase change or another upload of
     // the same member, so the phase and the count checked here hold until commit.

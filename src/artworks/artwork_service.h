@@ -10,6 +10,7 @@
 // Thread-safety: every call runs its own transaction and may come from any thread; the
 // caches of written artwork heads and of event keys have their own locks. Hooks() is
 // filled while the program is wired, before serving.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -83,6 +84,11 @@ class ArtworkService {
   // count and rank, inside the phase change's transaction.
   void PublishVotes(db::Tx& tx, const events::EventInfo& event) const;
 
+  // Tests only (ATELIER_TEST_UPLOAD_PAUSE_MS, never set in production): Create waits this
+  // long between storing its files and inserting its row, so that a test can act while an
+  // upload is in progress.
+  void SetPauseAfterStoreForTests(std::chrono::milliseconds pause) { pause_after_store_ = pause; }
+
   // What other features attach to artworks (artworks/artwork_view.h).
   ArtworkHooks& Hooks() { return hooks_; }
   const ArtworkHooks& Hooks() const { return hooks_; }
@@ -115,6 +121,7 @@ class ArtworkService {
   ArtworkHooks hooks_;
   ArtworkHeadCache heads_{kHeadCacheBytes};
   EventKeysCache keys_{kKeysCacheBytes};
+  std::chrono::milliseconds pause_after_store_{0};
 };
 
 }  // namespace atelier::artworks

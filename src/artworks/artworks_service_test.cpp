@@ -5,11 +5,14 @@
 // (image decoding has its own tests).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "accounts/service.h"
 #include "artworks/artwork_service.h"
+#include "artworks/image_collector.h"
 #include "events/event_service.h"
 #include "testing/service_world.h"
 
@@ -282,6 +285,73 @@ TEST_F(ArtworkServiceTest, PagesFollowTheirCursors) {
   EXPECT_EQ(second.at("items").at(0).at("id").as_string(), std::to_string(ids[0]));
   EXPECT_TRUE(second.at("nextCursor").is_null());
   EXPECT_API_ERROR(ListPage(outsider, ev, Sort::kNew), 404, "not_found");
+}
+
+// The collector (image_collector.h) on the service's own store: a deleted artwork's files
+// go, a file another artwork shares stays, a pinned file (an upload in progress) and a
+// young file stay, an old temp file goes.
+TEST_F(ArtworkServiceTest, TheCollectorRemovesOnlyUnreferencedUnpinnedOldFiles) {
+  std::int64_t ev = w.AddEvent(group, "OPEN", 3, /*max_artworks_per_member=*/5);
+  const std::int64_t gone = Submit(ann, ev, "Gone");
+  const std::int64_t shared_a = Submit(ann, ev, "Shared");
+  const std::int64_t shared_b = Submit(bob, ev, "Shared");  // the same bytes
+  const auto gone_key = svc.Image(ann.id, gone, false).key, gone_thumb = svc.Image(ann.id, gone, true).key;
+  const auto shared_key = svc.Image(ann.id, shared_a, false).key;
+  ASSERT_EQ(shared_key, svc.Image(bob.id, shared_b, false).key);
+  svc.Delete(ann.id, gone, w.durable);
+  svc.Delete(ann.id, shared_a, w.durable);
+  // An upload in progress: its file is stored and pinned, its row not inserted yet.
+  ImagePins in_progress;
+  const auto pinned_key = images.Put("an upload in progress", in_progress);
+  // What a crashed Put leaves.
+  const auto temp = images.PathOf(shared_key).parent_path() / ("." + shared_key + ".tmp-XXXXXX");
+  std::ofstream(temp) << "partial";
+
+  // With an hour's grace nothing here is old enough.
+  ImageCollector patient(*w.db, images, {.grace = std::chrono::hours(1)});
+  auto pass = patient.CollectOnce();
+  EXPECT_TRUE(pass.ran);
+  EXPECT_EQ(pass.removed + pass.temp_removed, 0);
+  EXPECT_TRUE(images.Exists(gone_key));
+
+  ImageCollector collector(*w.db, images, {.grace = std::chrono::seconds(0)});
+  pass = collector.CollectOnce();
+  EXPECT_TRUE(pass.ran);
+  EXPECT_EQ(pass.removed, 2);  // the deleted artwork's image and thumbnail
+  EXPECT_EQ(pass.temp_removed, 1);
+  EXPECT_EQ(pass.pinned, 1);
+  EXPECT_FALSE(images.Exists(gone_key));
+  EXPECT_FALSE(images.Exists(gone_thumb));
+  EXPECT_FALSE(std::filesystem::exists(temp));
+  EXPECT_TRUE(images.Exists(shared_key));
+  EXPECT_TRUE(images.Exists(svc.Image(bob.id, shared_b, true).key));
+  EXPECT_TRUE(images.Exists(pinned_key));
+
+  // Unpinned and still unreferenced (the upload failed): collected at the next pass.
+  in_progress = ImagePins();
+  EXPECT_EQ(collector.CollectOnce().removed, 1);
+  EXPECT_FALSE(images.Exists(pinned_key));
+
+  // A backup in progress holds every pass off.
+  auto backup = images.LockAgainstCollection();
+  EXPECT_FALSE(collector.CollectOnce().ran);
+}
+
+TEST(ImageKeyColumns, TheQueryNamesEveryColumn) {
+  const std::string sql = ReferencedKeysQuery();
+  for (const auto& c : kImageKeyColumns) {
+    EXPECT_NE(sql.find("SELECT " + std::string(c.column) + " FROM " + std::string(c.table)), std::string::npos) << sql;
+  }
+  KeySet keys;
+  keys.Add(std::string(64, 'b'));
+  keys.Add("not a key");
+  keys.Add(std::string(64, 'a'));
+  keys.Add(std::string(64, 'b'));
+  keys.Seal();
+  EXPECT_EQ(keys.Size(), 2u);
+  EXPECT_TRUE(keys.Contains(std::string(64, 'a')));
+  EXPECT_FALSE(keys.Contains(std::string(64, 'c')));
+  EXPECT_FALSE(keys.Contains("not a key"));
 }
 
 }  // namespace

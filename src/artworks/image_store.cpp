@@ -1,6 +1,8 @@
 #include "artworks/image_store.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,7 +17,8 @@ namespace {
 
 [[noreturn]] void ThrowErrno(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
 
-// Closes the descriptor and, unless released, removes the temp file it belongs to.
+// Closes the descriptor and removes the temp file it belongs to (once linked into place,
+// the file lives on under its key).
 class TempFile {
  public:
   explicit TempFile(std::string path_template) : path_(std::move(path_template)) {
@@ -24,7 +27,7 @@ class TempFile {
   }
   ~TempFile() {
     if (fd_ >= 0) close(fd_);
-    if (!renamed_) unlink(path_.c_str());
+    unlink(path_.c_str());
   }
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
@@ -43,15 +46,17 @@ class TempFile {
     if (close(fd) != 0) ThrowErrno("close " + path_);
   }
 
-  void RenameTo(const std::string& target) {
-    if (rename(path_.c_str(), target.c_str()) != 0) ThrowErrno("rename to " + target);
-    renamed_ = true;
+  // Links the file at `target` unless a file is there already (then false: another Put of
+  // the same bytes was first). Never replaces a file: see the header.
+  bool LinkTo(const std::string& target) {
+    if (link(path_.c_str(), target.c_str()) == 0) return true;
+    if (errno == EEXIST) return false;
+    ThrowErrno("link to " + target);
   }
 
  private:
   std::string path_;
   int fd_ = -1;
-  bool renamed_ = false;
 };
 
 void SyncDirectory(const std::filesystem::path& dir) {
@@ -66,7 +71,77 @@ void SyncDirectory(const std::filesystem::path& dir) {
   }
 }
 
+void Lock(int fd, int operation, const std::filesystem::path& path) {
+  while (flock(fd, operation) != 0) {
+    if (errno == EINTR) continue;
+    const int saved = errno;
+    close(fd);
+    errno = saved;
+    ThrowErrno("lock " + path.string());
+  }
+}
+
+// Whether the open file `fd` is still the one linked at `path` (not removed, not replaced).
+bool StillLinked(int fd, const std::filesystem::path& path) {
+  struct stat open_file {
+  }, linked{};
+  if (fstat(fd, &open_file) != 0 || open_file.st_nlink == 0) return false;
+  if (stat(path.c_str(), &linked) != 0) return false;
+  return open_file.st_ino == linked.st_ino && open_file.st_dev == linked.st_dev;
+}
+
+// Opens the file at `path` under a shared lock (waiting while a collector claims it) and
+// returns its descriptor; -1 when there is no such file or it was removed before the lock.
+int OpenPinned(const std::filesystem::path& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return -1;
+    ThrowErrno("open " + path.string());
+  }
+  Lock(fd, LOCK_SH, path);
+  if (!StillLinked(fd, path)) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void WriteNew(const std::filesystem::path& target, const std::string& key, std::string_view bytes) {
+  const std::filesystem::path dir = target.parent_path();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::system_error(ec, "create " + dir.string());
+  // A unique temp name per call, so concurrent Puts of the same bytes do not collide; the
+  // first link wins and the others find its file, with identical bytes.
+  TempFile temp((dir / ("." + key + ".tmp-XXXXXX")).string());
+  temp.WriteAllAndSync(bytes);
+  if (temp.LinkTo(target.string())) SyncDirectory(dir);
+}
+
+constexpr const char* kStoreLockName = ".collector.lock";
+
 }  // namespace
+
+// ---- ImagePins ----
+
+ImagePins::~ImagePins() { Release(); }
+
+ImagePins::ImagePins(ImagePins&& other) noexcept : fds_(std::exchange(other.fds_, {})) {}
+
+ImagePins& ImagePins::operator=(ImagePins&& other) noexcept {
+  if (this != &other) {
+    Release();
+    fds_ = std::exchange(other.fds_, {});
+  }
+  return *this;
+}
+
+void ImagePins::Release() {
+  for (int fd : fds_) close(fd);  // closing the last descriptor releases the lock
+  fds_.clear();
+}
+
+// ---- ImageStore ----
 
 ImageStore::ImageStore(std::filesystem::path data_dir) : root_(std::move(data_dir) / "images") {}
 
@@ -88,22 +163,132 @@ bool ImageStore::Exists(const std::string& key) const {
   return std::filesystem::is_regular_file(PathOf(key), ec);
 }
 
-std::string ImageStore::Put(std::string_view bytes) {
+std::string ImageStore::Put(std::string_view bytes, ImagePins& pins) {
   std::string key = Sha256Hex(bytes);
   const std::filesystem::path target = PathOf(key);
-  if (Exists(key)) return key;  // same key, same bytes: written whole by an earlier Put
-  const std::filesystem::path dir = target.parent_path();
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw std::system_error(ec, "create " + dir.string());
+  pins.fds_.reserve(pins.fds_.size() + 1);
+  // Same key, same bytes: a file already there was written whole by an earlier Put. Each
+  // round either pins the linked file or writes it; a file removed between the two
+  // (collected while nothing referenced it) is written again.
+  for (int round = 0; round < 8; ++round) {
+    const int fd = OpenPinned(target);
+    if (fd >= 0) {
+      pins.fds_.push_back(fd);
+      return key;
+    }
+    WriteNew(target, key, bytes);
+  }
+  throw std::runtime_error("image file " + target.string() + " was removed each time it was written");
+}
 
-  // A unique temp name per call, so concurrent Puts of the same bytes do not collide;
-  // the last rename wins and both wrote identical bytes.
-  TempFile temp((dir / ("." + key + ".tmp-XXXXXX")).string());
-  temp.WriteAllAndSync(bytes);
-  temp.RenameTo(target.string());
-  SyncDirectory(dir);
-  return key;
+void ImageStore::ForEachFile(const std::function<void(const File&)>& fn) const {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // images/ab/cd/<key>: two levels of directories, then files.
+  for (const auto& level1 : fs::directory_iterator(root_, ec)) {
+    if (!level1.is_directory(ec)) continue;
+    for (const auto& level2 : fs::directory_iterator(level1.path(), ec)) {
+      if (!level2.is_directory(ec)) continue;
+      for (const auto& entry : fs::directory_iterator(level2.path(), ec)) {
+        const std::string name = entry.path().filename().string();
+        File f;
+        if (ValidKey(name)) {
+          f.key = name;
+        } else if (!(name.starts_with(".") && name.find(".tmp-") != std::string::npos)) {
+          continue;  // not ours: left alone
+        }
+        struct stat st {};
+        if (lstat(entry.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        f.path = entry.path();
+        f.modified =
+            std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+        f.size = static_cast<std::uintmax_t>(st.st_size);
+        fn(f);
+      }
+    }
+  }
+}
+
+// ---- claims ----
+
+ImageStore::Claim::Claim(Claim&& other) noexcept : key_(std::move(other.key_)), fd_(std::exchange(other.fd_, -1)) {}
+
+ImageStore::Claim::~Claim() {
+  if (fd_ >= 0) close(fd_);
+}
+
+std::optional<ImageStore::Claim> ImageStore::TryClaim(const std::string& key) const {
+  const std::filesystem::path path = PathOf(key);
+  // Read-write: over NFS flock becomes a POSIX lock, whose exclusive form needs it.
+  const int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    ThrowErrno("open " + path.string());
+  }
+  while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EINTR) continue;
+    const int saved = errno;
+    close(fd);
+    if (saved == EWOULDBLOCK) return std::nullopt;  // an upload holds it
+    errno = saved;
+    ThrowErrno("lock " + path.string());
+  }
+  if (!StillLinked(fd, path)) {
+    close(fd);
+    return std::nullopt;
+  }
+  return Claim(key, fd);
+}
+
+std::uintmax_t ImageStore::Remove(Claim claim) const {
+  struct stat st {};
+  const std::uintmax_t size = fstat(claim.fd_, &st) == 0 ? static_cast<std::uintmax_t>(st.st_size) : 0;
+  const std::filesystem::path path = PathOf(claim.key_);
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) ThrowErrno("remove " + path.string());
+  return size;
+}
+
+// ---- the store lock ----
+
+ImageStore::StoreLock::StoreLock(StoreLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+
+ImageStore::StoreLock::~StoreLock() {
+  if (fd_ >= 0) close(fd_);
+}
+
+namespace {
+int OpenStoreLock(const std::filesystem::path& root) {
+  std::error_code ec;
+  std::filesystem::create_directories(root, ec);
+  if (ec) throw std::system_error(ec, "create " + root.string());
+  const std::filesystem::path path = root / kStoreLockName;
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // Made by another user (a backup run as root): a read-only descriptor locks as well on a
+  // local file system.
+  if (fd < 0 && errno == EACCES) fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) ThrowErrno("open " + path.string());
+  return fd;
+}
+}  // namespace
+
+std::optional<ImageStore::StoreLock> ImageStore::TryLockForCollection() const {
+  const int fd = OpenStoreLock(root_);
+  while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EINTR) continue;
+    const int saved = errno;
+    close(fd);
+    if (saved == EWOULDBLOCK) return std::nullopt;
+    errno = saved;
+    ThrowErrno("lock " + (root_ / kStoreLockName).string());
+  }
+  return StoreLock(fd);
+}
+
+ImageStore::StoreLock ImageStore::LockAgainstCollection() const {
+  const int fd = OpenStoreLock(root_);
+  Lock(fd, LOCK_SH, root_ / kStoreLockName);
+  return StoreLock(fd);
 }
 
 }  // namespace atelier::artworks

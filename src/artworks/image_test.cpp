@@ -4,7 +4,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -554,8 +556,9 @@ class ImageStoreTest : public ::testing::Test {
 
 TEST_F(ImageStoreTest, PutStoresUnderTheHashAndDeduplicates) {
   ImageStore store(dir_);
+  ImagePins pins;
   const std::string bytes = "some image bytes\0\x01\x02"s;
-  const std::string key = store.Put(bytes);
+  const std::string key = store.Put(bytes, pins);
   EXPECT_EQ(key, Sha256Hex(bytes));
   EXPECT_TRUE(ImageStore::ValidKey(key));
   EXPECT_TRUE(store.Exists(key));
@@ -563,16 +566,17 @@ TEST_F(ImageStoreTest, PutStoresUnderTheHashAndDeduplicates) {
   EXPECT_EQ(ReadFile(store.PathOf(key)), bytes);
 
   const auto mtime = std::filesystem::last_write_time(store.PathOf(key));
-  EXPECT_EQ(store.Put(bytes), key);  // the existing file is reused, not rewritten
+  EXPECT_EQ(store.Put(bytes, pins), key);  // the existing file is reused, not rewritten
   EXPECT_EQ(std::filesystem::last_write_time(store.PathOf(key)), mtime);
 
-  const std::string other = store.Put("other bytes");
+  const std::string other = store.Put("other bytes", pins);
   EXPECT_NE(other, key);
   EXPECT_EQ(ReadFile(store.PathOf(other)), "other bytes");
   EXPECT_EQ(CountFiles(dir_), 2u);  // no temp files left behind
 
-  const std::string empty = store.Put("");
+  const std::string empty = store.Put("", pins);
   EXPECT_EQ(ReadFile(store.PathOf(empty)), "");
+  EXPECT_EQ(pins.Size(), 4u);
 }
 
 TEST_F(ImageStoreTest, ConcurrentPutsOfTheSameBytes) {
@@ -580,11 +584,106 @@ TEST_F(ImageStoreTest, ConcurrentPutsOfTheSameBytes) {
   const std::string bytes(1 << 20, 'x');
   std::vector<std::thread> threads;
   std::vector<std::string> keys(8);
-  for (size_t i = 0; i < keys.size(); ++i) threads.emplace_back([&, i] { keys[i] = store.Put(bytes); });
+  for (size_t i = 0; i < keys.size(); ++i)
+    threads.emplace_back([&, i] {
+      ImagePins pins;
+      keys[i] = store.Put(bytes, pins);
+    });
   for (auto& t : threads) t.join();
   for (const auto& k : keys) EXPECT_EQ(k, keys[0]);
   EXPECT_EQ(ReadFile(store.PathOf(keys[0])), bytes);
   EXPECT_EQ(CountFiles(dir_), 1u);
+}
+
+// A pinned file cannot be claimed; once the pins go it can, and a Put of the same bytes
+// after its removal writes it again.
+TEST_F(ImageStoreTest, PinsKeepFilesFromClaims) {
+  ImageStore store(dir_);
+  std::string key;
+  {
+    ImagePins pins;
+    key = store.Put("pinned bytes", pins);
+    EXPECT_FALSE(store.TryClaim(key).has_value());
+    // Another pin of the same file (another upload of the same bytes) is shared.
+    ImagePins more;
+    EXPECT_EQ(store.Put("pinned bytes", more), key);
+    EXPECT_FALSE(store.TryClaim(key).has_value());
+  }
+  auto claim = store.TryClaim(key);
+  ASSERT_TRUE(claim.has_value());
+  EXPECT_FALSE(store.TryClaim(key).has_value());  // one claim at a time
+  EXPECT_EQ(store.Remove(std::move(*claim)), std::string("pinned bytes").size());
+  EXPECT_FALSE(store.Exists(key));
+  EXPECT_FALSE(store.TryClaim(key).has_value());  // gone
+
+  ImagePins pins;
+  EXPECT_EQ(store.Put("pinned bytes", pins), key);
+  EXPECT_EQ(ReadFile(store.PathOf(key)), "pinned bytes");
+}
+
+// A Put that meets a claimed file waits for the claim; when the claimant removes the file,
+// the Put writes it again and pins the new one.
+TEST_F(ImageStoreTest, PutAfterAClaimRemovesTheFileWritesItAgain) {
+  ImageStore store(dir_);
+  std::string key;
+  {
+    ImagePins pins;
+    key = store.Put("contested", pins);
+  }
+  auto claim = store.TryClaim(key);
+  ASSERT_TRUE(claim.has_value());
+  std::atomic<bool> done{false};
+  ImagePins pins;
+  std::thread uploader([&] {
+    EXPECT_EQ(store.Put("contested", pins), key);
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(done.load());  // waiting on the claim
+  store.Remove(std::move(*claim));
+  uploader.join();
+  EXPECT_EQ(ReadFile(store.PathOf(key)), "contested");
+  EXPECT_FALSE(store.TryClaim(key).has_value());  // pinned by the uploader
+}
+
+TEST_F(ImageStoreTest, ForEachFileListsImagesAndTempFiles) {
+  ImageStore store(dir_);
+  ImagePins pins;
+  const std::string a = store.Put("a", pins), b = store.Put("b", pins);
+  const auto temp = store.PathOf(a).parent_path() / ("." + a + ".tmp-abcdef");
+  std::ofstream(temp) << "partial";
+  std::ofstream(store.Root() / "README") << "not ours";
+  std::vector<std::string> keys;
+  int temps = 0;
+  store.ForEachFile([&](const ImageStore::File& f) {
+    if (f.key.empty()) {
+      ++temps;
+      EXPECT_EQ(f.path, temp);
+    } else {
+      keys.push_back(f.key);
+      EXPECT_EQ(f.size, 1u);
+    }
+  });
+  std::sort(keys.begin(), keys.end());
+  std::vector<std::string> want{a, b};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(keys, want);
+  EXPECT_EQ(temps, 1);
+}
+
+TEST_F(ImageStoreTest, OneCollectionAtATimeAndNoneDuringABackup) {
+  ImageStore store(dir_);
+  {
+    auto first = store.TryLockForCollection();
+    ASSERT_TRUE(first.has_value());
+    EXPECT_FALSE(store.TryLockForCollection().has_value());
+  }
+  {
+    auto backup = store.LockAgainstCollection();
+    auto another_backup = store.LockAgainstCollection();  // shared
+    EXPECT_FALSE(store.TryLockForCollection().has_value());
+  }
+  EXPECT_TRUE(store.TryLockForCollection().has_value());
 }
 
 TEST_F(ImageStoreTest, BadKeys) {

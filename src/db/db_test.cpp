@@ -713,6 +713,49 @@ TEST_P(DbTest, TheWalStartsOverWhileWritesGoOn) {
   EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_restart")->Int(0); }), kThreads * kEach);
 }
 
+// A reader that holds an old snapshot for long (`atelier backup` does, in another process)
+// keeps the WAL from starting over. Writers must not wait for a restart that cannot happen:
+// the WAL grows past twice its restart size and writes go on at their pace; once the
+// reader is done, the next retry starts the WAL over.
+TEST_P(DbTest, AReaderHoldingAnOldSnapshotDoesNotHoldUpWriters) {
+  if (IsPg()) GTEST_SKIP() << "SQLite's WAL";
+  Options options;
+  options.wal_restart_frames = 1024;  // ~4 MiB
+  db_ = OpenDb(options);
+  Scratch(*db_, "t_held", "id INTEGER PRIMARY KEY, body TEXT NOT NULL");
+  std::atomic<bool> holding{false}, writes_done{false};
+  std::thread reader([&] {
+    db_->Read([&](Tx& tx) {
+      tx.QueryOne("SELECT COUNT(*) FROM t_held");  // the snapshot starts here
+      holding = true;
+      const auto until = std::chrono::steady_clock::now() + 30s;
+      while (!writes_done && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(5ms);
+      return 0;
+    });
+  });
+  while (!holding) std::this_thread::sleep_for(1ms);
+  const std::string body(16'000, 'x');  // ~4 pages a row: 1,000 rows are ~5 restart sizes
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 1000; ++i) {
+    CommitToken token;
+    db_->Write(token, [&](Tx& tx) { tx.Exec("INSERT INTO t_held (id, body) VALUES ($1, $2)", i, body); });
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  writes_done = true;
+  reader.join();
+  // Waiting 2 s per write once past twice the restart size would take minutes.
+  EXPECT_LT(took, 10s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+  EXPECT_EQ(db_->Syncs().wal_restarts, 0u);
+  // The reader gone, a retry within a second starts the WAL over.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  for (int i = 1000; db_->Syncs().wal_restarts == 0 && std::chrono::steady_clock::now() < deadline; ++i) {
+    CommitToken token;
+    db_->Write(token, [&](Tx& tx) { tx.Exec("INSERT INTO t_held (id, body) VALUES ($1, $2)", i, body); });
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_GE(db_->Syncs().wal_restarts, 1u);
+}
+
 TEST_P(DbTest, WaitersAreReleasedWhenTheDatabaseCloses) {
   if (IsPg()) GTEST_SKIP() << "SQLite's group commit";
   Scratch(*db_, "t_close", "id INTEGER PRIMARY KEY");

@@ -486,9 +486,19 @@ class SqliteDatabase final : public DatabaseImpl {
     static constexpr auto kCheckpointEvery = std::chrono::milliseconds(200);
     std::uint64_t done = 0;
     MutexLock lk(checkpoint_mu_);
+    // Restarts that keep failing (a reader of another process, such as `atelier backup`,
+    // holds an old snapshot for long) are spaced out: each try holds the writer lock up to
+    // 50 ms, and a full WAL asks for one after every commit. The first retry is at once (a
+    // reader of a moment is gone by then), the next ones wait 20 ms, 40 ms, … up to 1 s.
+    static constexpr auto kFirstBackoff = std::chrono::milliseconds(20);
+    static constexpr auto kMaxBackoff = std::chrono::milliseconds(1000);
+    auto restart_after = std::chrono::steady_clock::time_point::min();
+    std::chrono::milliseconds backoff{0};
+    const auto may_restart = [&restart_after] { return std::chrono::steady_clock::now() >= restart_after; };
     while (!stop_) {
       const auto until = std::chrono::steady_clock::now() + kCheckpointEvery;
-      while (!stop_ && !wal_full_ && checkpoint_cv_.wait_until(lk.Native(), until) != std::cv_status::timeout) {
+      while (!stop_ && !(wal_full_ && may_restart()) &&
+             checkpoint_cv_.wait_until(lk.Native(), until) != std::cv_status::timeout) {
       }
       if (stop_) break;
       const std::uint64_t now = group_commit_->Commits();
@@ -497,7 +507,14 @@ class SqliteDatabase final : public DatabaseImpl {
       const auto [rc, frames, copied] = Checkpoint(SQLITE_CHECKPOINT_PASSIVE);
       if (rc == SQLITE_OK) {
         done = now;
-        if (frames >= restart_frames_) RestartWal(frames);
+        if (frames >= restart_frames_ && may_restart()) {
+          if (RestartWal(frames)) {
+            backoff = std::chrono::milliseconds(0);
+          } else {
+            restart_after = std::chrono::steady_clock::now() + backoff;
+            backoff = std::min(kMaxBackoff, backoff.count() == 0 ? kFirstBackoff : 2 * backoff);
+          }
+        }
       }
       lk.Lock();
       wal_full_ = false;
@@ -548,14 +565,15 @@ class SqliteDatabase final : public DatabaseImpl {
   // locked checkpoint's two flushes take. Restarts raise vote throughput and keep the WAL
   // small at some cost in p99; a much larger restart size makes each pause, and the p99,
   // longer (bench/README.md, "Figures behind design choices").
-  void RestartWal(int frames) {
+  // Returns whether the WAL was started over.
+  bool RestartWal(int frames) {
     // What is left for the locked part: at most ~4 MiB to copy and flush. Under a steady
     // stream of votes a pass finds what was committed during the last, so this takes a few.
     const int few = std::min(1024, restart_frames_ / 4);
     bool caught_up = false;
     for (int pass = 0; pass < 8 && !caught_up; ++pass) {
       auto r = Checkpoint(SQLITE_CHECKPOINT_PASSIVE);
-      if (r.rc != SQLITE_OK) return;
+      if (r.rc != SQLITE_OK) return false;
       caught_up = r.frames - frames <= few;
       frames = r.frames;
     }
@@ -577,6 +595,7 @@ class SqliteDatabase final : public DatabaseImpl {
           },
           nullptr);
       restarted = Checkpoint(SQLITE_CHECKPOINT_RESTART).rc == SQLITE_OK;
+      restart_blocked_.store(!restarted, std::memory_order_relaxed);
       sqlite3_busy_timeout(checkpoint_conn_->Handle(), busy_timeout_ms_);
       // The next commit writes from the WAL's start (and the hook reports its length again).
       if (restarted) wal_frames_.store(0, std::memory_order_relaxed);
@@ -587,6 +606,7 @@ class SqliteDatabase final : public DatabaseImpl {
     }
     restart_cv_.notify_all();
     if (restarted) ++wal_restarts_;
+    return restarted;
   }
 
   // Called by writers before they take write_mu_: waits while RestartWal wants it, and
@@ -594,16 +614,20 @@ class SqliteDatabase final : public DatabaseImpl {
   // checkpoint thread: on a machine whose cores the writers (or other processes) keep
   // busy, it ran its catch-up passes so slowly that the WAL grew past 350 MB before the
   // restart, where a restart size of 16 MiB was asked. Writers then wait for the restart,
-  // but never longer than kMaxWalWait: a restart that keeps failing (a reader holding an
-  // old snapshot) must not stop every write, and the commits that follow wake the
-  // checkpoint thread again.
+  // but never longer than kMaxWalWait, and not at all while the last restart failed: one
+  // that cannot finish (a reader of another process, such as `atelier backup`, holds an
+  // old snapshot) must not hold up the writes, which go on growing the WAL until the
+  // reader is done and a retry (CheckpointLoop's back-off) succeeds.
   void YieldToWalRestart() {
     static constexpr auto kMaxWalWait = std::chrono::seconds(2);
-    const bool over = wal_frames_.load(std::memory_order_relaxed) >= 2 * restart_frames_;
-    if (!over && !restart_waiting_.load(std::memory_order_acquire)) return;
+    const auto over = [this] {
+      return wal_frames_.load(std::memory_order_relaxed) >= 2 * restart_frames_ &&
+             !restart_blocked_.load(std::memory_order_relaxed);
+    };
+    if (!over() && !restart_waiting_.load(std::memory_order_acquire)) return;
     const auto until = std::chrono::steady_clock::now() + kMaxWalWait;
     MutexLock lk(restart_mu_);
-    while (restart_waiting_.load() || wal_frames_.load(std::memory_order_relaxed) >= 2 * restart_frames_) {
+    while (restart_waiting_.load() || over()) {
       if (restart_cv_.wait_until(lk.Native(), until) == std::cv_status::timeout) return;
     }
   }
@@ -676,6 +700,7 @@ class SqliteDatabase final : public DatabaseImpl {
   std::condition_variable restart_cv_;
   std::atomic<bool> restart_waiting_{false};  // RestartWal wants write_mu_ before any writer
   std::atomic<int> wal_frames_{0};            // the WAL's length after the last commit (0 after a restart)
+  std::atomic<bool> restart_blocked_{false};  // the last RESTART checkpoint could not finish
   std::unique_ptr<Conn> checkpoint_conn_;     // used by the checkpoint thread only
   std::thread checkpointer_;                  // started by the constructor once the WAL's path is known
 };

@@ -1,0 +1,156 @@
+#include "artworks/image_collector.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <optional>
+
+#include "common/log.h"
+
+namespace atelier::artworks {
+
+namespace {
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+std::optional<std::array<std::uint8_t, 32>> Decode(std::string_view key) {
+  if (!ImageStore::ValidKey(key)) return std::nullopt;
+  std::array<std::uint8_t, 32> out{};
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] = static_cast<std::uint8_t>(HexDigit(key[2 * i]) * 16 + HexDigit(key[2 * i + 1]));
+  return out;
+}
+
+}  // namespace
+
+std::string ReferencedKeysQuery() {
+  std::string sql;
+  for (const auto& c : kImageKeyColumns) {
+    if (!sql.empty()) sql += " UNION ALL ";
+    sql.append("SELECT ").append(c.column).append(" FROM ").append(c.table);
+    sql.append(" WHERE ").append(c.column).append(" IS NOT NULL");
+  }
+  return sql;
+}
+
+void KeySet::Add(std::string_view key) {
+  if (auto k = Decode(key)) keys_.push_back(*k);
+}
+
+void KeySet::Seal() {
+  std::sort(keys_.begin(), keys_.end());
+  keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
+}
+
+bool KeySet::Contains(std::string_view key) const {
+  auto k = Decode(key);
+  return k && std::binary_search(keys_.begin(), keys_.end(), *k);
+}
+
+KeySet ReadReferencedKeys(db::Database& db) {
+  const std::string sql = ReferencedKeysQuery();
+  KeySet keys;
+  db.Read([&](db::Tx& tx) { tx.ForEach(sql, [&](const db::RowView& row) { keys.Add(row.Text(0)); }); });
+  keys.Seal();
+  return keys;
+}
+
+ImageCollector::Pass ImageCollector::CollectOnce() {
+  Pass pass;
+  auto store_lock = images_.TryLockForCollection();
+  if (!store_lock) return pass;
+  pass.ran = true;
+
+  // Read before listing: a file listed after this read whose row committed after it is
+  // younger than the grace period, or is caught by the second read below.
+  const KeySet referenced = ReadReferencedKeys(db_);
+  const auto cutoff = std::chrono::system_clock::now() - options_.grace;
+  std::vector<std::string> candidates;
+  images_.ForEachFile([&](const ImageStore::File& f) {
+    ++pass.files;
+    if (f.modified > cutoff) {
+      ++pass.young;
+    } else if (f.key.empty()) {
+      // A temp file older than the grace period: its Put crashed or failed long ago.
+      if (unlink(f.path.c_str()) == 0) ++pass.temp_removed;
+    } else if (referenced.Contains(f.key)) {
+      ++pass.referenced;
+    } else {
+      candidates.push_back(f.key);
+    }
+  });
+
+  for (size_t begin = 0; begin < candidates.size(); begin += options_.batch) {
+    const size_t end = std::min(candidates.size(), begin + options_.batch);
+    std::vector<ImageStore::Claim> claims;
+    claims.reserve(end - begin);
+    for (size_t i = begin; i < end; ++i) {
+      if (auto claim = images_.TryClaim(candidates[i]))
+        claims.push_back(std::move(*claim));
+      else
+        ++pass.pinned;  // an upload holds it (or it is gone already)
+    }
+    if (claims.empty()) continue;
+    // Read again now that no upload can pin these files: a row committed by an upload that
+    // held one before our claim is visible to this snapshot.
+    const KeySet now_referenced = ReadReferencedKeys(db_);
+    for (auto& claim : claims) {
+      if (now_referenced.Contains(claim.Key())) {
+        ++pass.referenced;
+        continue;
+      }
+      pass.bytes_removed += images_.Remove(std::move(claim));
+      ++pass.removed;
+    }
+  }
+  return pass;
+}
+
+void ImageCollector::Start() {
+  if (thread_.joinable()) return;
+  {
+    MutexLock lock(mu_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void ImageCollector::Stop() {
+  {
+    MutexLock lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ImageCollector::Loop() {
+  MutexLock lock(mu_);
+  while (!stopping_) {
+    const auto until = std::chrono::steady_clock::now() + options_.interval;
+    while (!stopping_ && cv_.wait_until(lock.Native(), until) != std::cv_status::timeout) {
+    }
+    if (stopping_) break;
+    lock.Unlock();
+    try {
+      const Pass p = CollectOnce();
+      if (p.removed > 0 || p.temp_removed > 0)
+        log::Info("image files collected", {{"component", "image_collector"},
+                                            {"removed", p.removed},
+                                            {"temp_removed", p.temp_removed},
+                                            {"bytes", static_cast<std::int64_t>(p.bytes_removed)},
+                                            {"kept", p.referenced + p.young + p.pinned}});
+    } catch (...) {
+      log::WriteLimited("image_collector", log::kRepeatEvery, log::Level::kError, "image collection failed",
+                        {{"component", "image_collector"}, {"error", log::CurrentError()}});
+    }
+    lock.Lock();
+  }
+}
+
+}  // namespace atelier::artworks
