@@ -54,7 +54,7 @@ class ArtworkServiceTest : public ::testing::Test {
   std::int64_t group = w.AddGroup(owner, {admin}, {ann, bob, cat, dan});
 
   std::int64_t Submit(const accounts::AuthUser& artist, std::int64_t event_id, const std::string& title) {
-    ProcessedImage img{"image of " + title, "image/png", "thumb of " + title, "image/webp", 640, 480};
+    ProcessedImage img{"image of " + title, "image/png", "thumb of " + title, "image/webp", 640, 480, "", "", 0, 0};
     auto a = svc.Create(artist.id, event_id, title, "", img, w.durable);
     return a.id.value;
   }
@@ -86,10 +86,10 @@ TEST_F(ArtworkServiceTest, MembersSubmitWhileOpenWithinTheLimit) {
   EXPECT_API_ERROR(Submit(ann, ev, "Third"), 409, "artwork_limit_reached");
   EXPECT_EQ(w.Count("SELECT artwork_count FROM events"), 2);
   // The image bytes are stored under their key.
-  auto ref = svc.Image(bob.id, id, false);
+  auto ref = svc.Image(bob.id, id, ArtworkService::ImageKind::kOriginal);
   EXPECT_TRUE(images.Exists(ref.key));
   EXPECT_EQ(ref.content_type, "image/png");
-  EXPECT_API_ERROR(svc.Image(outsider.id, id, true), 404, "not_found");
+  EXPECT_API_ERROR(svc.Image(outsider.id, id, ArtworkService::ImageKind::kThumbnail), 404, "not_found");
 }
 
 TEST_F(ArtworkServiceTest, NoSubmissionsAfterOpen) {

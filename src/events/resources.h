@@ -29,10 +29,11 @@ struct Event {
   int maxArtworksPerMember = 0;
   int artworkCount = 0;
   Time createdAt;
-  int myVotesRemaining = 0;  // votesPerMember minus the caller's votes in this event, at least 0
+  int myVotesRemaining = 0;      // votesPerMember minus the caller's votes in this event, at least 0
+  bool anonymousVoting = false;  // artists hidden from all but themselves until VOTING ends
 };
 BOOST_DESCRIBE_STRUCT(Event, (),
                       (id, groupId, name, description, phase, votingStartsAt, matchingStartsAt, endsAt, votesPerMember,
-                       maxArtworksPerMember, artworkCount, createdAt, myVotesRemaining))
+                       maxArtworksPerMember, artworkCount, createdAt, myVotesRemaining, anonymousVoting))
 
 }  // namespace atelier::api
