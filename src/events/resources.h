@@ -29,8 +29,9 @@ struct Event {
   int maxArtworksPerMember = 0;
   int artworkCount = 0;
   Time createdAt;
-  int myVotesRemaining = 0;      // votesPerMember minus the caller's votes in this event, at least 0
-  bool anonymousVoting = false;  // artists hidden from all but themselves until VOTING ends
+  int myVotesRemaining = 0;  // votesPerMember minus the caller's votes in this event, at least 0
+  // Artists hidden from all but themselves until VOTING ends (artworks::ArtistHidden).
+  bool anonymousVoting = false;
 };
 BOOST_DESCRIBE_STRUCT(Event, (),
                       (id, groupId, name, description, phase, votingStartsAt, matchingStartsAt, endsAt, votesPerMember,
