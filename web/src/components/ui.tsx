@@ -186,6 +186,14 @@ export function artworkSrcSet(a: Artwork): string {
   return `${a.thumbnailUrl} ${thumbWidth}w, ${a.displayUrl} ${a.displayWidth}w`;
 }
 
+/**
+ * `sizes` for an artwork shown at its own size, as large as the screen allows but never
+ * beyond its largest screen copy (so a small image is not blown up by the w descriptors).
+ */
+export function artworkPageSizes(a: Artwork): string {
+  return `(max-width: ${a.displayWidth}px) 100vw, ${a.displayWidth}px`;
+}
+
 /** The event option `anonymousVoting`, on the create and edit forms (changeable while OPEN). */
 export function AnonymousVotingField({ checked, onChange, error }: { checked: boolean; onChange: (v: boolean) => void; error?: string }) {
   const id = useId();

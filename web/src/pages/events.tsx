@@ -5,7 +5,7 @@ import * as eventsApi from '../api/events';
 import { getGroup } from '../api/groups';
 import { allPages } from '../api/client';
 import { PHASES, nextPhase, type Artwork, type Event, type EventUpdate, type Group, type Phase } from '../api/types';
-import { AnonymousVotingField, ArtistByline, ArtistCell, Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, TextArea, TextField, Time, ZonedTime, artworkSrcSet, countdown, useNow, RichText } from '../components/ui';
+import { AnonymousVotingField, ArtistByline, ArtistCell, Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, TextArea, TextField, Time, ZonedTime, artworkPageSizes, artworkSrcSet, countdown, useNow, RichText } from '../components/ui';
 import { errorMessage } from '../errors';
 import { useAction, useAsync, usePaged, useRefreshWhileVisible, useTitle } from '../hooks';
 import { useNotify } from '../notify';
@@ -843,7 +843,7 @@ export function ArtworkPage({ id }: { id: string }) {
       </p>
       {/* The page shows the thumbnail or the display copy (srcset); the original (often megabytes) loads only in the full-size view. */}
       <figure className="artwork-full">
-        <img src={a.thumbnailUrl} srcSet={artworkSrcSet(a)} sizes="(max-width: 60rem) 100vw, 60rem" alt={a.title} width={a.width} height={a.height} />
+        <img src={a.thumbnailUrl} srcSet={artworkSrcSet(a)} sizes={artworkPageSizes(a)} alt={a.title} width={a.width} height={a.height} />
         <figcaption>
           <button type="button" className="btn btn--small" onClick={() => setFull(true)}>
             View full size<span className="visually-hidden"> of {a.title}</span> ({a.width}×{a.height})
