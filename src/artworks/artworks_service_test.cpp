@@ -286,3 +286,53 @@ TEST_F(ArtworkServiceTest, PagesFollowTheirCursors) {
 
 }  // namespace
 }  // namespace atelier::artworks
+
+namespace atelier::artworks {
+namespace {
+
+// Issue 18: anonymous voting. One service (one pair of head caches) serves every viewer:
+// the artist sees their name, everyone else null, whichever head was cached first; the
+// switch and the phase change show at once.
+TEST_F(ArtworkServiceTest, AnonymousVotingHidesArtistsFromOthersUntilVotingEnds) {
+  std::int64_t ev = w.AddEvent(group, "OPEN", 3, 2);
+  std::int64_t by_ann = Submit(ann, ev, "Ann's");
+  std::int64_t by_bob = Submit(bob, ev, "Bob's");
+  auto artist_of = [&](const accounts::AuthUser& u, std::int64_t id) -> std::string {
+    json::object page = ListPage(u, ev, Sort::kNew);
+    std::string listed = "missing";
+    for (const auto& item : page.at("items").as_array())
+      if (item.at("id").as_string() == std::to_string(id))
+        listed = item.at("artist").is_null() ? "null" : std::string(item.at("artist").at("username").as_string());
+    json::object single = GetArtwork(u, id);
+    const std::string got =
+        single.at("artist").is_null() ? "null" : std::string(single.at("artist").at("username").as_string());
+    EXPECT_EQ(listed, got) << u.username << " " << id;
+    return got;
+  };
+  // Named heads cached first (no anonymity yet).
+  EXPECT_EQ(artist_of(bob, by_ann), "ann");
+  events::EventInput on;
+  on.anonymous_voting = true;
+  EXPECT_TRUE(events.Update(owner.id, ev, on, w.durable).anonymousVoting);
+  for (Phase phase : {Phase::kOpen, Phase::kVoting}) {
+    if (phase == Phase::kVoting) Advance(ev, Phase::kVoting);
+    for (const auto* u : {&bob, &admin, &owner, &cat}) EXPECT_EQ(artist_of(*u, by_ann), "null") << u->username;
+    EXPECT_EQ(artist_of(ann, by_ann), "ann");
+    EXPECT_EQ(artist_of(ann, by_bob), "null");
+    EXPECT_EQ(artist_of(bob, by_bob), "bob");
+  }
+  // Only while OPEN could it change; it stays as it is.
+  events::EventInput off;
+  off.anonymous_voting = false;
+  EXPECT_API_ERROR(events.Update(owner.id, ev, off, w.durable), 409, "wrong_phase");
+  EXPECT_API_ERROR(events.Update(ann.id, ev, off, w.durable), 403, "forbidden");
+  EXPECT_TRUE(events.Update(owner.id, ev, on, w.durable).anonymousVoting);  // the same value: no change
+  Advance(ev, Phase::kMatching);
+  for (const auto* u : {&bob, &admin, &owner, &ann}) EXPECT_EQ(artist_of(*u, by_ann), "ann") << u->username;
+  const json::object results = ResultsOf(cat, ev);
+  ASSERT_EQ(results.at("items").as_array().size(), 2u);
+  for (const auto& item : results.at("items").as_array()) EXPECT_FALSE(item.at("artwork").at("artist").is_null());
+}
+
+}  // namespace
+}  // namespace atelier::artworks
