@@ -199,12 +199,13 @@ std::size_t EstimateDecodeBytes(Format format, const VImage& header, std::size_t
   }
   if (OrientationOf(header) != 1) whole += raw;  // rotating needs the decoded image whole
   // The display rendition of a larger image: its WebP encoder holds the output frame (at
-  // most kDisplaySide² pixels), after the decode above has let go of its buffers.
+  // most kDisplaySide² pixels). ProcessImage lets go of the decode before making it, so
+  // the two are never held at once: the larger counts.
   const int longest = std::max(header.width(), header.height());
   if (longest > kDisplaySide) {
     const double scale = static_cast<double>(kDisplaySide) / longest;
     const double display_pixels = std::ceil(header.width() * scale) * std::ceil(header.height() * scale);
-    whole += display_pixels * (kWebpFrameBytes + (header.bands() == 4 ? kWebpAlphaExtraBytes : 0));
+    whole = std::max(whole, display_pixels * (kWebpFrameBytes + (header.bands() == 4 ? kWebpAlphaExtraBytes : 0)));
   }
   // The re-encoded file, held twice while it is copied out of libvips: at worst as large as
   // the pixels, in practice a few times the upload.
@@ -325,6 +326,11 @@ std::variant<ProcessedImage, ImageError> ProcessImage(std::string_view bytes, co
         out.image_type = "image/png";
         break;
     }
+    // The decode is done: its buffers (a GIF's frames, a rotated copy, a progressive JPEG's
+    // coefficients) go now, before the renditions' encoders take theirs (the estimate counts
+    // the larger of the two, not both).
+    image = VImage();
+    std::get<Header>(header).image = VImage();
 
     // The display rendition and the thumbnail come from our own re-encoded bytes
     // (known-good, oriented, sRGB); thumbnail_buffer shrinks on load: JPEG decodes at 1/2,
