@@ -16,18 +16,26 @@ namespace {
 
 namespace json = boost::json;
 
-json::object Expected(const ArtworkRow& a, bool visible) {
+json::object Expected(const ArtworkRow& a, bool visible, bool hidden = false) {
   json::object o;
   o["id"] = std::to_string(a.id);
   o["eventId"] = std::to_string(a.event_id);
-  o["artist"] = json::object{
-      {"id", std::to_string(a.artist_id)}, {"username", a.artist_username}, {"displayName", a.artist_display_name}};
+  if (hidden)
+    o["artist"] = nullptr;
+  else
+    o["artist"] = json::object{
+        {"id", std::to_string(a.artist_id)}, {"username", a.artist_username}, {"displayName", a.artist_display_name}};
   o["title"] = a.title;
   o["description"] = a.description;
   o["imageUrl"] = "/api/v1/artworks/" + std::to_string(a.id) + "/image?v=" + a.image_key.substr(0, 16);
   o["thumbnailUrl"] = "/api/v1/artworks/" + std::to_string(a.id) + "/thumbnail?v=" + a.thumb_key.substr(0, 16);
+  const bool display = !a.display_key.empty();
+  o["displayUrl"] = display ? "/api/v1/artworks/" + std::to_string(a.id) + "/display?v=" + a.display_key.substr(0, 16)
+                            : o["imageUrl"].as_string().c_str();
   o["width"] = a.width;
   o["height"] = a.height;
+  o["displayWidth"] = display ? a.display_width : a.width;
+  o["displayHeight"] = display ? a.display_height : a.height;
   o["createdAt"] = FormatTime(a.created_at);
   o["voteCount"] = visible ? json::value(a.vote_count) : json::value(nullptr);
   o["myVote"] = a.my_vote;
@@ -79,6 +87,38 @@ TEST(ArtworkJson, EveryCombinationOfViewerFieldsAsBoostWritesIt) {
             ++cases;
           }
   EXPECT_EQ(cases, 96);
+}
+
+// An anonymous head (ArtistHidden) writes the artist as null and nothing of the name; with a
+// display rendition its URL and size are the rendition's, without one the original's.
+TEST(ArtworkJson, HiddenArtistAndDisplayRendition) {
+  ArtworkRow a;
+  a.id = 5;
+  a.event_id = 2;
+  a.artist_id = 3;
+  a.artist_username = "secretname";
+  a.artist_display_name = "Secret Display";
+  a.title = "T";
+  a.image_key = "0123456789abcdef0123456789abcdef";
+  a.thumb_key = "fedcba9876543210fedcba9876543210";
+  a.width = 4000;
+  a.height = 3000;
+  a.created_at = 1'764'150'000'123;
+  for (bool display : {false, true}) {
+    a.display_key = display ? "aaaabbbbccccddddeeee" : "";
+    a.display_width = display ? 1600 : 0;
+    a.display_height = display ? 1200 : 0;
+    for (bool hidden : {false, true}) {
+      const std::string expected = json::serialize(Expected(a, false, hidden));
+      EXPECT_EQ(ToJsonText(ArtworkOf(a, false, hidden)), expected);
+      const std::string head = api::OpenArtworkText(HeadOf(a, hidden));
+      EXPECT_EQ(ToJsonText(api::ListedArtwork{std::make_shared<const std::string>(head), ViewerOf(a, false)}),
+                expected);
+      EXPECT_EQ(head.find("secretname") == std::string::npos, hidden) << head;
+      EXPECT_EQ(head.find("Secret Display") == std::string::npos, hidden) << head;
+    }
+  }
+  EXPECT_NE(api::OpenArtworkText(HeadOf(a)).find("/display?v=aaaabbbbccccdddd"), std::string::npos);
 }
 
 }  // namespace

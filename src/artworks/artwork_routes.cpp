@@ -38,9 +38,9 @@ Response PageResponse(const Page& page) {
 }
 
 Response ServeImage(ArtworkService& svc, const ImageStore& images, const accounts::Authenticator& auth,
-                    const Request& req, bool thumbnail) {
+                    const Request& req, ArtworkService::ImageKind kind) {
   auto user = auth.Require(req);
-  auto ref = svc.Image(user.id, http::PathId(req), thumbnail);
+  auto ref = svc.Image(user.id, http::PathId(req), kind);
   std::string etag = "\"" + ref.key + "\"";
   Response r;
   r.AddHeader("ETag", etag);
@@ -163,10 +163,13 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
     svc.Delete(user.id, http::PathId(req), durable);
     return http::Durable(Response::NoContent(), durable);
   });
+  using Kind = ArtworkService::ImageKind;
   router.Add("GET", base + "/artworks/{id}/image",
-             [&svc, &images, &auth](Request& req) { return ServeImage(svc, images, auth, req, false); });
+             [&svc, &images, &auth](Request& req) { return ServeImage(svc, images, auth, req, Kind::kOriginal); });
+  router.Add("GET", base + "/artworks/{id}/display",
+             [&svc, &images, &auth](Request& req) { return ServeImage(svc, images, auth, req, Kind::kDisplay); });
   router.Add("GET", base + "/artworks/{id}/thumbnail",
-             [&svc, &images, &auth](Request& req) { return ServeImage(svc, images, auth, req, true); });
+             [&svc, &images, &auth](Request& req) { return ServeImage(svc, images, auth, req, Kind::kThumbnail); });
   router.Add("PUT", base + "/artworks/{id}/vote", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
     db::CommitToken durable;

@@ -79,9 +79,10 @@ void ArtworkService::FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::
   });
 }
 
-api::Artwork ArtworkService::Answer(db::Tx& tx, ArtworkRow& a, std::int64_t viewer_id, Phase phase) const {
+api::Artwork ArtworkService::Answer(db::Tx& tx, ArtworkRow& a, std::int64_t viewer_id, Phase phase,
+                                    bool anonymous_voting) const {
   hooks_.Mark(tx, phase, viewer_id, a.id, a.id, [&a](std::int64_t id) { return id == a.id ? &a.marks : nullptr; });
-  return ArtworkOf(a, events::CountsVisible(phase));
+  return ArtworkOf(a, events::CountsVisible(phase), ArtistHidden(anonymous_voting, phase) && a.artist_id != viewer_id);
 }
 
 void ArtworkService::CheckCanSubmit(std::int64_t user_id, std::int64_t event_id) {
@@ -114,6 +115,12 @@ api::Artwork ArtworkService::Create(std::int64_t user_id, std::int64_t event_id,
   a.image_type = image.image_type;
   a.thumb_key = images_.Put(image.thumb, pins);
   a.thumb_type = image.thumb_type;
+  if (!image.display.empty()) {
+    a.display_key = images_.Put(image.display, pins);
+    a.display_type = image.display_type;
+    a.display_width = image.display_width;
+    a.display_height = image.display_height;
+  }
   a.width = image.width;
   a.height = image.height;
   if (pause_after_store_.count() > 0) std::this_thread::sleep_for(pause_after_store_);
@@ -127,7 +134,7 @@ api::Artwork ArtworkService::Create(std::int64_t user_id, std::int64_t event_id,
     row.created_at = clock_.Now();
     std::int64_t id = store::Insert(tx, row);
     auto created = store::Find(tx, id, user_id);
-    return Answer(tx, *created, user_id, e.phase);
+    return Answer(tx, *created, user_id, e.phase, e.anonymous_voting);
   });
 }
 
@@ -152,26 +159,45 @@ EventKeysCache::Ptr ArtworkService::Keys(db::Tx& tx, std::int64_t event_id, cons
   }
 }
 
-std::vector<api::ListedArtwork> ArtworkService::Listed(db::Tx& tx, std::int64_t epoch,
-                                                       const std::vector<ArtworkRow>& rows, bool counts_visible) {
-  std::vector<std::int64_t> ids(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) ids[i] = rows[i].id;
-  std::vector<ArtworkHeadCache::Head> heads(rows.size());
-  if (heads_.Find(epoch, ids, heads) < rows.size()) {
-    for (size_t i = 0; i < rows.size(); ++i) {
-      if (heads[i]) continue;
+void ArtworkService::FillHeads(db::Tx& tx, ArtworkHeadCache& cache, bool hide_artist, std::int64_t epoch,
+                               const std::vector<ArtworkRow>& rows, const std::vector<std::size_t>* which,
+                               std::vector<api::ListedArtwork>& items) {
+  const std::size_t n = which ? which->size() : rows.size();
+  auto row_of = [which](std::size_t k) { return which ? (*which)[k] : k; };
+  std::vector<std::int64_t> ids(n);
+  for (size_t k = 0; k < n; ++k) ids[k] = rows[row_of(k)].id;
+  std::vector<ArtworkHeadCache::Head> heads(n);
+  if (cache.Find(epoch, ids, heads) < n) {
+    for (size_t k = 0; k < n; ++k) {
+      if (heads[k]) continue;
       // The page's keys were read in this snapshot, so the row is there.
-      auto a = store::FindHead(tx, ids[i]);
-      if (!a) throw std::logic_error("artwork " + std::to_string(ids[i]) + " of a page is missing from its snapshot");
-      heads[i] = std::make_shared<const std::string>(api::OpenArtworkText(HeadOf(*a)));
-      heads_.Store(epoch, ids[i], heads[i]);
+      auto a = store::FindHead(tx, ids[k]);
+      if (!a) throw std::logic_error("artwork " + std::to_string(ids[k]) + " of a page is missing from its snapshot");
+      heads[k] = std::make_shared<const std::string>(api::OpenArtworkText(HeadOf(*a, hide_artist)));
+      cache.Store(epoch, ids[k], heads[k]);
     }
   }
+  for (size_t k = 0; k < n; ++k) items[row_of(k)].head = std::move(heads[k]);
+}
+
+std::vector<api::ListedArtwork> ArtworkService::Listed(db::Tx& tx, std::int64_t epoch,
+                                                       const std::vector<ArtworkRow>& rows, bool counts_visible,
+                                                       std::int64_t event_id, std::int64_t viewer_id,
+                                                       bool hide_artists) {
   std::vector<api::ListedArtwork> items(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    items[i].head = std::move(heads[i]);
-    items[i].viewer = ViewerOf(rows[i], counts_visible);
+  if (!hide_artists) {
+    FillHeads(tx, heads_, false, epoch, rows, nullptr, items);
+  } else if (!rows.empty()) {
+    // The viewer's own artworks (a few at most) keep their artist; every other row takes a
+    // head written without it.
+    const auto own = store::OwnIds(tx, event_id, viewer_id);
+    std::vector<std::size_t> named, hidden;
+    for (size_t i = 0; i < rows.size(); ++i)
+      (std::find(own.begin(), own.end(), rows[i].id) != own.end() ? named : hidden).push_back(i);
+    if (!named.empty()) FillHeads(tx, heads_, false, epoch, rows, &named, items);
+    if (!hidden.empty()) FillHeads(tx, anonymous_heads_, true, epoch, rows, &hidden, items);
   }
+  for (size_t i = 0; i < rows.size(); ++i) items[i].viewer = ViewerOf(rows[i], counts_visible);
   return items;
 }
 
@@ -204,14 +230,16 @@ ArtworkService::ArtworkPage ArtworkService::List(std::int64_t user_id, std::int6
           sort == Sort::kNew ? EncodeCursor({rows.back().id}) : EncodeCursor({rows.back().vote_count, rows.back().id});
     }
     FillViewer(tx, rows, user_id, page.phase);
-    return ArtworkPage{Listed(tx, epoch, rows, visible), std::move(next)};
+    return ArtworkPage{
+        Listed(tx, epoch, rows, visible, event_id, user_id, ArtistHidden(page.anonymous_voting, page.phase)),
+        std::move(next)};
   });
 }
 
 api::Artwork ArtworkService::Get(std::int64_t user_id, std::int64_t artwork_id) {
   return db_.Read([&](db::Tx& tx) {
     auto l = MustLoadForMember(tx, artwork_id, user_id);
-    return Answer(tx, l.art, user_id, l.event.phase);
+    return Answer(tx, l.art, user_id, l.event.phase, l.event.anonymous_voting);
   });
 }
 
@@ -232,7 +260,7 @@ api::Artwork ArtworkService::Update(std::int64_t user_id, std::int64_t artwork_i
     v.ThrowIfAny();
     store::UpdateText(tx, artwork_id, title.value_or(l.art.title), new_description.value_or(l.art.description));
     auto updated = store::Find(tx, artwork_id, user_id);
-    return Answer(tx, *updated, user_id, e.phase);
+    return Answer(tx, *updated, user_id, e.phase, e.anonymous_voting);
   });
 }
 
@@ -252,10 +280,20 @@ void ArtworkService::Delete(std::int64_t user_id, std::int64_t artwork_id, db::C
   });
 }
 
-ArtworkService::ImageRef ArtworkService::Image(std::int64_t user_id, std::int64_t artwork_id, bool thumbnail) {
+ArtworkService::ImageRef ArtworkService::Image(std::int64_t user_id, std::int64_t artwork_id, ImageKind kind) {
   return db_.Read([&](db::Tx& tx) {
     auto l = MustLoadForMember(tx, artwork_id, user_id);
-    return thumbnail ? ImageRef{l.art.thumb_key, l.art.thumb_type} : ImageRef{l.art.image_key, l.art.image_type};
+    switch (kind) {
+      case ImageKind::kThumbnail:
+        return ImageRef{l.art.thumb_key, l.art.thumb_type};
+      case ImageKind::kDisplay:
+        // No rendition (a small image, or an upload from before renditions): the original.
+        if (!l.art.display_key.empty()) return ImageRef{l.art.display_key, l.art.display_type};
+        break;
+      case ImageKind::kOriginal:
+        break;
+    }
+    return ImageRef{l.art.image_key, l.art.image_type};
   });
 }
 
@@ -309,7 +347,7 @@ ArtworkService::ResultPage ArtworkService::Results(std::int64_t user_id, std::in
       store::FillRanks(tx, rows, event_id);
     }
     FillViewer(tx, rows, user_id, page.phase);
-    auto listed = Listed(tx, epoch, rows, true);
+    auto listed = Listed(tx, epoch, rows, true, event_id, user_id, ArtistHidden(page.anonymous_voting, page.phase));
     ResultPage out;
     out.items.resize(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) {

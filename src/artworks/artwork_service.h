@@ -45,9 +45,9 @@ class ArtworkService {
   void CheckCanSubmit(std::int64_t user_id, std::int64_t event_id);
   // Trims and checks title (1–120) and description (≤ 2000); 422 on failure.
   static void CheckText(std::string& title, std::optional<std::string>& description);
-  // Stores the image and its thumbnail (content-addressed, before the transaction: a
-  // rolled-back insert leaves an unreferenced file, never a half-written one), then
-  // inserts the artwork with all the checks of CheckCanSubmit inside the transaction.
+  // Stores the image, its display rendition (when there is one) and its thumbnail (content-addressed, before the
+  // transaction: a rolled-back insert leaves an unreferenced file, never a half-written one), then inserts the artwork
+  // with all the checks of CheckCanSubmit inside the transaction.
   api::Artwork Create(std::int64_t user_id, std::int64_t event_id, const std::string& title,
                       const std::string& description, const ProcessedImage& image, db::CommitToken& durable);
 
@@ -69,8 +69,10 @@ class ArtworkService {
     std::string key;
     std::string content_type;
   };
+  // The original, the display rendition (the original when there is none) or the thumbnail.
+  enum class ImageKind { kOriginal, kDisplay, kThumbnail };
   // Members only (404 otherwise).
-  ImageRef Image(std::int64_t user_id, std::int64_t artwork_id, bool thumbnail);
+  ImageRef Image(std::int64_t user_id, std::int64_t artwork_id, ImageKind kind);
 
   // PUT/DELETE /artworks/{id}/vote → votes the caller has left in the event.
   int Vote(std::int64_t user_id, std::int64_t artwork_id, db::CommitToken& durable);
@@ -108,11 +110,22 @@ class ArtworkService {
   // The caller's vote and the hooks' marks on rows of an event in `phase`.
   void FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t viewer_id, events::Phase phase) const;
   // The page's items: heads from the cache when it holds them under `epoch`
-  // (db::ReadContentEpoch of tx), else read in tx, written and stored.
+  // (db::ReadContentEpoch of tx), else read in tx, written and stored. With hide_artists
+  // (ArtistHidden for the page's event) every row but the viewer's own takes its head
+  // without the artist, from a cache of its own: the text of such a head never holds the
+  // name, so no mix-up of caches can show it.
   std::vector<api::ListedArtwork> Listed(db::Tx& tx, std::int64_t epoch, const std::vector<ArtworkRow>& rows,
-                                         bool counts_visible);
-  // The artwork as the caller sees it in an event in `phase`, marks included.
-  api::Artwork Answer(db::Tx& tx, ArtworkRow& a, std::int64_t viewer_id, events::Phase phase) const;
+                                         bool counts_visible, std::int64_t event_id, std::int64_t viewer_id,
+                                         bool hide_artists);
+  // The heads of rows[which[k]] (all rows when which is null) into items, from `cache`,
+  // else read in tx and written with the artist or without (hide_artist).
+  void FillHeads(db::Tx& tx, ArtworkHeadCache& cache, bool hide_artist, std::int64_t epoch,
+                 const std::vector<ArtworkRow>& rows, const std::vector<std::size_t>* which,
+                 std::vector<api::ListedArtwork>& items);
+  // The artwork as the caller sees it in an event in `phase`, marks included (the artist
+  // hidden from others when ArtistHidden(anonymous_voting, phase)).
+  api::Artwork Answer(db::Tx& tx, ArtworkRow& a, std::int64_t viewer_id, events::Phase phase,
+                      bool anonymous_voting) const;
 
   db::Database& db_;
   const Clock& clock_;
@@ -120,6 +133,8 @@ class ArtworkService {
   ImageStore& images_;
   ArtworkHooks hooks_;
   ArtworkHeadCache heads_{kHeadCacheBytes};
+  // Heads without the artist, for events that vote anonymously (until VOTING ends).
+  ArtworkHeadCache anonymous_heads_{kHeadCacheBytes / 4};
   EventKeysCache keys_{kKeysCacheBytes};
   std::chrono::milliseconds pause_after_store_{0};
 };

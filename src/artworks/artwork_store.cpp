@@ -4,18 +4,19 @@
 #include <climits>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace atelier::artworks::store {
 
 namespace {
 
-// The artwork with its artist: columns 0–14 of every artwork query.
-constexpr const char* kPageSelect =
-    "SELECT a.id, a.event_id, a.artist_id, u.username, u.display_name, a.title, a.description, a.image_key, "
-    "a.image_type, a.thumb_key, a.thumb_type, a.width, a.height, a.vote_count, a.created_at "
-    "FROM artworks a JOIN users u ON u.id = a.artist_id ";
+// The artwork with its artist: columns 0–18 of every artwork query.
+constexpr std::string_view kColumns =
+    "a.id, a.event_id, a.artist_id, u.username, u.display_name, a.title, a.description, a.image_key, a.image_type, "
+    "a.thumb_key, a.thumb_type, a.width, a.height, a.vote_count, a.created_at, a.display_key, a.display_type, "
+    "a.display_width, a.display_height ";
 
-// Takes the text cells out of r. with_viewer: column 15 holds the viewer's vote.
+// Takes the text cells out of r. with_viewer: column 19 holds the viewer's vote.
 ArtworkRow FromRow(db::Row& r, bool with_viewer) {
   ArtworkRow a;
   a.id = r.Int(0);
@@ -33,7 +34,13 @@ ArtworkRow FromRow(db::Row& r, bool with_viewer) {
   a.height = static_cast<int>(r.Int(12));
   a.vote_count = r.Int(13);
   a.created_at = r.Int(14);
-  if (with_viewer) a.my_vote = r.Bool(15);
+  if (!r.IsNull(15)) {
+    a.display_key = r.TakeStr(15);
+    a.display_type = r.TakeStr(16);
+    a.display_width = static_cast<int>(r.Int(17));
+    a.display_height = static_cast<int>(r.Int(18));
+  }
+  if (with_viewer) a.my_vote = r.Bool(19);
   return a;
 }
 
@@ -57,14 +64,12 @@ std::vector<ArtworkRow> Keys(db::Tx& tx, int limit, std::string_view sql, A&&...
 
 std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_id) {
   // One row: probing the viewer's vote in the same statement is cheapest here.
-  auto row = tx.QueryOne(
-      "SELECT a.id, a.event_id, a.artist_id, u.username, u.display_name, a.title, a.description, a.image_key, "
-      "a.image_type, a.thumb_key, a.thumb_type, a.width, a.height, a.vote_count, a.created_at, "
-      "CASE WHEN v.voter_id IS NULL THEN 0 ELSE 1 END "
-      "FROM artworks a JOIN users u ON u.id = a.artist_id "
-      "LEFT JOIN votes v ON v.artwork_id = a.id AND v.voter_id = $1 "
-      "WHERE a.id = $2",
-      viewer_id, id);
+  static const std::string kSql = "SELECT " + std::string(kColumns) +
+                                  ", CASE WHEN v.voter_id IS NULL THEN 0 ELSE 1 END "
+                                  "FROM artworks a JOIN users u ON u.id = a.artist_id "
+                                  "LEFT JOIN votes v ON v.artwork_id = a.id AND v.voter_id = $1 "
+                                  "WHERE a.id = $2";
+  auto row = tx.QueryOne(kSql, viewer_id, id);
   if (!row) return std::nullopt;
   return FromRow(*row, true);
 }
@@ -73,11 +78,15 @@ std::optional<PageContext> LoadPageContext(db::Tx& tx, std::int64_t event_id, st
   std::optional<PageContext> out;
   tx.ForEach(
       "SELECT e.phase, EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = e.group_id AND m.user_id = $2), "
-      "(SELECT n FROM content_epoch WHERE id = 1), e.artwork_count FROM events e WHERE e.id = $1",
+      "(SELECT n FROM content_epoch WHERE id = 1), e.artwork_count, e.anonymous_voting FROM events e WHERE e.id = $1",
       [&out](const db::RowView& r) {
         auto phase = events::ParsePhase(std::get<std::string>(r.Cell(0)));
         if (!phase) throw std::runtime_error("events.phase holds an unknown phase");
-        out = PageContext{.phase = *phase, .member = r.Bool(1), .epoch = r.Int(2), .artwork_count = r.Int(3)};
+        out = PageContext{.phase = *phase,
+                          .member = r.Bool(1),
+                          .epoch = r.Int(2),
+                          .artwork_count = r.Int(3),
+                          .anonymous_voting = r.Bool(4)};
       },
       event_id, viewer_id);
   return out;
@@ -95,8 +104,18 @@ void AllKeys(db::Tx& tx, std::int64_t event_id, bool with_counts, std::vector<st
       event_id);
 }
 
+std::vector<std::int64_t> OwnIds(db::Tx& tx, std::int64_t event_id, std::int64_t artist_id) {
+  std::vector<std::int64_t> ids;
+  tx.ForEach(
+      "SELECT id FROM artworks WHERE artist_id = $1 AND event_id = $2",
+      [&ids](const db::RowView& r) { ids.push_back(r.Int(0)); }, artist_id, event_id);
+  return ids;
+}
+
 std::optional<ArtworkRow> FindHead(db::Tx& tx, std::int64_t id) {
-  auto row = tx.QueryOne(std::string(kPageSelect) + "WHERE a.id = $1", id);
+  static const std::string kSql =
+      "SELECT " + std::string(kColumns) + "FROM artworks a JOIN users u ON u.id = a.artist_id WHERE a.id = $1";
+  auto row = tx.QueryOne(kSql, id);
   if (!row) return std::nullopt;
   return FromRow(*row, false);
 }
@@ -196,9 +215,12 @@ int CountByArtist(db::Tx& tx, std::int64_t event_id, std::int64_t artist_id) {
 std::int64_t Insert(db::Tx& tx, const NewArtwork& a) {
   auto row = tx.QueryOne(
       "INSERT INTO artworks (event_id, artist_id, title, description, image_key, image_type, thumb_key, thumb_type, "
-      "width, height, vote_count, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11) RETURNING id",
+      "width, height, vote_count, created_at, display_key, display_type, display_width, display_height) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $15) RETURNING id",
       a.event_id, a.artist_id, a.title, a.description, a.image_key, a.image_type, a.thumb_key, a.thumb_type, a.width,
-      a.height, a.created_at);
+      a.height, a.created_at, a.display_key, a.display_type,
+      a.display_key ? std::optional<int>(a.display_width) : std::nullopt,
+      a.display_key ? std::optional<int>(a.display_height) : std::nullopt);
   tx.Exec("UPDATE events SET artwork_count = artwork_count + 1 WHERE id = $1", a.event_id);
   return row->Int(0);
 }

@@ -26,6 +26,10 @@ struct ArtworkRow {
   std::string description;
   std::string image_key, image_type, thumb_key, thumb_type;
   int width = 0, height = 0;
+  // The display rendition (longest side 1600 px); empty key when there is none (a small
+  // image, or one uploaded before renditions were made): the original stands in for it.
+  std::string display_key, display_type;
+  int display_width = 0, display_height = 0;
   std::int64_t vote_count = 0;
   Millis created_at = 0;
   bool my_vote = false;  // the viewer voted for it
@@ -33,11 +37,11 @@ struct ArtworkRow {
   int rank = 0;          // competition rank in its event (FillRanks only)
 };
 
-// The resource of a row (artworks/resources.h): its head, the viewer's part (voteCount
-// null unless counts_visible), both.
-api::ArtworkHead HeadOf(const ArtworkRow& a);
+// The resource of a row (artworks/resources.h): its head (artist null when hide_artist),
+// the viewer's part (voteCount null unless counts_visible), both.
+api::ArtworkHead HeadOf(const ArtworkRow& a, bool hide_artist = false);
 api::ArtworkViewer ViewerOf(const ArtworkRow& a, bool counts_visible);
-api::Artwork ArtworkOf(const ArtworkRow& a, bool counts_visible);
+api::Artwork ArtworkOf(const ArtworkRow& a, bool counts_visible, bool hide_artist = false);
 
 struct NewArtwork {
   std::int64_t event_id = 0;
@@ -46,6 +50,8 @@ struct NewArtwork {
   std::string description;
   std::string image_key, image_type, thumb_key, thumb_type;
   int width = 0, height = 0;
+  std::optional<std::string> display_key, display_type;  // nullopt: no display rendition
+  int display_width = 0, display_height = 0;
   Millis created_at = 0;
 };
 
@@ -56,18 +62,24 @@ std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_
 
 // What a page of an event's artworks needs to know before its rows, read in one statement:
 // the event's phase, whether the viewer is a member of its group, and the content epoch
-// (db/content_epoch.h). nullopt when the event does not exist.
+// (db/content_epoch.h), whether the event votes anonymously. nullopt when the event does
+// not exist.
 struct PageContext {
   events::Phase phase = events::Phase::kOpen;
   bool member = false;
   std::int64_t epoch = 0;
   std::int64_t artwork_count = 0;
+  bool anonymous_voting = false;
 };
 std::optional<PageContext> LoadPageContext(db::Tx& tx, std::int64_t event_id, std::int64_t viewer_id);
 
 // Every artwork of the event as keys (id, and vote_count when with_counts), newest first.
 void AllKeys(db::Tx& tx, std::int64_t event_id, bool with_counts, std::vector<std::int64_t>& ids,
              std::vector<std::int64_t>& votes);
+
+// The ids of the viewer's own artworks in the event (at most maxArtworksPerMember), through
+// the index artworks_artist (artist_id, event_id).
+std::vector<std::int64_t> OwnIds(db::Tx& tx, std::int64_t event_id, std::int64_t artist_id);
 
 // The artwork with its artist (what ArtworkService writes as an artwork's head); the
 // viewer's fields are left false/empty.

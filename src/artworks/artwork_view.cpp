@@ -18,18 +18,24 @@ std::string ImageUrl(const std::string& id, const char* kind, const std::string&
 }
 }  // namespace
 
-api::ArtworkHead HeadOf(const ArtworkRow& a) {
+api::ArtworkHead HeadOf(const ArtworkRow& a, bool hide_artist) {
   const std::string id = IdStr(a.id);
   api::ArtworkHead h;
   h.id = Id{a.id};
   h.eventId = Id{a.event_id};
-  h.artist = api::PublicUser{Id{a.artist_id}, a.artist_username, a.artist_display_name};
+  if (!hide_artist) h.artist = api::PublicUser{Id{a.artist_id}, a.artist_username, a.artist_display_name};
   h.title = a.title;
   h.description = a.description;
   h.imageUrl = ImageUrl(id, "/image", a.image_key);
   h.thumbnailUrl = ImageUrl(id, "/thumbnail", a.thumb_key);
+  // Without a rendition (a small image, or an upload from before renditions) the original
+  // is the image sized for the screen.
+  const bool display = !a.display_key.empty();
+  h.displayUrl = display ? ImageUrl(id, "/display", a.display_key) : h.imageUrl;
   h.width = a.width;
   h.height = a.height;
+  h.displayWidth = display ? a.display_width : a.width;
+  h.displayHeight = display ? a.display_height : a.height;
   h.createdAt = Time{a.created_at};
   return h;
 }
@@ -43,9 +49,9 @@ api::ArtworkViewer ViewerOf(const ArtworkRow& a, bool counts_visible) {
   return v;
 }
 
-api::Artwork ArtworkOf(const ArtworkRow& a, bool counts_visible) {
+api::Artwork ArtworkOf(const ArtworkRow& a, bool counts_visible, bool hide_artist) {
   api::Artwork out;
-  static_cast<api::ArtworkHead&>(out) = HeadOf(a);
+  static_cast<api::ArtworkHead&>(out) = HeadOf(a, hide_artist);
   static_cast<api::ArtworkViewer&>(out) = ViewerOf(a, counts_visible);
   return out;
 }
@@ -73,11 +79,12 @@ std::vector<ArtworkRef> EventArtworks(db::Tx& tx, std::int64_t event_id) {
 }
 
 std::optional<api::Artwork> ViewArtwork(db::Tx& tx, const ArtworkHooks& hooks, std::int64_t artwork_id,
-                                        std::int64_t viewer_id, events::Phase phase) {
+                                        std::int64_t viewer_id, events::Phase phase, bool anonymous_voting) {
   auto a = store::Find(tx, artwork_id, viewer_id);
   if (!a) return std::nullopt;
   hooks.Mark(tx, phase, viewer_id, a->id, a->id, [&a](std::int64_t id) { return id == a->id ? &a->marks : nullptr; });
-  return ArtworkOf(*a, events::CountsVisible(phase));
+  return ArtworkOf(*a, events::CountsVisible(phase),
+                   ArtistHidden(anonymous_voting, phase) && a->artist_id != viewer_id);
 }
 
 }  // namespace atelier::artworks

@@ -59,6 +59,14 @@ class ArtworkHooks {
   std::vector<BeforeDelete> before_delete_;
 };
 
+// Anonymous voting (docs/product.md §6): in an event that votes anonymously, an artwork's
+// artist is hidden from everyone but the artist while the event is OPEN or VOTING, and shown
+// from MATCHING on — when the vote counts are. Decided per request from the event's row in
+// the reader's own snapshot, never cached, so a switch or a phase change shows at once.
+inline bool ArtistHidden(bool anonymous_voting, events::Phase phase) {
+  return anonymous_voting && !events::CountsVisible(phase);
+}
+
 // An artwork's identity: which event it is in and whose it is.
 struct ArtworkRef {
   std::int64_t id = 0;
@@ -73,9 +81,10 @@ bool HasArtworkIn(db::Tx& tx, std::int64_t event_id, std::int64_t artist_id);
 // Every artwork of the event, by id.
 std::vector<ArtworkRef> EventArtworks(db::Tx& tx, std::int64_t event_id);
 // The Artwork resource as `viewer_id` sees it in an event in `phase` (vote count shown
-// from MATCHING on), with the marks of `hooks`; nullopt when there is no such artwork. No
-// permission check: the caller has made sure the viewer may see it.
+// from MATCHING on; the artist hidden from others when ArtistHidden(anonymous_voting,
+// phase)), with the marks of `hooks`; nullopt when there is no such artwork. No permission
+// check: the caller has made sure the viewer may see it.
 std::optional<api::Artwork> ViewArtwork(db::Tx& tx, const ArtworkHooks& hooks, std::int64_t artwork_id,
-                                        std::int64_t viewer_id, events::Phase phase);
+                                        std::int64_t viewer_id, events::Phase phase, bool anonymous_voting = false);
 
 }  // namespace atelier::artworks

@@ -57,7 +57,7 @@ class ArtworkServiceTest : public ::testing::Test {
   std::int64_t group = w.AddGroup(owner, {admin}, {ann, bob, cat, dan});
 
   std::int64_t Submit(const accounts::AuthUser& artist, std::int64_t event_id, const std::string& title) {
-    ProcessedImage img{"image of " + title, "image/png", "thumb of " + title, "image/webp", 640, 480};
+    ProcessedImage img{"image of " + title, "image/png", "thumb of " + title, "image/webp", 640, 480, "", "", 0, 0};
     auto a = svc.Create(artist.id, event_id, title, "", img, w.durable);
     return a.id.value;
   }
@@ -89,10 +89,10 @@ TEST_F(ArtworkServiceTest, MembersSubmitWhileOpenWithinTheLimit) {
   EXPECT_API_ERROR(Submit(ann, ev, "Third"), 409, "artwork_limit_reached");
   EXPECT_EQ(w.Count("SELECT artwork_count FROM events"), 2);
   // The image bytes are stored under their key.
-  auto ref = svc.Image(bob.id, id, false);
+  auto ref = svc.Image(bob.id, id, ArtworkService::ImageKind::kOriginal);
   EXPECT_TRUE(images.Exists(ref.key));
   EXPECT_EQ(ref.content_type, "image/png");
-  EXPECT_API_ERROR(svc.Image(outsider.id, id, true), 404, "not_found");
+  EXPECT_API_ERROR(svc.Image(outsider.id, id, ArtworkService::ImageKind::kThumbnail), 404, "not_found");
 }
 
 TEST_F(ArtworkServiceTest, NoSubmissionsAfterOpen) {
@@ -352,6 +352,56 @@ TEST(ImageKeyColumns, TheQueryNamesEveryColumn) {
   EXPECT_TRUE(keys.Contains(std::string(64, 'a')));
   EXPECT_FALSE(keys.Contains(std::string(64, 'c')));
   EXPECT_FALSE(keys.Contains("not a key"));
+}
+
+}  // namespace
+}  // namespace atelier::artworks
+
+namespace atelier::artworks {
+namespace {
+
+// Issue 18: anonymous voting. One service (one pair of head caches) serves every viewer:
+// the artist sees their name, everyone else null, whichever head was cached first; the
+// switch and the phase change show at once.
+TEST_F(ArtworkServiceTest, AnonymousVotingHidesArtistsFromOthersUntilVotingEnds) {
+  std::int64_t ev = w.AddEvent(group, "OPEN", 3, 2);
+  std::int64_t by_ann = Submit(ann, ev, "Ann's");
+  std::int64_t by_bob = Submit(bob, ev, "Bob's");
+  auto artist_of = [&](const accounts::AuthUser& u, std::int64_t id) -> std::string {
+    json::object page = ListPage(u, ev, Sort::kNew);
+    std::string listed = "missing";
+    for (const auto& item : page.at("items").as_array())
+      if (item.at("id").as_string() == std::to_string(id))
+        listed = item.at("artist").is_null() ? "null" : std::string(item.at("artist").at("username").as_string());
+    json::object single = GetArtwork(u, id);
+    const std::string got =
+        single.at("artist").is_null() ? "null" : std::string(single.at("artist").at("username").as_string());
+    EXPECT_EQ(listed, got) << u.username << " " << id;
+    return got;
+  };
+  // Named heads cached first (no anonymity yet).
+  EXPECT_EQ(artist_of(bob, by_ann), "ann");
+  events::EventInput on;
+  on.anonymous_voting = true;
+  EXPECT_TRUE(events.Update(owner.id, ev, on, w.durable).anonymousVoting);
+  for (Phase phase : {Phase::kOpen, Phase::kVoting}) {
+    if (phase == Phase::kVoting) Advance(ev, Phase::kVoting);
+    for (const auto* u : {&bob, &admin, &owner, &cat}) EXPECT_EQ(artist_of(*u, by_ann), "null") << u->username;
+    EXPECT_EQ(artist_of(ann, by_ann), "ann");
+    EXPECT_EQ(artist_of(ann, by_bob), "null");
+    EXPECT_EQ(artist_of(bob, by_bob), "bob");
+  }
+  // Only while OPEN could it change; it stays as it is.
+  events::EventInput off;
+  off.anonymous_voting = false;
+  EXPECT_API_ERROR(events.Update(owner.id, ev, off, w.durable), 409, "wrong_phase");
+  EXPECT_API_ERROR(events.Update(ann.id, ev, off, w.durable), 403, "forbidden");
+  EXPECT_TRUE(events.Update(owner.id, ev, on, w.durable).anonymousVoting);  // the same value: no change
+  Advance(ev, Phase::kMatching);
+  for (const auto* u : {&bob, &admin, &owner, &ann}) EXPECT_EQ(artist_of(*u, by_ann), "ann") << u->username;
+  const json::object results = ResultsOf(cat, ev);
+  ASSERT_EQ(results.at("items").as_array().size(), 2u);
+  for (const auto& item : results.at("items").as_array()) EXPECT_FALSE(item.at("artwork").at("artist").is_null());
 }
 
 }  // namespace

@@ -3,11 +3,13 @@
 #include <vips/vips8>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
+#include <tuple>
 
 namespace atelier::artworks {
 namespace {
@@ -196,6 +198,15 @@ std::size_t EstimateDecodeBytes(Format format, const VImage& header, std::size_t
       break;
   }
   if (OrientationOf(header) != 1) whole += raw;  // rotating needs the decoded image whole
+  // The display rendition of a larger image: its WebP encoder holds the output frame (at
+  // most kDisplaySide² pixels). ProcessImage lets go of the decode before making it, so
+  // the two are never held at once: the larger counts.
+  const int longest = std::max(header.width(), header.height());
+  if (longest > kDisplaySide) {
+    const double scale = static_cast<double>(kDisplaySide) / longest;
+    const double display_pixels = std::ceil(header.width() * scale) * std::ceil(header.height() * scale);
+    whole = std::max(whole, display_pixels * (kWebpFrameBytes + (header.bands() == 4 ? kWebpAlphaExtraBytes : 0)));
+  }
   // The re-encoded file, held twice while it is copied out of libvips: at worst as large as
   // the pixels, in practice a few times the upload.
   const double encoded = std::min(raw, 4.0 * static_cast<double>(input_bytes) + raw / 16);
@@ -315,17 +326,33 @@ std::variant<ProcessedImage, ImageError> ProcessImage(std::string_view bytes, co
         out.image_type = "image/png";
         break;
     }
+    // The decode is done: its buffers (a GIF's frames, a rotated copy, a progressive JPEG's
+    // coefficients) go now, before the renditions' encoders take theirs (the estimate counts
+    // the larger of the two, not both).
+    image = VImage();
+    std::get<Header>(header).image = VImage();
 
-    // The thumbnail comes from our own re-encoded bytes (known-good, oriented, sRGB);
-    // thumbnail_buffer shrinks on load: JPEG decodes at 1/2, 1/4 or 1/8 scale and WebP at
-    // the thumbnail's own scale, so only PNG reads every row (streaming).
-    // The blob borrows out.image, which outlives this block and every image made from it.
+    // The display rendition and the thumbnail come from our own re-encoded bytes
+    // (known-good, oriented, sRGB); thumbnail_buffer shrinks on load: JPEG decodes at 1/2,
+    // 1/4 or 1/8 scale and WebP at the target's own scale, so only PNG reads every row
+    // (streaming). The blob borrows out.image, which outlives this block and every image
+    // made from it.
     {
       const Blob encoded(BorrowBlob(out.image));
-      VImage thumb = VImage::thumbnail_buffer(encoded.get(), kThumbSide,
-                                              VImage::option()->set("height", kThumbSide)->set("size", VIPS_SIZE_DOWN));
-      out.thumb = StripWebpMetadata(
-          Blob(WithoutMetadata(thumb).webpsave_buffer(VImage::option()->set("Q", 80)->set("strip", true))).ToString());
+      const auto shrink = [&encoded](int side, int quality) {
+        VImage small = VImage::thumbnail_buffer(encoded.get(), side,
+                                                VImage::option()->set("height", side)->set("size", VIPS_SIZE_DOWN));
+        small = WithoutMetadata(small);
+        return std::make_tuple(
+            StripWebpMetadata(
+                Blob(small.webpsave_buffer(VImage::option()->set("Q", quality)->set("strip", true))).ToString()),
+            small.width(), small.height());
+      };
+      if (std::max(out.width, out.height) > kDisplaySide) {
+        std::tie(out.display, out.display_width, out.display_height) = shrink(kDisplaySide, 82);
+        out.display_type = "image/webp";
+      }
+      out.thumb = std::get<0>(shrink(kThumbSide, 80));
     }
     out.thumb_type = "image/webp";
     return out;

@@ -25,7 +25,16 @@ struct ProcessedImage {
   std::string thumb_type;  // "image/webp"
   int width = 0;           // of `image`: the original after EXIF orientation was applied
   int height = 0;
+  // Sized for screens: longest side kDisplaySide px, made only when the image is larger
+  // than that (empty otherwise: the original serves as it).
+  std::string display;
+  std::string display_type;  // "image/webp", when display is not empty
+  int display_width = 0;
+  int display_height = 0;
 };
+
+// The longest side of the display rendition (ProcessedImage::display).
+inline constexpr int kDisplaySide = 1600;
 
 // kUnsupported → 415 unsupported_image; kTooLarge (over max_pixels) and kTooCostly (a
 // decode that would need more than max_decode_bytes) → 413 payload_too_large.
@@ -69,8 +78,10 @@ std::variant<ImageProbe, ImageError> ProbeImage(std::string_view bytes, const Im
 //
 // Costs: one streaming decode and encode of the image (a few rows of pixels in memory
 // unless the format or a rotation needs the whole image, which libvips keeps on disk past
-// 100 MB), plus one shrink-on-load decode of the re-encoded file for the thumbnail (JPEG
-// decodes at 1/8 scale, WebP at the thumbnail's scale; PNG streams its rows).
+// 100 MB), plus two shrink-on-load decodes of the re-encoded file, for the display rendition
+// (larger images only) and the thumbnail (JPEG decodes at 1/2, 1/4 or 1/8 scale, WebP at the
+// target's scale; PNG streams its rows); each is encoded as WebP, whose encoder holds the
+// whole output frame (counted in ImageProbe::decode_bytes).
 std::variant<ProcessedImage, ImageError> ProcessImage(std::string_view bytes, const ImageLimits& limits = {});
 
 }  // namespace atelier::artworks

@@ -46,6 +46,7 @@ struct ImageKeyColumn {
 inline constexpr ImageKeyColumn kImageKeyColumns[] = {
     {"artworks", "image_key"},
     {"artworks", "thumb_key"},
+    {"artworks", "display_key"},
 };
 
 // One statement giving every key those columns hold (repeats included), in any dialect.

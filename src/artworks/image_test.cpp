@@ -94,6 +94,8 @@ class ImageTest : public ::testing::Test {
   }
 };
 
+ImageProbe Probe(const std::string& bytes, const ImageLimits& limits = {});
+
 TEST_F(ImageTest, PngStaysPng) {
   const ProcessedImage out = Ok(ProcessImage(Png(640, 400)));
   EXPECT_EQ(out.image_type, "image/png");
@@ -108,6 +110,34 @@ TEST_F(ImageTest, PngStaysPng) {
   // Pixels survive: PNG is lossless.
   const VImage back = Decode(out.image);
   EXPECT_EQ((back - Card(640, 400)).abs().max(), 0.0);
+}
+
+// The display rendition (issue 18): longest side 1600 px as WebP, made only for a larger
+// image; an image of at most 1600 px gets none (the original serves as it).
+TEST_F(ImageTest, DisplayRenditionOnlyForLargerImages) {
+  const ProcessedImage small = Ok(ProcessImage(Png(640, 400)));
+  EXPECT_TRUE(small.display.empty());
+  EXPECT_TRUE(small.display_type.empty());
+  EXPECT_TRUE(Ok(ProcessImage(Jpeg(1600, 900))).display.empty());  // exactly 1600: not enlarged, no copy
+
+  struct Case {
+    int w, h, dw, dh;
+  };
+  for (const Case c : {Case{3200, 2400, 1600, 1200}, Case{1000, 2000, 800, 1600}, Case{1601, 1601, 1600, 1600}}) {
+    const ProcessedImage out = Ok(ProcessImage(Jpeg(c.w, c.h)));
+    EXPECT_EQ(out.display_type, "image/webp");
+    EXPECT_EQ(out.display.substr(8, 4), "WEBP");
+    EXPECT_EQ(out.display_width, c.dw) << c.w << "x" << c.h;
+    EXPECT_EQ(out.display_height, c.dh) << c.w << "x" << c.h;
+    const VImage display = Decode(out.display);
+    EXPECT_EQ(display.width(), c.dw);
+    EXPECT_EQ(display.height(), c.dh);
+    EXPECT_EQ(out.display.find("EXIF"), std::string::npos);
+    EXPECT_EQ(out.display.find("Exif"), std::string::npos);
+  }
+  // The probe counts the rendition's WebP encoder (12 bytes a pixel of the rendition): one
+  // column more than 1600 costs a 1600x10 rendition.
+  EXPECT_GE(Probe(Png(1601, 10)).decode_bytes, Probe(Png(1600, 10)).decode_bytes + 1600 * 10 * 12 - 1024);
 }
 
 TEST_F(ImageTest, JpegStaysJpegAndLosesExifAndGps) {
@@ -327,7 +357,7 @@ bool ResetPeakRss() {
   return static_cast<bool>(out);
 }
 
-ImageProbe Probe(const std::string& bytes, const ImageLimits& limits = {}) {
+ImageProbe Probe(const std::string& bytes, const ImageLimits& limits) {
   auto r = ProbeImage(bytes, limits);
   if (const auto* error = std::get_if<ImageError>(&r)) {
     ADD_FAILURE() << "ProbeImage failed: " << static_cast<int>(*error);

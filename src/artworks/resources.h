@@ -17,23 +17,33 @@
 
 namespace atelier::api {
 
-// What every viewer of an artwork sees alike.
+// What every viewer of an artwork sees alike — but for `artist`, which an event with
+// anonymous voting hides until VOTING ends from everyone but the artist (artworks::
+// ArtistHidden): such a head is written twice, with the artist and without, and each viewer
+// gets the one meant for them (ArtworkService::Listed).
 struct ArtworkHead {
   Id id;
   Id eventId;
-  PublicUser artist;
+  std::optional<PublicUser> artist;  // null while anonymous voting hides it
   std::string title;
   std::string description;
   // `/api/v1/artworks/{id}/image?v=…`: the version (a prefix of the image's content key)
   // makes a cached image safe to keep for long: new bytes, new URL.
   std::string imageUrl;
   std::string thumbnailUrl;
+  // The image sized for screens: longest side 1600 px (`/display?v=…`); the original's URL
+  // when the image is no larger than that (no copy is made) or was uploaded before copies
+  // were made. displayWidth/displayHeight are its size (then the original's).
+  std::string displayUrl;
   int width = 0;
   int height = 0;
+  int displayWidth = 0;
+  int displayHeight = 0;
   Time createdAt;
 };
 BOOST_DESCRIBE_STRUCT(ArtworkHead, (),
-                      (id, eventId, artist, title, description, imageUrl, thumbnailUrl, width, height, createdAt))
+                      (id, eventId, artist, title, description, imageUrl, thumbnailUrl, displayUrl, width, height,
+                       displayWidth, displayHeight, createdAt))
 
 // The caller's like of an artwork; rank null when unranked.
 struct MyLike {

@@ -71,7 +71,8 @@ api::Event ToResource(EventInfo&& e, int used_votes) {
           .maxArtworksPerMember = e.max_artworks_per_member,
           .artworkCount = e.artwork_count,
           .createdAt = {e.created_at},
-          .myVotesRemaining = std::max(0, e.votes_per_member - used_votes)};
+          .myVotesRemaining = std::max(0, e.votes_per_member - used_votes),
+          .anonymousVoting = e.anonymous_voting};
 }
 
 }  // namespace
@@ -97,6 +98,7 @@ api::Event EventService::Create(std::int64_t user_id, std::int64_t group_id, con
   CheckRange("votesPerMember", in.votes_per_member.value_or(kDefaultVotesPerMember), 1, 50, v);
   e.max_artworks_per_member = static_cast<int>(in.max_artworks_per_member.value_or(kDefaultMaxArtworksPerMember));
   CheckRange("maxArtworksPerMember", in.max_artworks_per_member.value_or(kDefaultMaxArtworksPerMember), 1, 10, v);
+  e.anonymous_voting = in.anonymous_voting.value_or(false);
   e.phase = Phase::kOpen;
   e.created_by = user_id;
   limiter_.Require("event:user:" + std::to_string(user_id), kEventsPerUserHour, kEventWindow,
@@ -178,6 +180,10 @@ api::Event EventService::Update(std::int64_t user_id, std::int64_t event_id, con
       CheckRange("maxArtworksPerMember", *in.max_artworks_per_member, 1, 10, v);
       if (e.phase != Phase::kOpen) throw WrongPhase("maxArtworksPerMember can change only while submissions are open");
       e.max_artworks_per_member = static_cast<int>(*in.max_artworks_per_member);
+    }
+    if (in.anonymous_voting && *in.anonymous_voting != e.anonymous_voting) {
+      if (e.phase != Phase::kOpen) throw WrongPhase("anonymousVoting can change only while submissions are open");
+      e.anonymous_voting = *in.anonymous_voting;
     }
     v.ThrowIfAny();
     store::UpdateEvent(tx, e);

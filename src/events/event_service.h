@@ -29,6 +29,7 @@ struct EventInput {
   std::array<std::optional<std::optional<Millis>>, 3> times;  // as Schedule::times
   std::optional<std::int64_t> votes_per_member;
   std::optional<std::int64_t> max_artworks_per_member;
+  std::optional<bool> anonymous_voting;
 };
 
 // Methods answer with the Event resource (events/resources.h) as the caller sees it; the
@@ -49,7 +50,8 @@ class EventService {
   // GET /events/{id} (members).
   api::Event GetEvent(std::int64_t user_id, std::int64_t event_id);
   // PATCH /events/{id} (owner or admin). 409 wrong_phase once CLOSED; votesPerMember may
-  // change until VOTING ends and maxArtworksPerMember while OPEN (else 409 wrong_phase);
+  // change until VOTING ends, maxArtworksPerMember and anonymousVoting while OPEN (else 409
+  // wrong_phase);
   // a time may change only for a phase change still to come, into the future, in order.
   api::Event Update(std::int64_t user_id, std::int64_t event_id, const EventInput& in, db::CommitToken& durable);
   // POST /events/{id}/advance (owner or admin): `to` must be the next phase, else 409

@@ -24,6 +24,7 @@ struct EventInfo {
   int artwork_count = 0;
   std::optional<std::int64_t> created_by;
   Millis created_at = 0;
+  bool anonymous_voting = false;  // artists hidden until VOTING ends (artworks::ArtistHidden)
 };
 
 namespace store {

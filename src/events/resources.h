@@ -30,9 +30,11 @@ struct Event {
   int artworkCount = 0;
   Time createdAt;
   int myVotesRemaining = 0;  // votesPerMember minus the caller's votes in this event, at least 0
+  // Artists hidden from all but themselves until VOTING ends (artworks::ArtistHidden).
+  bool anonymousVoting = false;
 };
 BOOST_DESCRIBE_STRUCT(Event, (),
                       (id, groupId, name, description, phase, votingStartsAt, matchingStartsAt, endsAt, votesPerMember,
-                       maxArtworksPerMember, artworkCount, createdAt, myVotesRemaining))
+                       maxArtworksPerMember, artworkCount, createdAt, myVotesRemaining, anonymousVoting))
 
 }  // namespace atelier::api

@@ -42,6 +42,7 @@ EventInput ReadInput(const boost::json::object& body, bool create) {
   }
   out.votes_per_member = in.Int("votesPerMember");
   out.max_artworks_per_member = in.Int("maxArtworksPerMember");
+  out.anonymous_voting = in.Bool("anonymousVoting");
   in.Finish();
   return out;
 }

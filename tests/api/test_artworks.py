@@ -10,8 +10,8 @@ from conftest import BACKEND, PASSWORD, problem, field_error
 from event_helpers import (API, GPS_MARK, Community, advance, advance_to, convert, image_size, jpeg_with_gps,
                            make_event, make_group, notifications, png, png_bomb, sql, submit, upload)
 
-ARTWORK_KEYS = {"id", "eventId", "artist", "title", "description", "imageUrl", "thumbnailUrl", "width", "height",
-                "createdAt", "voteCount", "myVote", "myLike", "isMatched"}
+ARTWORK_KEYS = {"id", "eventId", "artist", "title", "description", "imageUrl", "thumbnailUrl", "displayUrl", "width",
+                "height", "displayWidth", "displayHeight", "createdAt", "voteCount", "myVote", "myLike", "isMatched"}
 
 
 @pytest.fixture

@@ -178,14 +178,15 @@ def check_consistent(server, com, flood):
     lost = set(flood.acked_uploads) - set(listed)
     assert not lost, f"acknowledged uploads lost: {sorted(lost)}"
     for aid in listed:
-        for kind in ("image", "thumbnail"):
+        for kind in ("image", "display", "thumbnail"):
             r = com.owner.get(f"{API}/artworks/{aid}/{kind}")
             assert r.status_code == 200 and len(r.content) > 0, (aid, kind, r.status_code)
             assert r.content[:8] == b"\x89PNG\r\n\x1a\n" or r.content[:4] in (b"RIFF", b"\xff\xd8\xff\xe0",
                                                                              b"\xff\xd8\xff\xdb", b"GIF8")
     images = server.data_dir / "images"
-    for key, thumb in sql(server, "SELECT image_key, thumb_key FROM artworks"):
-        for k in (key, thumb):
+    for key, thumb, display in sql(server, "SELECT image_key, thumb_key, COALESCE(display_key, image_key) "
+                                           "FROM artworks"):
+        for k in (key, thumb, display):
             p = images / k[:2] / k[2:4] / k
             assert p.is_file(), f"artwork file missing: {p}"
             assert hashlib.sha256(p.read_bytes()).hexdigest() == k, f"half-written file: {p}"

@@ -22,7 +22,7 @@ export const test = base.extend<{ loginAs: (page: Page, u: TestUser) => Promise<
       const pending: Promise<void>[] = [];
       context.on('response', (res) => {
         const url = res.url();
-        if (!url.includes('/api/v1/') || url.includes('/notifications/stream') || /\/(image|thumbnail)$/.test(new URL(url).pathname)) return;
+        if (!url.includes('/api/v1/') || url.includes('/notifications/stream') || /\/(image|display|thumbnail)$/.test(new URL(url).pathname)) return;
         const req = res.request();
         pending.push(
           (async () => {

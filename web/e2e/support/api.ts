@@ -122,15 +122,20 @@ export async function advance(owner: TestUser, eventId: string, to: string): Pro
 export interface ApiArtwork {
   id: string;
   title: string;
+  artist: { id: string; username: string } | null;
+  imageUrl: string;
+  displayUrl: string;
+  displayWidth: number;
+  displayHeight: number;
 }
 
-export async function uploadArtwork(user: TestUser, eventId: string, title: string, seed = 1): Promise<ApiArtwork> {
+export async function uploadArtwork(user: TestUser, eventId: string, title: string, seed = 1, size: [number, number] = [320, 240]): Promise<ApiArtwork> {
   return ok(
     await user.api.post(`/api/v1/events/${eventId}/artworks`, {
       multipart: {
         title,
         description: `${title}, made for the tests`,
-        image: { name: `${title}.png`, mimeType: 'image/png', buffer: makePng(320, 240, seed) },
+        image: { name: `${title}.png`, mimeType: 'image/png', buffer: makePng(size[0], size[1], seed) },
       },
     }),
     'upload artwork',

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type ComponentPropsWithRef, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { isApiError } from '../api/client';
-import type { PublicUser } from '../api/types';
+import type { Artwork, PublicUser } from '../api/types';
 import { errorMessage, fieldErrorsWithCodes } from '../errors';
 import { Link } from '../router';
 
@@ -157,6 +157,58 @@ export function userName(u: PublicUser | null | undefined): string {
 
 export function UserLink({ user }: { user: PublicUser }) {
   return <Link to={`/users/${encodeURIComponent(user.username)}`}>{userName(user)}</Link>;
+}
+
+/** "by <artist>", or the notice that anonymous voting hides the artist (null) until voting ends. */
+export function ArtistByline({ artist }: { artist: PublicUser | null }) {
+  if (!artist) return <span data-testid="artist-hidden">Artist hidden until voting ends</span>;
+  return (
+    <>
+      by <UserLink user={artist} />
+    </>
+  );
+}
+
+/** The artist's name in a table cell, or "hidden" while anonymous voting hides it. */
+export function ArtistCell({ artist }: { artist: PublicUser | null }) {
+  return artist ? <UserLink user={artist} /> : <span className="muted">Artist hidden until voting ends</span>;
+}
+
+/**
+ * The screen-sized images of an artwork for `srcset`: the thumbnail (longest side 480 px)
+ * and the display copy (longest side 1600 px, or the original when it is not larger). The
+ * original itself is for the full-size view only.
+ */
+export function artworkSrcSet(a: Artwork): string {
+  const scale = Math.min(1, 480 / Math.max(a.width, a.height));
+  const thumbWidth = Math.max(1, Math.round(a.width * scale));
+  if (a.displayWidth <= thumbWidth) return `${a.thumbnailUrl} ${thumbWidth}w`;
+  return `${a.thumbnailUrl} ${thumbWidth}w, ${a.displayUrl} ${a.displayWidth}w`;
+}
+
+/**
+ * `sizes` for an artwork shown at its own size, as large as the screen allows but never
+ * beyond its largest screen copy (so a small image is not blown up by the w descriptors).
+ */
+export function artworkPageSizes(a: Artwork): string {
+  return `(max-width: ${a.displayWidth}px) 100vw, ${a.displayWidth}px`;
+}
+
+/** The event option `anonymousVoting`, on the create and edit forms (changeable while OPEN). */
+export function AnonymousVotingField({ checked, onChange, error }: { checked: boolean; onChange: (v: boolean) => void; error?: string }) {
+  const id = useId();
+  return (
+    <div className={`field${error ? ' field--error' : ''}`}>
+      <div className="check">
+        <input type="checkbox" id={id} name="anonymousVoting" checked={checked} onChange={(e) => onChange(e.target.checked)} aria-describedby={`${id}-hint`} />
+        <label htmlFor={id}>Anonymous voting</label>
+      </div>
+      <p className="hint" id={`${id}-hint`}>
+        Nobody but the artist sees who made an artwork until voting ends, admins included. Can be changed only while submissions are open.
+      </p>
+      {error && <p className="field-error">{error}</p>}
+    </div>
+  );
 }
 
 const dateFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });

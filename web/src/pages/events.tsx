@@ -5,7 +5,7 @@ import * as eventsApi from '../api/events';
 import { getGroup } from '../api/groups';
 import { allPages } from '../api/client';
 import { PHASES, nextPhase, type Artwork, type Event, type EventUpdate, type Group, type Phase } from '../api/types';
-import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, TextArea, TextField, Time, UserLink, ZonedTime, countdown, useNow, RichText } from '../components/ui';
+import { AnonymousVotingField, ArtistByline, ArtistCell, Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, TextArea, TextField, Time, ZonedTime, artworkPageSizes, artworkSrcSet, countdown, useNow, RichText } from '../components/ui';
 import { errorMessage } from '../errors';
 import { useAction, useAsync, usePaged, useRefreshWhileVisible, useTitle } from '../hooks';
 import { useNotify } from '../notify';
@@ -146,6 +146,12 @@ function EventFacts({ event }: { event: Event }) {
           <dt>Votes per member</dt>
           <dd>{event.votesPerMember}</dd>
         </div>
+        {event.anonymousVoting && (
+          <div className="facts__row" data-testid="anonymous-voting">
+            <dt>Anonymous voting</dt>
+            <dd>{event.phase === 'OPEN' || event.phase === 'VOTING' ? 'artists are hidden until voting ends' : 'artists were hidden until voting ended'}</dd>
+          </div>
+        )}
       </dl>
     </>
   );
@@ -225,6 +231,7 @@ function EditEventForm({ event, onSaved }: { event: Event; onSaved: (e: Event) =
     matchingStartsAt: isoToLocal(event.matchingStartsAt),
     endsAt: isoToLocal(event.endsAt),
   });
+  const [anonymous, setAnonymous] = useState(event.anonymousVoting);
   const act = useAction();
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const submit = async (e: FormEvent) => {
@@ -235,6 +242,8 @@ function EditEventForm({ event, onSaved }: { event: Event; onSaved: (e: Event) =
     for (const k of times) {
       if (f[k] !== isoToLocal(event[k])) body[k] = localToIso(f[k]) ?? null;
     }
+    // Only while OPEN, and only a change (the server refuses one later).
+    if (anonymous !== event.anonymousVoting) body.anonymousVoting = anonymous;
     const res = await act.run(() => eventsApi.updateEvent(event.id, body));
     if (res) onSaved(res);
   };
@@ -246,6 +255,7 @@ function EditEventForm({ event, onSaved }: { event: Event; onSaved: (e: Event) =
       <TextField label="Voting starts" type="datetime-local" value={f.votingStartsAt} onChange={set('votingStartsAt')} error={act.fields.votingStartsAt} />
       <TextField label="Matching starts" type="datetime-local" value={f.matchingStartsAt} onChange={set('matchingStartsAt')} error={act.fields.matchingStartsAt} />
       <TextField label="Event ends" type="datetime-local" value={f.endsAt} onChange={set('endsAt')} error={act.fields.endsAt} />
+      {event.phase === 'OPEN' && <AnonymousVotingField checked={anonymous} onChange={setAnonymous} error={act.fields.anonymousVoting} />}
       <button type="submit" className="btn btn--primary" disabled={act.busy}>
         Save event
       </button>
@@ -260,7 +270,7 @@ function EventBody({ event, group, onEvent }: { event: Event; group: Group | und
   // New entries have no notification: look again now and then while the page is shown.
   useRefreshWhileVisible(list.reload, 15_000);
   const [votesLeft, setVotesLeft] = useState(event.myVotesRemaining);
-  const mine = list.items?.filter((a) => a.artist.id === user?.id) ?? [];
+  const mine = list.items?.filter((a) => !!user && a.artist?.id === user.id) ?? [];
   const participant = mine.length > 0;
   const countsVisible = event.phase === 'MATCHING' || event.phase === 'CLOSED';
 
@@ -328,7 +338,7 @@ function EventBody({ event, group, onEvent }: { event: Event; group: Group | und
                 key={a.id}
                 artwork={a}
                 event={event}
-                own={a.artist.id === user?.id}
+                own={!!user && a.artist?.id === user.id}
                 admin={group?.myRole === 'owner' || group?.myRole === 'admin'}
                 votesLeft={votesLeft}
                 participant={participant}
@@ -521,14 +531,14 @@ function ArtworkCard({ artwork: a, event, own, admin, votesLeft, participant, on
   return (
     <li className="artwork" data-testid="artwork">
       <Link to={`/artworks/${a.id}`} className="artwork__img">
-        <img src={a.thumbnailUrl} alt={a.title} loading="lazy" width={a.width} height={a.height} />
+        <img src={a.thumbnailUrl} srcSet={artworkSrcSet(a)} sizes="(max-width: 40rem) 100vw, 18rem" alt={a.title} loading="lazy" width={a.width} height={a.height} />
       </Link>
       <div className="artwork__body">
         <h3 className="artwork__title">
           <Link to={`/artworks/${a.id}`}>{a.title}</Link>
         </h3>
         <p className="muted small">
-          by <UserLink user={a.artist} />
+          <ArtistByline artist={a.artist} />
           {own && ' (you)'}
         </p>
         {a.voteCount !== null && (
@@ -719,7 +729,7 @@ function ResultsSection({ eventId }: { eventId: string }) {
                   <Link to={`/artworks/${r.artwork.id}`}>{r.artwork.title}</Link>
                 </td>
                 <td>
-                  <UserLink user={r.artwork.artist} />
+                  <ArtistCell artist={r.artwork.artist} />
                 </td>
                 <td>{r.voteCount}</td>
               </tr>
@@ -779,14 +789,14 @@ export function ArtworkPage({ id }: { id: string }) {
   if (art.loading && !art.data) return <Loading />;
   if (art.error || !art.data) return <ErrorBox error={art.error} onRetry={art.reload} />;
   const a = art.data;
-  const own = a.artist.id === user?.id;
+  const own = !!user && a.artist?.id === user.id;
   const event = ev.data;
   const canEdit = own && event?.phase === 'OPEN';
   const list = siblings.data ?? [];
   const at = list.findIndex((x) => x.id === a.id);
   const prev = at > 0 ? list[at - 1] : null;
   const next = at >= 0 && at < list.length - 1 ? list[at + 1] : null;
-  const participant = list.some((x) => x.artist.id === user?.id);
+  const participant = list.some((x) => !!user && x.artist?.id === user.id);
   const left = votesLeft ?? event?.myVotesRemaining ?? 0;
   const toggleVote = async () => {
     const res = await act.run(() => (a.myVote ? artworksApi.unvote(a.id) : artworksApi.vote(a.id)));
@@ -828,12 +838,12 @@ export function ArtworkPage({ id }: { id: string }) {
       )}
       <h1>{a.title}</h1>
       <p className="muted">
-        by <UserLink user={a.artist} /> · <Time value={a.createdAt} /> · {a.width}×{a.height}
+        <ArtistByline artist={a.artist} /> · <Time value={a.createdAt} /> · {a.width}×{a.height}
         {a.voteCount !== null && ` · ${a.voteCount} vote${a.voteCount === 1 ? '' : 's'}`}
       </p>
-      {/* The page shows the thumbnail; the original (often megabytes) loads only in the full-size view. */}
+      {/* The page shows the thumbnail or the display copy (srcset); the original (often megabytes) loads only in the full-size view. */}
       <figure className="artwork-full">
-        <img src={a.thumbnailUrl} alt={a.title} width={a.width} height={a.height} />
+        <img src={a.thumbnailUrl} srcSet={artworkSrcSet(a)} sizes={artworkPageSizes(a)} alt={a.title} width={a.width} height={a.height} />
         <figcaption>
           <button type="button" className="btn btn--small" onClick={() => setFull(true)}>
             View full size<span className="visually-hidden"> of {a.title}</span> ({a.width}×{a.height})

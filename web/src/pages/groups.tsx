@@ -3,7 +3,7 @@ import { isApiError } from '../api/client';
 import * as groupsApi from '../api/groups';
 import { acceptInvitation, declineInvitation, listMyInvitations, revokeInvitation } from '../api/invitations';
 import type { Event, EventCreate, Group, Invitation, Member } from '../api/types';
-import { Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, SelectField, TextArea, TextField, Time, UserLink, userName, RichText } from '../components/ui';
+import { AnonymousVotingField, Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, SelectField, TextArea, TextField, Time, UserLink, userName, RichText } from '../components/ui';
 import { errorMessage } from '../errors';
 import { useAction, useAsync, usePaged, useRefreshWhileVisible, useTitle } from '../hooks';
 import { Link, navigate } from '../router';
@@ -205,6 +205,7 @@ export function isoToLocal(v: string | null | undefined): string {
 
 function CreateEventForm({ groupId, onCancel }: { groupId: string; onCancel: () => void }) {
   const [f, setF] = useState({ name: '', description: '', votingStartsAt: '', matchingStartsAt: '', endsAt: '', votesPerMember: '3', maxArtworksPerMember: '1' });
+  const [anonymous, setAnonymous] = useState(false);
   const act = useAction();
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const submit = async (e: FormEvent) => {
@@ -217,11 +218,12 @@ function CreateEventForm({ groupId, onCancel }: { groupId: string; onCancel: () 
       endsAt: localToIso(f.endsAt),
       votesPerMember: Number(f.votesPerMember),
       maxArtworksPerMember: Number(f.maxArtworksPerMember),
+      anonymousVoting: anonymous,
     };
     const ev = await act.run(() => groupsApi.createEvent(groupId, body));
     if (ev) navigate(`/events/${ev.id}`);
   };
-  const shown = ['name', 'description', 'votingStartsAt', 'matchingStartsAt', 'endsAt', 'votesPerMember', 'maxArtworksPerMember'];
+  const shown = ['name', 'description', 'votingStartsAt', 'matchingStartsAt', 'endsAt', 'votesPerMember', 'maxArtworksPerMember', 'anonymousVoting'];
   return (
     <form onSubmit={submit} noValidate>
       <h3>New event</h3>
@@ -241,6 +243,7 @@ function CreateEventForm({ groupId, onCancel }: { groupId: string; onCancel: () 
           error={act.fields.maxArtworksPerMember}
         />
       </div>
+      <AnonymousVotingField checked={anonymous} onChange={setAnonymous} error={act.fields.anonymousVoting} />
       <fieldset>
         <legend>Schedule (optional)</legend>
         <p className="hint">Phases move on by themselves at these times; leave empty to advance by hand. Times are in your time zone.</p>
