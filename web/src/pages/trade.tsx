@@ -66,7 +66,7 @@ export function Conversation({ match, meId }: { match: Match; meId: string }) {
   const closed = match.status === 'DECLINED';
   return (
     <section className="conversation" aria-labelledby={headingId}>
-      <h3 id={headingId}>Messages</h3>
+      <h2 id={headingId} className="h3">Messages</h2>
       {error != null && <ErrorBox error={error} onRetry={() => void load()} />}
       {items == null && error == null && <Loading />}
       {older && (
@@ -151,7 +151,7 @@ export function DeliveryForm({ match, meId, onChange }: { match: Match; meId: st
   };
   return (
     <form className="delivery-form" onSubmit={(e) => void submit(e)}>
-      <h3>{me.delivery ? 'Replace your delivery' : 'Deliver your piece'}</h3>
+      <h2 className="h3">{me.delivery ? 'Replace your delivery' : 'Deliver your piece'}</h2>
       <TextField label="Title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={120} required />
       <TextArea label="Description (optional)" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} rows={2} />
       <div className="field">
