@@ -16,7 +16,6 @@ export function Conversation({ match, meId }: { match: Match; meId: string }) {
   const [sendError, setSendError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const { onLive } = useNotify();
-  const headingId = useId();
 
   const load = useCallback(async () => {
     try {
@@ -65,8 +64,8 @@ export function Conversation({ match, meId }: { match: Match; meId: string }) {
   };
   const closed = match.status === 'DECLINED';
   return (
-    <section className="conversation" aria-labelledby={headingId}>
-      <h2 id={headingId} className="h3">Messages</h2>
+    <div className="conversation">
+      <h2 className="h3">Messages</h2>
       {error != null && <ErrorBox error={error} onRetry={() => void load()} />}
       {items == null && error == null && <Loading />}
       {older && (
@@ -96,7 +95,7 @@ export function Conversation({ match, meId }: { match: Match; meId: string }) {
           </button>
         </form>
       )}
-    </section>
+    </div>
   );
 }
 
