@@ -10,7 +10,7 @@ import pytest
 
 from conftest import field_error, problem
 from event_helpers import (API, Community, advance, convert, image_size, jpeg_with_gps, make_event, notifications,
-                           png, sql, submit, wait_for)
+                           png, sql, submit)
 from test_mail import SmtpServer, free_port
 from test_mail import wait_for as wait_mail
 from test_notifications import SseReader
@@ -502,7 +502,6 @@ def test_deliveries_racing_with_the_partners_receipt(server, com):
 def test_trade_gallery(server, com):
     a, b, c = com.members
     d = server.user()
-    from event_helpers import make_group  # noqa: F401  (d joins the group below)
     r = com.owner.post(f"{API}/groups/{com.gid}/invitations", json={"username": d.username})
     assert d.post(f"{API}/invitations/{r.json()['id']}/accept").status_code == 200
     d.user = d.get(f"{API}/me").json()
