@@ -27,6 +27,9 @@ class PhaseHooks;
 namespace atelier::artworks {
 class ArtworkHooks;
 }
+namespace atelier::matching {
+struct UploadTools;
+}
 
 namespace atelier::app {
 
@@ -72,8 +75,16 @@ void WireNotify(AppContext& ctx);
 accounts::AccountService& WireAccounts(AppContext& ctx);
 void WireGroups(AppContext& ctx, accounts::AccountService& accounts);
 events::EventService& WireEvents(AppContext& ctx);
-artworks::ArtworkHooks& WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks);
+// What other features take from artworks: the hooks, and the parts of an upload (image
+// store, upload rate limit, decode gate, limits) for trades' deliveries.
+struct ArtworksWiring {
+  artworks::ArtworkHooks& hooks;
+  const matching::UploadTools& uploads;
+};
+ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks);
 void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks, artworks::ArtworkHooks& artwork_hooks);
+// Messages, deliveries and the trade gallery of matches.
+void WireTrades(AppContext& ctx, const ArtworksWiring& artworks);
 // After every Wire*: gives each API route that needs a session, and has no pre-check of its
 // own, one that refuses a caller without a valid session from the request head (401, or
 // 403 csrf_failed), so an anonymous client's large body is never read.

@@ -120,8 +120,9 @@ int main(int argc, char** argv) {
   auto& accounts = app::WireAccounts(ctx);
   app::WireGroups(ctx, accounts);
   auto& events = app::WireEvents(ctx);
-  auto& artwork_hooks = app::WireArtworks(ctx, events.Hooks());
-  app::WireMatching(ctx, events.Hooks(), artwork_hooks);
+  auto artworks = app::WireArtworks(ctx, events.Hooks());
+  app::WireMatching(ctx, events.Hooks(), artworks.hooks);
+  app::WireTrades(ctx, artworks);
   app::GuardBodies(ctx);
 
   if (cfg.command == "demo") return app::RunDemo(ctx, events.Hooks());

@@ -11,10 +11,11 @@
 #include "artworks/image_gate.h"
 #include "artworks/image_store.h"
 #include "events/event_service.h"
+#include "matching/trade_routes.h"
 
 namespace atelier::app {
 
-artworks::ArtworkHooks& WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
+ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
   artworks::PrepareImages();  // libvips itself starts at the first upload
   auto& images = ctx.Own<artworks::ImageStore>(ctx.config.data_dir);
   auto& svc = ctx.Own<artworks::ArtworkService>(*ctx.db, ctx.clock, *ctx.notifier, images);
@@ -49,7 +50,8 @@ artworks::ArtworkHooks& WireArtworks(AppContext& ctx, events::PhaseHooks& phase_
   phase_hooks.Add([&svc](db::Tx& tx, const events::EventInfo& event, events::Phase from, events::Phase to) {
     if (from == events::Phase::kVoting && to == events::Phase::kMatching) svc.PublishVotes(tx, event);
   });
-  return svc.Hooks();
+  auto& uploads = ctx.Own<matching::UploadTools>(matching::UploadTools{images, limiter, gate, limits});
+  return {svc.Hooks(), uploads};
 }
 
 }  // namespace atelier::app

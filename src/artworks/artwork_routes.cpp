@@ -41,18 +41,7 @@ Response ServeImage(ArtworkService& svc, const ImageStore& images, const account
                     const Request& req, ArtworkService::ImageKind kind) {
   auto user = auth.Require(req);
   auto ref = svc.Image(user.id, http::PathId(req), kind);
-  std::string etag = "\"" + ref.key + "\"";
-  Response r;
-  r.AddHeader("ETag", etag);
-  r.AddHeader("Cache-Control", kImageCacheControl);
-  if (IfNoneMatchHits(req.Header("if-none-match"), etag)) {
-    r.status = 304;
-    return r;
-  }
-  r.status = 200;
-  r.content_type = ref.content_type;
-  r.file_path = images.PathOf(ref.key).string();
-  return r;
+  return ImageFileResponse(req, images, ref.key, ref.content_type);
 }
 
 [[noreturn]] void ThrowImageError(ImageError error, const ImageLimits& limits) {
@@ -69,6 +58,42 @@ Response ServeImage(ArtworkService& svc, const ImageStore& images, const account
 }
 
 }  // namespace
+
+Response ImageFileResponse(const Request& req, const ImageStore& images, const std::string& key,
+                           const std::string& content_type) {
+  std::string etag = "\"" + key + "\"";
+  Response r;
+  r.AddHeader("ETag", etag);
+  r.AddHeader("Cache-Control", kImageCacheControl);
+  if (IfNoneMatchHits(req.Header("if-none-match"), etag)) {
+    r.status = 304;
+    return r;
+  }
+  r.status = 200;
+  r.content_type = content_type;
+  r.file_path = images.PathOf(key).string();
+  return r;
+}
+
+ProcessedImage ProcessUploadImage(std::string_view bytes, std::int64_t user_id, ImageGate& gate,
+                                  const ImageLimits& limits) {
+  // The header decides what the decode may cost before any pixel is decoded.
+  auto probe = ProbeImage(bytes, limits);
+  if (auto* err = std::get_if<ImageError>(&probe)) ThrowImageError(*err, limits);
+  auto processed = [&] {
+    auto pass = gate.Enter(user_id, std::get<ImageProbe>(probe));  // held while decoding only
+    if (auto* refusal = std::get_if<ImageGate::Refusal>(&pass)) {
+      if (*refusal == ImageGate::Refusal::kUserBusy)
+        throw ApiError(429, "rate_limited", "Wait for your other uploads to finish")
+            .WithRetryAfter(ImageGate::kRetryAfterSeconds);
+      throw ApiError(503, "busy", "The server is processing other large images; try again later")
+          .WithRetryAfter(ImageGate::kRetryAfterSeconds);
+    }
+    return ProcessImage(bytes, limits);
+  }();
+  if (auto* err = std::get_if<ImageError>(&processed)) ThrowImageError(*err, limits);
+  return std::get<ProcessedImage>(std::move(processed));
+}
 
 bool IfNoneMatchHits(std::string_view header, std::string_view etag) {
   while (!header.empty()) {
@@ -87,43 +112,28 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
                     const accounts::Authenticator& auth, accounts::RateLimiter& limiter, ImageGate& gate,
                     const ImageLimits& limits) {
   const std::string base = "/api/v1";
-  router.Add("POST", base + "/events/{id}/artworks",
-             [&svc, &auth, &limiter, &gate, limits](Request& req) {
-               auto user = auth.Require(req);
-               // Before anything else the upload costs: every attempt spends the caller's budget.
-               limiter.Require("upload:user:" + std::to_string(user.id), 60, 600'000,
-                               "Too many uploads; try again later");
-               auto event_id = http::PathId(req);
-               // Cheap refusals first: no multipart parsing or decoding for a request that fails anyway.
-               svc.CheckCanSubmit(user.id, event_id);
-               auto boundary = http::MultipartBoundary(req.Header("content-type"));
-               if (!boundary) throw BadRequest("Content-Type must be multipart/form-data with a boundary");
-               auto parts = http::ParseMultipart(req.body, *boundary);
-               if (!parts) throw BadRequest("The multipart/form-data body is malformed");
-               UploadForm form = ReadUploadForm(*parts);
-               ArtworkService::CheckText(form.title, form.description);
-               // The header decides what the decode may cost before any pixel is decoded.
-               auto probe = ProbeImage(form.image, limits);
-               if (auto* err = std::get_if<ImageError>(&probe)) ThrowImageError(*err, limits);
-               auto processed = [&] {
-                 auto pass = gate.Enter(user.id, std::get<ImageProbe>(probe));  // held while decoding only
-                 if (auto* refusal = std::get_if<ImageGate::Refusal>(&pass)) {
-                   if (*refusal == ImageGate::Refusal::kUserBusy)
-                     throw ApiError(429, "rate_limited", "Wait for your other uploads to finish")
-                         .WithRetryAfter(ImageGate::kRetryAfterSeconds);
-                   throw ApiError(503, "busy", "The server is processing other large images; try again later")
-                       .WithRetryAfter(ImageGate::kRetryAfterSeconds);
-                 }
-                 return ProcessImage(form.image, limits);
-               }();
-               if (auto* err = std::get_if<ImageError>(&processed)) ThrowImageError(*err, limits);
-               db::CommitToken durable;
-               return http::Durable(
-                   http::JsonResponse(201, svc.Create(user.id, event_id, form.title, form.description.value_or(""),
-                                                      std::get<ProcessedImage>(processed), durable)),
-                   durable);
-             },
-             {.pool = http::Pool::kImage, .max_body = kMaxUploadBody});
+  router.Add(
+      "POST", base + "/events/{id}/artworks",
+      [&svc, &auth, &limiter, &gate, limits](Request& req) {
+        auto user = auth.Require(req);
+        // Before anything else the upload costs: every attempt spends the caller's budget.
+        limiter.Require("upload:user:" + std::to_string(user.id), 60, 600'000, "Too many uploads; try again later");
+        auto event_id = http::PathId(req);
+        // Cheap refusals first: no multipart parsing or decoding for a request that fails anyway.
+        svc.CheckCanSubmit(user.id, event_id);
+        auto boundary = http::MultipartBoundary(req.Header("content-type"));
+        if (!boundary) throw BadRequest("Content-Type must be multipart/form-data with a boundary");
+        auto parts = http::ParseMultipart(req.body, *boundary);
+        if (!parts) throw BadRequest("The multipart/form-data body is malformed");
+        UploadForm form = ReadUploadForm(*parts);
+        ArtworkService::CheckText(form.title, form.description);
+        auto processed = ProcessUploadImage(form.image, user.id, gate, limits);
+        db::CommitToken durable;
+        return http::Durable(http::JsonResponse(201, svc.Create(user.id, event_id, form.title,
+                                                                form.description.value_or(""), processed, durable)),
+                             durable);
+      },
+      {.pool = http::Pool::kImage, .max_body = kMaxUploadBody});
   router.Add("GET", base + "/events/{id}/artworks", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);
     auto event_id = http::PathId(req);

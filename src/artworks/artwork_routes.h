@@ -5,6 +5,7 @@
 #include "artworks/artwork_service.h"
 #include "artworks/image.h"
 #include "artworks/image_gate.h"
+#include "artworks/image_store.h"
 #include "http/router.h"
 
 namespace atelier::artworks {
@@ -14,6 +15,17 @@ namespace atelier::artworks {
 void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore& images,
                     const accounts::Authenticator& auth, accounts::RateLimiter& limiter, ImageGate& gate,
                     const ImageLimits& limits);
+
+// The image steps of an upload, shared with the other features that take images (matching's
+// deliveries): probe the header against `limits`, wait for `gate`, decode, strip and
+// thumbnail. Throws ApiError 413 payload_too_large, 415 unsupported_image, 429 rate_limited
+// (the user's other heavy decodes) or 503 busy.
+ProcessedImage ProcessUploadImage(std::string_view bytes, std::int64_t user_id, ImageGate& gate,
+                                  const ImageLimits& limits);
+// The answer for stored image bytes: ETag (the key), immutable caching, 304 on a matching
+// If-None-Match, else the file.
+http::Response ImageFileResponse(const http::Request& req, const ImageStore& images, const std::string& key,
+                                 const std::string& content_type);
 
 // Whether an If-None-Match header value matches the strong ETag `etag` (quoted): a list
 // of entity tags, weak ones compared weakly (RFC 9110 §13.1.2), or "*".

@@ -11,7 +11,9 @@
 #include "events/phase.h"
 #include "groups/membership.h"
 #include "matching/match_store.h"
+#include "matching/match_view.h"
 #include "matching/pairing.h"
+#include "matching/trade_store.h"
 
 namespace atelier::matching {
 
@@ -45,18 +47,6 @@ Target MustLoadTarget(db::Tx& tx, std::int64_t artwork_id, std::int64_t user_id)
   return {*art, std::move(e)};
 }
 
-// The match as `viewer` sees it: artworks carry the viewer's myVote/myLike. Matches are
-// made when the event leaves MATCHING for CLOSED, its last phase: their event is CLOSED.
-api::Match MatchOf(db::Tx& tx, const artworks::ArtworkHooks& hooks, const MatchRow& m, std::int64_t viewer) {
-  api::Match out{Id{m.id}, Id{m.event_id}, m.status, Time{m.created_at}, {}};
-  out.participants.reserve(m.participants.size());
-  for (const auto& p : m.participants)
-    out.participants.push_back({api::PublicUser{Id{p.user_id}, p.username, p.display_name},
-                                artworks::ViewArtwork(tx, hooks, p.artwork_id, viewer, Phase::kClosed), p.accepted,
-                                p.received});
-  return out;
-}
-
 PageOfItems<api::Match> MatchPage(db::Tx& tx, const artworks::ArtworkHooks& hooks, std::vector<std::int64_t> ids,
                                   int limit, std::int64_t viewer) {
   PageOfItems<api::Match> page;
@@ -65,7 +55,7 @@ PageOfItems<api::Match> MatchPage(db::Tx& tx, const artworks::ArtworkHooks& hook
     page.nextCursor = EncodeCursor({ids.back()});
   }
   for (auto id : ids)
-    if (auto m = store::LoadMatch(tx, id)) page.items.push_back(MatchOf(tx, hooks, *m, viewer));
+    if (auto m = store::LoadMatch(tx, id)) page.items.push_back(ViewMatch(tx, hooks, *m, viewer));
   return page;
 }
 
@@ -75,6 +65,34 @@ std::string DisplayName(db::Tx& tx, std::int64_t user_id) {
 }
 
 }  // namespace
+
+// The match as `viewer` sees it: artworks carry the viewer's myVote/myLike. Matches are
+// made when the event leaves MATCHING for CLOSED, its last phase: their event is CLOSED.
+api::Match ViewMatch(db::Tx& tx, const artworks::ArtworkHooks& hooks, const MatchRow& m, std::int64_t viewer) {
+  api::Match out{Id{m.id}, Id{m.event_id}, m.status, Time{m.created_at}, {}};
+  out.participants.reserve(m.participants.size());
+  const auto deliveries = store::MatchDeliveries(tx, m.id);  // by user id, as the participants
+  for (const auto& p : m.participants) {
+    api::MatchParticipant mp{api::PublicUser{Id{p.user_id}, p.username, p.display_name},
+                             artworks::ViewArtwork(tx, hooks, p.artwork_id, viewer, Phase::kClosed), p.accepted,
+                             p.received, std::nullopt};
+    for (const auto& d : deliveries)
+      if (d.user_id == p.user_id) mp.delivery = DeliveryOf(d);
+    out.participants.push_back(std::move(mp));
+  }
+  return out;
+}
+
+api::Delivery DeliveryOf(const store::DeliveryRow& d) {
+  const std::string base = "/api/v1/deliveries/" + std::to_string(d.id);
+  return {d.title,
+          d.description,
+          base + "/image?v=" + d.image_key.substr(0, 16),
+          base + "/thumbnail?v=" + d.thumb_key.substr(0, 16),
+          d.width,
+          d.height,
+          Time{d.created_at}};
+}
 
 api::Like MatchService::Like(std::int64_t user_id, std::int64_t artwork_id, std::optional<std::int64_t> rank,
                              db::CommitToken& durable) {
@@ -163,11 +181,12 @@ api::Match MatchService::Act(std::int64_t user_id, std::int64_t match_id, MatchA
         break;
     }
     if (status != m->status) store::SetStatus(tx, match_id, status);
+    if (status == kCompleted && m->status != kCompleted) store::SetCompletedAt(tx, match_id, clock_.Now());
     if (!news.empty() && other) {
       boost::json::object data{{"matchId", IdStr(match_id)}, {"eventId", IdStr(m->event_id)}};
       notifier_.Notify(tx, other->user_id, notify::Type::kMatchUpdate, news, data);
     }
-    return MatchOf(tx, artworks_, *store::LoadMatch(tx, match_id), user_id);
+    return ViewMatch(tx, artworks_, *store::LoadMatch(tx, match_id), user_id);
   });
 }
 

@@ -21,15 +21,30 @@ struct Like {
 };
 BOOST_DESCRIBE_STRUCT(Like, (), (artworkId, createdAt, rank))
 
+// The piece a participant delivered to the other (PUT /matches/{id}/delivery); its images
+// are readable by the two participants, and by every member of the group once the match is
+// COMPLETED.
+struct Delivery {
+  std::string title;
+  std::string description;
+  std::string imageUrl;
+  std::string thumbnailUrl;
+  int width = 0;
+  int height = 0;
+  Time createdAt;
+};
+BOOST_DESCRIBE_STRUCT(Delivery, (), (title, description, imageUrl, thumbnailUrl, width, height, createdAt))
+
 struct MatchParticipant {
   PublicUser user;
   // The piece of this participant's that the other liked best, as the caller sees it.
   // Null only if it is gone (deleting an artwork removes its matches first).
   std::optional<Artwork> artwork;
   bool accepted = false;
-  bool received = false;  // this participant marked the other's art received
+  bool received = false;             // this participant marked the other's art received
+  std::optional<Delivery> delivery;  // what this participant delivered; null: nothing yet
 };
-BOOST_DESCRIBE_STRUCT(MatchParticipant, (), (user, artwork, accepted, received))
+BOOST_DESCRIBE_STRUCT(MatchParticipant, (), (user, artwork, accepted, received, delivery))
 
 struct Match {
   Id id;
@@ -39,5 +54,15 @@ struct Match {
   std::vector<MatchParticipant> participants;  // by user id
 };
 BOOST_DESCRIBE_STRUCT(Match, (), (id, eventId, status, createdAt, participants))
+
+// A message between the two artists of a match (GET/POST /matches/{id}/messages).
+struct MatchMessage {
+  Id id;
+  Id matchId;
+  PublicUser author;
+  std::string text;
+  Time createdAt;
+};
+BOOST_DESCRIBE_STRUCT(MatchMessage, (), (id, matchId, author, text, createdAt))
 
 }  // namespace atelier::api

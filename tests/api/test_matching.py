@@ -177,7 +177,8 @@ def test_path_a_b_c_d_pairs_the_ends_not_the_cheap_middle(com):
         assert m["eventId"] == ev["id"] and m["status"] == "PENDING" and m["createdAt"].endswith("Z")
         assert len(m["participants"]) == 2
         for p in m["participants"]:
-            assert set(p) == {"user", "artwork", "accepted", "received"}
+            assert set(p) == {"user", "artwork", "accepted", "received", "delivery"}
+            assert p["delivery"] is None  # nothing delivered yet (test_trades.py)
             assert set(p["user"]) == {"id", "username", "displayName"}
             assert p["accepted"] is False and p["received"] is False
             assert p["artwork"]["artist"]["id"] == p["user"]["id"]

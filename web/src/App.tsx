@@ -5,6 +5,7 @@ import { ForgotPasswordPage, HomePage, LoginPage, RegisterPage, RequireAuth, Res
 import { ArtworkPage, EventPage } from './pages/events';
 import { GroupPage, GroupsPage, InvitationsPage } from './pages/groups';
 import { MatchesPage } from './pages/matches';
+import { TradesPage } from './pages/trade';
 import { NotificationsPage } from './pages/notifications';
 import { ProfilePage, SettingsPage, UserPage } from './pages/profile';
 import { Link, Routes, type Route } from './router';
@@ -25,6 +26,7 @@ const routes: Route[] = [
   { path: '/users/:username', render: (p) => authed(<UserPage username={p.username} />) },
   { path: '/groups', render: () => authed(<GroupsPage />) },
   { path: '/groups/:id', render: (p) => authed(<GroupPage key={p.id} id={p.id} />) },
+  { path: '/events/:id/trades', render: (p) => authed(<TradesPage key={p.id} id={p.id} />) },
   { path: '/events/:id', render: (p) => authed(<EventPage key={p.id} id={p.id} />) },
   { path: '/artworks/:id', render: (p) => authed(<ArtworkPage key={p.id} id={p.id} />) },
   { path: '/invitations', render: () => authed(<InvitationsPage />) },

@@ -156,15 +156,21 @@ export async function call<T>(pending: Promise<{ data?: T; error?: unknown; resp
 }
 
 /**
- * multipart/form-data POST through XMLHttpRequest, which (unlike fetch)
+ * multipart/form-data POST (or PUT) through XMLHttpRequest, which (unlike fetch)
  * reports upload progress.
  */
-export function upload<T>(url: string, form: FormData, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<T> {
+export function upload<T>(
+  url: string,
+  form: FormData,
+  onProgress?: (fraction: number) => void,
+  signal?: AbortSignal,
+  method: 'POST' | 'PUT' = 'POST',
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', url);
+    xhr.open(method, url);
     xhr.setRequestHeader('Accept', 'application/json');
-    for (const [k, v] of Object.entries(csrfHeaders('POST'))) xhr.setRequestHeader(k, v);
+    for (const [k, v] of Object.entries(csrfHeaders(method))) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && onProgress) onProgress(e.total ? e.loaded / e.total : 0);
     };

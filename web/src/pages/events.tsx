@@ -12,6 +12,7 @@ import { useNotify } from '../notify';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { MatchList } from './matches';
+import { listTrades } from '../api/matches';
 import { useConfirm, useModalDialog } from '../components/Confirm';
 import { isoToLocal, localToIso } from './groups';
 
@@ -309,6 +310,7 @@ function EventBody({ event, group, onEvent }: { event: Event; group: Group | und
       {event.phase === 'CLOSED' && (
         <section aria-labelledby="matches-h">
           <h2 id="matches-h">Matches</h2>
+          <TradesLink eventId={event.id} />
           <MatchList fetchPage={(cursor) => eventsApi.listEventMatches(event.id, { cursor })} deps={[event.id]} emptyText="No matches in this event." />
         </section>
       )}
@@ -905,5 +907,16 @@ export function ArtworkPage({ id }: { id: string }) {
           </button>
         ))}
     </section>
+  );
+}
+
+/** A link to the event's trade gallery, once it has a completed trade. */
+function TradesLink({ eventId }: { eventId: string }) {
+  const trades = useAsync(() => listTrades(eventId, { limit: 1 }), [eventId]);
+  if (!trades.data?.items.length) return null;
+  return (
+    <p>
+      <Link to={`/events/${eventId}/trades`}>See the completed trades</Link>
+    </p>
   );
 }

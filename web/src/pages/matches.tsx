@@ -10,6 +10,7 @@ import { useAction, useAsync, usePaged, useTitle } from '../hooks';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { useConfirm } from '../components/Confirm';
+import { Conversation, DeliveryForm, DeliveryView } from './trade';
 
 /** What the match waits for, said to whoever looks: a participant, or an admin looking on. */
 function statusText(match: Match, meId: string | undefined, declinedHere: boolean): string {
@@ -105,6 +106,7 @@ export function MatchCard({ match, onChange }: { match: Match; onChange: (m: Mat
               by <UserLink user={p.user} />
               {p.user.id === user?.id && ' (you)'}
               <br />
+              <DeliveryView p={p} meId={user?.id} />
               <span className="muted small">
                 {p.accepted ? 'accepted' : 'not accepted yet'}
                 {match.status !== 'PENDING' && match.status !== 'DECLINED' && (p.received ? ' · received the art' : ' · art not received yet')}
@@ -147,6 +149,8 @@ export function MatchCard({ match, onChange }: { match: Match; onChange: (m: Mat
           {errorMessage(act.error)}
         </p>
       )}
+      {me && user && <DeliveryForm match={match} meId={user.id} onChange={onChange} />}
+      {me && user && <Conversation match={match} meId={user.id} />}
     </li>
   );
 }
@@ -161,7 +165,7 @@ export function MatchList({ fetchPage, deps, emptyText }: { fetchPage: (cursor: 
   useEffect(
     () =>
       onLive((n) => {
-        if (n.type === 'NEW_MATCH' || n.type === 'MATCH_UPDATE') {
+        if (n.type === 'NEW_MATCH' || n.type === 'MATCH_UPDATE' || n.type === 'TRADE_DELIVERED') {
           setChanged({});
           reload();
         }

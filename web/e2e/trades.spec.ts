@@ -1,0 +1,77 @@
+// Issue 17 (trades): two artists in two browsers accept their match, write to each other
+// (live both ways), one delivers a piece, both mark the art received, and the event's
+// Trades page shows the completed trade. At desktop and phone sizes, axe clean.
+import { addMember, advance, createEvent, createGroup, createUser, like, uploadArtwork, type TestUser } from './support/api';
+import { makePng } from './support/png';
+import { expect, expectNoAxeViolations, test } from './fixtures';
+
+for (const [width, height] of [
+  [1280, 800],
+  [375, 812],
+] as const) {
+  test(`a trade from accept to the gallery at ${width}x${height}`, async ({ page, browser, loginAs }) => {
+    const owner = await createUser('tro');
+    const ana = await createUser('tra');
+    const ben = await createUser('trb');
+    const group = await createGroup(owner);
+    await addMember(owner, group, ana);
+    await addMember(owner, group, ben);
+    const ev = await createEvent(owner, group);
+    const x = await uploadArtwork(ana, ev.id, 'Heron', 1);
+    const y = await uploadArtwork(ben, ev.id, 'Otter', 2);
+    await advance(owner, ev.id, 'VOTING');
+    await advance(owner, ev.id, 'MATCHING');
+    await like(ana, y.id, 1);
+    await like(ben, x.id, 1);
+    await advance(owner, ev.id, 'CLOSED');
+
+    await page.setViewportSize({ width, height });
+    await loginAs(page, ana);
+    await page.goto('/matches');
+    const benCtx = await browser.newContext({ viewport: { width, height } });
+    const benPage = await benCtx.newPage();
+    await loginAs(benPage, ben as TestUser);
+    await benPage.goto('/matches');
+
+    const anaCard = page.getByTestId('match').first();
+    const benCard = benPage.getByTestId('match').first();
+    await anaCard.getByRole('button', { name: /^Accept/ }).click();
+    await benCard.getByRole('button', { name: /^Accept/ }).click();
+    await expect(benCard).toContainText('ACCEPTED');
+    await expect(page.getByTestId('match').first()).toContainText('ACCEPTED'); // live (MATCH_UPDATE)
+
+    // Messages both ways, each arriving live in the other browser.
+    await page.getByTestId('match').first().getByLabel('Your message').fill('Hello Ben!\nShall we trade?');
+    await page.getByTestId('match').first().getByRole('button', { name: 'Send' }).click();
+    await expect(benPage.getByTestId('message').last()).toContainText('Shall we trade?');
+    await benPage.getByTestId('match').first().getByLabel('Your message').fill('Yes, sending mine soon');
+    await benPage.getByTestId('match').first().getByRole('button', { name: 'Send' }).click();
+    await expect(page.getByTestId('message').last()).toContainText('Yes, sending mine soon');
+    await expect(page.getByTestId('message')).toHaveCount(2);
+    await expectNoAxeViolations(page, 'a match with its conversation');
+
+    // Ana delivers her piece; Ben sees it live.
+    const card = page.getByTestId('match').first();
+    await card.getByLabel('Title').fill('Heron, the original');
+    await card.getByLabel(/^Image/).setInputFiles({ name: 'heron.png', mimeType: 'image/png', buffer: makePng(320, 240, 7) });
+    await card.getByRole('button', { name: 'Deliver' }).click();
+    await expect(page.getByTestId('delivery')).toContainText('Heron, the original');
+    await expect(benPage.getByTestId('delivery')).toContainText('Heron, the original');
+    await expectNoAxeViolations(benPage, 'a match with a delivery');
+    const overflow = await benPage.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+
+    // Both mark the art received: COMPLETED.
+    await benPage.getByTestId('match').first().getByRole('button', { name: /received/ }).click();
+    await page.getByTestId('match').first().getByRole('button', { name: /received/ }).click();
+    await expect(page.getByTestId('match').first()).toContainText('COMPLETED');
+
+    // The event links to its trades; the gallery shows the delivery.
+    await page.goto(`/events/${ev.id}`);
+    await page.getByRole('link', { name: 'See the completed trades' }).click();
+    await expect(page.getByRole('heading', { name: 'Trades' })).toBeVisible();
+    await expect(page.getByTestId('delivery')).toContainText('Heron, the original');
+    await expectNoAxeViolations(page, 'the trade gallery');
+    await benCtx.close();
+  });
+}
