@@ -295,9 +295,10 @@ TEST_F(ArtworkServiceTest, TheCollectorRemovesOnlyUnreferencedUnpinnedOldFiles) 
   const std::int64_t gone = Submit(ann, ev, "Gone");
   const std::int64_t shared_a = Submit(ann, ev, "Shared");
   const std::int64_t shared_b = Submit(bob, ev, "Shared");  // the same bytes
-  const auto gone_key = svc.Image(ann.id, gone, false).key, gone_thumb = svc.Image(ann.id, gone, true).key;
-  const auto shared_key = svc.Image(ann.id, shared_a, false).key;
-  ASSERT_EQ(shared_key, svc.Image(bob.id, shared_b, false).key);
+  const auto gone_key = svc.Image(ann.id, gone, ArtworkService::ImageKind::kOriginal).key,
+             gone_thumb = svc.Image(ann.id, gone, ArtworkService::ImageKind::kThumbnail).key;
+  const auto shared_key = svc.Image(ann.id, shared_a, ArtworkService::ImageKind::kOriginal).key;
+  ASSERT_EQ(shared_key, svc.Image(bob.id, shared_b, ArtworkService::ImageKind::kOriginal).key);
   svc.Delete(ann.id, gone, w.durable);
   svc.Delete(ann.id, shared_a, w.durable);
   // An upload in progress: its file is stored and pinned, its row not inserted yet.
@@ -324,7 +325,7 @@ TEST_F(ArtworkServiceTest, TheCollectorRemovesOnlyUnreferencedUnpinnedOldFiles) 
   EXPECT_FALSE(images.Exists(gone_thumb));
   EXPECT_FALSE(std::filesystem::exists(temp));
   EXPECT_TRUE(images.Exists(shared_key));
-  EXPECT_TRUE(images.Exists(svc.Image(bob.id, shared_b, true).key));
+  EXPECT_TRUE(images.Exists(svc.Image(bob.id, shared_b, ArtworkService::ImageKind::kThumbnail).key));
   EXPECT_TRUE(images.Exists(pinned_key));
 
   // Unpinned and still unreferenced (the upload failed): collected at the next pass.
