@@ -50,7 +50,11 @@ bool WeakPassword(const std::string& password, const std::string& username, cons
 
 AccountService::AccountService(db::Database& db, const Clock& clock, const notify::Notifier& notifier,
                                AccountsConfig config)
-    : db_(db), clock_(clock), notifier_(notifier), config_(config), limiter_(clock, config.rate_limits, config.shared_limits) {}
+    : db_(db),
+      clock_(clock),
+      notifier_(notifier),
+      config_(config),
+      limiter_(clock, config.rate_limits, config.shared_limits) {}
 
 void AccountService::Limit(const std::string& key, int burst, Millis window_ms) {
   if (int wait = limiter_.Take(key, burst, window_ms); wait > 0)

@@ -44,11 +44,8 @@ struct ImageKeyColumn {
   std::string_view column;
 };
 inline constexpr ImageKeyColumn kImageKeyColumns[] = {
-    {"artworks", "image_key"},
-    {"artworks", "thumb_key"},
-    {"artworks", "display_key"},
-    {"match_deliveries", "image_key"},
-    {"match_deliveries", "thumb_key"},
+    {"artworks", "image_key"},         {"artworks", "thumb_key"},         {"artworks", "display_key"},
+    {"match_deliveries", "image_key"}, {"match_deliveries", "thumb_key"},
 };
 
 // One statement giving every key those columns hold (repeats included), in any dialect.

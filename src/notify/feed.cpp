@@ -14,8 +14,8 @@ namespace json = boost::json;
 
 namespace {
 constexpr Type kAllTypes[] = {Type::kGroupInvitation, Type::kEventStatusUpdate, Type::kVoteNotification,
-                              Type::kNewMatch,        Type::kMatchUpdate,        Type::kMatchMessage,
-                              Type::kTradeDelivered,  Type::kNoMatch,            Type::kTradeReminder,
+                              Type::kNewMatch,        Type::kMatchUpdate,       Type::kMatchMessage,
+                              Type::kTradeDelivered,  Type::kNoMatch,           Type::kTradeReminder,
                               Type::kDeadlineReminder};
 
 // Room for one notification's JSON (~250 bytes with a short message), and for the text

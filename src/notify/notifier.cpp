@@ -8,10 +8,9 @@ namespace atelier::notify {
 
 namespace {
 // In the order of Type.
-constexpr std::string_view kNames[] = {"GROUP_INVITATION", "EVENT_STATUS_UPDATE", "VOTE_NOTIFICATION",
-                                       "NEW_MATCH",        "MATCH_UPDATE",        "MATCH_MESSAGE",
-                                       "TRADE_DELIVERED",  "NO_MATCH",            "TRADE_REMINDER",
-                                       "DEADLINE_REMINDER"};
+constexpr std::string_view kNames[] = {"GROUP_INVITATION", "EVENT_STATUS_UPDATE", "VOTE_NOTIFICATION", "NEW_MATCH",
+                                       "MATCH_UPDATE",     "MATCH_MESSAGE",       "TRADE_DELIVERED",   "NO_MATCH",
+                                       "TRADE_REMINDER",   "DEADLINE_REMINDER"};
 
 std::string MailBody(const std::string& message, const std::string& public_url, Type type) {
   std::string link = public_url + (type == Type::kGroupInvitation ? "/invitations" : "/notifications");

@@ -110,8 +110,8 @@ struct EmailSettings {
   friend bool operator==(const EmailSettings&, const EmailSettings&) = default;
 };
 BOOST_DESCRIBE_STRUCT(EmailSettings, (),
-                      (DEADLINE_REMINDER, EVENT_STATUS_UPDATE, GROUP_INVITATION, MATCH_MESSAGE, MATCH_UPDATE,
-                       NEW_MATCH, NO_MATCH, TRADE_DELIVERED, TRADE_REMINDER, VOTE_NOTIFICATION))
+                      (DEADLINE_REMINDER, EVENT_STATUS_UPDATE, GROUP_INVITATION, MATCH_MESSAGE, MATCH_UPDATE, NEW_MATCH,
+                       NO_MATCH, TRADE_DELIVERED, TRADE_REMINDER, VOTE_NOTIFICATION))
 
 // GET/PATCH /me/notification-settings.
 struct NotificationSettings {
