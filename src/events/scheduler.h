@@ -3,36 +3,28 @@
 // the events whose set time has passed (EventService::AdvanceDue). Several processes may
 // run it against one PostgreSQL database; each phase change still happens once.
 //
-// Thread-safety: Start() and Stop() from one thread (the program's wiring); Stop() waits
-// for a pass in progress to end. Stop() without Start() does nothing.
+// Thread-safety and failures: those of common/background_loop.h.
 #include <chrono>
-#include <condition_variable>
-#include <thread>
 
-#include "common/mutex.h"
+#include "common/background_loop.h"
 #include "events/event_service.h"
 
 namespace atelier::events {
 
 class Scheduler {
  public:
-  Scheduler(EventService& service, std::chrono::milliseconds interval) : service_(service), interval_(interval) {}
-  ~Scheduler() { Stop(); }
-  Scheduler(const Scheduler&) = delete;
-  Scheduler& operator=(const Scheduler&) = delete;
+  // A batch of due events per pass; a full batch means more are due (after downtime).
+  static constexpr int kBatch = 100;
 
-  void Start();
-  void Stop();
+  Scheduler(EventService& service, std::chrono::milliseconds interval)
+      : loop_({.component = "scheduler", .interval = interval},
+              [&service] { return service.AdvanceDue(kBatch) == kBatch; }) {}
+
+  void Start() { loop_.Start(); }
+  void Stop() { loop_.Stop(); }
 
  private:
-  void Loop();
-
-  EventService& service_;
-  const std::chrono::milliseconds interval_;
-  Mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  BackgroundLoop loop_;
 };
 
 }  // namespace atelier::events

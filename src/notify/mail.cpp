@@ -122,51 +122,20 @@ void SmtpTransport::Send(const OutgoingMail& mail) {
 
 MailSender::MailSender(db::Database& db, const Clock& clock, std::unique_ptr<MailTransport> transport, std::string from,
                        std::string host)
-    : db_(db), clock_(clock), transport_(std::move(transport)), from_(std::move(from)), host_(std::move(host)) {}
-
-MailSender::~MailSender() { Stop(); }
+    : db_(db),
+      clock_(clock),
+      transport_(std::move(transport)),
+      from_(std::move(from)),
+      host_(std::move(host)),
+      loop_({.component = "mail",
+             .interval = std::chrono::milliseconds(500),
+             .after_failure = std::chrono::milliseconds(2000),
+             .first_pass_at_start = false},
+            [this] { return RunOnce() > 0; }) {}
 
 void MailSender::Start() {
-  db_.Listen("atelier_mail", [this](std::string_view) {
-    MutexLock lock(mu_);
-    wake_ = true;
-    cv_.notify_one();
-  });
-  thread_ = std::thread([this] { Loop(); });
-}
-
-void MailSender::Stop() {
-  {
-    MutexLock lock(mu_);
-    stop_ = true;
-    cv_.notify_one();
-  }
-  if (thread_.joinable()) thread_.join();
-}
-
-void MailSender::Loop() {
-  int failures = 0;
-  for (;;) {
-    {
-      MutexLock lock(mu_);
-      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(failures ? 2000 : 500);
-      while (!wake_ && !stop_ && cv_.wait_until(lock.Native(), until) != std::cv_status::timeout) {
-      }
-      if (stop_) return;
-      wake_ = false;
-    }
-    try {
-      while (RunOnce() > 0) {
-        MutexLock lock(mu_);
-        if (stop_) return;
-      }
-      failures = 0;
-    } catch (const std::exception& e) {
-      ++failures;  // the database is away; try again later
-      log::WriteLimited("mail", log::kRepeatEvery, log::Level::kError, "mail sender pass failed",
-                        {{"component", "mail"}, {"failures", failures}, {"error", e.what()}});
-    }
-  }
+  db_.Listen("atelier_mail", [this](std::string_view) { loop_.Wake(); });
+  loop_.Start();
 }
 
 int MailSender::RunOnce() {

@@ -5,15 +5,12 @@
 // retried with exponential backoff, so a mail is never lost. With the mail dir a message
 // is written under its outbox id, so even a crash between writing and marking cannot
 // produce a second copy; over SMTP such a crash re-sends with the same Message-ID.
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 
+#include "common/background_loop.h"
 #include "common/clock.h"
-#include "common/mutex.h"
 #include "db/database.h"
 
 namespace atelier::notify {
@@ -58,24 +55,20 @@ class MailSender {
  public:
   MailSender(db::Database& db, const Clock& clock, std::unique_ptr<MailTransport> transport, std::string from,
              std::string host);
-  ~MailSender();
+  // Delivers what is due every half second, at once when a commit announces new mail
+  // (channel atelier_mail); after a failed pass, every 2 s (common/background_loop.h).
   void Start();
-  void Stop();
+  void Stop() { loop_.Stop(); }
   // Claims and delivers what is due now; returns how many were delivered.
   int RunOnce();
 
  private:
-  void Loop();
   db::Database& db_;
   const Clock& clock_;
   std::unique_ptr<MailTransport> transport_;
   std::string from_;
   std::string host_;
-  Mutex mu_;
-  std::condition_variable cv_;
-  bool wake_ GUARDED_BY(mu_) = false;
-  bool stop_ GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  BackgroundLoop loop_;
 };
 
 }  // namespace atelier::notify

@@ -149,6 +149,12 @@ class Server:
     def client(self, token=None):
         return Client(self, token)
 
+    def logged_errors(self):
+        """The log lines of this server's process(es) at level warn or above, for a failure
+        message: a 500 says only "something went wrong", the log says what."""
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return [line for line in text.splitlines() if '"level":"info"' not in line and line.strip()]
+
     # --- mail -------------------------------------------------------------------------
     def mails(self, to=None):
         out = []

@@ -130,7 +130,7 @@ class Flood:
         self.stop.set()
         for t in threads:
             t.join(timeout=30)
-        assert not errors, errors
+        assert not errors, (errors, server.logged_errors())
 
 
 def check_consistent(server, com, flood):
