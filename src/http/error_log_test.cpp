@@ -30,8 +30,10 @@ struct DatabaseAway : std::runtime_error {
   DatabaseAway() : std::runtime_error("cannot reach the database") {}
 };
 
-// One request with Connection: close; returns the whole answer.
-std::string Get(std::uint16_t port, const std::string& target, const std::string& request_id) {
+// One request with Connection: close; returns the whole answer. `head_extra`: more header
+// lines (a body announced there is never sent: the answer must come from the head).
+std::string Get(std::uint16_t port, const std::string& target, const std::string& request_id,
+                const std::string& method = "GET", const std::string& head_extra = "") {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -43,8 +45,8 @@ std::string Get(std::uint16_t port, const std::string& target, const std::string
   }
   timeval tv{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  const std::string request =
-      "GET " + target + " HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + request_id + "\r\nConnection: close\r\n\r\n";
+  const std::string request = method + " " + target + " HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + request_id + "\r\n" +
+                              head_extra + "Connection: close\r\n\r\n";
   (void)::send(fd, request.data(), request.size(), 0);
   std::string out;
   char buf[4096];
@@ -65,6 +67,11 @@ class ServerLogTest : public ::testing::Test {
     router_.Add("GET", "/away", [](Request&) -> Response { throw DatabaseAway(); });
     router_.Add("GET", "/api-error",
                 [](Request&) -> Response { throw ApiError(502, "upstream_failed", "The upstream failed"); });
+    router_.Add("POST", "/checked",
+                [](Request&) {
+                  return Response::Json(200, json::object{{"ok", true}});
+                },
+                {.pre_check = [](const Request&) { throw std::runtime_error("pre-check bug"); }});
   }
   void TearDown() override {
     log::Init(stdout);
@@ -127,10 +134,12 @@ TEST_F(ServerLogTest, EachFiveHundredLogsOneLineWithItsRequestAndError) {
   EXPECT_EQ(bug.find("here"), std::string::npos);  // the client does not see what()
   EXPECT_NE(Get(port, "/away", "r-away").find("503 Service Unavailable"), std::string::npos);
   EXPECT_NE(Get(port, "/api-error", "r-api").find("502"), std::string::npos);
+  EXPECT_NE(Get(port, "/checked", "r-checked", "POST", "Content-Length: 1000000\r\n").find("500 Internal Server Error"),
+            std::string::npos);
   Stop();
 
   auto lines = Lines();
-  ASSERT_EQ(lines.size(), 3u) << "one line per 5xx, none for 200 and 409, no access log";
+  ASSERT_EQ(lines.size(), 4u) << "one line per 5xx, none for 200 and 409, no access log";
   EXPECT_EQ(lines[0].at("level"), "error");
   EXPECT_EQ(lines[0].at("msg"), "request failed");
   EXPECT_EQ(lines[0].at("request_id"), "r-bug");
@@ -148,6 +157,13 @@ TEST_F(ServerLogTest, EachFiveHundredLogsOneLineWithItsRequestAndError) {
   EXPECT_EQ(lines[2].at("request_id"), "r-api");
   EXPECT_EQ(lines[2].at("status"), 502);
   EXPECT_EQ(lines[2].at("error"), "The upstream failed");
+
+  // A failure of the check made from the request head is logged like the handler's.
+  EXPECT_EQ(lines[3].at("level"), "error");
+  EXPECT_EQ(lines[3].at("request_id"), "r-checked");
+  EXPECT_EQ(lines[3].at("route"), "/checked");
+  EXPECT_EQ(lines[3].at("status"), 500);
+  EXPECT_EQ(lines[3].at("error"), "pre-check bug");
 }
 
 TEST_F(ServerLogTest, AccessLogIsOneLinePerRequestWithoutTheQuery) {

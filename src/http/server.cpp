@@ -535,12 +535,15 @@ class Server::Impl {
         route.options.pre_check(req);
         return std::nullopt;
       } catch (const ApiError& e) {
+        if (e.Status() >= 500) LogFailure(req, route, e.Status(), e.what());
         return Problem(e);
       } catch (...) {
-        if (opt_.error_mapper) {
-          if (auto r = opt_.error_mapper(std::current_exception())) return r;
-        }
-        return Problem(500, "internal_error", "Something went wrong on our side");
+        auto ep = std::current_exception();
+        std::optional<Response> mapped;
+        if (opt_.error_mapper) mapped = opt_.error_mapper(ep);
+        Response r = mapped ? std::move(*mapped) : Problem(500, "internal_error", "Something went wrong on our side");
+        if (r.status >= 500) LogFailure(req, route, r.status, WhatOf(ep));
+        return r;
       }
     };
     co_return co_await asio::co_spawn(
