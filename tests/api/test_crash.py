@@ -123,9 +123,17 @@ class Flood:
         threads += [threading.Thread(target=guard, args=(self.uploader, c, random.Random(rng.random())))
                     for c in self.com.everyone]
         self.stop.clear()
+        votes_before, uploads_before = self.acks, len(self.acked_uploads)
         for t in threads:
             t.start()
         time.sleep(kill_after)
+        # On a loaded machine an upload (each of its files synced) can take seconds: wait
+        # until this round has something of each kind acknowledged, so the kill always
+        # lands among acknowledged writes of both kinds.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not errors and (
+                self.acks == votes_before or len(self.acked_uploads) == uploads_before):
+            time.sleep(0.05)
         kill_and_restart(server)
         self.stop.set()
         for t in threads:
