@@ -87,17 +87,4 @@ void Authenticator::RequireVerified(const AuthUser& user) {
     throw ApiError(403, "email_not_verified", "Verify your email address first (see the link we emailed you)");
 }
 
-boost::json::object PublicUser(std::int64_t id, std::string_view username, std::string_view display_name) {
-  boost::json::object o;
-  PublicUserMembers(id, username, display_name, [&o](std::string_view key, std::string_view value) { o[key] = value; });
-  return o;
-}
-
-void WritePublicUser(JsonWriter& w, std::int64_t id, std::string_view username, std::string_view display_name) {
-  w.BeginObject();
-  PublicUserMembers(id, username, display_name,
-                    [&w](std::string_view key, std::string_view value) { w.Key(key).String(value); });
-  w.EndObject();
-}
-
 }  // namespace atelier::accounts

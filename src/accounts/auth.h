@@ -2,7 +2,6 @@
 // Who is calling: resolves the session token (Bearer header or atelier_session cookie)
 // to a user, and enforces CSRF for cookie-authenticated state changes (docs/product.md §2).
 // Thread-safe; every call reads the database (run it on a worker thread).
-#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,7 +9,6 @@
 
 #include "common/clock.h"
 #include "common/json_util.h"
-#include "common/json_writer.h"
 #include "db/database.h"
 #include "http/types.h"
 
@@ -53,18 +51,5 @@ class Authenticator {
   db::Database& db_;
   const Clock& clock_;
 };
-
-// Superseded by api::PublicUser (accounts/resources.h), which every new answer uses. These
-// remain only for the features not converted yet (artworks' WritePublicUser, matching's
-// PublicUser); remove them when those callers are gone. The members are the same, in the
-// same order, as api::PublicUser's.
-template <typename Add>
-void PublicUserMembers(std::int64_t id, std::string_view username, std::string_view display_name, Add&& add) {
-  add("id", IdStr(id));
-  add("username", username);
-  add("displayName", display_name);
-}
-boost::json::object PublicUser(std::int64_t id, std::string_view username, std::string_view display_name);
-void WritePublicUser(JsonWriter& w, std::int64_t id, std::string_view username, std::string_view display_name);
 
 }  // namespace atelier::accounts

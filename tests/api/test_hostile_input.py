@@ -256,6 +256,40 @@ def test_mails_to_addresses_without_an_account_are_limited_per_inviter(limited):
     assert admin.post(url, json={"email": f"{unique()}@outside.test"}).status_code == 201
 
 
+def test_invitations_are_limited_per_inviter_and_per_group(make_server):
+    """50 invitations an hour per inviter, 100 per group: each invitation is made and
+    revoked at once, so only the limits can refuse one."""
+    srv = make_server()  # a budget of its own
+    owner, admin, admin2, bob = srv.user(), srv.user(), srv.user(), srv.user()
+    gid = new_group(owner)["id"]
+    join(owner, gid, admin, role="admin")
+    join(owner, gid, admin2, role="admin")  # the owner has now spent 2 of each budget
+    url = f"{API}/groups/{gid}/invitations"
+
+    def invite_until_refused(who):
+        for n in range(200):
+            r = who.post(url, json={"username": bob.username})
+            if r.status_code != 201:
+                problem(r, 429, "rate_limited")
+                assert int(r.headers["Retry-After"]) > 0
+                return n, r.json()["detail"]
+            assert who.delete(f"{API}/invitations/{r.json()['id']}").status_code == 204
+        raise AssertionError("never refused")
+
+    # The buckets refill one invitation per 72 s (per inviter) or 36 s (per group).
+    made, detail = invite_until_refused(owner)
+    assert 48 <= made <= 49 and "this group" not in detail, (made, detail)
+    made_by_admin, _ = invite_until_refused(admin)  # the group has about 50 left
+    assert 48 <= made_by_admin <= 52, made_by_admin
+    made, detail = invite_until_refused(admin2)
+    assert made <= 2 and "this group" in detail, (made, detail)
+    # A refused invitation changed nothing: bob has none pending, and another group's
+    # budget is its own.
+    assert bob.get(f"{API}/me/invitations").json()["items"] == []
+    other = new_group(admin2)["id"]
+    assert admin2.post(f"{API}/groups/{other}/invitations", json={"username": bob.username}).status_code == 201
+
+
 def test_event_creation_is_limited_per_user_and_per_group(limited):
     owner, admin, member = limited.user(), limited.user(), limited.user()
     gid = new_group(owner)["id"]
