@@ -17,17 +17,24 @@ namespace {
 
 [[noreturn]] void ThrowErrno(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
 
-// Closes the descriptor and removes the temp file it belongs to (once linked into place,
-// the file lives on under its key).
+// The bytes of a Put before they are linked at their key. Where the file system allows
+// (O_TMPFILE: ext4, xfs, btrfs, tmpfs) the file has no name until it is linked, so nothing
+// can remove it while it is written and a crash leaves nothing behind. Elsewhere it is a
+// named temp file (".<key>.tmp-XXXXXX"), removed on destruction, which the collector
+// removes only once it is older than its grace period.
 class TempFile {
  public:
-  explicit TempFile(std::string path_template) : path_(std::move(path_template)) {
+  TempFile(const std::filesystem::path& dir, const std::string& key) {
+    fd_ = open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd_ >= 0) return;
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) ThrowErrno("create a file in " + dir.string());
+    path_ = (dir / ("." + key + ".tmp-XXXXXX")).string();
     fd_ = mkostemp(path_.data(), O_CLOEXEC);
     if (fd_ < 0) ThrowErrno("create " + path_);
   }
   ~TempFile() {
     if (fd_ >= 0) close(fd_);
-    unlink(path_.c_str());
+    if (!path_.empty()) unlink(path_.c_str());
   }
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
@@ -37,25 +44,34 @@ class TempFile {
       const ssize_t n = write(fd_, bytes.data(), bytes.size());
       if (n < 0) {
         if (errno == EINTR) continue;
-        ThrowErrno("write " + path_);
+        ThrowErrno("write " + Name());
       }
       bytes.remove_prefix(static_cast<size_t>(n));
     }
-    if (fsync(fd_) != 0) ThrowErrno("fsync " + path_);
-    const int fd = std::exchange(fd_, -1);
-    if (close(fd) != 0) ThrowErrno("close " + path_);
+    if (fsync(fd_) != 0) ThrowErrno("fsync " + Name());
   }
 
   // Links the file at `target` unless a file is there already (then false: another Put of
   // the same bytes was first). Never replaces a file: see the header.
   bool LinkTo(const std::string& target) {
-    if (link(path_.c_str(), target.c_str()) == 0) return true;
+    int rc;
+    if (path_.empty()) {
+      // An unnamed file is linked through its /proc name (linkat with AT_EMPTY_PATH would
+      // need CAP_DAC_READ_SEARCH).
+      const std::string proc = "/proc/self/fd/" + std::to_string(fd_);
+      rc = linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, target.c_str(), AT_SYMLINK_FOLLOW);
+    } else {
+      rc = link(path_.c_str(), target.c_str());
+    }
+    if (rc == 0) return true;
     if (errno == EEXIST) return false;
     ThrowErrno("link to " + target);
   }
 
  private:
-  std::string path_;
+  std::string Name() const { return path_.empty() ? "a new image file" : path_; }
+
+  std::string path_;  // empty for an unnamed (O_TMPFILE) file
   int fd_ = -1;
 };
 
@@ -111,9 +127,9 @@ void WriteNew(const std::filesystem::path& target, const std::string& key, std::
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::system_error(ec, "create " + dir.string());
-  // A unique temp name per call, so concurrent Puts of the same bytes do not collide; the
+  // A file of its own per call, so concurrent Puts of the same bytes do not collide; the
   // first link wins and the others find its file, with identical bytes.
-  TempFile temp((dir / ("." + key + ".tmp-XXXXXX")).string());
+  TempFile temp(dir, key);
   temp.WriteAllAndSync(bytes);
   if (temp.LinkTo(target.string())) SyncDirectory(dir);
 }
