@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "accounts/service.h"
 #include "app/config.h"
 #include "app/context.h"
 #include "common/crypto.h"
@@ -109,8 +110,8 @@ int main(int argc, char** argv) {
   auto& accounts = app::WireAccounts(ctx);
   app::WireGroups(ctx, accounts);
   auto& events = app::WireEvents(ctx);
-  auto& artwork_hooks = app::WireArtworks(ctx, events.Hooks());
-  app::WireMatching(ctx, events.Hooks(), artwork_hooks);
+  auto& artwork_hooks = app::WireArtworks(ctx, events.Hooks(), accounts.Hooks());
+  app::WireMatching(ctx, events.Hooks(), artwork_hooks, accounts.Hooks());
   app::GuardBodies(ctx);
 
   if (cfg.command == "demo") return app::RunDemo(ctx, events.Hooks());

@@ -110,13 +110,20 @@ struct EmailSettings {
   friend bool operator==(const EmailSettings&, const EmailSettings&) = default;
 };
 BOOST_DESCRIBE_STRUCT(EmailSettings, (),
-                      (DEADLINE_REMINDER, EVENT_STATUS_UPDATE, GROUP_INVITATION, MATCH_MESSAGE, MATCH_UPDATE,
-                       NEW_MATCH, NO_MATCH, TRADE_DELIVERED, TRADE_REMINDER, VOTE_NOTIFICATION))
+                      (DEADLINE_REMINDER, EVENT_STATUS_UPDATE, GROUP_INVITATION, MATCH_MESSAGE, MATCH_UPDATE, NEW_MATCH,
+                       NO_MATCH, TRADE_DELIVERED, TRADE_REMINDER, VOTE_NOTIFICATION))
 
 // GET/PATCH /me/notification-settings.
 struct NotificationSettings {
   EmailSettings email;
 };
 BOOST_DESCRIBE_STRUCT(NotificationSettings, (), (email))
+
+// POST /unsubscribe: the type whose email is now off.
+struct Unsubscribed {
+  std::string_view type;
+  bool email = false;
+};
+BOOST_DESCRIBE_STRUCT(Unsubscribed, (), (type, email))
 
 }  // namespace atelier::api
