@@ -30,11 +30,11 @@ constexpr const char* kClaimVoting =
     "ON CONFLICT DO NOTHING RETURNING user_id";
 constexpr const char* kClaimMatching =
     "INSERT INTO deadline_reminders_sent (kind, user_id, event_id, phase, sent_at) "
-    "SELECT DISTINCT 'deadline', a.artist_id, e.id, 'MATCHING', $2 FROM events e "
-    "JOIN artworks a ON a.event_id = e.id "
-    "JOIN memberships m ON m.group_id = e.group_id AND m.user_id = a.artist_id "
+    "SELECT 'deadline', m.user_id, e.id, 'MATCHING', $2 FROM events e "
+    "JOIN memberships m ON m.group_id = e.group_id "
     "WHERE e.id = $1 AND e.phase = 'MATCHING' "
-    "AND NOT EXISTS (SELECT 1 FROM likes l WHERE l.event_id = e.id AND l.liker_id = a.artist_id) "
+    "AND EXISTS (SELECT 1 FROM artworks a WHERE a.event_id = e.id AND a.artist_id = m.user_id) "
+    "AND NOT EXISTS (SELECT 1 FROM likes l WHERE l.event_id = e.id AND l.liker_id = m.user_id) "
     "ON CONFLICT DO NOTHING RETURNING user_id";
 
 }  // namespace
