@@ -181,7 +181,8 @@ api::LoginResponse AccountService::Login(const std::string& login_in, const std:
   Millis now = clock_.Now();
   auto user = db_.Read([&](db::Tx& tx) {
     return tx.QueryOne(
-        "SELECT id, password_hash, locked_until FROM users WHERE username = $1 OR email = $1 ORDER BY id LIMIT 1",
+        "SELECT id, password_hash, locked_until FROM users WHERE (username = $1 OR email = $1) AND deleted_at IS NULL "
+        "ORDER BY id LIMIT 1",
         login);
   });
   // The answer names when the lock ends (docs/product.md §3): in `detail`, and in Retry-After.

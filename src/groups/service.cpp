@@ -259,9 +259,10 @@ InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t gr
       // whichever comes second sees the other's invitations (NotifyEmailInvitations).
       std::optional<db::Row> target;  // id, email, email_verified
       if (in.username) {
-        target =
-            tx.QueryOne(std::string("SELECT id, email, email_verified FROM users WHERE username = $1") + tx.ForUpdate(),
-                        AsciiLower(*in.username));
+        target = tx.QueryOne(
+            std::string("SELECT id, email, email_verified FROM users WHERE username = $1 AND deleted_at IS NULL") +
+                tx.ForUpdate(),
+            AsciiLower(*in.username));
         if (!target) throw NotFound("No user has this username");
       } else {
         target = tx.QueryOne(

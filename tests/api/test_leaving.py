@@ -390,6 +390,9 @@ def test_delete_account_leaves_only_what_product_md_keeps(server):
     # Votes only in events past VOTING (their counts are published and stay).
     assert rows(server, f"SELECT COUNT(*) FROM votes v JOIN events e ON e.id = v.event_id "
                         f"WHERE v.voter_id = {uid} AND e.phase IN ('OPEN', 'VOTING')") == [("0",)]
+    # Nobody can invite the anonymised account.
+    r = owner.post(f"{API}/groups/{gid}/invitations", json={"username": f"deleted-{uid}"})
+    assert r.status_code in (404, 422), r.text
     # The public profile says "Deleted user".
     r = owner.get(f"{API}/users/deleted-{uid}")
     assert r.status_code == 200 and r.json()["displayName"] == "Deleted user"
