@@ -453,3 +453,17 @@ def test_export_of_a_new_account(server):
     data = json.loads(z.read("data.json"))
     assert data["artworks"] == [] and data["memberships"] == [] and data["matches"] == []
     assert z.namelist() == ["data.json"]
+
+
+def test_deleting_the_account_ends_every_stream(server):
+    from test_hostile_streams import login, open_stream, read_to_eof
+    leaver = server.user()
+    other = login(server, leaver)
+    streams = [open_stream(server, leaver.token)[0], open_stream(server, other.token)[0]]
+    try:
+        assert leaver.delete(f"{API}/me", json={"password": PASSWORD}).status_code == 204
+        for s in streams:
+            read_to_eof(s)
+    finally:
+        for s in streams:
+            s.close()

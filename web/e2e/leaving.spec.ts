@@ -35,6 +35,10 @@ test('deleting the account asks for the password and a confirmation', async ({ p
   await loginAs(page, u);
   await page.goto('/profile');
   await expect(page.getByTestId('export-link')).toHaveAttribute('href', '/api/v1/me/export');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-link').click()]);
+  expect(download.suggestedFilename()).toBe(`atelier-${u.username}.zip`);
+  const bytes = await (await import('node:fs/promises')).readFile((await download.path())!);
+  expect(bytes.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
   await page.getByLabel('Password to confirm').fill('not the password');
   await page.getByRole('button', { name: 'Delete account' }).click();
   const dialog = page.getByRole('dialog', { name: 'Delete your account for good?' });
