@@ -350,6 +350,7 @@ def test_delete_account_leaves_only_what_product_md_keeps(server):
     second = server.login(leaver.username)
     third_gid = make_group(server, partner)
     assert partner.post(f"{API}/groups/{third_gid}/invitations", json={"username": leaver.username}).ok
+    unsubscribe_token = unsubscribe_url(server.wait_mail(leaver.user["email"], "invited")[-1]).split("token=", 1)[1]
     members_before = owner.get(f"{API}/groups/{gid}").json()["memberCount"]
 
     r = leaver.delete(f"{API}/me", json={"password": PASSWORD})
@@ -390,6 +391,9 @@ def test_delete_account_leaves_only_what_product_md_keeps(server):
     # Votes only in events past VOTING (their counts are published and stay).
     assert rows(server, f"SELECT COUNT(*) FROM votes v JOIN events e ON e.id = v.event_id "
                         f"WHERE v.voter_id = {uid} AND e.phase IN ('OPEN', 'VOTING')") == [("0",)]
+    # The unsubscribe links the person was sent no longer work.
+    problem(requests.post(server.url + f"{API}/unsubscribe", params={"token": unsubscribe_token}), 400,
+            "invalid_token")
     # Nobody can invite the anonymised account.
     r = owner.post(f"{API}/groups/{gid}/invitations", json={"username": f"deleted-{uid}"})
     assert r.status_code in (404, 422), r.text
