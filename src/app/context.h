@@ -19,7 +19,8 @@
 
 namespace atelier::accounts {
 class AccountService;
-}
+class AccountHooks;
+}  // namespace atelier::accounts
 namespace atelier::events {
 class EventService;
 class PhaseHooks;
@@ -81,8 +82,9 @@ struct ArtworksWiring {
   artworks::ArtworkHooks& hooks;
   const matching::UploadTools& uploads;
 };
-ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks);
-void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks, artworks::ArtworkHooks& artwork_hooks);
+ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks, accounts::AccountHooks& account_hooks);
+void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks, artworks::ArtworkHooks& artwork_hooks,
+                  accounts::AccountHooks& account_hooks);
 // Messages, deliveries and the trade gallery of matches.
 void WireTrades(AppContext& ctx, const ArtworksWiring& artworks);
 // After every Wire*: gives each API route that needs a session, and has no pre-check of its

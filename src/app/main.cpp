@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "accounts/service.h"
 #include "app/config.h"
 #include "app/context.h"
 #include "app/ops.h"
@@ -120,8 +121,8 @@ int main(int argc, char** argv) {
   auto& accounts = app::WireAccounts(ctx);
   app::WireGroups(ctx, accounts);
   auto& events = app::WireEvents(ctx);
-  auto artworks = app::WireArtworks(ctx, events.Hooks());
-  app::WireMatching(ctx, events.Hooks(), artworks.hooks);
+  auto artworks = app::WireArtworks(ctx, events.Hooks(), accounts.Hooks());
+  app::WireMatching(ctx, events.Hooks(), artworks.hooks, accounts.Hooks());
   app::WireTrades(ctx, artworks);
   app::GuardBodies(ctx);
 

@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/mutex.h"
@@ -18,10 +20,14 @@
 
 namespace atelier::notify {
 
+class UnsubscribeLinks;
+
 struct OutgoingMail {
   std::int64_t id = 0;
   std::string from, to, subject, body, message_id;
   Millis date = 0;
+  // Further headers (List-Unsubscribe…), written after Message-ID.
+  std::vector<std::pair<std::string, std::string>> headers;
   // The message as RFC 5322 text with CRLF line ends (headers To, From, Subject, Date,
   // Message-ID, MIME-Version, Content-Type text/plain UTF-8).
   std::string Rfc5322() const;
@@ -56,8 +62,10 @@ class SmtpTransport final : public MailTransport {
 // Runs on a thread of its own. Thread-safe.
 class MailSender {
  public:
+  // `unsubscribe` (may be null: no headers) signs the one-click unsubscribe links of
+  // notification mail; it must outlive the sender.
   MailSender(db::Database& db, const Clock& clock, std::unique_ptr<MailTransport> transport, std::string from,
-             std::string host);
+             std::string host, const UnsubscribeLinks* unsubscribe = nullptr);
   ~MailSender();
   void Start();
   void Stop();
@@ -66,11 +74,14 @@ class MailSender {
 
  private:
   void Loop();
+  // Adds the one-click unsubscribe headers and link for the row's `unsubscribe` value.
+  void AddUnsubscribe(OutgoingMail& m, const std::string& named) const;
   db::Database& db_;
   const Clock& clock_;
   std::unique_ptr<MailTransport> transport_;
   std::string from_;
   std::string host_;
+  const UnsubscribeLinks* unsubscribe_;
   Mutex mu_;
   std::condition_variable cv_;
   bool wake_ GUARDED_BY(mu_) = false;
