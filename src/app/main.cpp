@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
   auto& events = app::WireEvents(ctx);
   auto artworks = app::WireArtworks(ctx, events.Hooks(), accounts.Hooks());
   app::WireMatching(ctx, events.Hooks(), artworks.hooks, accounts.Hooks());
-  app::WireTrades(ctx, artworks);
+  app::WireTrades(ctx, artworks, accounts.Hooks());
   app::GuardBodies(ctx);
 
   if (cfg.command == "demo") return app::RunDemo(ctx, events.Hooks());

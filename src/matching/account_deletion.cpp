@@ -36,8 +36,8 @@ void ExportFor(db::Tx& tx, std::int64_t user_id, accounts::ExportSink& out) {
   out.json.Key("matches");
   accounts::WriteRows(
       out.json,
-      tx.Query("SELECT m.id, m.event_id, m.status, m.created_at, me.artwork_id, me.accepted, me.received, "
-               "other.user_id, u.username, other.artwork_id FROM match_participants me "
+      tx.Query("SELECT m.id, m.event_id, m.status, m.created_at, m.completed_at, me.artwork_id, me.accepted, "
+               "me.received, other.user_id, u.username, other.artwork_id FROM match_participants me "
                "JOIN matches m ON m.id = me.match_id "
                "JOIN match_participants other ON other.match_id = me.match_id AND other.user_id <> me.user_id "
                "JOIN users u ON u.id = other.user_id WHERE me.user_id = $1 ORDER BY m.id",
@@ -46,12 +46,48 @@ void ExportFor(db::Tx& tx, std::int64_t user_id, accounts::ExportSink& out) {
        {"eventId", Kind::kId},
        {"status", Kind::kString},
        {"createdAt", Kind::kTime},
+       {"completedAt", Kind::kTime},
        {"myArtworkId", Kind::kId},
        {"accepted", Kind::kBool},
        {"received", Kind::kBool},
        {"partnerId", Kind::kId},
        {"partnerUsername", Kind::kString},
        {"partnerArtworkId", Kind::kId}});
+}
+
+void RemoveLeavingUserTrades(db::Tx& tx, std::int64_t user_id) {
+  tx.Exec("DELETE FROM match_messages WHERE author_id = $1", user_id);
+  tx.Exec("DELETE FROM match_deliveries WHERE user_id = $1", user_id);
+  tx.Exec("DELETE FROM match_message_mail WHERE user_id = $1", user_id);
+}
+
+void ExportTradesFor(db::Tx& tx, std::int64_t user_id, accounts::ExportSink& out,
+                     const std::function<std::filesystem::path(const std::string& key)>& image_path) {
+  using Kind = accounts::ExportColumn::Kind;
+  out.json.Key("matchMessages");
+  accounts::WriteRows(out.json,
+                      tx.Query("SELECT id, match_id, text, created_at FROM match_messages WHERE author_id = $1 "
+                               "ORDER BY id",
+                               user_id),
+                      {{"id", Kind::kId}, {"matchId", Kind::kId}, {"text", Kind::kString}, {"createdAt", Kind::kTime}});
+  auto deliveries = tx.Query(
+      "SELECT id, match_id, title, description, width, height, image_type, created_at, "
+      "'deliveries/' || CAST(id AS TEXT) || CASE image_type WHEN 'image/png' THEN '.png' WHEN 'image/jpeg' "
+      "THEN '.jpg' WHEN 'image/webp' THEN '.webp' WHEN 'image/gif' THEN '.gif' ELSE '' END, image_key "
+      "FROM match_deliveries WHERE user_id = $1 ORDER BY id",
+      user_id);
+  out.json.Key("deliveries");
+  accounts::WriteRows(out.json, deliveries,
+                      {{"id", Kind::kId},
+                       {"matchId", Kind::kId},
+                       {"title", Kind::kString},
+                       {"description", Kind::kString},
+                       {"width", Kind::kInt},
+                       {"height", Kind::kInt},
+                       {"imageType", Kind::kString},
+                       {"createdAt", Kind::kTime},
+                       {"imageFile", Kind::kString}});
+  for (const auto& d : deliveries) out.files.emplace_back(d.Str(8), image_path(d.Str(9)));
 }
 
 }  // namespace atelier::matching

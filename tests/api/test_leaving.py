@@ -471,3 +471,152 @@ def test_deleting_the_account_ends_every_stream(server):
     finally:
         for s in streams:
             s.close()
+
+
+# --- trades and image files of a deleted account ----------------------------------------------
+
+# The image collector runs every second with no grace period (test_image_collection.py).
+COLLECT = ("--rate-limits", "off", "--image-collect-interval-s", "1", "--image-collect-grace-s", "0")
+
+
+_shades = iter(range(1, 60000))
+
+
+def unique_png(width, height):
+    """A PNG no other upload of this run has (its files are its own)."""
+    n = next(_shades)
+    return png(width, height, (n % 256, (n // 256) % 256, 123))
+
+
+def image_path(server, key):
+    return server.data_dir / "images" / key[:2] / key[2:4] / key
+
+
+def served_keys(client, urls):
+    """The stored keys (ETags, checked against the bytes) of images served at `urls`."""
+    import hashlib
+    keys = []
+    for url in urls:
+        r = client.get(url)
+        assert r.status_code == 200, (url, r.text)
+        key = r.headers["ETag"].strip('"')
+        assert hashlib.sha256(r.content).hexdigest() == key
+        keys.append(key)
+    return keys
+
+
+def match_of(client, event_id, match_id):
+    return next((m for m in client.get(f"{API}/events/{event_id}/matches").json()["items"] if m["id"] == match_id),
+                None)
+
+
+def delivery_keys(client, event_id, match_id):
+    m = match_of(client, event_id, match_id)
+    urls = [p["delivery"][k] for p in m["participants"] if p["delivery"] for k in ("imageUrl", "thumbnailUrl")]
+    return served_keys(client, urls)
+
+
+def test_deleting_the_account_takes_its_matches_messages_deliveries_and_files(make_server):
+    from event_helpers import Community
+    from test_trades import closed_event_with_matches, must_act, must_deliver, must_post
+    srv = make_server(*COLLECT)
+    com = Community(srv, members=4)
+    leaver, partner, c, d = com.members
+    # An ACCEPTED match (the deletion declines it) beside another couple's, and a COMPLETED one
+    # (it goes with the leaver's artwork): both artists posted and delivered in each.
+    ev, ms = closed_event_with_matches(com, [(leaver, partner), (c, d)])
+    open_m, others_m = ms[frozenset((leaver.username, partner.username))], ms[frozenset((c.username, d.username))]
+    done_ev, done = closed_event_with_matches(com, [(leaver, c)])
+    done_m = next(iter(done.values()))
+    for x, y, m in ((leaver, partner, open_m), (c, d, others_m), (leaver, c, done_m)):
+        must_act(x, m["id"], "accept")
+        must_act(y, m["id"], "accept")
+        must_post(x, m["id"], f"hello from {x.username}")
+        must_post(y, m["id"], f"hello from {y.username}")
+        must_deliver(x, m["id"], unique_png(300, 21))
+        must_deliver(y, m["id"], unique_png(301, 22))
+    must_act(leaver, done_m["id"], "complete")
+    must_act(c, done_m["id"], "complete")
+    # An artwork larger than the display size: original, thumbnail and display rendition.
+    big_ev = make_event(com.owner, com.gid)["id"]
+    big = submit(leaver, big_ev, unique_png(2000, 600))
+    assert big["displayUrl"] != big["imageUrl"] and big["displayWidth"] == 1600
+    art_keys = served_keys(leaver, [f"{API}/artworks/{big['id']}/{k}" for k in ("image", "thumbnail", "display")])
+    taken = delivery_keys(leaver, ev["id"], open_m["id"]) + delivery_keys(leaver, done_ev["id"], done_m["id"]) \
+        + art_keys
+    kept = delivery_keys(c, ev["id"], others_m["id"])
+    assert len(set(taken)) == 11 and len(set(kept)) == 4 and not set(taken) & set(kept)
+    assert all(image_path(srv, k).is_file() for k in taken + kept)
+
+    assert leaver.delete(f"{API}/me", json={"password": PASSWORD}).status_code == 204
+    uid = leaver.id
+    # Both matches went with the leaver's artworks, with every message and delivery in them
+    # (the partners' too); the partner of the open one was told, the COMPLETED one leaves the
+    # trade gallery.
+    for who, e, m in ((partner, ev, open_m), (c, done_ev, done_m)):
+        assert match_of(who, e["id"], m["id"]) is None
+        problem(who.get(f"{API}/matches/{m['id']}/messages"), 404, "not_found")
+    assert any(n["data"]["matchId"] == open_m["id"] and "declined" in n["message"]
+               for n in notifications(partner, "MATCH_UPDATE"))
+    assert c.get(f"{API}/events/{done_ev['id']}/trades").json()["items"] == []
+    for table, where in [("match_messages", f"author_id = {uid}"), ("match_deliveries", f"user_id = {uid}"),
+                         ("match_message_mail", f"user_id = {uid}"),
+                         ("match_messages", f"match_id IN ({open_m['id']}, {done_m['id']})"),
+                         ("match_deliveries", f"match_id IN ({open_m['id']}, {done_m['id']})"),
+                         ("artworks", f"artist_id = {uid}")]:
+        assert rows(srv, f"SELECT COUNT(*) FROM {table} WHERE {where}") == [("0",)], (table, where)
+    # Nobody else's trade changed.
+    got = match_of(c, ev["id"], others_m["id"])
+    assert got["status"] == "ACCEPTED" and all(p["delivery"] for p in got["participants"])
+    assert len(c.get(f"{API}/matches/{others_m['id']}/messages").json()["items"]) == 2
+    # Every file of the deleted artworks (display rendition included) and deliveries is
+    # collected; the others' stay.
+    assert wait_for(lambda: not any(image_path(srv, k).exists() for k in taken), timeout=15), \
+        [k for k in taken if image_path(srv, k).exists()]
+    assert all(image_path(srv, k).is_file() for k in kept)
+    assert delivery_keys(d, ev["id"], others_m["id"]) == kept
+
+
+def test_export_has_the_persons_messages_deliveries_and_originals_only(server):
+    import io
+    import json
+    import zipfile
+    from event_helpers import Community
+    from test_trades import closed_event_with_matches, must_act, must_deliver, must_post
+    com = Community(server, members=2)
+    me, partner = com.members
+    ev, ms = closed_event_with_matches(com, [(me, partner)])
+    m = next(iter(ms.values()))
+    must_act(me, m["id"], "accept")
+    must_act(partner, m["id"], "accept")
+    sent = [must_post(me, m["id"], "first of mine"), must_post(me, m["id"], "second ✓ of mine")]
+    must_post(partner, m["id"], "the partner's")
+    mine = must_deliver(me, m["id"], unique_png(333, 17), title="For you")
+    must_deliver(partner, m["id"], unique_png(334, 17), title="Theirs")
+    big_ev = make_event(com.owner, com.gid)["id"]
+    big = submit(me, big_ev, unique_png(1800, 600))
+    assert big["displayUrl"] != big["imageUrl"]
+
+    r = me.get(f"{API}/me/export")
+    assert r.status_code == 200, r.text
+    z = zipfile.ZipFile(io.BytesIO(r.content))
+    data = json.loads(z.read("data.json"))
+    assert [(x["id"], x["matchId"], x["text"]) for x in data["matchMessages"]] == \
+        [(s["id"], m["id"], s["text"]) for s in sent]
+    own = next(p for p in mine["participants"] if p["user"]["id"] == me.id)["delivery"]
+    assert [(x["matchId"], x["title"], x["width"], x["height"]) for x in data["deliveries"]] == \
+        [(m["id"], "For you", 333, 17)]
+    assert own["imageUrl"].split("?")[0].endswith(f"/deliveries/{data['deliveries'][0]['id']}/image")
+    assert z.read(data["deliveries"][0]["imageFile"]) == me.get(own["imageUrl"]).content
+    assert [x["id"] for x in data["matches"]] == [m["id"]] and data["matches"][0]["completedAt"] is None
+    # Artworks: the originals as stored, never the display rendition.
+    display = me.get(f"{API}/artworks/{big['id']}/display").content
+    for a in data["artworks"]:
+        assert z.read(a["imageFile"]) == me.get(f"{API}/artworks/{a['id']}/image").content
+    assert display not in [z.read(n) for n in z.namelist()]
+    assert sorted(z.namelist()) == sorted(["data.json", data["deliveries"][0]["imageFile"]]
+                                          + [a["imageFile"] for a in data["artworks"]])
+    # The partner's export has only the partner's message and delivery.
+    theirs = json.loads(zipfile.ZipFile(io.BytesIO(partner.get(f"{API}/me/export").content)).read("data.json"))
+    assert [x["text"] for x in theirs["matchMessages"]] == ["the partner's"]
+    assert [x["title"] for x in theirs["deliveries"]] == ["Theirs"]
