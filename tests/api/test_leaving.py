@@ -475,8 +475,9 @@ def test_deleting_the_account_ends_every_stream(server):
 
 # --- trades and image files of a deleted account ----------------------------------------------
 
-# The image collector runs every second with no grace period (test_image_collection.py).
-COLLECT = ("--rate-limits", "off", "--image-collect-interval-s", "1", "--image-collect-grace-s", "0")
+# The image collector runs every second; a file is collected once 2 s old and unreferenced
+# (not 0 s: a temp file being written would count as old, and an upload's Put could lose it).
+COLLECT = ("--rate-limits", "off", "--image-collect-interval-s", "1", "--image-collect-grace-s", "2")
 
 
 _shades = iter(range(1, 60000))
