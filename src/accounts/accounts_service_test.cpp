@@ -171,9 +171,9 @@ TEST_F(AccountServiceTest, TheResetLinkOfTheAlertUnlocksTheAccount) {
 TEST_F(AccountServiceTest, APasswordResetIsSingleUseAndEndsSessions) {
   std::int64_t id = Register("ann");
   svc.Login("ann", "correct horse", w.durable);
-  svc.RequestPasswordReset("nobody@example.test", w.durable);  // unknown: silently nothing
+  svc.RequestPasswordReset("nobody@example.test", true, w.durable);  // unknown: silently nothing
   EXPECT_TRUE(w.MailTo("nobody@example.test").empty());
-  svc.RequestPasswordReset("ANN@example.test", w.durable);
+  svc.RequestPasswordReset("ANN@example.test", true, w.durable);
   std::string token = TokenMailed(w, "ann@example.test", "/reset-password");
   EXPECT_API_ERROR(svc.ConfirmPasswordReset(token, "ann", w.durable), 422, "validation_failed");
   EXPECT_API_ERROR(svc.ConfirmPasswordReset("bogus", "battery staple", w.durable), 400, "invalid_token");
@@ -187,7 +187,7 @@ TEST_F(AccountServiceTest, APasswordResetIsSingleUseAndEndsSessions) {
 
 TEST_F(AccountServiceTest, AResetLinkExpiresAfterAnHour) {
   auto ann = w.AddUser("ann");
-  svc.RequestPasswordReset(ann.email, w.durable);
+  svc.RequestPasswordReset(ann.email, true, w.durable);
   std::string token = TokenMailed(w, ann.email, "/reset-password");
   w.clock.Advance(fixture::kHourMs);
   EXPECT_API_ERROR(svc.ConfirmPasswordReset(token, "battery staple", w.durable), 410, "token_expired");

@@ -88,7 +88,9 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
     auto body = req.JsonBody();
     BodyReader in(body);
     db::CommitToken durable;
-    svc.RequestPasswordReset(in.RequireString("email"), durable);
+    // `{login}` (username or email) or `{email}`; `login` wins when both are sent.
+    const bool by_email = !in.Has("login");
+    svc.RequestPasswordReset(in.RequireString(by_email ? "email" : "login"), by_email, durable);
     return http::Durable(http::JsonResponse(202, api::Accepted{}), durable);
   });
   router.Add("POST", base + "/auth/password-reset/confirm",
@@ -133,6 +135,28 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
                return http::Durable(Response::NoContent(), durable);
              },
              {.pool = Pool::kCrypto});
+  router.Add("DELETE", base + "/me",
+             [&svc, &auth, secure](Request& req) {
+               auto user = auth.Require(req);
+               auto body = req.JsonBody();
+               BodyReader in(body);
+               auto password = in.RequireString("password");
+               db::CommitToken durable;
+               svc.DeleteAccount(user, password, durable);
+               auto r = Response::NoContent();
+               ClearSessionCookies(r, secure);
+               return http::Durable(std::move(r), durable);
+             },
+             {.pool = Pool::kCrypto});
+  router.Add("GET", base + "/me/export", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    Response r;
+    r.status = 200;
+    r.content_type = "application/zip";
+    r.file_path = svc.Export(user.id).string();
+    r.AddHeader("Content-Disposition", "attachment; filename=\"atelier-" + user.username + ".zip\"");
+    return r;
+  });
   router.Add("GET", base + "/users/{username}", [&svc, &auth](Request& req) {
     auth.Require(req);
     return http::JsonResponse(200, svc.PublicProfile(req.Param("username")));

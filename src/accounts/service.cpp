@@ -1,10 +1,16 @@
 #include "accounts/service.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include <boost/url/parse.hpp>
 
 #include "accounts/passwords.h"
+#include "accounts/zip_writer.h"
 #include "common/crypto.h"
 #include "common/error.h"
+#include "common/json_describe.h"
+#include "common/json_writer.h"
 #include "common/text.h"
 #include "notify/stream_hub.h"
 
@@ -179,11 +185,18 @@ api::LoginResponse AccountService::Login(const std::string& login_in, const std:
   Millis now = clock_.Now();
   auto user = db_.Read([&](db::Tx& tx) {
     return tx.QueryOne(
-        "SELECT id, password_hash, locked_until FROM users WHERE username = $1 OR email = $1 ORDER BY id LIMIT 1",
+        "SELECT id, password_hash, locked_until FROM users WHERE (username = $1 OR email = $1) AND deleted_at IS NULL "
+        "ORDER BY id LIMIT 1",
         login);
   });
-  auto locked = [] { return ApiError(423, "account_locked", "Too many failed logins; the account is locked for now"); };
-  if (user && user->Int(2) > now) throw locked();
+  // The answer names when the lock ends (docs/product.md §3): in `detail`, and in Retry-After.
+  auto locked = [&](Millis until) {
+    int wait = static_cast<int>(std::max<Millis>(1, (until - clock_.Now() + 999) / 1000));
+    return ApiError(423, "account_locked",
+                    "Too many failed logins; the account is locked until " + FormatTime(until) + ".")
+        .WithRetryAfter(wait);
+  };
+  if (user && user->Int(2) > now) throw locked(user->Int(2));
   bool ok = false;
   if (user) {
     ok = VerifyPassword(user->Str(1), password);
@@ -193,6 +206,7 @@ api::LoginResponse AccountService::Login(const std::string& login_in, const std:
   if (!user) throw ApiError(401, "invalid_credentials", "Wrong username, email or password");
   std::int64_t id = user->Int(0);
   enum class Outcome { kOk, kFailed, kLocked };
+  Millis locked_until = 0;
   std::string token = RandomToken();
   now = clock_.Now();
   Millis expires = now + config_.session_ttl;
@@ -200,7 +214,10 @@ api::LoginResponse AccountService::Login(const std::string& login_in, const std:
     auto state = tx.QueryOne(std::string("SELECT locked_until, email FROM users WHERE id = $1") + tx.ForUpdate(), id);
     if (!state) return Outcome::kFailed;
     // Re-checked inside the transaction: a parallel attempt may have locked it meanwhile.
-    if (state->Int(0) > now) return Outcome::kLocked;
+    if (state->Int(0) > now) {
+      locked_until = state->Int(0);
+      return Outcome::kLocked;
+    }
     if (ok) {
       tx.Exec("UPDATE users SET failed_logins = 0 WHERE id = $1", id);
       tx.Exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
@@ -225,7 +242,7 @@ api::LoginResponse AccountService::Login(const std::string& login_in, const std:
     }
     return Outcome::kFailed;
   });
-  if (outcome == Outcome::kLocked) throw locked();
+  if (outcome == Outcome::kLocked) throw locked(locked_until);
   if (outcome == Outcome::kFailed) {
     // The refusal does not wait for the failed-attempt count to reach the disk (an error
     // answer carries no commit token): an unknown login writes nothing, and the two
@@ -244,13 +261,27 @@ void AccountService::Logout(const AuthUser& user, db::CommitToken& durable) {
   });
 }
 
-void AccountService::RequestPasswordReset(const std::string& email_in, db::CommitToken& durable) {
-  std::string email = NormalizeEmail(email_in);
-  RequireValidEmail(email);
-  Limit("reset:" + email, 3, 10 * kMinute);
+void AccountService::RequestPasswordReset(const std::string& login_in, bool by_email_field, db::CommitToken& durable) {
+  // `{email}`, or `{login}` as login takes it: an email when it has an '@', else a username
+  // (docs/product.md §3). Either way the answer does not tell whether an account exists.
+  std::string login = AsciiLower(Trim(login_in));
+  const bool is_email = by_email_field || login.find('@') != std::string::npos;
+  if (is_email) {
+    login = NormalizeEmail(login_in);
+    if (!IsValidEmail(login)) {
+      Validation v;
+      v.Add(by_email_field ? "email" : "login", "invalid", "not a valid email address");
+      v.ThrowIfAny();
+    }
+  }
+  Limit("reset:" + login, 3, 10 * kMinute);
+  if (!is_email && !ValidUsername(login)) return;  // no account could have that name
   db_.Write(durable, [&](db::Tx& tx) {
-    auto u = tx.QueryOne("SELECT id, username FROM users WHERE email = $1", email);
+    auto u = tx.QueryOne(is_email ? "SELECT id, username, email FROM users WHERE email = $1"
+                                  : "SELECT id, username, email FROM users WHERE username = $1",
+                         login);
     if (!u) return;
+    const std::string email = u->Str(2);
     std::string token = NewToken(tx, "reset", u->Int(0), email, kResetTtl);
     notifier_.QueueMail(tx, {email, "Reset your Atelier password",
                              "Hello " + u->Str(1) +
@@ -342,6 +373,93 @@ void AccountService::ChangePassword(const AuthUser& user, const std::string& cur
     tx.Exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", user.id, user.session_hash);
     notify::SignalSessionsEnded(db_, tx, user.id);
   });
+}
+
+void AccountService::DeleteAccount(const AuthUser& user, const std::string& password, db::CommitToken& durable) {
+  auto hash = db_.Read([&](db::Tx& tx) {
+    auto r = tx.QueryOne("SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL", user.id);
+    if (!r) throw Unauthenticated();
+    return r->Str(0);
+  });
+  if (!VerifyPassword(hash, password)) throw ApiError(403, "wrong_password", "The password is not right");
+  db_.Write(durable, [&](db::Tx& tx) {
+    // Locks the row: a parallel login, reset or second deletion waits for this one.
+    if (!tx.QueryOne(std::string("SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL") + tx.ForUpdate(), user.id))
+      throw Unauthenticated();
+    hooks_.RunBeforeDelete(tx, user.id);
+    tx.Exec("DELETE FROM sessions WHERE user_id = $1", user.id);
+    notify::SignalSessionsEnded(db_, tx, user.id);
+    tx.Exec("DELETE FROM account_tokens WHERE user_id = $1", user.id);
+    tx.Exec("DELETE FROM notifications WHERE user_id = $1", user.id);
+    tx.Exec("DELETE FROM notification_settings WHERE user_id = $1", user.id);
+    tx.Exec("DELETE FROM deadline_reminders_sent WHERE user_id = $1", user.id);
+    // What others' data still points at (votes in finished events, invitations the person
+    // sent) keeps the row, with nothing of the person in it. "deleted-<id>" is no username
+    // or email anyone can register (a hyphen, no '@'), so the old ones are free at once;
+    // the empty hash matches no password.
+    const std::string placeholder = "deleted-" + std::to_string(user.id);
+    tx.Exec(
+        "UPDATE users SET username = $2, email = $2, password_hash = '', email_verified = 0, "
+        "display_name = 'Deleted user', bio = '', portfolio_url = NULL, failed_logins = 0, locked_until = 0, "
+        "deleted_at = $3 WHERE id = $1",
+        user.id, placeholder, clock_.Now());
+  });
+}
+
+std::filesystem::path AccountService::Export(std::int64_t user_id) {
+  namespace fs = std::filesystem;
+  const fs::path dir = config_.export_dir;
+  fs::create_directories(dir);
+  // Archives are served from disk after this returns; an hour later they go.
+  const Millis now = clock_.Now();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    auto age = fs::file_time_type::clock::now() - entry.last_write_time(ec);
+    if (!ec && age > std::chrono::hours(1)) fs::remove(entry.path(), ec);
+  }
+  std::string json;
+  JsonWriter w(json);
+  ExportSink sink{w, {}};
+  db_.Read([&](db::Tx& tx) {
+    w.BeginObject();
+    w.Key("exportedAt").String(FormatTime(now));
+    w.Key("account");
+    WriteJson(w, LoadUser(tx, user_id));
+    w.Key("emailSettings").BeginObject();
+    for (int i = 0;; ++i) {
+      auto type = static_cast<notify::Type>(i);
+      if (!notify::ParseType(notify::TypeName(type))) break;
+      auto stored = tx.QueryOne("SELECT email FROM notification_settings WHERE user_id = $1 AND type = $2", user_id,
+                                notify::TypeName(type));
+      w.Key(notify::TypeName(type)).Bool(stored ? stored->Bool(0) : notify::EmailedByDefault(type));
+      if (type == notify::Type::kDeadlineReminder) break;
+    }
+    w.EndObject();
+    w.Key("notifications");
+    WriteRows(w,
+              tx.Query("SELECT id, type, message, data, created_at, is_read FROM notifications WHERE user_id = $1 "
+                       "ORDER BY id",
+                       user_id),
+              {{"id", ExportColumn::Kind::kId},
+               {"type", ExportColumn::Kind::kString},
+               {"message", ExportColumn::Kind::kString},
+               {"data", ExportColumn::Kind::kJson},
+               {"createdAt", ExportColumn::Kind::kTime},
+               {"read", ExportColumn::Kind::kBool}});
+    hooks_.RunExport(tx, user_id, sink);
+    w.EndObject();
+  });
+  const fs::path path = dir / (RandomToken(18) + ".zip");
+  try {
+    ZipWriter zip(path);
+    zip.AddBytes("data.json", json);
+    for (const auto& [name, file] : sink.files) zip.AddFile(name, file);
+    zip.Finish();
+  } catch (...) {
+    fs::remove(path, ec);
+    throw;
+  }
+  return path;
 }
 
 api::UserProfile AccountService::PublicProfile(const std::string& username) {

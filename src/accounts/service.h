@@ -3,11 +3,13 @@
 // sessions and profiles. Methods that hash passwords take tens of milliseconds: routes
 // run them on the crypto pool. Thread-safe.
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "accounts/account_hooks.h"
 #include "accounts/auth.h"
 #include "accounts/rate_limiter.h"
 #include "accounts/resources.h"
@@ -23,6 +25,9 @@ struct AccountsConfig {
   bool rate_limits = true;
   db::Database* shared_limits = nullptr;  // RateLimiter's `shared`: buckets in the database
   Millis session_ttl = 30LL * 24 * 3600 * 1000;
+  // Where GET /me/export writes its archives (<data-dir>/exports); each is removed an hour
+  // after it was made.
+  std::string export_dir = "data/exports";
 };
 
 // Methods answer with the account's resources (accounts/resources.h); the routes write them.
@@ -46,7 +51,9 @@ class AccountService {
   api::LoginResponse Login(const std::string& login, const std::string& password, db::CommitToken& durable);
   // Ends the caller's session and its live streams (in every process, after commit).
   void Logout(const AuthUser& user, db::CommitToken& durable);
-  void RequestPasswordReset(const std::string& email, db::CommitToken& durable);
+  // `login` is an email or a username (`by_email_field`: it came as `{email}`, so it must be
+  // an address). Mails the account's address a reset link when there is one.
+  void RequestPasswordReset(const std::string& login, bool by_email_field, db::CommitToken& durable);
   // Sets the password, retires every other reset token of the account and ends every
   // session with its streams; a token retired so answers 400 invalid_token.
   void ConfirmPasswordReset(const std::string& token, const std::string& password, db::CommitToken& durable);
@@ -59,6 +66,17 @@ class AccountService {
   // Retires the account's reset tokens and ends the other sessions with their streams.
   void ChangePassword(const AuthUser& user, const std::string& current, const std::string& next,
                       db::CommitToken& durable);
+  // DELETE /me (docs/product.md §3): checks the password (403 wrong_password), runs the
+  // other features' hooks (which may refuse: 409 owner_must_transfer), ends every session
+  // and stream, removes the account's own rows and anonymises the user row (username and
+  // email freed, display name "Deleted user"), all in one transaction.
+  void DeleteAccount(const AuthUser& user, const std::string& password, db::CommitToken& durable);
+  // GET /me/export: writes the person's data (data.json) and original images into a ZIP
+  // file in the export directory, from one read transaction; returns its path.
+  std::filesystem::path Export(std::int64_t user_id);
+  // The hooks other features add for account deletion and export (wired before serving).
+  AccountHooks& Hooks() { return hooks_; }
+
   // 404 when no user has that username (any case).
   api::UserProfile PublicProfile(const std::string& username);
 
@@ -79,6 +97,7 @@ class AccountService {
   AccountsConfig config_;
   RateLimiter limiter_;
   std::vector<EmailVerifiedHook> email_verified_hooks_;
+  AccountHooks hooks_;
 };
 
 // Password rules (docs/product.md §3): 8–128 characters, not equal to the username or email.

@@ -19,7 +19,8 @@
 
 namespace atelier::accounts {
 class AccountService;
-}
+class AccountHooks;
+}  // namespace atelier::accounts
 namespace atelier::events {
 class EventService;
 class PhaseHooks;
@@ -81,10 +82,11 @@ struct ArtworksWiring {
   artworks::ArtworkHooks& hooks;
   const matching::UploadTools& uploads;
 };
-ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks);
-void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks, artworks::ArtworkHooks& artwork_hooks);
+ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks, accounts::AccountHooks& account_hooks);
+void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks, artworks::ArtworkHooks& artwork_hooks,
+                  accounts::AccountHooks& account_hooks);
 // Messages, deliveries and the trade gallery of matches.
-void WireTrades(AppContext& ctx, const ArtworksWiring& artworks);
+void WireTrades(AppContext& ctx, const ArtworksWiring& artworks, accounts::AccountHooks& account_hooks);
 // After every Wire*: gives each API route that needs a session, and has no pre-check of its
 // own, one that refuses a caller without a valid session from the request head (401, or
 // 403 csrf_failed), so an anonymous client's large body is never read.

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "accounts/service.h"
 #include "app/config.h"
 #include "app/context.h"
 #include "app/ops.h"
@@ -120,9 +121,9 @@ int main(int argc, char** argv) {
   auto& accounts = app::WireAccounts(ctx);
   app::WireGroups(ctx, accounts);
   auto& events = app::WireEvents(ctx);
-  auto artworks = app::WireArtworks(ctx, events.Hooks());
-  app::WireMatching(ctx, events.Hooks(), artworks.hooks);
-  app::WireTrades(ctx, artworks);
+  auto artworks = app::WireArtworks(ctx, events.Hooks(), accounts.Hooks());
+  app::WireMatching(ctx, events.Hooks(), artworks.hooks, accounts.Hooks());
+  app::WireTrades(ctx, artworks, accounts.Hooks());
   app::GuardBodies(ctx);
 
   if (cfg.command == "demo") return app::RunDemo(ctx, events.Hooks());

@@ -1,9 +1,11 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "accounts/account_hooks.h"
 #include "accounts/rate_limiter.h"
 #include "app/context.h"
 #include "app/ops.h"
+#include "artworks/account_deletion.h"
 #include "artworks/artwork_routes.h"
 #include "artworks/artwork_service.h"
 #include "artworks/image.h"
@@ -15,7 +17,7 @@
 
 namespace atelier::app {
 
-ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
+ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks, accounts::AccountHooks& account_hooks) {
   artworks::PrepareImages();  // libvips itself starts at the first upload
   auto& images = ctx.Own<artworks::ImageStore>(ctx.config.data_dir);
   auto& svc = ctx.Own<artworks::ArtworkService>(*ctx.db, ctx.clock, *ctx.notifier, images);
@@ -49,6 +51,13 @@ ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
   // Leaving VOTING publishes the counts: one VOTE_NOTIFICATION per artwork.
   phase_hooks.Add([&svc](db::Tx& tx, const events::EventInfo& event, events::Phase from, events::Phase to) {
     if (from == events::Phase::kVoting && to == events::Phase::kMatching) svc.PublishVotes(tx, event);
+  });
+  // Deleting an account withdraws the person's open votes and deletes their artworks.
+  account_hooks.AddBeforeDelete(accounts::AccountHooks::Stage::kRemove, [&svc](db::Tx& tx, std::int64_t user_id) {
+    artworks::RemoveLeavingUser(tx, svc.Hooks(), user_id);
+  });
+  account_hooks.AddExport([&images](db::Tx& tx, std::int64_t user_id, accounts::ExportSink& out) {
+    artworks::ExportFor(tx, user_id, out, [&images](const std::string& key) { return images.PathOf(key); });
   });
   auto& uploads = ctx.Own<matching::UploadTools>(matching::UploadTools{images, limiter, gate, limits});
   return {svc.Hooks(), uploads};

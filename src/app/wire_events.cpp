@@ -3,6 +3,7 @@
 
 #include "app/context.h"
 #include "events/event_service.h"
+#include "events/reminders.h"
 #include "events/routes.h"
 #include "events/scheduler.h"
 
@@ -16,6 +17,11 @@ events::EventService& WireEvents(AppContext& ctx) {
       ctx.Own<events::Scheduler>(svc, std::chrono::milliseconds(std::max(10, ctx.config.scheduler_interval_ms)));
   ctx.starters.push_back([&scheduler] { scheduler.Start(); });
   ctx.stoppers.push_back([&scheduler] { scheduler.Stop(); });
+  // DEADLINE_REMINDER, 24 h before VOTING and MATCHING end; each sent once across processes.
+  auto& reminders = ctx.Own<events::DeadlineReminders>(
+      *ctx.db, ctx.clock, *ctx.notifier, std::chrono::milliseconds(std::max(10, ctx.config.scheduler_interval_ms)));
+  ctx.starters.push_back([&reminders] { reminders.Start(); });
+  ctx.stoppers.push_back([&reminders] { reminders.Stop(); });
   return svc;
 }
 

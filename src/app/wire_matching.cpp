@@ -1,17 +1,28 @@
+#include "accounts/account_hooks.h"
 #include "app/context.h"
 #include "artworks/artwork_view.h"
 #include "events/event_service.h"
+#include "matching/account_deletion.h"
 #include "matching/match_service.h"
 #include "matching/routes.h"
 
 namespace atelier::app {
 
-void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks, artworks::ArtworkHooks& artwork_hooks) {
+void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks, artworks::ArtworkHooks& artwork_hooks,
+                  accounts::AccountHooks& account_hooks) {
   auto& svc = ctx.Own<matching::MatchService>(*ctx.db, ctx.clock, *ctx.notifier, artwork_hooks);
   // An artwork shows the viewer's like and whether it is matched; deleting one ends its
   // matches.
   svc.AddArtworkHooks(artwork_hooks);
   matching::RegisterRoutes(ctx.router, svc, *ctx.auth);
+  // Deleting an account declines the person's open matches (partners told) before their
+  // artworks (and with them the matches) go, and removes their likes.
+  account_hooks.AddBeforeDelete(accounts::AccountHooks::Stage::kWithdraw,
+                                [&notifier = *ctx.notifier](db::Tx& tx, std::int64_t user_id) {
+                                  matching::WithdrawLeavingUser(tx, notifier, user_id);
+                                });
+  account_hooks.AddExport(
+      [](db::Tx& tx, std::int64_t user_id, accounts::ExportSink& out) { matching::ExportFor(tx, user_id, out); });
   // Leaving MATCHING pairs the artists, in the phase change's transaction: exactly once.
   phase_hooks.Add([&svc](db::Tx& tx, const events::EventInfo& event, events::Phase from, events::Phase to) {
     if (from == events::Phase::kMatching && to == events::Phase::kClosed) svc.CreateMatches(tx, event);

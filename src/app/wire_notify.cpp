@@ -7,6 +7,7 @@
 #include "notify/mail.h"
 #include "notify/routes.h"
 #include "notify/stream_hub.h"
+#include "notify/unsubscribe.h"
 
 namespace atelier::app {
 
@@ -61,8 +62,12 @@ void WireNotify(AppContext& ctx) {
     transport = std::make_unique<notify::SmtpTransport>(cfg.smtp_url, cfg.smtp_from);
   else
     transport = std::make_unique<notify::MailDirTransport>(cfg.mail_dir);
-  auto& sender =
-      ctx.Own<notify::MailSender>(*ctx.db, ctx.clock, std::move(transport), cfg.smtp_from, HostOf(cfg.public_url));
+  // One-click unsubscribe links in notification mail, signed with the database's key.
+  auto& unsubscribe =
+      ctx.Own<notify::UnsubscribeLinks>(notify::UnsubscribeLinks::LoadOrCreateKey(*ctx.db), cfg.public_url);
+  notify::AddUnsubscribeRoute(ctx.router, *ctx.db, unsubscribe);
+  auto& sender = ctx.Own<notify::MailSender>(*ctx.db, ctx.clock, std::move(transport), cfg.smtp_from,
+                                             HostOf(cfg.public_url), &unsubscribe);
   ctx.starters.push_back([&sender] { sender.Start(); });
   ctx.stoppers.push_back([&sender] { sender.Stop(); });
 }

@@ -1,5 +1,7 @@
 #include "common/clock.h"
 
+#include "common/human_time.h"
+
 #include <chrono>
 #include <cstdio>
 
@@ -95,6 +97,17 @@ std::string FormatMailDate(Millis t) {
   char buf[kMaxTimeText + 16];
   const int n = std::snprintf(buf, sizeof buf, "%s, %02u %s %04lld %02d:%02d:%02d +0000", kDays[c.weekday], c.day,
                               kMonths[c.month - 1], static_cast<long long>(c.year), c.hour, c.minute, c.second);
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+std::string FormatHumanTime(Millis t) {
+  static constexpr const char* kDays[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+  static constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                            "July",    "August",   "September", "October", "November", "December"};
+  const CivilTime c = Civil(t);
+  char buf[96];
+  const int n = std::snprintf(buf, sizeof buf, "%s %u %s %lld, %02d:%02d UTC", kDays[c.weekday], c.day,
+                              kMonths[c.month - 1], static_cast<long long>(c.year), c.hour, c.minute);
   return std::string(buf, static_cast<size_t>(n));
 }
 

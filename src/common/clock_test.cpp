@@ -1,4 +1,5 @@
 #include "common/clock.h"
+#include "common/human_time.h"
 
 #include <gtest/gtest.h>
 
@@ -38,6 +39,7 @@ TEST(Time, MailDateUsesTheSameCalendar) {
   EXPECT_EQ(FormatMailDate(0), "Thu, 01 Jan 1970 00:00:00 +0000");
   EXPECT_EQ(FormatMailDate(-1), "Wed, 31 Dec 1969 23:59:59 +0000");
   EXPECT_EQ(FormatMailDate(*ParseTime("2026-12-05T08:00:00.999Z")), "Sat, 05 Dec 2026 08:00:00 +0000");
+  EXPECT_EQ(FormatHumanTime(*ParseTime("2027-03-09T18:00:59Z")), "Tuesday 9 March 2027, 18:00 UTC");
   EXPECT_EQ(FormatMailDate(*ParseTime("2000-02-29T23:59:59Z")), "Tue, 29 Feb 2000 23:59:59 +0000");
   // Against libc for a spread of instants.
   for (Millis t = -2'000'000'000'000; t < 4'000'000'000'000; t += 7'777'777'777) {

@@ -198,6 +198,21 @@ void RegisterRoutes(http::Router& router, GroupService& service, const accounts:
       opts);
 
   router.Add(
+      "POST", base + "/groups/{id}/transfer",
+      [&s, &a](http::Request& req) {
+        auto me = a.Require(req);
+        auto id = http::PathId(req, "id");
+        auto body = req.JsonBody();
+        BodyReader r(body);
+        auto raw = r.RequireString("userId");
+        auto user_id = ParseId(raw);
+        if (!user_id) r.Errors().Add("userId", "invalid", "must be another member of this group");
+        r.Finish();
+        db::CommitToken durable;
+        return http::Durable(http::JsonResponse(200, ToResource(s.Transfer(me, id, *user_id, durable))), durable);
+      },
+      opts);
+  router.Add(
       "POST", base + "/groups/{id}/invitations",
       [&s, &a, &c](http::Request& req) {
         auto me = a.Require(req);

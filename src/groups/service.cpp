@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "common/error.h"
+#include "common/human_time.h"
 #include "common/json_util.h"
 #include "common/text.h"
 
@@ -186,6 +187,57 @@ void GroupService::RemoveMember(const accounts::AuthUser& me, std::int64_t group
   });
 }
 
+GroupRow GroupService::Transfer(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id,
+                                db::CommitToken& durable) {
+  return db_.Write(durable, [&](db::Tx& tx) {
+    if (RequireMember(tx, group_id, me.id) != Role::kOwner) throw Forbidden("Only the owner can hand the group over");
+    auto not_member = [] {
+      Validation v;
+      v.Add("userId", "invalid", "must be another member of this group");
+      return v;
+    };
+    if (user_id == me.id || !RoleOf(tx, group_id, user_id)) not_member().ThrowIfAny();
+    // The old owner steps down first, so the partial unique index (one owner per group)
+    // holds after each statement; both are conditional, so a parallel transfer that lost
+    // the race changes nothing (on PostgreSQL it is retried and meets the 403 above).
+    if (tx.Exec("UPDATE memberships SET role = 'admin' WHERE group_id = $1 AND user_id = $2 AND role = 'owner'",
+                group_id, me.id) != 1)
+      throw Forbidden("Only the owner can hand the group over");
+    if (tx.Exec("UPDATE memberships SET role = 'owner' WHERE group_id = $1 AND user_id = $2 AND role <> 'owner'",
+                group_id, user_id) != 1)
+      not_member().ThrowIfAny();
+    tx.Exec("UPDATE art_groups SET owner_id = $2 WHERE id = $1", group_id, user_id);
+    auto g = store::GroupFor(tx, group_id, me.id);
+    if (!g) throw NotFound();
+    return *g;
+  });
+}
+
+void GroupService::RefuseLeavingOwner(db::Tx& tx, std::int64_t user_id) const {
+  if (tx.QueryOne("SELECT 1 FROM memberships WHERE user_id = $1 AND role = 'owner'", user_id))
+    throw Conflict("owner_must_transfer",
+                   "You own a group: transfer it to another member (or delete it) before deleting your account");
+}
+
+void GroupService::ExportFor(db::Tx& tx, std::int64_t user_id, accounts::ExportSink& out) const {
+  out.json.Key("memberships");
+  accounts::WriteRows(out.json,
+                      tx.Query("SELECT g.id, g.name, m.role, m.joined_at FROM memberships m "
+                               "JOIN art_groups g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY m.joined_at, g.id",
+                               user_id),
+                      {{"groupId", accounts::ExportColumn::Kind::kId},
+                       {"groupName", accounts::ExportColumn::Kind::kString},
+                       {"role", accounts::ExportColumn::Kind::kString},
+                       {"joinedAt", accounts::ExportColumn::Kind::kTime}});
+}
+
+void GroupService::RemoveLeavingUser(db::Tx& tx, std::int64_t user_id) const {
+  for (const auto& r : tx.Query("SELECT group_id FROM memberships WHERE user_id = $1", user_id))
+    store::RemoveMember(tx, r.Int(0), user_id);
+  // Invitations to the person go; those they sent stay in their groups' lists.
+  tx.Exec("DELETE FROM invitations WHERE invitee_id = $1", user_id);
+}
+
 InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t group_id, const InviteInput& in,
                                    db::CommitToken& durable) {
   limiter_.Require("invite:user:" + std::to_string(me.id), kInvitesPerUserHour, kHour,
@@ -207,9 +259,10 @@ InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t gr
       // whichever comes second sees the other's invitations (NotifyEmailInvitations).
       std::optional<db::Row> target;  // id, email, email_verified
       if (in.username) {
-        target =
-            tx.QueryOne(std::string("SELECT id, email, email_verified FROM users WHERE username = $1") + tx.ForUpdate(),
-                        AsciiLower(*in.username));
+        target = tx.QueryOne(
+            std::string("SELECT id, email, email_verified FROM users WHERE username = $1 AND deleted_at IS NULL") +
+                tx.ForUpdate(),
+            AsciiLower(*in.username));
         if (!target) throw NotFound("No user has this username");
       } else {
         target = tx.QueryOne(
@@ -244,11 +297,11 @@ InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t gr
                          {{"invitationId", IdStr(id)}, {"groupId", IdStr(group_id)}});
       } else {
         // No account has verified this address yet: always mailed (docs/product.md §8).
-        notifier_.QueueMail(tx,
-                            {*in.email, "You are invited to join \"" + inv.group_name + "\" on Atelier",
-                             message + ".\n\nCreate an account with this email address (" + *in.email +
-                                 "), verify it, and the invitation will be waiting for you:\n" + notifier_.PublicUrl() +
-                                 "/invitations\n\nThe invitation expires at " + FormatTime(inv.expires_at) + ".\n"});
+        notifier_.QueueMail(
+            tx, {*in.email, "You are invited to join \"" + inv.group_name + "\" on Atelier",
+                 message + ".\n\nCreate an account with this email address (" + *in.email +
+                     "), verify it, and the invitation will be waiting for you:\n" + notifier_.PublicUrl() +
+                     "/invitations\n\nThe invitation expires on " + FormatHumanTime(inv.expires_at) + ".\n"});
       }
       return inv;
     });

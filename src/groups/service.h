@@ -7,13 +7,14 @@
 // Roles: the owner may do everything; an admin may edit the group, invite, revoke and
 // remove plain members; a member may read and leave. Only the owner changes roles,
 // removes admins or deletes the group; nobody removes the owner, and the owner cannot
-// leave (ownership is not transferable yet).
+// leave (the owner may transfer the group to another member first).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "accounts/auth.h"
+#include "accounts/export.h"
 #include "accounts/rate_limiter.h"
 #include "common/clock.h"
 #include "db/database.h"
@@ -67,6 +68,19 @@ class GroupService {
   MemberRow SetRole(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id, Role role,
                     db::CommitToken& durable);
   void RemoveMember(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id,
+                    db::CommitToken& durable);
+  // The owner hands the group to another member, who becomes owner; the old owner becomes
+  // an admin. Admins and members 403, outsiders 404, a user_id that is not another member
+  // 422 on `userId`. Returns the group as the caller now sees it. No notification: no
+  // type fits (docs/product.md §4).
+  // In the transaction that deletes an account (accounts/account_hooks.h): 409
+  // owner_must_transfer while the user owns a group; then every membership goes
+  // (member_count kept) with the invitations addressed to the user.
+  void RefuseLeavingOwner(db::Tx& tx, std::int64_t user_id) const;
+  // The user's memberships, for GET /me/export.
+  void ExportFor(db::Tx& tx, std::int64_t user_id, accounts::ExportSink& out) const;
+  void RemoveLeavingUser(db::Tx& tx, std::int64_t user_id) const;
+  GroupRow Transfer(const accounts::AuthUser& me, std::int64_t group_id, std::int64_t user_id,
                     db::CommitToken& durable);
 
   // At most one pending invitation per person and group (409 already_invited), whether

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "common/crypto.h"
+#include "common/json_util.h"
 #include "common/log.h"
+#include "notify/unsubscribe.h"
 
 namespace atelier::notify {
 
@@ -56,6 +58,7 @@ std::string OutgoingMail::Rfc5322() const {
   m += "Subject: " + HeaderText(subject) + "\r\n";
   m += "Date: " + FormatMailDate(date) + "\r\n";
   m += "Message-ID: " + message_id + "\r\n";
+  for (const auto& [name, value] : headers) m += name + ": " + HeaderText(value) + "\r\n";
   m += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
   m += Crlf(body);
   return m;
@@ -121,12 +124,13 @@ void SmtpTransport::Send(const OutgoingMail& mail) {
 }
 
 MailSender::MailSender(db::Database& db, const Clock& clock, std::unique_ptr<MailTransport> transport, std::string from,
-                       std::string host)
+                       std::string host, const UnsubscribeLinks* unsubscribe)
     : db_(db),
       clock_(clock),
       transport_(std::move(transport)),
       from_(std::move(from)),
       host_(std::move(host)),
+      unsubscribe_(unsubscribe),
       loop_({.component = "mail",
              .interval = std::chrono::milliseconds(500),
              .after_failure = std::chrono::milliseconds(2000),
@@ -138,13 +142,26 @@ void MailSender::Start() {
   loop_.Start();
 }
 
+void MailSender::AddUnsubscribe(OutgoingMail& m, const std::string& named) const {
+  // "<user id>:<TYPE>" as Notifier stored it (notify/unsubscribe.h).
+  auto colon = named.find(':');
+  if (!unsubscribe_ || colon == std::string::npos) return;
+  auto user_id = ParseId(std::string_view(named).substr(0, colon));
+  auto type = ParseType(std::string_view(named).substr(colon + 1));
+  if (!user_id || !type) return;
+  const std::string token = unsubscribe_->Token(*user_id, *type);
+  m.headers.emplace_back("List-Unsubscribe", "<" + unsubscribe_->PostUrl(token) + ">");
+  m.headers.emplace_back("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+  m.body += "\nTo stop emails like this one: " + unsubscribe_->PageUrl(token) + "\n";
+}
+
 int MailSender::RunOnce() {
   constexpr Millis kLease = 120'000;
   Millis now = clock_.Now();
   // Claim a batch: a lease in claimed_until keeps other senders (processes) off it.
   std::vector<OutgoingMail> batch = db_.Write([&](db::Tx& tx) {
     std::vector<OutgoingMail> out;
-    auto rows = tx.Query(std::string("SELECT id, to_addr, subject, body, created_at FROM mail_outbox "
+    auto rows = tx.Query(std::string("SELECT id, to_addr, subject, body, created_at, unsubscribe FROM mail_outbox "
                                      "WHERE sent_at IS NULL AND next_attempt_at <= $1 AND claimed_until < $1 "
                                      "ORDER BY id LIMIT 20") +
                              tx.SkipLocked(),
@@ -159,6 +176,7 @@ int MailSender::RunOnce() {
       m.subject = r.Str(2);
       m.body = r.OptStr(3).value_or("");
       m.date = r.Int(4);
+      AddUnsubscribe(m, r.OptStr(5).value_or(""));
       out.push_back(std::move(m));
     }
     return out;

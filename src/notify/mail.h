@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/background_loop.h"
 #include "common/clock.h"
@@ -15,10 +17,14 @@
 
 namespace atelier::notify {
 
+class UnsubscribeLinks;
+
 struct OutgoingMail {
   std::int64_t id = 0;
   std::string from, to, subject, body, message_id;
   Millis date = 0;
+  // Further headers (List-Unsubscribe…), written after Message-ID.
+  std::vector<std::pair<std::string, std::string>> headers;
   // The message as RFC 5322 text with CRLF line ends (headers To, From, Subject, Date,
   // Message-ID, MIME-Version, Content-Type text/plain UTF-8).
   std::string Rfc5322() const;
@@ -53,8 +59,10 @@ class SmtpTransport final : public MailTransport {
 // Runs on a thread of its own. Thread-safe.
 class MailSender {
  public:
+  // `unsubscribe` (may be null: no headers) signs the one-click unsubscribe links of
+  // notification mail; it must outlive the sender.
   MailSender(db::Database& db, const Clock& clock, std::unique_ptr<MailTransport> transport, std::string from,
-             std::string host);
+             std::string host, const UnsubscribeLinks* unsubscribe = nullptr);
   // Delivers what is due every half second, at once when a commit announces new mail
   // (channel atelier_mail); after a failed pass, every 2 s (common/background_loop.h).
   void Start();
@@ -63,11 +71,14 @@ class MailSender {
   int RunOnce();
 
  private:
+  // Adds the one-click unsubscribe headers and link for the row's `unsubscribe` value.
+  void AddUnsubscribe(OutgoingMail& m, const std::string& named) const;
   db::Database& db_;
   const Clock& clock_;
   std::unique_ptr<MailTransport> transport_;
   std::string from_;
   std::string host_;
+  const UnsubscribeLinks* unsubscribe_;
   BackgroundLoop loop_;
 };
 

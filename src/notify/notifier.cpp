@@ -42,8 +42,14 @@ bool EmailedByDefault(Type t) { return t != Type::kEventStatusUpdate && t != Typ
 
 void Notifier::QueueMail(db::Tx& tx, const Mail& mail) const {
   Millis now = clock_.Now();
-  tx.Exec("INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
-          mail.to, mail.subject, mail.body, now);
+  if (mail.unsubscribe.empty())
+    tx.Exec("INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
+            mail.to, mail.subject, mail.body, now);
+  else
+    tx.Exec(
+        "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at, unsubscribe) "
+        "VALUES ($1, $2, $3, $4, $4, $5)",
+        mail.to, mail.subject, mail.body, now, mail.unsubscribe);
   db_.Notify(tx, "atelier_mail", "");
 }
 
@@ -63,9 +69,11 @@ std::int64_t Notifier::Notify(db::Tx& tx, std::int64_t user_id, Type type, const
   }
   auto wants = tx.QueryOne(
       "SELECT u.email, COALESCE(s.email, $3) FROM users u LEFT JOIN notification_settings s "
-      "ON s.user_id = u.id AND s.type = $2 WHERE u.id = $1",
+      "ON s.user_id = u.id AND s.type = $2 WHERE u.id = $1 AND u.deleted_at IS NULL",
       user_id, TypeName(type), EmailedByDefault(type));
-  if (wants && wants->Bool(1)) QueueMail(tx, {wants->Str(0), message, MailBody(message, public_url_, type)});
+  if (wants && wants->Bool(1))
+    QueueMail(tx, {wants->Str(0), message, MailBody(message, public_url_, type),
+                   std::to_string(user_id) + ":" + std::string(TypeName(type))});
   Signal(tx, id, id);
   return id;
 }
@@ -86,8 +94,9 @@ std::int64_t Notifier::NotifyGroupMembers(db::Tx& tx, std::int64_t group_id, Typ
     last = std::max(last, r.Int(0));
   }
   auto mailed = tx.Exec(
-      "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at) "
-      "SELECT u.email, $2, $3, $4, $4 FROM memberships m JOIN users u ON u.id = m.user_id "
+      "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at, unsubscribe) "
+      "SELECT u.email, $2, $3, $4, $4, CAST(m.user_id AS TEXT) || ':' || $5 FROM memberships m "
+      "JOIN users u ON u.id = m.user_id "
       "LEFT JOIN notification_settings s ON s.user_id = m.user_id AND s.type = $5 "
       "WHERE m.group_id = $1 AND COALESCE(s.email, $6) = 1",
       group_id, message, MailBody(message, public_url_, type), now, TypeName(type), EmailedByDefault(type));

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/clock.h"
 #include "db/database.h"
@@ -41,9 +42,18 @@ inline constexpr std::string_view kChannel = "atelier_notifications";
 std::string RenderedMembers(Type type, std::string_view message, std::string_view data_json, Millis created_at);
 
 struct Mail {
+  Mail() = default;
+  Mail(std::string to_addr, std::string subject_text, std::string body_text, std::string unsubscribe_as = {})
+      : to(std::move(to_addr)),
+        subject(std::move(subject_text)),
+        body(std::move(body_text)),
+        unsubscribe(std::move(unsubscribe_as)) {}
   std::string to;
   std::string subject;
   std::string body;  // text/plain, UTF-8
+  // For a notification mail, "<user id>:<TYPE>": the sender adds the one-click unsubscribe
+  // headers and link for them (notify/unsubscribe.h). Empty for account mail.
+  std::string unsubscribe;
 };
 
 class Notifier {

@@ -119,4 +119,11 @@ struct NotificationSettings {
 };
 BOOST_DESCRIBE_STRUCT(NotificationSettings, (), (email))
 
+// POST /unsubscribe: the type whose email is now off.
+struct Unsubscribed {
+  std::string_view type;
+  bool email = false;
+};
+BOOST_DESCRIBE_STRUCT(Unsubscribed, (), (type, email))
+
 }  // namespace atelier::api

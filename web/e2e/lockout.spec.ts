@@ -19,6 +19,9 @@ test('a locked account is explained, with the end of the lock when known', async
   await expect(err).toContainText('even the right password is refused');
   await expect(err).toContainText('reset your password');
   await expect(err).not.toContainText('Try again later');
+  // The server's lockedUntil, shown in the viewer's time zone (a clock time, not RFC 3339).
+  await expect(err).toContainText(/The lock ends at [^(]*\d{1,2}:\d{2}/);
+  await expect(err).not.toContainText(/\d{4}-\d{2}-\d{2}T/);
   await expectNoAxeViolations(page, 'lockout');
 
   // With Retry-After, the message says until when.

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Layout } from './components/Layout';
 import { NotifyProvider } from './notify';
-import { ForgotPasswordPage, HomePage, LoginPage, RegisterPage, RequireAuth, ResetPasswordPage, VerifyEmailPage } from './pages/auth';
+import { ForgotPasswordPage, HomePage, LoginPage, RegisterPage, RequireAuth, ResetPasswordPage, UnsubscribePage, VerifyEmailPage } from './pages/auth';
 import { ArtworkPage, EventPage } from './pages/events';
 import { GroupPage, GroupsPage, InvitationsPage } from './pages/groups';
 import { MatchesPage } from './pages/matches';
@@ -21,6 +21,7 @@ const routes: Route[] = [
   { path: '/verify-email', render: () => <VerifyEmailPage /> },
   { path: '/forgot-password', render: () => <ForgotPasswordPage /> },
   { path: '/reset-password', render: () => <ResetPasswordPage /> },
+  { path: '/unsubscribe', render: () => <UnsubscribePage /> },
   { path: '/profile', render: () => authed(<ProfilePage />) },
   { path: '/settings', render: () => authed(<SettingsPage />) },
   { path: '/users/:username', render: (p) => authed(<UserPage username={p.username} />) },

@@ -14,7 +14,7 @@ export function errorMessage(e: unknown): string {
     if (e.code === 'rate_limited' && e.retryAfter != null) {
       return `Too many attempts. Try again in ${formatSeconds(e.retryAfter)}.`;
     }
-    if (e.code === 'account_locked') return lockedMessage(e.detail, e.retryAfter);
+    if (e.code === 'account_locked') return lockedMessage(e.detail, e.retryAfter, e.lockedUntil);
     const known = MESSAGES[e.code];
     if (known) return known;
     if (e.status >= 500) return 'Something went wrong on the server. Please try again.';
@@ -25,13 +25,21 @@ export function errorMessage(e: unknown): string {
 }
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+const dayClock = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
 
 /**
  * What a locked account means for the person at the login form: until when (from
  * Retry-After when the server sends it), that the right password does not help meanwhile,
  * and the way in now. The server's own detail leads when it has one.
  */
-function lockedMessage(detail: string | undefined, retryAfter: number | null): string {
+function lockedMessage(detail: string | undefined, retryAfter: number | null, lockedUntil: Date | null = null): string {
+  if (lockedUntil && !Number.isNaN(lockedUntil.getTime())) {
+    // The server names the end of the lock: shown in the viewer's own time zone.
+    const left = Math.max(1, Math.round((lockedUntil.getTime() - Date.now()) / 1000));
+    const sameDay = lockedUntil.toDateString() === new Date().toDateString();
+    const when = sameDay ? clock.format(lockedUntil) : dayClock.format(lockedUntil);
+    return `Too many failed logins: this account is locked. The lock ends at ${when} (in about ${formatSeconds(left)}); until then even the right password is refused. To get in now, reset your password with the link we emailed you, or ask for a new one.`;
+  }
   const why = detail ? `${detail.replace(/\.?$/, '.')}` : 'Too many failed logins: this account is locked.';
   const until =
     retryAfter != null

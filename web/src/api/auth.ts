@@ -12,8 +12,9 @@ export const login = (login: string, password: string) =>
 
 export const logout = () => call(api.POST('/api/v1/auth/logout'), { quiet401: true });
 
-export const requestPasswordReset = (email: string) =>
-  call(api.POST('/api/v1/auth/password-reset/request', { body: { email } }));
+/** `login` is a username or an email, as login takes it. */
+export const requestPasswordReset = (login: string) =>
+  call(api.POST('/api/v1/auth/password-reset/request', { body: { login } }));
 
 export const confirmPasswordReset = (token: string, password: string) =>
   call(api.POST('/api/v1/auth/password-reset/confirm', { body: { token, password } }));

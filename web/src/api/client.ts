@@ -19,6 +19,8 @@ export class ApiError extends Error {
   readonly fieldCodes: Record<string, string>;
   /** Seconds, from a Retry-After header (429, 423). */
   readonly retryAfter: number | null;
+  /** When an `account_locked` lock ends: the RFC 3339 time its `detail` names, else null. */
+  readonly lockedUntil: Date | null;
 
   constructor(status: number, problem: Partial<Problem> | null, retryAfter: number | null = null) {
     const code = problem?.code ?? (status === 0 ? 'network_error' : `http_${status}`);
@@ -30,6 +32,8 @@ export class ApiError extends Error {
     this.title = title;
     this.detail = problem?.detail;
     this.retryAfter = retryAfter;
+    const until = code === 'account_locked' ? /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/.exec(problem?.detail ?? '') : null;
+    this.lockedUntil = until ? new Date(until[0]) : null;
     this.fields = {};
     this.fieldCodes = {};
     for (const e of (problem?.errors ?? []) as FieldError[]) {

@@ -18,6 +18,10 @@ export const setMemberRole = (groupId: string, userId: string, role: 'admin' | '
 export const removeMember = (groupId: string, userId: string) =>
   call(api.DELETE('/api/v1/groups/{groupId}/members/{userId}', { params: { path: { groupId, userId } } }));
 
+/** The owner hands the group to another member (who becomes owner; the caller becomes admin). */
+export const transferGroup = (groupId: string, userId: string) =>
+  call(api.POST('/api/v1/groups/{groupId}/transfer', { ...group(groupId), body: { userId } }));
+
 export const listGroupInvitations = (groupId: string, p?: PageParams) =>
   call(api.GET('/api/v1/groups/{groupId}/invitations', groupPage(groupId, p)));
 export const createInvitation = (groupId: string, body: InvitationCreate) =>

@@ -9,6 +9,12 @@ export const updateMe = (body: ProfileUpdate) => call(api.PATCH('/api/v1/me', { 
 export const changePassword = (currentPassword: string, newPassword: string) =>
   call(api.POST('/api/v1/me/password', { body: { currentPassword, newPassword } }));
 
+/** Deletes the caller's account (the password confirms it); every session ends. */
+export const deleteMe = (password: string) => call(api.DELETE('/api/v1/me', { body: { password } }));
+
+/** The URL of the caller's data as a ZIP file (a plain link downloads it with the session cookie). */
+export const exportUrl = '/api/v1/me/export';
+
 export const listMyInvitations = (p?: PageParams) => call(api.GET('/api/v1/me/invitations', { params: { query: pageQuery(p) } }));
 
 export const listMyMatches = (p?: PageParams) => call(api.GET('/api/v1/me/matches', { params: { query: pageQuery(p) } }));

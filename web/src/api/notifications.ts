@@ -7,6 +7,9 @@ export const listNotifications = (p?: PageParams & { unread?: boolean }) =>
   call(api.GET('/api/v1/notifications', { params: { query: { ...pageQuery(p), unread: p?.unread ? true : undefined } } }));
 export const markRead = (notificationId: string) =>
   call(api.POST('/api/v1/notifications/{notificationId}/read', { params: { path: { notificationId } } }));
+/** One-click unsubscribe: the signed token from the email's link is the authority (no login needed). */
+export const unsubscribe = (token: string) => call(api.POST('/api/v1/unsubscribe', { params: { query: { token } } }));
+
 export const markAllRead = () => call(api.POST('/api/v1/notifications/read-all'));
 
 export const STREAM_URL = apiUrl('/api/v1/notifications/stream');

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import * as auth from '../api/auth';
+import * as notificationsApi from '../api/notifications';
 import { isApiError } from '../api/client';
 import type { User } from '../api/types';
 import { ErrorBox, FormError, Loading, Notice, TextField } from '../components/ui';
@@ -76,6 +77,11 @@ export function LoginPage() {
     <section className="narrow">
       <h1>Log in</h1>
       {next && safeNext(next).startsWith('/invitations') && <InvitedNotice />}
+      {search.get('deleted') === '1' && (
+        <Notice kind="success">
+          <p data-testid="deleted-notice">Your account was deleted. Thank you for the art you shared.</p>
+        </Notice>
+      )}
       <form onSubmit={submit} noValidate>
         {act.error != null && (
           <div className="alert alert--error" role="alert" data-testid="login-error">
@@ -157,6 +163,11 @@ export function RegisterPage() {
     <section className="narrow">
       <h1>Create your account</h1>
       {next && safeNext(next).startsWith('/invitations') && <InvitedNotice />}
+      {search.get('deleted') === '1' && (
+        <Notice kind="success">
+          <p data-testid="deleted-notice">Your account was deleted. Thank you for the art you shared.</p>
+        </Notice>
+      )}
       <form onSubmit={submit} noValidate>
         <FormError error={act.error} shown={['username', 'email', 'password']} />
         <TextField
@@ -275,13 +286,13 @@ export function VerifyEmailPage() {
 
 export function ForgotPasswordPage() {
   useTitle('Forgot password');
-  const [email, setEmail] = useState('');
+  const [login, setLogin] = useState('');
   const [sent, setSent] = useState(false);
   const act = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const ok = await act.run(async () => {
-      await auth.requestPasswordReset(email.trim());
+      await auth.requestPasswordReset(login.trim());
       return true;
     });
     if (ok) setSent(true);
@@ -291,13 +302,13 @@ export function ForgotPasswordPage() {
       <h1>Reset your password</h1>
       {sent ? (
         <Notice kind="success">
-          <p>If an account uses {email}, we sent it a link to reset the password. The link works for one hour.</p>
+          <p>If an account has the username or email {login}, we sent a link to reset the password to its email address. The link works for one hour.</p>
         </Notice>
       ) : (
         <form onSubmit={submit} noValidate>
-          <p>Enter your account’s email and we will send you a reset link.</p>
-          <FormError error={act.error} shown={['email']} />
-          <TextField label="Email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={act.fields.email} />
+          <p>Enter your username or your account’s email, and we will email you a reset link.</p>
+          <FormError error={act.error} shown={['login']} />
+          <TextField label="Username or email" name="login" autoComplete="username" required value={login} onChange={(e) => setLogin(e.target.value)} error={act.fields.login} />
           <button type="submit" className="btn btn--primary" disabled={act.busy}>
             Send reset link
           </button>
@@ -306,6 +317,58 @@ export function ForgotPasswordPage() {
       <p>
         <Link to="/login">Back to log in</Link>
       </p>
+    </section>
+  );
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  GROUP_INVITATION: 'invitations to groups',
+  EVENT_STATUS_UPDATE: 'event phase changes',
+  VOTE_NOTIFICATION: 'voting results for your artworks',
+  NEW_MATCH: 'new matches',
+  MATCH_UPDATE: 'updates to your matches',
+  MATCH_MESSAGE: 'messages from your trade partners',
+  TRADE_DELIVERED: 'art delivered to you',
+  NO_MATCH: 'events that leave you without a match',
+  TRADE_REMINDER: 'reminders before a trade is due',
+  DEADLINE_REMINDER: 'reminders before voting or matching ends',
+};
+
+/** `/unsubscribe?token=…`, the link at the end of a notification email: asks first, then POSTs. */
+export function UnsubscribePage() {
+  useTitle('Unsubscribe');
+  const { search } = useLocation();
+  const token = search.get('token') ?? '';
+  // The token names the type in clear ("<user>.<TYPE>.<signature>"); the server checks it.
+  const typeName = TYPE_NAMES[token.split('.')[1] ?? ''];
+  const [done, setDone] = useState<string | null>(null);
+  const act = useAction();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const res = await act.run(() => notificationsApi.unsubscribe(token));
+    if (res) setDone(TYPE_NAMES[res.type] ?? res.type);
+  };
+  return (
+    <section className="narrow">
+      <h1>Unsubscribe</h1>
+      {!token ? (
+        <ErrorBox error={new Error('This link has no token. Use the link from the email, or change your email settings.')} />
+      ) : done ? (
+        <Notice kind="success">
+          <p data-testid="unsubscribed">
+            Done: you will no longer get emails about {done}. You still see them in the app, and you can turn the emails
+            back on in your <Link to="/settings">settings</Link>.
+          </p>
+        </Notice>
+      ) : (
+        <form onSubmit={submit}>
+          <p>Stop emails about {typeName ?? 'this kind of notification'}? You will still see them in the app.</p>
+          <FormError error={act.error} />
+          <button type="submit" className="btn btn--primary" disabled={act.busy}>
+            Unsubscribe
+          </button>
+        </form>
+      )}
     </section>
   );
 }

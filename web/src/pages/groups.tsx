@@ -3,6 +3,7 @@ import { isApiError } from '../api/client';
 import * as groupsApi from '../api/groups';
 import { acceptInvitation, declineInvitation, listMyInvitations, revokeInvitation } from '../api/invitations';
 import type { Event, EventCreate, Group, Invitation, Member } from '../api/types';
+import { useConfirm } from '../components/Confirm';
 import { AnonymousVotingField, Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, SelectField, TextArea, TextField, Time, UserLink, userName, RichText } from '../components/ui';
 import { errorMessage } from '../errors';
 import { useAction, useAsync, usePaged, useRefreshWhileVisible, useTitle } from '../hooks';
@@ -270,6 +271,28 @@ function MembersSection({ group, onChanged }: { group: Group; onChanged: () => v
   useRefreshWhileVisible(list.reload, 15_000);
   const act = useAction();
   const [status, setStatus] = useState('');
+  const { confirm, dialog } = useConfirm();
+
+  const transfer = async (m: Member) => {
+    const ok = await confirm({
+      title: `Make ${userName(m.user)} the owner of ${group.name}?`,
+      body: (
+        <p>
+          {userName(m.user)} becomes the owner and may then do everything, including deleting the group. You become an
+          admin, and only the new owner can give the group back.
+        </p>
+      ),
+      confirmLabel: 'Transfer ownership',
+      danger: true,
+    });
+    if (!ok) return;
+    const res = await act.run(() => groupsApi.transferGroup(group.id, m.user.id));
+    if (res) {
+      list.reload();
+      onChanged();
+      setStatus(`${userName(m.user)} is now the owner; you are an admin.`);
+    }
+  };
 
   const setRole = async (m: Member, role: 'admin' | 'member') => {
     const res = await act.run(() => groupsApi.setMemberRole(group.id, m.user.id, role));
@@ -333,6 +356,11 @@ function MembersSection({ group, onChanged }: { group: Group; onChanged: () => v
                   ) : (
                     <span className="badge">{m.role}</span>
                   )}
+                  {group.myRole === 'owner' && m.role !== 'owner' && (
+                    <button type="button" className="btn btn--small" onClick={() => void transfer(m)} disabled={act.busy}>
+                      Make owner<span className="visually-hidden"> {userName(m.user)}</span>
+                    </button>
+                  )}
                   {canRemove && (
                     <button type="button" className="btn btn--small btn--danger" onClick={() => void remove(m)} disabled={act.busy}>
                       {self ? 'Leave group' : <>Remove<span className="visually-hidden"> {userName(m.user)}</span></>}
@@ -345,6 +373,7 @@ function MembersSection({ group, onChanged }: { group: Group; onChanged: () => v
         </ul>
       )}
       <LoadMore hasMore={list.hasMore} loading={list.loadingMore} onClick={list.loadMore} error={list.moreError} />
+      {dialog}
     </section>
   );
 }

@@ -1,9 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { changePassword, getNotificationSettings, updateMe, updateNotificationSettings } from '../api/me';
+import { changePassword, deleteMe, exportUrl, getNotificationSettings, updateMe, updateNotificationSettings } from '../api/me';
 import { getUser } from '../api/users';
 import type { NotificationSettings } from '../api/types';
+import { useConfirm } from '../components/Confirm';
 import { ErrorBox, FormError, Loading, Notice, TextArea, TextField, Time, RichText } from '../components/ui';
 import { useAction, useAsync, useTitle } from '../hooks';
+import { navigate } from '../router';
 import { useSession } from '../session';
 import { ResendVerification } from './auth';
 
@@ -90,6 +92,70 @@ export function ProfilePage() {
           {act.busy ? 'Saving…' : 'Save profile'}
         </button>
       </form>
+      <h2>Your data</h2>
+      <p>A ZIP file with your account, groups, artworks (with their original images), votes, likes, matches, notifications and settings.</p>
+      <p>
+        <a className="btn" href={exportUrl} download data-testid="export-link">
+          Download my data
+        </a>
+      </p>
+      <DeleteAccount />
+    </section>
+  );
+}
+
+function DeleteAccount() {
+  const { setUser } = useSession();
+  const [password, setPassword] = useState('');
+  const act = useAction();
+  const { confirm, dialog } = useConfirm();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const ok = await confirm({
+      title: 'Delete your account for good?',
+      body: (
+        <p>
+          Your artworks and their images, your memberships, likes, open votes and notifications are deleted, your open
+          matches are declined (your partners are told), and you are logged out everywhere. This cannot be undone.
+        </p>
+      ),
+      confirmLabel: 'Delete my account',
+      danger: true,
+    });
+    if (!ok) return;
+    const done = await act.run(async () => {
+      await deleteMe(password);
+      return true;
+    });
+    if (done) {
+      setUser(null);
+      navigate('/login?deleted=1', { replace: true });
+    }
+  };
+  return (
+    <section aria-labelledby="delete-h" className="card">
+      <h2 id="delete-h">Delete account</h2>
+      <p>
+        If you own a group, make another member its owner first (on the group’s page). Your username and email become
+        free for a new account.
+      </p>
+      <form onSubmit={submit} noValidate>
+        <FormError error={act.error} shown={['password']} />
+        <TextField
+          label="Password to confirm"
+          name="delete-password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={act.fields.password}
+        />
+        <button type="submit" className="btn btn--danger" disabled={act.busy || password === ''}>
+          Delete account
+        </button>
+      </form>
+      {dialog}
     </section>
   );
 }
