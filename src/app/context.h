@@ -27,6 +27,13 @@ class PhaseHooks;
 namespace atelier::artworks {
 class ArtworkHooks;
 }
+namespace atelier::groups {
+class GroupService;
+class MembershipHooks;
+}  // namespace atelier::groups
+namespace atelier::notify {
+class ReminderSweeper;
+}
 
 namespace atelier::app {
 
@@ -40,6 +47,8 @@ struct AppContext {
   http::TrustedProxies trusted_proxies;
   std::unique_ptr<accounts::Authenticator> auth;
   std::unique_ptr<notify::Notifier> notifier;
+  // Made by WireNotify; features add their reminder jobs to it while wiring.
+  notify::ReminderSweeper* reminders = nullptr;
   // Background work: started once the server listens (serve only), stopped in reverse
   // order before exit.
   std::vector<std::function<void()>> starters;
@@ -67,10 +76,11 @@ struct AppContext {
 void WireHealth(AppContext& ctx);
 void WireNotify(AppContext& ctx);
 accounts::AccountService& WireAccounts(AppContext& ctx);
-void WireGroups(AppContext& ctx, accounts::AccountService& accounts);
+groups::GroupService& WireGroups(AppContext& ctx, accounts::AccountService& accounts);
 events::EventService& WireEvents(AppContext& ctx);
 artworks::ArtworkHooks& WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks);
-void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks, artworks::ArtworkHooks& artwork_hooks);
+void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks, artworks::ArtworkHooks& artwork_hooks,
+                  groups::MembershipHooks& membership_hooks);
 // After every Wire*: gives each API route that needs a session, and has no pre-check of its
 // own, one that refuses a caller without a valid session from the request head (401, or
 // 403 csrf_failed), so an anonymous client's large body is never read.

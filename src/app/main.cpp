@@ -13,6 +13,7 @@
 #include "common/crypto.h"
 #include "common/log.h"
 #include "events/event_service.h"
+#include "groups/service.h"
 #include "http/client_ip.h"
 #include "http/problem.h"
 #include "http/server.h"
@@ -107,10 +108,10 @@ int main(int argc, char** argv) {
   app::WireHealth(ctx);
   app::WireNotify(ctx);
   auto& accounts = app::WireAccounts(ctx);
-  app::WireGroups(ctx, accounts);
+  auto& groups = app::WireGroups(ctx, accounts);
   auto& events = app::WireEvents(ctx);
   auto& artwork_hooks = app::WireArtworks(ctx, events.Hooks());
-  app::WireMatching(ctx, events.Hooks(), artwork_hooks);
+  app::WireMatching(ctx, events.Hooks(), artwork_hooks, groups.Hooks());
   app::GuardBodies(ctx);
 
   if (cfg.command == "demo") return app::RunDemo(ctx, events.Hooks());

@@ -14,7 +14,8 @@ namespace {
 
 constexpr const char* kColumns =
     "e.id, e.group_id, e.name, e.description, e.phase, e.voting_starts_at, e.matching_starts_at, e.ends_at, "
-    "e.votes_per_member, e.max_artworks_per_member, e.artwork_count, e.created_by, e.created_at";
+    "e.votes_per_member, e.max_artworks_per_member, e.artwork_count, e.created_by, e.created_at, "
+    "e.trades_due_at, e.avoid_repeat_partners";
 
 Phase PhaseOf(const db::Row& r, size_t i) {
   auto p = ParsePhase(r.Str(i));
@@ -35,6 +36,8 @@ EventInfo FromRow(const db::Row& r) {
   e.artwork_count = static_cast<int>(r.Int(10));
   e.created_by = r.OptInt(11);
   e.created_at = r.Int(12);
+  e.trades_due_at = r.OptInt(13);
+  e.avoid_repeat_partners = r.Bool(14);
   return e;
 }
 
@@ -52,20 +55,23 @@ std::optional<EventInfo> LoadEvent(db::Tx& tx, std::int64_t id, bool for_update)
 void InsertEvent(db::Tx& tx, EventInfo& e) {
   auto row = tx.QueryOne(
       "INSERT INTO events (group_id, name, description, phase, voting_starts_at, matching_starts_at, ends_at, "
-      "votes_per_member, max_artworks_per_member, artwork_count, created_by, created_at, next_transition_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12) RETURNING id",
+      "votes_per_member, max_artworks_per_member, artwork_count, created_by, created_at, next_transition_at, "
+      "trades_due_at, avoid_repeat_partners) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13, $14) RETURNING id",
       e.group_id, e.name, e.description, PhaseName(e.phase), e.schedule.times[0], e.schedule.times[1],
       e.schedule.times[2], e.votes_per_member, e.max_artworks_per_member, e.created_by, e.created_at,
-      NextTransitionAt(e.schedule, e.phase));
+      NextTransitionAt(e.schedule, e.phase), e.trades_due_at, e.avoid_repeat_partners ? 1 : 0);
   e.id = row->Int(0);
 }
 
 void UpdateEvent(db::Tx& tx, const EventInfo& e) {
   tx.Exec(
       "UPDATE events SET name = $2, description = $3, voting_starts_at = $4, matching_starts_at = $5, ends_at = $6, "
-      "votes_per_member = $7, max_artworks_per_member = $8, next_transition_at = $9 WHERE id = $1",
+      "votes_per_member = $7, max_artworks_per_member = $8, next_transition_at = $9, trades_due_at = $10, "
+      "avoid_repeat_partners = $11 WHERE id = $1",
       e.id, e.name, e.description, e.schedule.times[0], e.schedule.times[1], e.schedule.times[2], e.votes_per_member,
-      e.max_artworks_per_member, NextTransitionAt(e.schedule, e.phase));
+      e.max_artworks_per_member, NextTransitionAt(e.schedule, e.phase), e.trades_due_at,
+      e.avoid_repeat_partners ? 1 : 0);
 }
 
 bool CasPhase(db::Tx& tx, std::int64_t id, Phase from, Phase to, std::optional<Millis> next_transition_at) {

@@ -24,6 +24,10 @@ struct EventInfo {
   int artwork_count = 0;
   std::optional<std::int64_t> created_by;
   Millis created_at = 0;
+  // When the trades of the event's matches are due (docs/product.md §7); nullopt: no deadline.
+  std::optional<Millis> trades_due_at;
+  // Whether the pairing leaves out partners of the group's previous CLOSED event.
+  bool avoid_repeat_partners = true;
 };
 
 namespace store {

@@ -29,10 +29,13 @@ struct Event {
   int maxArtworksPerMember = 0;
   int artworkCount = 0;
   Time createdAt;
-  int myVotesRemaining = 0;  // votesPerMember minus the caller's votes in this event, at least 0
+  int myVotesRemaining = 0;         // votesPerMember minus the caller's votes in this event, at least 0
+  std::optional<Time> tradesDueAt;  // when the trades of the event's matches are due; empty: no deadline
+  bool avoidRepeatPartners = true;  // the pairing leaves out partners of the group's previous event
 };
 BOOST_DESCRIBE_STRUCT(Event, (),
                       (id, groupId, name, description, phase, votingStartsAt, matchingStartsAt, endsAt, votesPerMember,
-                       maxArtworksPerMember, artworkCount, createdAt, myVotesRemaining))
+                       maxArtworksPerMember, artworkCount, createdAt, myVotesRemaining, tradesDueAt,
+                       avoidRepeatPartners))
 
 }  // namespace atelier::api

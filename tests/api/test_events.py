@@ -8,7 +8,8 @@ from conftest import problem, field_error
 from event_helpers import API, Community, advance, advance_to, iso, make_event, notifications, wait_for
 
 EVENT_KEYS = {"id", "groupId", "name", "description", "phase", "votingStartsAt", "matchingStartsAt", "endsAt",
-              "votesPerMember", "maxArtworksPerMember", "artworkCount", "createdAt", "myVotesRemaining"}
+              "votesPerMember", "maxArtworksPerMember", "artworkCount", "createdAt", "myVotesRemaining",
+              "tradesDueAt", "avoidRepeatPartners"}
 
 
 def status_updates(client, eid, phase=None):
