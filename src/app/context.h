@@ -27,8 +27,15 @@ class PhaseHooks;
 namespace atelier::artworks {
 class ArtworkHooks;
 }
+namespace atelier::groups {
+class GroupService;
+class MembershipHooks;
+}  // namespace atelier::groups
 namespace atelier::matching {
 struct UploadTools;
+}
+namespace atelier::notify {
+class ReminderSweeper;
 }
 
 namespace atelier::app {
@@ -71,9 +78,11 @@ struct AppContext {
 // The order of these calls is the order of dependencies: what a feature needs from
 // another is an argument, so it cannot be wired before what it uses.
 void WireHealth(AppContext& ctx);
-void WireNotify(AppContext& ctx);
+// The reminder sweeper (notify/reminders.h): features add their reminder jobs to it while
+// wiring.
+notify::ReminderSweeper& WireNotify(AppContext& ctx);
 accounts::AccountService& WireAccounts(AppContext& ctx);
-void WireGroups(AppContext& ctx, accounts::AccountService& accounts);
+groups::GroupService& WireGroups(AppContext& ctx, accounts::AccountService& accounts);
 events::EventService& WireEvents(AppContext& ctx);
 // What other features take from artworks: the hooks, and the parts of an upload (image
 // store, upload rate limit, decode gate, limits) for trades' deliveries.
@@ -82,7 +91,8 @@ struct ArtworksWiring {
   const matching::UploadTools& uploads;
 };
 ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks);
-void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks, artworks::ArtworkHooks& artwork_hooks);
+void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks, artworks::ArtworkHooks& artwork_hooks,
+                  groups::MembershipHooks& membership_hooks, notify::ReminderSweeper& reminders);
 // Messages, deliveries and the trade gallery of matches.
 void WireTrades(AppContext& ctx, const ArtworksWiring& artworks);
 // After every Wire*: gives each API route that needs a session, and has no pre-check of its
