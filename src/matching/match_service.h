@@ -85,8 +85,9 @@ class MatchService {
   // GET /events/{id}/no-match (members).
   api::NoMatch GetNoMatch(std::int64_t user_id, std::int64_t event_id);
   // The TRADE_REMINDER job of notify::ReminderSweeper: each participant of an ACCEPTED
-  // match whose trade is due within 24 hours and whose art is not marked received yet is
-  // reminded once (reminders_sent). Returns how many were sent.
+  // match whose trade is due within 24 hours, who has not delivered (PUT
+  // /matches/{id}/delivery) and whose art is not marked received yet is reminded once
+  // (reminders_sent). Returns how many were sent.
   int SendTradeReminders(db::Tx& tx, Millis now) const;
 
   // Registers this service's artwork hooks (artworks/artwork_view.h) in `hooks`: the

@@ -227,8 +227,9 @@ std::vector<DueTradeReminder> DueTradeReminders(db::Tx& tx, Millis now, Millis w
                                 "AND m.status = 'ACCEPTED' "
                                 // Not yet marked received: the partner has not received this participant's art.
                                 "AND o.received = 0 "
-                                // Deliveries (issue 17, the other half) add their condition here: "and this
-                                // participant has not delivered", a NOT EXISTS on the participant's delivery.
+                                // Not yet delivered: this participant has sent no piece through Atelier.
+                                "AND NOT EXISTS (SELECT 1 FROM match_deliveries d WHERE d.match_id = p.match_id "
+                                "AND d.user_id = p.user_id) "
                                 "AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.kind = 'TRADE_REMINDER' "
                                 "AND r.user_id = p.user_id AND r.subject_id = p.match_id) "
                                 "ORDER BY p.match_id, p.user_id LIMIT $3",

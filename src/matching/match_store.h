@@ -118,8 +118,9 @@ struct DueTradeReminder {
   std::string event_name;
   Millis due_at = 0;
 };
-// Participants of ACCEPTED matches whose event's tradesDueAt lies in (now, now + within]
-// and whose art the partner has not marked received, not yet reminded; up to `limit`.
+// Participants of ACCEPTED matches whose event's tradesDueAt lies in (now, now + within],
+// who have not delivered (no match_deliveries row of theirs) and whose art the partner has
+// not marked received, not yet reminded; up to `limit`.
 std::vector<DueTradeReminder> DueTradeReminders(db::Tx& tx, Millis now, Millis within, int limit);
 
 // ---- Exclusions (table exclusions) ----

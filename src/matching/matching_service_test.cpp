@@ -336,5 +336,25 @@ TEST_F(MatchServiceTest, TradeRemindersGoOnceInTheLastDay) {
   EXPECT_EQ(sweep(), 0);
 }
 
+// A participant who delivered a piece is not reminded; the partner who did not is.
+TEST_F(MatchServiceTest, TradeReminderSkipsAParticipantWhoDelivered) {
+  const Millis due = w.clock.Now() + 6 * fixture::kHourMs;
+  w.db->Write([&](db::Tx& tx) { tx.Exec("UPDATE events SET trades_due_at = $1 WHERE id = $2", due, ev); });
+  auto m = AnnBobMatch();
+  Status(ann, m, MatchAction::kAccept);
+  Status(bob, m, MatchAction::kAccept);
+  w.db->Write([&](db::Tx& tx) {
+    tx.Exec(
+        "INSERT INTO match_deliveries (match_id, user_id, title, image_key, image_type, thumb_key, thumb_type, width, "
+        "height, created_at) VALUES ($1, $2, 'piece', 'k', 'image/png', 't', 'image/webp', 10, 10, $3)",
+        m, ann.id, w.clock.Now());
+  });
+  auto sweep = [&] { return w.db->Write([&](db::Tx& tx) { return svc.SendTradeReminders(tx, w.clock.Now()); }); };
+  EXPECT_EQ(sweep(), 1);
+  EXPECT_EQ(sweep(), 0);
+  EXPECT_TRUE(w.Notes(ann.id, "TRADE_REMINDER").empty());
+  EXPECT_EQ(w.Notes(bob.id, "TRADE_REMINDER").size(), 1u);
+}
+
 }  // namespace
 }  // namespace atelier::matching

@@ -148,8 +148,9 @@ def test_event_answers_keep_their_bytes(server):
     exact(owner.get(f"{API}/events/{event['id']}"), 200, EVENT)
     exact(owner.patch(f"{API}/events/{timed['id']}", json={"endsAt": None, "description": None}), 200, EVENT)
     hidden = exact(owner.patch(f"{API}/events/{timed['id']}", json={"anonymousVoting": True}), 200, EVENT)
-    assert hidden["anonymousVoting"] is True and r'"myVotesRemaining":5,"anonymousVoting":true}' in owner.get(
-        f"{API}/events/{timed['id']}").text
+    text = owner.get(f"{API}/events/{timed['id']}").text
+    assert hidden["anonymousVoting"] is True and r'"myVotesRemaining":5,"anonymousVoting":true,"tradesDueAt":"' in text
+    assert text.endswith(r'"avoidRepeatPartners":false}')
     exact(owner.get(f"{API}/groups/{gid}/events"), 200, page_of(EVENT))
     exact(owner.get(f"{API}/groups/{gid}/events", params={"limit": 1}), 200, page_of(EVENT))
     advanced = exact(owner.post(f"{API}/events/{event['id']}/advance", json={"to": "VOTING"}), 200, EVENT)

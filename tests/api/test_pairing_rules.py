@@ -13,6 +13,7 @@ from conftest import BACKEND, field_error, problem
 from event_helpers import API, Community, advance, iso, make_event, notifications, sql, wait_for
 from group_helpers import collect
 from test_matching import act, art_of, matches_of, matching_event, must_act, must_like, mutual, pair_set, pairs
+from test_trades import must_deliver
 
 
 @pytest.fixture
@@ -454,6 +455,26 @@ def test_trade_reminder_24_hours_before_once_and_not_after_receipt(server, com):
         assert abs(ms(note["data"]["dueAt"]) - due) < 1000
     assert reminders(c, eid) == []
     assert wait_for(lambda: any("is due by" in m.get_body(("plain",)).get_content() for m in server.mails(a.username)))
+
+
+def test_trade_reminder_skips_a_participant_who_delivered(server, com):
+    """A participant who delivered a piece through Atelier is not reminded; the partner who
+    did not deliver is, and so are both artists of a match where nobody delivered."""
+    a, b, c, d = com.members[:4]
+    ev, (ab, cd) = accepted_matches(com, [(a, b), (c, d)])
+    eid = ev["id"]
+    delivered = must_deliver(a, ab["id"])
+    assert next(p for p in delivered["participants"] if p["user"]["id"] == a.id)["delivery"] is not None
+    assert next(p for p in delivered["participants"] if p["user"]["id"] == b.id)["delivery"] is None
+
+    sql(server, f"UPDATE events SET trades_due_at = {now_ms() + 3600 * 1000} WHERE id = {eid}")
+    assert wait_for(lambda: all(len(reminders(x, eid)) == 1 for x in (b, c, d)))
+    time.sleep(0.5)  # several scheduler passes more: a is still not reminded
+    assert reminders(a, eid) == []
+    for x in (b, c, d):
+        assert len(reminders(x, eid)) == 1
+    (note,) = reminders(b, eid)
+    assert note["data"]["matchId"] == ab["id"]
 
 
 @pytest.mark.skipif(BACKEND != "postgres", reason="several processes share a database only on PostgreSQL")
