@@ -392,7 +392,7 @@ void AccountService::DeleteAccount(const AuthUser& user, const std::string& pass
     tx.Exec("DELETE FROM account_tokens WHERE user_id = $1", user.id);
     tx.Exec("DELETE FROM notifications WHERE user_id = $1", user.id);
     tx.Exec("DELETE FROM notification_settings WHERE user_id = $1", user.id);
-    tx.Exec("DELETE FROM deadline_reminders_sent WHERE user_id = $1", user.id);
+    tx.Exec("DELETE FROM reminders_sent WHERE user_id = $1", user.id);
     // What others' data still points at (votes in finished events, invitations the person
     // sent) keeps the row, with nothing of the person in it. "deleted-<id>" is no username
     // or email anyone can register (a hyphen, no '@'), so the old ones are free at once;

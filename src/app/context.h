@@ -28,8 +28,15 @@ class PhaseHooks;
 namespace atelier::artworks {
 class ArtworkHooks;
 }
+namespace atelier::groups {
+class GroupService;
+class MembershipHooks;
+}  // namespace atelier::groups
 namespace atelier::matching {
 struct UploadTools;
+}
+namespace atelier::notify {
+class ReminderSweeper;
 }
 
 namespace atelier::app {
@@ -72,10 +79,12 @@ struct AppContext {
 // The order of these calls is the order of dependencies: what a feature needs from
 // another is an argument, so it cannot be wired before what it uses.
 void WireHealth(AppContext& ctx);
-void WireNotify(AppContext& ctx);
+// The reminder sweeper (notify/reminders.h): features add their reminder jobs to it while
+// wiring.
+notify::ReminderSweeper& WireNotify(AppContext& ctx);
 accounts::AccountService& WireAccounts(AppContext& ctx);
-void WireGroups(AppContext& ctx, accounts::AccountService& accounts);
-events::EventService& WireEvents(AppContext& ctx);
+groups::GroupService& WireGroups(AppContext& ctx, accounts::AccountService& accounts);
+events::EventService& WireEvents(AppContext& ctx, notify::ReminderSweeper& reminders);
 // What other features take from artworks: the hooks, and the parts of an upload (image
 // store, upload rate limit, decode gate, limits) for trades' deliveries.
 struct ArtworksWiring {
@@ -84,7 +93,8 @@ struct ArtworksWiring {
 };
 ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks, accounts::AccountHooks& account_hooks);
 void WireMatching(AppContext& ctx, events::PhaseHooks& phase_hooks, artworks::ArtworkHooks& artwork_hooks,
-                  accounts::AccountHooks& account_hooks);
+                  accounts::AccountHooks& account_hooks, groups::MembershipHooks& membership_hooks,
+                  notify::ReminderSweeper& reminders);
 // Messages, deliveries and the trade gallery of matches.
 void WireTrades(AppContext& ctx, const ArtworksWiring& artworks, accounts::AccountHooks& account_hooks);
 // After every Wire*: gives each API route that needs a session, and has no pre-check of its

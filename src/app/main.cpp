@@ -16,6 +16,7 @@
 #include "common/crypto.h"
 #include "common/log.h"
 #include "events/event_service.h"
+#include "groups/service.h"
 #include "http/client_ip.h"
 #include "http/problem.h"
 #include "http/server.h"
@@ -117,12 +118,12 @@ int main(int argc, char** argv) {
   ctx.auth = std::make_unique<accounts::Authenticator>(*ctx.db, ctx.clock);
   ctx.notifier = std::make_unique<notify::Notifier>(*ctx.db, ctx.clock, cfg.public_url);
   app::WireHealth(ctx);
-  app::WireNotify(ctx);
+  auto& reminders = app::WireNotify(ctx);
   auto& accounts = app::WireAccounts(ctx);
-  app::WireGroups(ctx, accounts);
-  auto& events = app::WireEvents(ctx);
+  auto& groups = app::WireGroups(ctx, accounts);
+  auto& events = app::WireEvents(ctx, reminders);
   auto artworks = app::WireArtworks(ctx, events.Hooks(), accounts.Hooks());
-  app::WireMatching(ctx, events.Hooks(), artworks.hooks, accounts.Hooks());
+  app::WireMatching(ctx, events.Hooks(), artworks.hooks, accounts.Hooks(), groups.Hooks(), reminders);
   app::WireTrades(ctx, artworks, accounts.Hooks());
   app::GuardBodies(ctx);
 

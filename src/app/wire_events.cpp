@@ -9,7 +9,7 @@
 
 namespace atelier::app {
 
-events::EventService& WireEvents(AppContext& ctx) {
+events::EventService& WireEvents(AppContext& ctx, notify::ReminderSweeper& reminders) {
   auto& limiter = ctx.Own<accounts::RateLimiter>(ctx.clock, ctx.config.rate_limits, ctx.limits_db.get());
   auto& svc = ctx.Own<events::EventService>(*ctx.db, ctx.clock, *ctx.notifier, limiter);
   events::RegisterRoutes(ctx.router, svc, *ctx.auth);
@@ -18,10 +18,7 @@ events::EventService& WireEvents(AppContext& ctx) {
   ctx.starters.push_back([&scheduler] { scheduler.Start(); });
   ctx.stoppers.push_back([&scheduler] { scheduler.Stop(); });
   // DEADLINE_REMINDER, 24 h before VOTING and MATCHING end; each sent once across processes.
-  auto& reminders = ctx.Own<events::DeadlineReminders>(
-      *ctx.db, ctx.clock, *ctx.notifier, std::chrono::milliseconds(std::max(10, ctx.config.scheduler_interval_ms)));
-  ctx.starters.push_back([&reminders] { reminders.Start(); });
-  ctx.stoppers.push_back([&reminders] { reminders.Stop(); });
+  events::AddDeadlineReminders(reminders, *ctx.notifier);
   return svc;
 }
 

@@ -5,7 +5,7 @@
 
 namespace atelier::app {
 
-void WireGroups(AppContext& ctx, accounts::AccountService& accounts) {
+groups::GroupService& WireGroups(AppContext& ctx, accounts::AccountService& accounts) {
   auto& limiter = ctx.Own<accounts::RateLimiter>(ctx.clock, ctx.config.rate_limits, ctx.limits_db.get());
   auto& service = ctx.Own<groups::GroupService>(*ctx.db, ctx.clock, *ctx.notifier, limiter);
   accounts.OnEmailVerified([&service](db::Tx& tx, std::int64_t user_id, const std::string& email) {
@@ -21,6 +21,7 @@ void WireGroups(AppContext& ctx, accounts::AccountService& accounts) {
   accounts.Hooks().AddExport(
       [&service](db::Tx& tx, std::int64_t user_id, accounts::ExportSink& out) { service.ExportFor(tx, user_id, out); });
   groups::RegisterRoutes(ctx.router, service, *ctx.auth, ctx.clock);
+  return service;
 }
 
 }  // namespace atelier::app

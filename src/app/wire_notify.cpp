@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -5,6 +7,7 @@
 #include "app/context.h"
 #include "notify/feed.h"
 #include "notify/mail.h"
+#include "notify/reminders.h"
 #include "notify/routes.h"
 #include "notify/stream_hub.h"
 #include "notify/unsubscribe.h"
@@ -22,7 +25,7 @@ std::string HostOf(const std::string& url) {
 }
 }  // namespace
 
-void WireNotify(AppContext& ctx) {
+notify::ReminderSweeper& WireNotify(AppContext& ctx) {
   auto& feed = ctx.Own<notify::Feed>(*ctx.db);
   notify::HubOptions hub_options;
   hub_options.max_streams = static_cast<std::size_t>(ctx.config.max_streams);
@@ -70,6 +73,14 @@ void WireNotify(AppContext& ctx) {
                                              HostOf(cfg.public_url), &unsubscribe);
   ctx.starters.push_back([&sender] { sender.Start(); });
   ctx.stoppers.push_back([&sender] { sender.Stop(); });
+
+  // Reminders (notify/reminders.h): features add their jobs while wiring; one sweep per
+  // scheduler interval.
+  auto& reminders = ctx.Own<notify::ReminderSweeper>(
+      *ctx.db, ctx.clock, std::chrono::milliseconds(std::max(10, cfg.scheduler_interval_ms)));
+  ctx.starters.push_back([&reminders] { reminders.Start(); });
+  ctx.stoppers.push_back([&reminders] { reminders.Stop(); });
+  return reminders;
 }
 
 }  // namespace atelier::app

@@ -72,7 +72,9 @@ api::Event ToResource(EventInfo&& e, int used_votes) {
           .artworkCount = e.artwork_count,
           .createdAt = {e.created_at},
           .myVotesRemaining = std::max(0, e.votes_per_member - used_votes),
-          .anonymousVoting = e.anonymous_voting};
+          .anonymousVoting = e.anonymous_voting,
+          .tradesDueAt = time(e.trades_due_at),
+          .avoidRepeatPartners = e.avoid_repeat_partners};
 }
 
 }  // namespace
@@ -99,6 +101,8 @@ api::Event EventService::Create(std::int64_t user_id, std::int64_t group_id, con
   e.max_artworks_per_member = static_cast<int>(in.max_artworks_per_member.value_or(kDefaultMaxArtworksPerMember));
   CheckRange("maxArtworksPerMember", in.max_artworks_per_member.value_or(kDefaultMaxArtworksPerMember), 1, 10, v);
   e.anonymous_voting = in.anonymous_voting.value_or(false);
+  if (in.trades_due_at) e.trades_due_at = *in.trades_due_at;
+  e.avoid_repeat_partners = in.avoid_repeat_partners.value_or(true);
   e.phase = Phase::kOpen;
   e.created_by = user_id;
   limiter_.Require("event:user:" + std::to_string(user_id), kEventsPerUserHour, kEventWindow,
@@ -113,6 +117,7 @@ api::Event EventService::Create(std::int64_t user_id, std::int64_t group_id, con
     Millis now = clock_.Now();
     Validation tv = v;
     CheckSchedule(e.schedule, e.phase, now, given, tv);
+    CheckTradesDue(e.trades_due_at, e.schedule, now, e.trades_due_at.has_value(), given[2], tv);
     tv.ThrowIfAny();
     EventInfo row = e;
     row.created_at = now;
@@ -171,6 +176,9 @@ api::Event EventService::Update(std::int64_t user_id, std::int64_t event_id, con
       changed[i] = true;
     }
     CheckSchedule(e.schedule, e.phase, clock_.Now(), changed, v);
+    const bool due_changed = in.trades_due_at && *in.trades_due_at != e.trades_due_at;
+    if (due_changed) e.trades_due_at = *in.trades_due_at;
+    CheckTradesDue(e.trades_due_at, e.schedule, clock_.Now(), due_changed, changed[2], v);
     if (in.votes_per_member && *in.votes_per_member != e.votes_per_member) {
       CheckRange("votesPerMember", *in.votes_per_member, 1, 50, v);
       if (CountsVisible(e.phase)) throw WrongPhase("votesPerMember cannot change after voting has ended");
@@ -184,6 +192,10 @@ api::Event EventService::Update(std::int64_t user_id, std::int64_t event_id, con
     if (in.anonymous_voting && *in.anonymous_voting != e.anonymous_voting) {
       if (e.phase != Phase::kOpen) throw WrongPhase("anonymousVoting can change only while submissions are open");
       e.anonymous_voting = *in.anonymous_voting;
+    }
+    if (in.avoid_repeat_partners && *in.avoid_repeat_partners != e.avoid_repeat_partners) {
+      if (e.phase != Phase::kOpen) throw WrongPhase("avoidRepeatPartners can change only while submissions are open");
+      e.avoid_repeat_partners = *in.avoid_repeat_partners;
     }
     v.ThrowIfAny();
     store::UpdateEvent(tx, e);

@@ -30,6 +30,9 @@ struct EventInput {
   std::optional<std::int64_t> votes_per_member;
   std::optional<std::int64_t> max_artworks_per_member;
   std::optional<bool> anonymous_voting;
+  // tradesDueAt: inner nullopt clears it. avoidRepeatPartners: absent keeps it.
+  std::optional<std::optional<Millis>> trades_due_at;
+  std::optional<bool> avoid_repeat_partners;
 };
 
 // Methods answer with the Event resource (events/resources.h) as the caller sees it; the
@@ -50,9 +53,10 @@ class EventService {
   // GET /events/{id} (members).
   api::Event GetEvent(std::int64_t user_id, std::int64_t event_id);
   // PATCH /events/{id} (owner or admin). 409 wrong_phase once CLOSED; votesPerMember may
-  // change until VOTING ends, maxArtworksPerMember and anonymousVoting while OPEN (else 409
-  // wrong_phase);
-  // a time may change only for a phase change still to come, into the future, in order.
+  // change until VOTING ends, maxArtworksPerMember, anonymousVoting and avoidRepeatPartners
+  // while OPEN (else 409 wrong_phase);
+  // a time may change only for a phase change still to come, into the future, in order;
+  // tradesDueAt may change while not CLOSED, into the future and after endsAt.
   api::Event Update(std::int64_t user_id, std::int64_t event_id, const EventInput& in, db::CommitToken& durable);
   // POST /events/{id}/advance (owner or admin): `to` must be the next phase, else 409
   // wrong_phase.

@@ -15,7 +15,7 @@ namespace {
 constexpr const char* kColumns =
     "e.id, e.group_id, e.name, e.description, e.phase, e.voting_starts_at, e.matching_starts_at, e.ends_at, "
     "e.votes_per_member, e.max_artworks_per_member, e.artwork_count, e.created_by, e.created_at, "
-    "e.anonymous_voting";
+    "e.anonymous_voting, e.trades_due_at, e.avoid_repeat_partners";
 
 Phase PhaseOf(const db::Row& r, size_t i) {
   auto p = ParsePhase(r.Str(i));
@@ -37,6 +37,8 @@ EventInfo FromRow(const db::Row& r) {
   e.created_by = r.OptInt(11);
   e.created_at = r.Int(12);
   e.anonymous_voting = r.Bool(13);
+  e.trades_due_at = r.OptInt(14);
+  e.avoid_repeat_partners = r.Bool(15);
   return e;
 }
 
@@ -55,20 +57,23 @@ void InsertEvent(db::Tx& tx, EventInfo& e) {
   auto row = tx.QueryOne(
       "INSERT INTO events (group_id, name, description, phase, voting_starts_at, matching_starts_at, ends_at, "
       "votes_per_member, max_artworks_per_member, artwork_count, created_by, created_at, next_transition_at, "
-      "anonymous_voting) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13) RETURNING id",
+      "anonymous_voting, trades_due_at, avoid_repeat_partners) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13, $14, $15) RETURNING id",
       e.group_id, e.name, e.description, PhaseName(e.phase), e.schedule.times[0], e.schedule.times[1],
       e.schedule.times[2], e.votes_per_member, e.max_artworks_per_member, e.created_by, e.created_at,
-      NextTransitionAt(e.schedule, e.phase), e.anonymous_voting ? 1 : 0);
+      NextTransitionAt(e.schedule, e.phase), e.anonymous_voting ? 1 : 0, e.trades_due_at,
+      e.avoid_repeat_partners ? 1 : 0);
   e.id = row->Int(0);
 }
 
 void UpdateEvent(db::Tx& tx, const EventInfo& e) {
   tx.Exec(
       "UPDATE events SET name = $2, description = $3, voting_starts_at = $4, matching_starts_at = $5, ends_at = $6, "
-      "votes_per_member = $7, max_artworks_per_member = $8, next_transition_at = $9, anonymous_voting = $10 "
-      "WHERE id = $1",
+      "votes_per_member = $7, max_artworks_per_member = $8, next_transition_at = $9, anonymous_voting = $10, "
+      "trades_due_at = $11, avoid_repeat_partners = $12 WHERE id = $1",
       e.id, e.name, e.description, e.schedule.times[0], e.schedule.times[1], e.schedule.times[2], e.votes_per_member,
-      e.max_artworks_per_member, NextTransitionAt(e.schedule, e.phase), e.anonymous_voting ? 1 : 0);
+      e.max_artworks_per_member, NextTransitionAt(e.schedule, e.phase), e.anonymous_voting ? 1 : 0, e.trades_due_at,
+      e.avoid_repeat_partners ? 1 : 0);
 }
 
 bool CasPhase(db::Tx& tx, std::int64_t id, Phase from, Phase to, std::optional<Millis> next_transition_at) {

@@ -25,6 +25,10 @@ struct EventInfo {
   std::optional<std::int64_t> created_by;
   Millis created_at = 0;
   bool anonymous_voting = false;  // artists hidden until VOTING ends (artworks::ArtistHidden)
+  // When the trades of the event's matches are due (docs/product.md §7); nullopt: no deadline.
+  std::optional<Millis> trades_due_at;
+  // Whether the pairing leaves out partners of the group's previous CLOSED event.
+  bool avoid_repeat_partners = true;
 };
 
 namespace store {

@@ -51,4 +51,17 @@ void CheckSchedule(const Schedule& s, Phase phase, Millis now, const std::array<
   }
 }
 
+void CheckTradesDue(std::optional<Millis> trades_due_at, const Schedule& s, Millis now, bool changed, bool ends_changed,
+                    Validation& v) {
+  if (!trades_due_at) return;
+  if (changed && *trades_due_at <= now) {
+    v.Add("tradesDueAt", "invalid", "must be in the future");
+    return;
+  }
+  const auto& ends_at = s.times[2];
+  if ((changed || ends_changed) && ends_at && *trades_due_at <= *ends_at)
+    v.Add(changed ? "tradesDueAt" : "endsAt", "invalid",
+          changed ? "must be after endsAt" : "must be before tradesDueAt");
+}
+
 }  // namespace atelier::events

@@ -40,4 +40,11 @@ std::optional<Millis> NextTransitionAt(const Schedule& s, Phase p);
 // under the API's field names.
 void CheckSchedule(const Schedule& s, Phase phase, Millis now, const std::array<bool, 3>& changed, Validation& v);
 
+// Checks the trade deadline (tradesDueAt) about to be stored with schedule `s`: when it is
+// being set (`changed`) it must lie after `now`, and whenever it or endsAt changes it must
+// lie after endsAt when both are set. Adds "invalid" on tradesDueAt (or on endsAt when
+// only endsAt changed).
+void CheckTradesDue(std::optional<Millis> trades_due_at, const Schedule& s, Millis now, bool changed, bool ends_changed,
+                    Validation& v);
+
 }  // namespace atelier::events

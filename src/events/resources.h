@@ -32,9 +32,12 @@ struct Event {
   int myVotesRemaining = 0;  // votesPerMember minus the caller's votes in this event, at least 0
   // Artists hidden from all but themselves until VOTING ends (artworks::ArtistHidden).
   bool anonymousVoting = false;
+  std::optional<Time> tradesDueAt;  // when the trades of the event's matches are due; empty: no deadline
+  bool avoidRepeatPartners = true;  // the pairing leaves out partners of the group's previous event
 };
 BOOST_DESCRIBE_STRUCT(Event, (),
                       (id, groupId, name, description, phase, votingStartsAt, matchingStartsAt, endsAt, votesPerMember,
-                       maxArtworksPerMember, artworkCount, createdAt, myVotesRemaining, anonymousVoting))
+                       maxArtworksPerMember, artworkCount, createdAt, myVotesRemaining, anonymousVoting, tradesDueAt,
+                       avoidRepeatPartners))
 
 }  // namespace atelier::api

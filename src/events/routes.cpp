@@ -43,6 +43,18 @@ EventInput ReadInput(const boost::json::object& body, bool create) {
   out.votes_per_member = in.Int("votesPerMember");
   out.max_artworks_per_member = in.Int("maxArtworksPerMember");
   out.anonymous_voting = in.Bool("anonymousVoting");
+  if (in.Has("tradesDueAt")) {
+    if (in.IsNull("tradesDueAt")) {
+      out.trades_due_at = std::optional<Millis>();
+    } else if (auto text = in.String("tradesDueAt")) {
+      if (auto t = ParseTime(*text)) {
+        out.trades_due_at = t;
+      } else {
+        in.Errors().Add("tradesDueAt", "invalid", "must be an RFC 3339 time such as 2026-11-24T10:00:00Z");
+      }
+    }
+  }
+  out.avoid_repeat_partners = in.Bool("avoidRepeatPartners");
   in.Finish();
   return out;
 }

@@ -176,6 +176,7 @@ void GroupService::RemoveMember(const accounts::AuthUser& me, std::int64_t group
     if (user_id == me.id) {
       if (mine == Role::kOwner) throw Conflict("owner_cannot_leave", "The owner cannot leave the group");
       store::RemoveMember(tx, group_id, me.id);
+      hooks_.Run(tx, group_id, me.id);
       return;
     }
     if (mine == Role::kMember) throw Forbidden();
@@ -184,6 +185,7 @@ void GroupService::RemoveMember(const accounts::AuthUser& me, std::int64_t group
     if (*target == Role::kOwner) throw Forbidden("Nobody can remove the owner");
     if (*target == Role::kAdmin && mine != Role::kOwner) throw Forbidden("Only the owner can remove an admin");
     store::RemoveMember(tx, group_id, user_id);
+    hooks_.Run(tx, group_id, user_id);
   });
 }
 

@@ -18,6 +18,7 @@
 #include "accounts/rate_limiter.h"
 #include "common/clock.h"
 #include "db/database.h"
+#include "groups/membership_hooks.h"
 #include "groups/store.h"
 #include "notify/notifier.h"
 
@@ -105,11 +106,16 @@ class GroupService {
   void Decline(const accounts::AuthUser& me, std::int64_t invitation_id, db::CommitToken& durable);
   void Revoke(const accounts::AuthUser& me, std::int64_t invitation_id, db::CommitToken& durable);
 
+  // What other features do when a membership ends (leave or removal); add to them only
+  // while wiring.
+  MembershipHooks& Hooks() { return hooks_; }
+
  private:
   db::Database& db_;
   const Clock& clock_;
   const notify::Notifier& notifier_;
   accounts::RateLimiter& limiter_;
+  MembershipHooks hooks_;
 };
 
 }  // namespace atelier::groups

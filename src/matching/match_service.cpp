@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <set>
+#include <utility>
 
 #include "artworks/artwork_view.h"
 #include "common/error.h"
@@ -14,6 +16,7 @@
 #include "matching/match_view.h"
 #include "matching/pairing.h"
 #include "matching/trade_store.h"
+#include "notify/reminders.h"
 
 namespace atelier::matching {
 
@@ -146,7 +149,8 @@ api::Match MatchService::Act(std::int64_t user_id, std::int64_t match_id, MatchA
 
     // A repeat of what the caller has done already changes nothing and answers the match.
     std::string status = m->status;
-    std::string news;  // what the other participant is told; empty when nothing changed
+    std::string news;     // what the other participant is told; empty when nothing changed
+    bool repair = false;  // a decline frees both artists: the event is paired again
     const std::string& name = me->display_name;
     const std::string where = " in " + Quoted(m->event_name);
     switch (action) {
@@ -166,6 +170,7 @@ api::Match MatchService::Act(std::int64_t user_id, std::int64_t match_id, MatchA
         if (status != kPending) throw WrongPhase("Only a PENDING match can be declined; this one is " + status);
         status = kDeclined;
         news = name + " declined your match" + where;
+        repair = true;
         break;
       case MatchAction::kComplete:
         if (me->received) break;
@@ -186,6 +191,7 @@ api::Match MatchService::Act(std::int64_t user_id, std::int64_t match_id, MatchA
       boost::json::object data{{"matchId", IdStr(match_id)}, {"eventId", IdStr(m->event_id)}};
       notifier_.Notify(tx, other->user_id, notify::Type::kMatchUpdate, news, data);
     }
+    if (repair) RePair(tx, MustLoadEvent(tx, m->event_id));
     return ViewMatch(tx, artworks_, *store::LoadMatch(tx, match_id), user_id);
   });
 }
@@ -212,7 +218,15 @@ PageOfItems<api::Match> MatchService::ListMyMatches(std::int64_t user_id, int li
   });
 }
 
-void MatchService::CreateMatches(db::Tx& tx, const EventInfo& event) const {
+namespace {
+
+constexpr Millis kTradeReminderWindow = 24LL * 3600 * 1000;
+constexpr int kRemindersPerSweep = 200;
+constexpr const char* kNoMutualLikes = "no_mutual_likes";
+constexpr const char* kPairedElsewhere = "paired_elsewhere";
+
+// The event's likes by members, each with the liked artwork's artist (ComputePairing's input).
+std::vector<Like> LikesWithArtists(db::Tx& tx, const EventInfo& event) {
   auto likes = store::EventLikes(tx, event.id, event.group_id);
   const auto artworks = artworks::EventArtworks(tx, event.id);  // by id
   for (auto& like : likes) {
@@ -223,7 +237,52 @@ void MatchService::CreateMatches(db::Tx& tx, const EventInfo& event) const {
     if (it != artworks.end() && it->id == like.artwork) like.artist = it->artist_id;
   }
   std::erase_if(likes, [](const matching::Like& l) { return l.artist == 0; });
-  auto pairs = ComputePairing(std::move(likes));
+  return likes;
+}
+
+// The pairs the event's pairing never makes: the group's exclusions, the partners of the
+// group's previous CLOSED event (avoidRepeatPartners) and the pairs that declined here.
+PairingRules RulesFor(db::Tx& tx, const EventInfo& event) {
+  PairingRules rules;
+  rules.forbidden = store::ExcludedPairs(tx, event.group_id);
+  if (event.avoid_repeat_partners) {
+    auto previous = store::PreviousPartners(tx, event.group_id, event.id);
+    rules.forbidden.insert(rules.forbidden.end(), previous.begin(), previous.end());
+  }
+  auto declined = store::DeclinedPairs(tx, event.id);
+  rules.forbidden.insert(rules.forbidden.end(), declined.begin(), declined.end());
+  return rules;
+}
+
+// The artists with at least one mutual like the rules allow.
+std::set<std::int64_t> WithMutualLikes(const std::vector<Like>& likes, const PairingRules& rules) {
+  std::set<std::pair<std::int64_t, std::int64_t>> liked;  // (liker, artist)
+  for (const auto& l : likes)
+    if (l.liker != l.artist) liked.emplace(l.liker, l.artist);
+  std::set<std::pair<std::int64_t, std::int64_t>> forbidden;
+  for (auto [a, b] : rules.forbidden) forbidden.emplace(std::min(a, b), std::max(a, b));
+  std::set<std::int64_t> out;
+  for (auto [liker, artist] : liked) {
+    if (!liked.contains({artist, liker})) continue;
+    if (forbidden.contains({std::min(liker, artist), std::max(liker, artist)})) continue;
+    out.insert(liker);
+  }
+  return out;
+}
+
+std::string NoMatchMessage(const std::string& reason, const std::string& event_name) {
+  if (reason == kNoMutualLikes)
+    return "No match for you in " + Quoted(event_name) +
+           ": artists are paired only when each likes the other's work, and nobody you could be paired with "
+           "liked your art as you liked theirs";
+  return "No match for you in " + Quoted(event_name) +
+         ": everyone whose art you liked and who liked yours was paired with someone else, so that as many "
+         "artists as possible got a match. If a match is declined, you may still be paired";
+}
+
+}  // namespace
+
+void MatchService::StorePairs(db::Tx& tx, const EventInfo& event, const std::vector<Pair>& pairs) const {
   Millis now = clock_.Now();
   const std::string where = " in " + Quoted(event.name);
   for (const auto& pair : pairs) {
@@ -234,6 +293,90 @@ void MatchService::CreateMatches(db::Tx& tx, const EventInfo& event) const {
     notifier_.Notify(tx, pair.user_a, notify::Type::kNewMatch, "You matched with " + name_b + where + tail, data);
     notifier_.Notify(tx, pair.user_b, notify::Type::kNewMatch, "You matched with " + name_a + where + tail, data);
   }
+}
+
+void MatchService::CreateMatches(db::Tx& tx, const EventInfo& event) const {
+  store::BumpPairingRound(tx, event.id);
+  auto likes = LikesWithArtists(tx, event);
+  auto rules = RulesFor(tx, event);
+  const auto with_mutual = WithMutualLikes(likes, rules);
+  auto pairs = ComputePairing(std::move(likes), rules);
+  StorePairs(tx, event, pairs);
+
+  // Why no match: every artist of the event who is still a member and was left out.
+  std::set<std::int64_t> matched;
+  for (const auto& p : pairs) matched.insert({p.user_a, p.user_b});
+  std::set<std::int64_t> artists;
+  for (const auto& a : artworks::EventArtworks(tx, event.id)) artists.insert(a.artist_id);
+  boost::json::object data{{"eventId", IdStr(event.id)}};
+  for (std::int64_t artist : artists) {
+    if (matched.contains(artist) || !groups::RoleOf(tx, event.group_id, artist)) continue;
+    const std::string reason = with_mutual.contains(artist) ? kPairedElsewhere : kNoMutualLikes;
+    store::InsertUnmatched(tx, event.id, artist, reason);
+    data["reason"] = reason;
+    notifier_.Notify(tx, artist, notify::Type::kNoMatch, NoMatchMessage(reason, event.name), data);
+  }
+}
+
+void MatchService::RePair(db::Tx& tx, const EventInfo& event) const {
+  if (event.phase != Phase::kClosed) return;
+  if (event.trades_due_at && clock_.Now() >= *event.trades_due_at) return;
+  // First, so that two re-pairings of the event are ordered (see BumpPairingRound).
+  store::BumpPairingRound(tx, event.id);
+  auto likes = LikesWithArtists(tx, event);
+  auto rules = RulesFor(tx, event);
+  rules.unavailable = store::LiveParticipants(tx, event.id);
+  StorePairs(tx, event, ComputePairing(std::move(likes), rules));
+}
+
+void MatchService::MembershipEnded(db::Tx& tx, std::int64_t group_id, std::int64_t user_id) const {
+  std::set<std::int64_t> events;
+  for (auto [match_id, event_id] : store::OpenMatchesOf(tx, group_id, user_id)) {
+    auto m = store::LoadMatch(tx, match_id, true);
+    if (!m || (m->status != kPending && m->status != kAccepted)) continue;
+    store::SetStatus(tx, match_id, kDeclined);
+    events.insert(event_id);
+    std::string name = DisplayName(tx, user_id);
+    boost::json::object data{{"matchId", IdStr(match_id)}, {"eventId", IdStr(event_id)}};
+    for (const auto& p : m->participants) {
+      if (p.user_id == user_id) continue;
+      notifier_.Notify(tx, p.user_id, notify::Type::kMatchUpdate,
+                       "Your match with " + name + " in " + Quoted(m->event_name) + " has ended (" + kDeclined +
+                           "): " + name + " is no longer in the group",
+                       data);
+    }
+  }
+  for (std::int64_t event_id : events) RePair(tx, MustLoadEvent(tx, event_id));
+}
+
+api::NoMatch MatchService::GetNoMatch(std::int64_t user_id, std::int64_t event_id) {
+  return db_.Read([&](db::Tx& tx) {
+    EventInfo e = MustLoadEvent(tx, event_id);
+    groups::RequireMember(tx, e.group_id, user_id);
+    api::NoMatch out{Id{event_id}, std::nullopt, std::nullopt};
+    if (store::HasLiveMatch(tx, event_id, user_id)) return out;
+    if (auto reason = store::UnmatchedReason(tx, event_id, user_id)) {
+      out.message = NoMatchMessage(*reason, e.name);
+      out.reason = std::move(reason);
+    }
+    return out;
+  });
+}
+
+int MatchService::SendTradeReminders(db::Tx& tx, Millis now) const {
+  int sent = 0;
+  for (const auto& r : store::DueTradeReminders(tx, now, kTradeReminderWindow, kRemindersPerSweep)) {
+    if (!notify::ClaimReminder(tx, notify::TypeName(notify::Type::kTradeReminder), r.user_id, r.match_id, now))
+      continue;
+    boost::json::object data{
+        {"matchId", IdStr(r.match_id)}, {"eventId", IdStr(r.event_id)}, {"dueAt", FormatTime(r.due_at)}};
+    notifier_.Notify(tx, r.user_id, notify::Type::kTradeReminder,
+                     "Your trade in " + Quoted(r.event_name) + " is due by " + FormatTime(r.due_at) +
+                         ": send your art and mark the art you receive as received",
+                     data);
+    ++sent;
+  }
+  return sent;
 }
 
 void MatchService::AddArtworkHooks(artworks::ArtworkHooks& hooks) const {

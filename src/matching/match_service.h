@@ -25,6 +25,7 @@
 #include "common/json_describe.h"
 #include "db/database.h"
 #include "events/event_store.h"
+#include "matching/pairing.h"
 #include "matching/resources.h"
 #include "notify/notifier.h"
 
@@ -67,7 +68,27 @@ class MatchService {
   // The MATCHING → CLOSED hook: pairs the event's artists (ComputePairing), stores the
   // matches and sends NEW_MATCH to both artists of each, inside the phase change's
   // transaction. Writes nothing outside tx, so a retried transaction runs it again safely.
+  // The pairing leaves out the group's exclusions, the pairs matched in the group's previous
+  // CLOSED event when the event's avoidRepeatPartners is set, and (re-pairing) pairs that
+  // declined and artists already in a live match. Every artist who submitted to the event
+  // and is left unmatched gets NO_MATCH with the reason (unmatched_artists keeps it).
   void CreateMatches(db::Tx& tx, const events::EventInfo& event) const;
+  // Pairs again, in tx, the artists of a CLOSED event who are in no PENDING, ACCEPTED or
+  // COMPLETED match, on their remaining mutual likes (same rules as CreateMatches), unless
+  // the event's tradesDueAt has passed. New pairs get NEW_MATCH. Runs after a decline and
+  // when a membership ends.
+  void RePair(db::Tx& tx, const events::EventInfo& event) const;
+  // The membership hook (groups/membership_hooks.h): the user's PENDING and ACCEPTED
+  // matches in the group's events become DECLINED, the partner is told (MATCH_UPDATE),
+  // and each of those events is paired again.
+  void MembershipEnded(db::Tx& tx, std::int64_t group_id, std::int64_t user_id) const;
+  // GET /events/{id}/no-match (members).
+  api::NoMatch GetNoMatch(std::int64_t user_id, std::int64_t event_id);
+  // The TRADE_REMINDER job of notify::ReminderSweeper: each participant of an ACCEPTED
+  // match whose trade is due within 24 hours, who has not delivered (PUT
+  // /matches/{id}/delivery) and whose art is not marked received yet is reminded once
+  // (reminders_sent). Returns how many were sent.
+  int SendTradeReminders(db::Tx& tx, Millis now) const;
 
   // Registers this service's artwork hooks (artworks/artwork_view.h) in `hooks`: the
   // viewer's like and whether an artwork is matched (MarkViewer), and the end of an
@@ -84,6 +105,9 @@ class MatchService {
   void BeforeArtworkDeleted(db::Tx& tx, std::int64_t artwork_id, const events::EventInfo& event) const;
 
  private:
+  // Inserts the pairs as PENDING matches and sends NEW_MATCH to both artists of each.
+  void StorePairs(db::Tx& tx, const events::EventInfo& event, const std::vector<Pair>& pairs) const;
+
   db::Database& db_;
   const Clock& clock_;
   const notify::Notifier& notifier_;

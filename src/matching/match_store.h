@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -86,5 +87,56 @@ struct RemovedMatch {
   std::vector<std::int64_t> users;
 };
 std::vector<RemovedMatch> DeleteMatchesOf(db::Tx& tx, std::int64_t artwork_id);
+
+// ---- What the pairing leaves out (docs/matching.md, "Pairs that are never made") ----
+using UserPair = std::pair<std::int64_t, std::int64_t>;  // smaller id first
+// The pairs of the event whose match was DECLINED.
+std::vector<UserPair> DeclinedPairs(db::Tx& tx, std::int64_t event_id);
+// The group's exclusions.
+std::vector<UserPair> ExcludedPairs(db::Tx& tx, std::int64_t group_id);
+// The pairs matched (any status but DECLINED) in the group's most recent CLOSED event with
+// an id below `event_id`; empty when there is none.
+std::vector<UserPair> PreviousPartners(db::Tx& tx, std::int64_t group_id, std::int64_t event_id);
+// The artists of the event in a match that is not DECLINED (PENDING, ACCEPTED, COMPLETED).
+std::vector<std::int64_t> LiveParticipants(db::Tx& tx, std::int64_t event_id);
+// The PENDING or ACCEPTED matches the user is in, in the group's events: (match id, event id).
+std::vector<UserPair> OpenMatchesOf(db::Tx& tx, std::int64_t group_id, std::int64_t user_id);
+// Counts a pairing of the event (its row in pairing_rounds, made or moved on): the
+// re-pairings of one event write this row first, so they are ordered.
+void BumpPairingRound(db::Tx& tx, std::int64_t event_id);
+
+// ---- Why no match (NO_MATCH) ----
+void InsertUnmatched(db::Tx& tx, std::int64_t event_id, std::int64_t user_id, const std::string& reason);
+std::optional<std::string> UnmatchedReason(db::Tx& tx, std::int64_t event_id, std::int64_t user_id);
+bool HasLiveMatch(db::Tx& tx, std::int64_t event_id, std::int64_t user_id);
+
+// ---- TRADE_REMINDER ----
+struct DueTradeReminder {
+  std::int64_t match_id = 0;
+  std::int64_t user_id = 0;
+  std::int64_t event_id = 0;
+  std::string event_name;
+  Millis due_at = 0;
+};
+// Participants of ACCEPTED matches whose event's tradesDueAt lies in (now, now + within],
+// who have not delivered (no match_deliveries row of theirs) and whose art the partner has
+// not marked received, not yet reminded; up to `limit`.
+std::vector<DueTradeReminder> DueTradeReminders(db::Tx& tx, Millis now, Millis within, int limit);
+
+// ---- Exclusions (table exclusions) ----
+struct ExclusionRow {
+  std::int64_t id = 0;
+  std::int64_t group_id = 0;
+  std::int64_t user_a = 0, user_b = 0;
+  Millis created_at = 0;
+};
+// Inserts (user_a < user_b); nullopt when the group has that pair already.
+std::optional<std::int64_t> InsertExclusion(db::Tx& tx, std::int64_t group_id, std::int64_t user_a, std::int64_t user_b,
+                                            Millis now);
+std::optional<ExclusionRow> LoadExclusion(db::Tx& tx, std::int64_t id);
+// The group's exclusions by id, after `after_id`.
+std::vector<ExclusionRow> ListExclusions(db::Tx& tx, std::int64_t group_id, std::optional<std::int64_t> after_id,
+                                         int limit);
+void DeleteExclusion(db::Tx& tx, std::int64_t id);
 
 }  // namespace atelier::matching::store

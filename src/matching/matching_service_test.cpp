@@ -285,5 +285,76 @@ TEST(ArtworkHooks, AnArtworkWithoutHooksHasNoMarks) {
       [&](db::Tx& tx) { EXPECT_FALSE(artworks::ViewArtwork(tx, hooks, art_bob + 100, ann.id, Phase::kMatching)); });
 }
 
+// A decline frees both artists: each is paired with a free mutual partner; the declined
+// pair is never made again.
+TEST_F(MatchServiceTest, DeclinePairsTheFreedArtistsAgain) {
+  svc.Like(ann.id, art_bob, 1, w.durable);
+  svc.Like(bob.id, art_ann, 1, w.durable);
+  svc.Like(ann.id, art_cat, 5, w.durable);
+  svc.Like(cat.id, art_ann, 5, w.durable);
+  Close();
+  ASSERT_EQ(AllMatches().size(), 1u);  // ann–bob; cat is left out
+  auto cat_no = w.Notes(cat.id, "NO_MATCH");
+  ASSERT_EQ(cat_no.size(), 1u);
+  EXPECT_EQ(cat_no[0].data.at("reason").as_string(), "paired_elsewhere");
+  EXPECT_EQ(J(svc.GetNoMatch(cat.id, ev)).at("reason").as_string(), "paired_elsewhere");
+  EXPECT_EQ(w.Notes(dan.id, "NO_MATCH")[0].data.at("reason").as_string(), "no_mutual_likes");
+  EXPECT_TRUE(w.Notes(idle.id, "NO_MATCH").empty());
+
+  auto first = Id(AllMatches()[0].at("id"));
+  EXPECT_EQ(Status(bob, first, MatchAction::kDecline), "DECLINED");
+  auto all = AllMatches();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].at("status").as_string(), "PENDING");
+  EXPECT_EQ(w.Notes(cat.id, "NEW_MATCH").size(), 1u);
+  EXPECT_TRUE(J(svc.GetNoMatch(cat.id, ev)).at("reason").is_null());
+  // ann–cat declines too: ann, bob and cat are free, but every mutual pair declined.
+  EXPECT_EQ(Status(cat, Id(all[1].at("id")), MatchAction::kDecline), "DECLINED");
+  EXPECT_EQ(AllMatches().size(), 2u);
+}
+
+// TRADE_REMINDER 24 hours before tradesDueAt, once per participant, not for a participant
+// whose art the partner has received.
+TEST_F(MatchServiceTest, TradeRemindersGoOnceInTheLastDay) {
+  const Millis due = w.clock.Now() + 30 * fixture::kHourMs;
+  w.db->Write([&](db::Tx& tx) { tx.Exec("UPDATE events SET trades_due_at = $1 WHERE id = $2", due, ev); });
+  auto m = AnnBobMatch();
+  Status(ann, m, MatchAction::kAccept);
+  Status(bob, m, MatchAction::kAccept);
+  auto sweep = [&] { return w.db->Write([&](db::Tx& tx) { return svc.SendTradeReminders(tx, w.clock.Now()); }); };
+  EXPECT_EQ(sweep(), 0);  // 30 hours ahead
+  w.clock.Advance(7 * fixture::kHourMs);
+  Status(bob, m, MatchAction::kComplete);  // bob received ann's art: ann is done
+  EXPECT_EQ(sweep(), 1);
+  EXPECT_EQ(sweep(), 0);
+  auto notes = w.Notes(bob.id, "TRADE_REMINDER");
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].data.at("matchId").as_string(), std::to_string(m));
+  EXPECT_EQ(notes[0].data.at("dueAt").as_string(), FormatTime(due));
+  EXPECT_TRUE(w.Notes(ann.id, "TRADE_REMINDER").empty());
+  w.clock.Advance(24 * fixture::kHourMs);  // past the deadline: nothing more
+  EXPECT_EQ(sweep(), 0);
+}
+
+// A participant who delivered a piece is not reminded; the partner who did not is.
+TEST_F(MatchServiceTest, TradeReminderSkipsAParticipantWhoDelivered) {
+  const Millis due = w.clock.Now() + 6 * fixture::kHourMs;
+  w.db->Write([&](db::Tx& tx) { tx.Exec("UPDATE events SET trades_due_at = $1 WHERE id = $2", due, ev); });
+  auto m = AnnBobMatch();
+  Status(ann, m, MatchAction::kAccept);
+  Status(bob, m, MatchAction::kAccept);
+  w.db->Write([&](db::Tx& tx) {
+    tx.Exec(
+        "INSERT INTO match_deliveries (match_id, user_id, title, image_key, image_type, thumb_key, thumb_type, width, "
+        "height, created_at) VALUES ($1, $2, 'piece', 'k', 'image/png', 't', 'image/webp', 10, 10, $3)",
+        m, ann.id, w.clock.Now());
+  });
+  auto sweep = [&] { return w.db->Write([&](db::Tx& tx) { return svc.SendTradeReminders(tx, w.clock.Now()); }); };
+  EXPECT_EQ(sweep(), 1);
+  EXPECT_EQ(sweep(), 0);
+  EXPECT_TRUE(w.Notes(ann.id, "TRADE_REMINDER").empty());
+  EXPECT_EQ(w.Notes(bob.id, "TRADE_REMINDER").size(), 1u);
+}
+
 }  // namespace
 }  // namespace atelier::matching

@@ -65,4 +65,21 @@ struct MatchMessage {
 };
 BOOST_DESCRIBE_STRUCT(MatchMessage, (), (id, matchId, author, text, createdAt))
 
+// A pair of a group's members never matched (POST/GET /groups/{id}/exclusions).
+struct Exclusion {
+  Id id;
+  std::vector<PublicUser> users;  // the two, by user id
+  Time createdAt;
+};
+BOOST_DESCRIBE_STRUCT(Exclusion, (), (id, users, createdAt))
+
+// Why the caller has no match in an event (GET /events/{id}/no-match): the NO_MATCH the
+// first pairing sent, while the caller is still in no live match of the event.
+struct NoMatch {
+  Id eventId;
+  std::optional<std::string> reason;   // no_mutual_likes, paired_elsewhere; null: not unmatched
+  std::optional<std::string> message;  // the same words as the notification
+};
+BOOST_DESCRIBE_STRUCT(NoMatch, (), (eventId, reason, message))
+
 }  // namespace atelier::api

@@ -1,6 +1,7 @@
 #include "matching/routes.h"
 
 #include <string>
+#include <vector>
 
 #include "common/json_util.h"
 #include "http/durable.h"
@@ -69,6 +70,56 @@ void RegisterRoutes(http::Router& router, MatchService& svc, const accounts::Aut
   AddAction(router, base + "/matches/{id}/accept", svc, auth, MatchAction::kAccept);
   AddAction(router, base + "/matches/{id}/decline", svc, auth, MatchAction::kDecline);
   AddAction(router, base + "/matches/{id}/complete", svc, auth, MatchAction::kComplete);
+  router.Add("GET", base + "/events/{id}/no-match", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    return http::JsonResponse(200, svc.GetNoMatch(user.id, http::PathId(req)));
+  });
+}
+
+std::pair<std::int64_t, std::int64_t> ReadExclusionUsers(const boost::json::object& body) {
+  BodyReader in(body);
+  std::vector<std::int64_t> ids;
+  const auto* value = body.if_contains("userIds");
+  if (!value) {
+    in.Errors().Add("userIds", "invalid", "is required: the ids of two members");
+  } else if (!value->is_array() || value->as_array().size() != 2) {
+    in.Errors().Add("userIds", "invalid", "must be an array of two user ids");
+  } else {
+    for (const auto& v : value->as_array()) {
+      std::optional<std::int64_t> id;
+      if (v.is_string()) id = ParseId(v.as_string());
+      if (!id) {
+        in.Errors().Add("userIds", "invalid", "must be an array of two user ids");
+        break;
+      }
+      ids.push_back(*id);
+    }
+  }
+  in.Finish();
+  return {ids[0], ids[1]};
+}
+
+void RegisterExclusionRoutes(http::Router& router, ExclusionService& svc, const accounts::Authenticator& auth) {
+  const std::string base = "/api/v1";
+  router.Add("POST", base + "/groups/{id}/exclusions", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    auto group_id = http::PathId(req);
+    auto [a, b] = ReadExclusionUsers(req.JsonBody());
+    db::CommitToken durable;
+    return http::Durable(http::JsonResponse(201, svc.Create(user.id, group_id, a, b, durable)), durable);
+  });
+  router.Add("GET", base + "/groups/{id}/exclusions", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    auto group_id = http::PathId(req);
+    int limit = ParseLimit(req.Query("limit"));
+    return http::JsonResponse(200, svc.List(user.id, group_id, limit, req.Query("cursor")));
+  });
+  router.Add("DELETE", base + "/exclusions/{id}", [&svc, &auth](Request& req) {
+    auto user = auth.Require(req);
+    db::CommitToken durable;
+    svc.Delete(user.id, http::PathId(req), durable);
+    return http::Durable(Response::NoContent(), durable);
+  });
 }
 
 }  // namespace atelier::matching

@@ -23,7 +23,8 @@ MEMBER = [{"user": PUBLIC_USER}, "role", "joinedAt"]
 INVITATION = ["id", {"group": ["id", "name"]}, {"invitee": PUBLIC_USER}, "email", {"invitedBy": PUBLIC_USER},
               "status", "createdAt", "expiresAt"]
 EVENT = ["id", "groupId", "name", "description", "phase", "votingStartsAt", "matchingStartsAt", "endsAt",
-         "votesPerMember", "maxArtworksPerMember", "artworkCount", "createdAt", "myVotesRemaining", "anonymousVoting"]
+         "votesPerMember", "maxArtworksPerMember", "artworkCount", "createdAt", "myVotesRemaining", "anonymousVoting",
+         "tradesDueAt", "avoidRepeatPartners"]
 LOGIN = ["token", "expiresAt", {"user": USER}]
 
 
@@ -139,14 +140,17 @@ def test_event_answers_keep_their_bytes(server):
     assert event["anonymousVoting"] is False
     r = owner.post(f"{API}/groups/{gid}/events",
                    json={"name": "Timed", "description": "a\nb", "votingStartsAt": iso(3600),
-                         "matchingStartsAt": iso(7200), "endsAt": iso(10800), "votesPerMember": 5})
+                         "matchingStartsAt": iso(7200), "endsAt": iso(10800), "votesPerMember": 5,
+                         "tradesDueAt": iso(20000), "avoidRepeatPartners": False})
     timed = exact(r, 201, EVENT)
     assert timed["votingStartsAt"] and timed["endsAt"] and timed["votesPerMember"] == 5
+    assert timed["tradesDueAt"] and timed["avoidRepeatPartners"] is False
     exact(owner.get(f"{API}/events/{event['id']}"), 200, EVENT)
     exact(owner.patch(f"{API}/events/{timed['id']}", json={"endsAt": None, "description": None}), 200, EVENT)
     hidden = exact(owner.patch(f"{API}/events/{timed['id']}", json={"anonymousVoting": True}), 200, EVENT)
-    assert hidden["anonymousVoting"] is True and r'"myVotesRemaining":5,"anonymousVoting":true}' in owner.get(
-        f"{API}/events/{timed['id']}").text
+    text = owner.get(f"{API}/events/{timed['id']}").text
+    assert hidden["anonymousVoting"] is True and r'"myVotesRemaining":5,"anonymousVoting":true,"tradesDueAt":"' in text
+    assert text.endswith(r'"avoidRepeatPartners":false}')
     exact(owner.get(f"{API}/groups/{gid}/events"), 200, page_of(EVENT))
     exact(owner.get(f"{API}/groups/{gid}/events", params={"limit": 1}), 200, page_of(EVENT))
     advanced = exact(owner.post(f"{API}/events/{event['id']}/advance", json={"to": "VOTING"}), 200, EVENT)

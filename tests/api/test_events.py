@@ -9,7 +9,7 @@ from event_helpers import API, Community, advance, advance_to, iso, make_event, 
 
 EVENT_KEYS = {"id", "groupId", "name", "description", "phase", "votingStartsAt", "matchingStartsAt", "endsAt",
               "votesPerMember", "maxArtworksPerMember", "artworkCount", "createdAt", "myVotesRemaining",
-              "anonymousVoting"}
+              "anonymousVoting", "tradesDueAt", "avoidRepeatPartners"}
 
 
 def status_updates(client, eid, phase=None):

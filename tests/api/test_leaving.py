@@ -295,8 +295,8 @@ def test_deadline_reminders_once_per_user_event_and_phase(make_server):
     # Not participants (no artwork): the owner and the voter get no MATCHING reminder.
     for c in [owner, voter]:
         assert not [n for n in notifications(c, "DEADLINE_REMINDER") if n["data"]["phase"] == "MATCHING"]
-    claims = rows(a, f"SELECT user_id, phase, COUNT(*) FROM deadline_reminders_sent WHERE event_id = {eid} "
-                     "GROUP BY user_id, phase HAVING COUNT(*) > 1")
+    claims = rows(a, f"SELECT user_id, kind, COUNT(*) FROM reminders_sent WHERE subject_id = {eid} "
+                     "AND kind LIKE 'DEADLINE_REMINDER:%' GROUP BY user_id, kind HAVING COUNT(*) > 1")
     assert claims == []
 
 
@@ -386,7 +386,7 @@ def test_delete_account_leaves_only_what_product_md_keeps(server):
     for table, column in [("sessions", "user_id"), ("account_tokens", "user_id"), ("notifications", "user_id"),
                           ("notification_settings", "user_id"), ("memberships", "user_id"),
                           ("invitations", "invitee_id"), ("artworks", "artist_id"), ("likes", "liker_id"),
-                          ("match_participants", "user_id"), ("deadline_reminders_sent", "user_id")]:
+                          ("match_participants", "user_id"), ("reminders_sent", "user_id")]:
         assert rows(server, f"SELECT COUNT(*) FROM {table} WHERE {column} = {uid}") == [("0",)], table
     # Votes only in events past VOTING (their counts are published and stay).
     assert rows(server, f"SELECT COUNT(*) FROM votes v JOIN events e ON e.id = v.event_id "

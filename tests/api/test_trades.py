@@ -19,8 +19,9 @@ from test_notifications import SseReader
 # --- helpers ------------------------------------------------------------------------------
 def closed_event_with_matches(com, couples):
     """An event in which each couple liked each other's artwork, now CLOSED; returns
-    (event, {frozenset of usernames: match})."""
-    ev, arts = matching_event(com, [x for c in couples for x in c])
+    (event, {frozenset of usernames: match}). Tests pair the same artists in several events,
+    so avoidRepeatPartners is off."""
+    ev, arts = matching_event(com, [x for c in couples for x in c], avoidRepeatPartners=False)
     for x, y in couples:
         mutual(arts, x, y)
     advance(com.owner, ev["id"], "CLOSED")
@@ -177,12 +178,17 @@ def test_messages_in_every_status_but_declined(server, com):
 
 def test_a_participant_who_left_the_group_sees_nothing(server, com):
     a, b = com.members[:2]
-    _, m = one_match(com)
+    ev, m = one_match(com)
     must_post(a, m["id"], "hi")
     assert a.delete(f"{API}/groups/{com.gid}/members/{a.id}").status_code == 204
     problem(a.get(f"{API}/matches/{m['id']}/messages"), 404, "not_found")
     problem(post(a, m["id"], "still here?"), 404, "not_found")
-    must_post(b, m["id"], "you left")  # the partner may still write into the match
+    # Leaving ends the match (DECLINED, docs/product.md §7 "Re-pairing"): the partner keeps
+    # the conversation to read but can no longer write into it.
+    (ended,) = [x for x in b.get(f"{API}/events/{ev['id']}/matches").json()["items"] if x["id"] == m["id"]]
+    assert ended["status"] == "DECLINED"
+    problem(post(b, m["id"], "you left"), 409, "match_closed")
+    assert [x["text"] for x in messages(b, m["id"])["items"]] == ["hi"]
 
 
 def test_message_notification_is_live_on_the_stream(server, com):

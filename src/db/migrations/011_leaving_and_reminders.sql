@@ -1,16 +1,5 @@
--- 011: what issue 18's server parts store.
--- Deadline reminders (events/reminders.h): one row per reminder sent; the primary key
--- (kind, user_id, event_id, phase) decides, by INSERT … ON CONFLICT DO NOTHING in the
--- transaction that notifies, which process sends it, so each goes out exactly once.
-CREATE TABLE deadline_reminders_sent (
-  kind TEXT NOT NULL,
-  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-  event_id BIGINT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
-  phase TEXT NOT NULL,
-  sent_at BIGINT NOT NULL,
-  PRIMARY KEY (kind, user_id, event_id, phase)
-);
-
+-- 011: what issue 18's server parts store (deadline reminders claim rows of reminders_sent,
+-- migration 010).
 -- Secrets the server makes itself at first start (the key of unsubscribe links): the
 -- first process to insert one wins, every process reads the same value.
 CREATE TABLE server_secrets (

@@ -31,5 +31,7 @@ export function submitArtwork(eventId: string, a: ArtworkSubmission, onProgress?
 
 export const listResults = (eventId: string, p?: PageParams) => call(api.GET('/api/v1/events/{eventId}/results', eventPage(eventId, p)));
 export const listMyLikes = (eventId: string, p?: PageParams) => call(api.GET('/api/v1/events/{eventId}/likes', eventPage(eventId, p)));
+/** Why the caller has no match in the event (reason and message are null when they have one). */
+export const getNoMatch = (eventId: string) => call(api.GET('/api/v1/events/{eventId}/no-match', event(eventId)));
 export const listEventMatches = (eventId: string, p?: PageParams) =>
   call(api.GET('/api/v1/events/{eventId}/matches', eventPage(eventId, p)));

@@ -27,6 +27,13 @@ export const listGroupInvitations = (groupId: string, p?: PageParams) =>
 export const createInvitation = (groupId: string, body: InvitationCreate) =>
   call(api.POST('/api/v1/groups/{groupId}/invitations', { ...group(groupId), body }));
 
+export const listExclusions = (groupId: string, p?: PageParams) =>
+  call(api.GET('/api/v1/groups/{groupId}/exclusions', groupPage(groupId, p)));
+export const createExclusion = (groupId: string, userIds: [string, string]) =>
+  call(api.POST('/api/v1/groups/{groupId}/exclusions', { ...group(groupId), body: { userIds } }));
+export const deleteExclusion = (exclusionId: string) =>
+  call(api.DELETE('/api/v1/exclusions/{exclusionId}', { params: { path: { exclusionId } } }));
+
 export const listEvents = (groupId: string, p?: PageParams) => call(api.GET('/api/v1/groups/{groupId}/events', groupPage(groupId, p)));
 export const createEvent = (groupId: string, body: EventCreate) =>
   call(api.POST('/api/v1/groups/{groupId}/events', { ...group(groupId), body }));

@@ -124,6 +124,12 @@ function EventFacts({ event }: { event: Event }) {
           {next === 'CLOSED' ? 'The event closes' : `${PHASE_WORD[next]} starts`} {countdown(new Date(nextAt), now)} (<ZonedTime value={nextAt} />)
         </p>
       )}
+      {event.tradesDueAt && (
+        <p className="countdown" data-testid="trades-due">
+          {new Date(event.tradesDueAt).getTime() > now ? <>Trades are due {countdown(new Date(event.tradesDueAt), now)}</> : 'Trades were due'} (
+          <ZonedTime value={event.tradesDueAt} />)
+        </p>
+      )}
       <dl className="facts facts--grid" data-testid="schedule">
         {(['OPEN', 'VOTING', 'MATCHING'] as const).map((p) => (
           <div key={p} className="facts__row">
@@ -153,6 +159,14 @@ function EventFacts({ event }: { event: Event }) {
             <dd>{event.phase === 'OPEN' || event.phase === 'VOTING' ? 'artists are hidden until voting ends' : 'artists were hidden until voting ended'}</dd>
           </div>
         )}
+        <div className="facts__row">
+          <dt>Trades due</dt>
+          <dd>{event.tradesDueAt ? <ZonedTime value={event.tradesDueAt} /> : 'no deadline'}</dd>
+        </div>
+        <div className="facts__row">
+          <dt>Previous partners</dt>
+          <dd>{event.avoidRepeatPartners ? 'not paired again' : 'may be paired again'}</dd>
+        </div>
       </dl>
     </>
   );
@@ -231,36 +245,57 @@ function EditEventForm({ event, onSaved }: { event: Event; onSaved: (e: Event) =
     votingStartsAt: isoToLocal(event.votingStartsAt),
     matchingStartsAt: isoToLocal(event.matchingStartsAt),
     endsAt: isoToLocal(event.endsAt),
+    tradesDueAt: isoToLocal(event.tradesDueAt),
   });
   const [anonymous, setAnonymous] = useState(event.anonymousVoting);
+  const [avoidRepeat, setAvoidRepeat] = useState(event.avoidRepeatPartners);
   const act = useAction();
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const body: EventUpdate = { name: f.name.trim(), description: f.description };
     // Only send times that changed: a past time that is kept must not fail validation.
-    const times = ['votingStartsAt', 'matchingStartsAt', 'endsAt'] as const;
+    const times = ['votingStartsAt', 'matchingStartsAt', 'endsAt', 'tradesDueAt'] as const;
     for (const k of times) {
       if (f[k] !== isoToLocal(event[k])) body[k] = localToIso(f[k]) ?? null;
     }
     // Only while OPEN, and only a change (the server refuses one later).
     if (anonymous !== event.anonymousVoting) body.anonymousVoting = anonymous;
+    if (avoidRepeat !== event.avoidRepeatPartners) body.avoidRepeatPartners = avoidRepeat;
     const res = await act.run(() => eventsApi.updateEvent(event.id, body));
     if (res) onSaved(res);
   };
   return (
     <form onSubmit={submit} noValidate>
-      <FormError error={act.error} shown={['name', 'description', 'votingStartsAt', 'matchingStartsAt', 'endsAt']} />
+      <FormError error={act.error} shown={['name', 'description', 'votingStartsAt', 'matchingStartsAt', 'endsAt', 'tradesDueAt']} />
       <TextField label="Name" required maxLength={120} value={f.name} onChange={set('name')} error={act.fields.name} />
       <TextArea label="Description" rows={3} value={f.description} onChange={set('description')} error={act.fields.description} />
       <TextField label="Voting starts" type="datetime-local" value={f.votingStartsAt} onChange={set('votingStartsAt')} error={act.fields.votingStartsAt} />
       <TextField label="Matching starts" type="datetime-local" value={f.matchingStartsAt} onChange={set('matchingStartsAt')} error={act.fields.matchingStartsAt} />
       <TextField label="Event ends" type="datetime-local" value={f.endsAt} onChange={set('endsAt')} error={act.fields.endsAt} />
       {event.phase === 'OPEN' && <AnonymousVotingField checked={anonymous} onChange={setAnonymous} error={act.fields.anonymousVoting} />}
+      <TextField label="Trades due" type="datetime-local" value={f.tradesDueAt} onChange={set('tradesDueAt')} error={act.fields.tradesDueAt} />
+      {event.phase === 'OPEN' && (
+        <div className="check">
+          <input type="checkbox" id="edit-avoid-repeat" checked={avoidRepeat} onChange={(e) => setAvoidRepeat(e.target.checked)} />
+          <label htmlFor="edit-avoid-repeat">Do not pair artists who were partners in the previous event</label>
+        </div>
+      )}
       <button type="submit" className="btn btn--primary" disabled={act.busy}>
         Save event
       </button>
     </form>
+  );
+}
+
+/** Why the viewer was left without a match (the NO_MATCH notification's words). */
+function NoMatchNotice({ eventId }: { eventId: string }) {
+  const nm = useAsync(() => eventsApi.getNoMatch(eventId), [eventId]);
+  if (!nm.data?.message) return null;
+  return (
+    <div data-testid="no-match">
+      <Notice>{nm.data.message}.</Notice>
+    </div>
   );
 }
 
@@ -311,6 +346,7 @@ function EventBody({ event, group, onEvent }: { event: Event; group: Group | und
         <section aria-labelledby="matches-h">
           <h2 id="matches-h">Matches</h2>
           <TradesLink eventId={event.id} />
+          <NoMatchNotice eventId={event.id} />
           <MatchList fetchPage={(cursor) => eventsApi.listEventMatches(event.id, { cursor })} deps={[event.id]} emptyText="No matches in this event." />
         </section>
       )}

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { isApiError } from '../api/client';
+import { allPages, isApiError } from '../api/client';
 import * as groupsApi from '../api/groups';
 import { acceptInvitation, declineInvitation, listMyInvitations, revokeInvitation } from '../api/invitations';
-import type { Event, EventCreate, Group, Invitation, Member } from '../api/types';
+import type { Event, EventCreate, Exclusion, Group, Invitation, Member } from '../api/types';
 import { useConfirm } from '../components/Confirm';
 import { AnonymousVotingField, Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, SelectField, TextArea, TextField, Time, UserLink, userName, RichText } from '../components/ui';
 import { errorMessage } from '../errors';
@@ -117,6 +117,7 @@ export function GroupPage({ id }: { id: string }) {
         <div>
           <MembersSection group={group} onChanged={g.reload} />
           {isAdmin(group) && <InviteSection group={group} />}
+          {isAdmin(group) && <ExclusionsSection group={group} />}
           <GroupAdminSection group={group} onSaved={(ng) => g.setData(() => ng)} />
         </div>
       </div>
@@ -205,8 +206,9 @@ export function isoToLocal(v: string | null | undefined): string {
 }
 
 function CreateEventForm({ groupId, onCancel }: { groupId: string; onCancel: () => void }) {
-  const [f, setF] = useState({ name: '', description: '', votingStartsAt: '', matchingStartsAt: '', endsAt: '', votesPerMember: '3', maxArtworksPerMember: '1' });
+  const [f, setF] = useState({ name: '', description: '', votingStartsAt: '', matchingStartsAt: '', endsAt: '', tradesDueAt: '', votesPerMember: '3', maxArtworksPerMember: '1' });
   const [anonymous, setAnonymous] = useState(false);
+  const [avoidRepeat, setAvoidRepeat] = useState(true);
   const act = useAction();
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const submit = async (e: FormEvent) => {
@@ -220,11 +222,13 @@ function CreateEventForm({ groupId, onCancel }: { groupId: string; onCancel: () 
       votesPerMember: Number(f.votesPerMember),
       maxArtworksPerMember: Number(f.maxArtworksPerMember),
       anonymousVoting: anonymous,
+      tradesDueAt: localToIso(f.tradesDueAt),
+      avoidRepeatPartners: avoidRepeat,
     };
     const ev = await act.run(() => groupsApi.createEvent(groupId, body));
     if (ev) navigate(`/events/${ev.id}`);
   };
-  const shown = ['name', 'description', 'votingStartsAt', 'matchingStartsAt', 'endsAt', 'votesPerMember', 'maxArtworksPerMember', 'anonymousVoting'];
+  const shown = ['name', 'description', 'votingStartsAt', 'matchingStartsAt', 'endsAt', 'tradesDueAt', 'votesPerMember', 'maxArtworksPerMember', 'anonymousVoting', 'avoidRepeatPartners'];
   return (
     <form onSubmit={submit} noValidate>
       <h3>New event</h3>
@@ -251,7 +255,20 @@ function CreateEventForm({ groupId, onCancel }: { groupId: string; onCancel: () 
         <TextField label="Voting starts" name="votingStartsAt" type="datetime-local" value={f.votingStartsAt} onChange={set('votingStartsAt')} error={act.fields.votingStartsAt} />
         <TextField label="Matching starts" name="matchingStartsAt" type="datetime-local" value={f.matchingStartsAt} onChange={set('matchingStartsAt')} error={act.fields.matchingStartsAt} />
         <TextField label="Event ends" name="endsAt" type="datetime-local" value={f.endsAt} onChange={set('endsAt')} error={act.fields.endsAt} />
+        <TextField
+          label="Trades due"
+          name="tradesDueAt"
+          type="datetime-local"
+          hint="When matched artists should have traded their art (after the event ends)."
+          value={f.tradesDueAt}
+          onChange={set('tradesDueAt')}
+          error={act.fields.tradesDueAt}
+        />
       </fieldset>
+      <div className="check">
+        <input type="checkbox" id="avoid-repeat" name="avoidRepeatPartners" checked={avoidRepeat} onChange={(e) => setAvoidRepeat(e.target.checked)} />
+        <label htmlFor="avoid-repeat">Do not pair artists who were partners in the previous event</label>
+      </div>
       <div className="actions">
         <button type="submit" className="btn btn--primary" disabled={act.busy}>
           {act.busy ? 'Creating…' : 'Create event'}
@@ -261,6 +278,86 @@ function CreateEventForm({ groupId, onCancel }: { groupId: string; onCancel: () 
         </button>
       </div>
     </form>
+  );
+}
+
+/** Pairs of members the pairing never matches; only the owner and admins see them. */
+function ExclusionsSection({ group }: { group: Group }) {
+  const list = usePaged((cursor) => groupsApi.listExclusions(group.id, { cursor }), [group.id]);
+  const members = useAsync(() => allPages((cursor) => groupsApi.listMembers(group.id, { cursor, limit: 100 })), [group.id]);
+  const [a, setA] = useState('');
+  const [b, setB] = useState('');
+  const [status, setStatus] = useState('');
+  const act = useAction();
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    const res = await act.run(() => groupsApi.createExclusion(group.id, [a, b]));
+    if (res) {
+      list.reload();
+      setA('');
+      setB('');
+      setStatus(`${userName(res.users[0])} and ${userName(res.users[1])} will not be paired.`);
+    }
+  };
+  const remove = async (x: Exclusion) => {
+    const res = await act.run(async () => {
+      await groupsApi.deleteExclusion(x.id);
+      return true;
+    });
+    if (res) {
+      list.reload();
+      setStatus(`${userName(x.users[0])} and ${userName(x.users[1])} may be paired again.`);
+    }
+  };
+  const options = members.data ?? [];
+  return (
+    <section aria-labelledby="exclusions-h" data-testid="exclusions">
+      <h2 id="exclusions-h">Kept apart</h2>
+      <p className="hint">Two members listed here are never matched with each other. Only the owner and admins see this list.</p>
+      <FormError error={act.error} shown={['userIds']} />
+      <div role="status" data-testid="exclusions-status">
+        {status && <p className="alert alert--success">{status}</p>}
+      </div>
+      {list.items && list.items.length === 0 && <Empty>No pairs are kept apart.</Empty>}
+      {list.items && list.items.length > 0 && (
+        <ul className="list" aria-label="Pairs kept apart">
+          {list.items.map((x) => (
+            <li key={x.id} className="list__item member" data-testid="exclusion">
+              <span>
+                <UserLink user={x.users[0]} /> and <UserLink user={x.users[1]} />
+              </span>
+              <button type="button" className="btn btn--small" onClick={() => void remove(x)} disabled={act.busy} aria-label={`Stop keeping ${userName(x.users[0])} and ${userName(x.users[1])} apart`}>
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <LoadMore hasMore={list.hasMore} loading={list.loadingMore} onClick={list.loadMore} error={list.moreError} />
+      <form onSubmit={add} noValidate>
+        <div className="row">
+          <SelectField label="Member" name="exclusionA" value={a} onChange={(e) => setA(e.target.value)} error={act.fields.userIds}>
+            <option value="">Choose…</option>
+            {options.map((m) => (
+              <option key={m.user.id} value={m.user.id}>
+                {userName(m.user)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label="and member" name="exclusionB" value={b} onChange={(e) => setB(e.target.value)}>
+            <option value="">Choose…</option>
+            {options.map((m) => (
+              <option key={m.user.id} value={m.user.id}>
+                {userName(m.user)}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+        <button type="submit" className="btn" disabled={act.busy || !a || !b}>
+          Keep apart
+        </button>
+      </form>
+    </section>
   );
 }
 
