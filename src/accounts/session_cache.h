@@ -1,11 +1,13 @@
 #pragma once
-// The sessions one process has resolved, so a request with a known token needs no database
-// round trip (accounts/auth.h; PostgreSQL only, see docs/architecture.md). Correct only
-// together with its invalidation, which comes from the database, never from feature code:
-// the triggers of migration 016 signal kChannel with the user's id whenever a session is
-// deleted or changed, or a user's row is deleted or changes in a column a session resolves
-// to; each process drops that user's entries (DropUser). While the signals cannot arrive
-// (the listening connection is lost) the cache is off and empty (SetListening).
+// The sessions one process has resolved, so a request with a known token needs no
+// transaction of its own (accounts/auth.h; PostgreSQL only, see docs/architecture.md).
+// Correct only together with its invalidation, which comes from the database, never from
+// feature code: the triggers of migration 016 signal kSessionCacheChannel with the user's
+// id whenever a session is deleted or changed, or a user's row is deleted or changes in a
+// column a session resolves to; each process drops that user's entries (DropUser). The
+// Authenticator serves a hit only after db::AwaitSignals, so a change committed before the
+// request has dropped it by then. While the signals cannot arrive (the listening connection
+// is lost) the cache is off and empty (SetListening).
 //
 // Races: an entry read from a snapshot older than an invalidation must not be inserted after
 // that invalidation has passed. Readers take Generation() before their snapshot and Insert()
