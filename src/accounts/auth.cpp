@@ -1,8 +1,10 @@
 #include "accounts/auth.h"
 
+#include "accounts/session_cache.h"
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/json_util.h"
+#include "db/listen_state.h"
 
 namespace atelier::accounts {
 
@@ -25,6 +27,19 @@ bool ChangesState(std::string_view method) {
 }
 }  // namespace
 
+Authenticator::Authenticator(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {
+  // SQLite: one process, and a lookup is a local B-tree read; the cache would save little
+  // (docs/architecture.md) and need in-process invalidation. PostgreSQL: a round trip.
+  if (db.GetDialect() != db::Dialect::kPostgres) return;
+  cache_ = std::make_shared<SessionCache>();
+  db.Listen(std::string(kSessionCacheChannel),
+            [cache = cache_](std::string_view payload) { cache->OnSignal(payload); });
+  // After Listen: the cache turns on only once its channel is listened to.
+  db::OnListenState(db, [cache = cache_](bool listening) { cache->SetListening(listening); });
+}
+
+Authenticator::~Authenticator() = default;
+
 std::optional<Authenticator::Token> Authenticator::UsableToken(const http::Request& req) {
   Token t;
   auto text = TokenOf(req, t.via_cookie);
@@ -37,29 +52,21 @@ std::optional<AuthUser> Authenticator::Optional(const http::Request& req) const 
   // No usable token, no transaction.
   auto token = UsableToken(req);
   if (!token) return std::nullopt;
-  return db_.Read([&](db::Tx& tx) { return Lookup(tx, req, *token); });
+  return Lookup(nullptr, req, *token);
 }
 
 std::optional<AuthUser> Authenticator::Optional(db::Tx& tx, const http::Request& req) const {
   auto token = UsableToken(req);
   if (!token) return std::nullopt;
-  return Lookup(tx, req, *token);
+  return Lookup(&tx, req, *token);
 }
 
-std::optional<AuthUser> Authenticator::Lookup(db::Tx& tx, const http::Request& req, const Token& token) const {
-  const bool via_cookie = token.via_cookie;
-  std::string hash = Sha256Hex(token.text);
+std::optional<std::pair<AuthUser, Millis>> Authenticator::Read(db::Tx& tx, std::string hash) const {
   auto row = tx.QueryOne(
-      "SELECT u.id, u.username, u.display_name, u.email, u.email_verified FROM sessions s "
+      "SELECT u.id, u.username, u.display_name, u.email, u.email_verified, s.expires_at FROM sessions s "
       "JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
       hash, clock_.Now());
   if (!row) return std::nullopt;
-  if (via_cookie && ChangesState(req.method)) {
-    auto cookie = req.Cookie("atelier_csrf");
-    std::string_view header = req.Header("x-csrf-token");
-    if (!cookie || cookie->empty() || !ConstantTimeEquals(*cookie, header))
-      throw ApiError(403, "csrf_failed", "The X-CSRF-Token header must match the atelier_csrf cookie");
-  }
   AuthUser u;
   u.id = row->Int(0);
   u.username = row->Str(1);
@@ -67,7 +74,36 @@ std::optional<AuthUser> Authenticator::Lookup(db::Tx& tx, const http::Request& r
   u.email = row->Str(3);
   u.email_verified = row->Bool(4);
   u.session_hash = std::move(hash);
-  return u;
+  return std::pair{std::move(u), row->Int(5)};
+}
+
+std::optional<AuthUser> Authenticator::Lookup(db::Tx* tx, const http::Request& req, const Token& token) const {
+  std::string hash = Sha256Hex(token.text);
+  std::optional<AuthUser> user;
+  // A cached session is served only once every signal committed before this request is in
+  // (a logout answered by another process a moment ago has dropped it by then): one shared
+  // SELECT 1 on the listening connection instead of a transaction of three statements.
+  if (cache_ && cache_->Find(hash, clock_.Now()) && db::AwaitSignals(db_)) user = cache_->Find(hash, clock_.Now());
+  if (!user) {
+    std::optional<std::pair<AuthUser, Millis>> found;
+    if (tx != nullptr) {
+      // The caller's snapshot may be older than any generation read now: not cached.
+      found = Read(*tx, std::move(hash));
+    } else {
+      const std::uint64_t generation = cache_ ? cache_->Generation() : 0;
+      found = db_.Read([&](db::Tx& own) { return Read(own, hash); });
+      if (found && cache_) cache_->Insert(found->first, found->second, generation);
+    }
+    if (!found) return std::nullopt;
+    user = std::move(found->first);
+  }
+  if (token.via_cookie && ChangesState(req.method)) {
+    auto cookie = req.Cookie("atelier_csrf");
+    std::string_view header = req.Header("x-csrf-token");
+    if (!cookie || cookie->empty() || !ConstantTimeEquals(*cookie, header))
+      throw ApiError(403, "csrf_failed", "The X-CSRF-Token header must match the atelier_csrf cookie");
+  }
+  return user;
 }
 
 AuthUser Authenticator::Require(const http::Request& req) const {

@@ -1,11 +1,15 @@
 #pragma once
 // Who is calling: resolves the session token (Bearer header or atelier_session cookie)
 // to a user, and enforces CSRF for cookie-authenticated state changes (docs/product.md §2).
-// Thread-safe; every call reads the database (run it on a worker thread).
+// On PostgreSQL the sessions this process resolved are cached (accounts/session_cache.h),
+// invalidated by the database's own signals (migration 016); on SQLite every call reads the
+// database. Thread-safe; a call may read the database (run it on a worker thread).
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/clock.h"
 #include "common/json_util.h"
@@ -13,6 +17,8 @@
 #include "http/types.h"
 
 namespace atelier::accounts {
+
+class SessionCache;
 
 struct AuthUser {
   std::int64_t id = 0;
@@ -25,7 +31,12 @@ struct AuthUser {
 
 class Authenticator {
  public:
-  Authenticator(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  // On PostgreSQL, subscribes the session cache to its signals (waits, bounded, until they
+  // are listened to).
+  Authenticator(db::Database& db, const Clock& clock);
+  ~Authenticator();
+  Authenticator(const Authenticator&) = delete;
+  Authenticator& operator=(const Authenticator&) = delete;
   // The signed-in user; throws 401 unauthenticated, or 403 csrf_failed when a cookie
   // authenticates a POST/PUT/PATCH/DELETE without a matching X-CSRF-Token header.
   AuthUser Require(const http::Request& req) const;
@@ -37,6 +48,8 @@ class Authenticator {
   std::optional<AuthUser> Optional(db::Tx& tx, const http::Request& req) const;
   // Throws 403 email_not_verified unless the user's email is verified.
   static void RequireVerified(const AuthUser& user);
+  // The session cache (for tests); null on SQLite.
+  SessionCache* Cache() const { return cache_.get(); }
 
  private:
   struct Token {
@@ -45,11 +58,17 @@ class Authenticator {
   };
   // The request's session token, if it has one of a plausible length.
   static std::optional<Token> UsableToken(const http::Request& req);
-  // The session's user (and the CSRF check of a cookie-authenticated state change).
-  std::optional<AuthUser> Lookup(db::Tx& tx, const http::Request& req, const Token& token) const;
+  // The session's user (and the CSRF check of a cookie-authenticated state change): from
+  // the cache, else read in `tx` when given, else in a read transaction of its own (the
+  // only reads the cache keeps: their snapshot is known to start after Generation()).
+  std::optional<AuthUser> Lookup(db::Tx* tx, const http::Request& req, const Token& token) const;
+  // The session's user and expiry as the database has them now.
+  std::optional<std::pair<AuthUser, Millis>> Read(db::Tx& tx, std::string hash) const;
 
   db::Database& db_;
   const Clock& clock_;
+  // Shared with the database's signal callbacks, which may outlive this object.
+  std::shared_ptr<SessionCache> cache_;
 };
 
 }  // namespace atelier::accounts

@@ -1,10 +1,13 @@
 // db::Open (URL dispatch) and db::Migrate (dialect-independent migration runner).
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <string>
+#include <utility>
 
 #include "db/database.h"
 #include "db/internal.h"
+#include "db/listen_state.h"
 
 namespace atelier::db {
 
@@ -60,6 +63,21 @@ bool RunsOn(std::string_view sql, Dialect dialect) {
 // Any fixed number shared by every Atelier process migrating the same database.
 constexpr std::int64_t kMigrationLockKey = 0x61746C72;  // "atlr"
 }  // namespace
+
+void OnListenState(Database& db, std::function<void(bool listening)> callback) {
+  auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db);
+  // A Database not opened by db::Open cannot tell: never trust its signals.
+  if (impl == nullptr) {
+    callback(false);
+    return;
+  }
+  impl->OnListenState(std::move(callback));
+}
+
+bool AwaitSignals(Database& db, std::chrono::milliseconds timeout) {
+  auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db);
+  return impl != nullptr && impl->AwaitSignals(timeout);
+}
 
 void Migrate(Database& db) {
   auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db);

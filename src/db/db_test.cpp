@@ -22,6 +22,7 @@
 #include "db/content_epoch.h"
 #include "db/database.h"
 #include "db/internal.h"
+#include "db/listen_state.h"
 #include "db/listeners.h"
 
 namespace atelier::db {
@@ -488,6 +489,60 @@ TEST_P(DbTest, ListenAcrossTwoDatabases) {
   db_->Write([&](Tx& tx) { db_->Notify(tx, "t_cross", "hello"); });
   ASSERT_TRUE(inbox.WaitFor(1, 5s));
   EXPECT_EQ(inbox.Snapshot()[0], "hello");
+}
+
+TEST_P(DbTest, AwaitSignalsReturnsOnceEverySignalCommittedBeforeIsDelivered) {
+  // SQLite delivers before the commit returns: listening at once, nothing to wait for.
+  auto listener = IsPg() ? OpenDb() : nullptr;
+  Database& db = IsPg() ? *listener : *db_;
+  Inbox inbox;
+  db.Listen("t_await", inbox.Callback());
+  std::vector<bool> states;
+  std::mutex mu;
+  OnListenState(db, [&](bool on) {
+    std::lock_guard lk(mu);
+    states.push_back(on);
+  });
+  for (int i = 0; i < 20; ++i) {
+    db_->Write([&](Tx& tx) { db_->Notify(tx, "t_await", std::to_string(i)); });
+    // No polling: once AwaitSignals returns, the signal committed before it is in.
+    ASSERT_TRUE(AwaitSignals(db));
+    ASSERT_EQ(inbox.Snapshot().size(), static_cast<size_t>(i + 1));
+  }
+  std::lock_guard lk(mu);
+  ASSERT_FALSE(states.empty());
+  EXPECT_TRUE(states.back());
+}
+
+TEST_P(DbTest, ListenStateGoesFalseWhenTheListenerIsLostAndTrueWhenItIsBack) {
+  if (!IsPg()) GTEST_SKIP() << "PostgreSQL only";
+  auto listener = OpenDb();
+  Inbox inbox;
+  listener->Listen("t_state", inbox.Callback());
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<bool> states;
+  OnListenState(*listener, [&](bool on) {
+    std::lock_guard lk(mu);
+    states.push_back(on);
+    cv.notify_all();
+  });
+  auto wait_for = [&](bool on) {
+    std::unique_lock lk(mu);
+    return cv.wait_for(lk, 15s, [&] { return !states.empty() && states.back() == on; });
+  };
+  ASSERT_TRUE(wait_for(true));
+  db_->Write([](Tx& tx) {
+    tx.Query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND "
+        "query = 'LISTEN \"t_state\"'");
+  });
+  ASSERT_TRUE(wait_for(false));
+  ASSERT_TRUE(wait_for(true));
+  // Listening again: a signal is delivered, and AwaitSignals answers.
+  db_->Write([&](Tx& tx) { db_->Notify(tx, "t_state", "back"); });
+  EXPECT_TRUE(AwaitSignals(*listener));
+  EXPECT_EQ(inbox.Snapshot(), std::vector<std::string>{"back"});
 }
 
 TEST_P(DbTest, ReconnectsAfterConnectionsAreKilled) {

@@ -1,6 +1,7 @@
 #pragma once
 // Private to src/db: what Open() and Migrate() need from the backends beyond database.h.
 // Not for feature code.
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <span>
@@ -33,6 +34,10 @@ class DatabaseImpl : public Database {
   // see what the process that held the lock committed (a SERIALIZABLE snapshot would be
   // taken before the wait and miss it).
   virtual void RunMigrationTransaction(const std::function<void(ScriptTx&)>& fn) = 0;
+  // db::OnListenState (db/listen_state.h). SQLite's signals are never missed.
+  virtual void OnListenState(std::function<void(bool listening)> callback) { callback(true); }
+  // db::AwaitSignals. SQLite delivers a signal before its commit returns.
+  virtual bool AwaitSignals(std::chrono::milliseconds /*timeout*/) { return true; }
 };
 
 std::unique_ptr<DatabaseImpl> OpenSqlite(const std::string& path, bool memory, const Options& options);

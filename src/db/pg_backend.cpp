@@ -18,6 +18,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstring>
+#include <functional>
 #include <random>
 #include <set>
 #include <string>
@@ -326,6 +327,25 @@ class PgDatabase final : public DatabaseImpl {
     }
   }
 
+  bool AwaitSignals(std::chrono::milliseconds timeout) override {
+    MutexLock lk(listen_mu_);
+    if (!listener_.joinable() || stop_) return false;
+    const std::uint64_t want = ++sync_wanted_;
+    lk.Unlock();
+    Wake();
+    lk.Lock();
+    const auto until = Clock::now() + timeout;
+    while (sync_done_ < want && !stop_ && listen_cv_.wait_until(lk.Native(), until) != std::cv_status::timeout) {
+    }
+    return sync_done_ >= want;
+  }
+
+  void OnListenState(std::function<void(bool listening)> callback) override {
+    MutexLock lk(state_mu_);
+    callback(listening_);
+    state_callbacks_.push_back(std::move(callback));
+  }
+
   void RunMigrationTransaction(const std::function<void(ScriptTx&)>& fn) override {
     RunTx("BEGIN ISOLATION LEVEL READ COMMITTED", true, [&](PgTx& tx) { fn(tx); });
   }
@@ -417,6 +437,20 @@ class PgDatabase final : public DatabaseImpl {
     [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
   }
 
+  // The LISTEN thread's only: tells the OnListenState callbacks of a change.
+  void SetListening(bool on) {
+    MutexLock lk(state_mu_);
+    if (listening_ == on) return;
+    listening_ = on;
+    for (const auto& cb : state_callbacks_) {
+      try {
+        cb(on);
+      } catch (...) {
+        log::Error("listen state callback failed", {{"component", "pg_listen"}, {"error", log::CurrentError()}});
+      }
+    }
+  }
+
   void Dispatch(PGconn* c) {
     while (PGnotify* n = PQnotifies(c)) {
       std::string channel = n->relname;
@@ -429,10 +463,15 @@ class PgDatabase final : public DatabaseImpl {
   void ListenLoop() {
     PGconn* c = nullptr;
     std::set<std::string> listening;
+    bool syncing = false;        // a SELECT 1 of AwaitSignals is in flight on c
+    std::uint64_t sync_for = 0;  // the sync_wanted_ it answers
     auto drop = [&] {
+      // From here until every channel is LISTENed again, notifications may be missed.
+      SetListening(false);
       if (c != nullptr) PQfinish(c);
       c = nullptr;
       listening.clear();
+      syncing = false;  // its waiters wait for one on the next connection (or time out)
     };
     int backoff_ms = 100;
     for (;;) {
@@ -458,41 +497,57 @@ class PgDatabase final : public DatabaseImpl {
         backoff_ms = 100;
         SilenceNotices(c);
       }
-      std::uint64_t gen = 0;
-      {
-        MutexLock lk(listen_mu_);
-        gen = listen_gen_;
-      }
-      const std::vector<std::string> channels = listeners_.Channels();
-      bool ok = true;
-      for (const auto& ch : channels) {
-        if (listening.contains(ch)) continue;
-        char* quoted = PQescapeIdentifier(c, ch.c_str(), ch.size());
-        if (quoted == nullptr) {
-          ok = false;
-          break;
+      if (!syncing) {
+        // LISTEN (PQexec) only between syncs: the connection runs one query at a time.
+        std::uint64_t gen = 0;
+        {
+          MutexLock lk(listen_mu_);
+          gen = listen_gen_;
         }
-        std::string sql = std::string("LISTEN ") + quoted;
-        PQfreemem(quoted);
-        ResultPtr r(PQexec(c, sql.c_str()));
-        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
-          ok = false;
-          break;
+        const std::vector<std::string> channels = listeners_.Channels();
+        bool ok = true;
+        for (const auto& ch : channels) {
+          if (listening.contains(ch)) continue;
+          char* quoted = PQescapeIdentifier(c, ch.c_str(), ch.size());
+          if (quoted == nullptr) {
+            ok = false;
+            break;
+          }
+          std::string sql = std::string("LISTEN ") + quoted;
+          PQfreemem(quoted);
+          ResultPtr r(PQexec(c, sql.c_str()));
+          if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+            ok = false;
+            break;
+          }
+          listening.insert(ch);
         }
-        listening.insert(ch);
+        if (!ok) {
+          log::WriteLimited("pg_listen", log::kRepeatEvery, log::Level::kWarn, "LISTEN failed; reconnecting",
+                            {{"component", "pg_listen"}, {"error", FirstLine(PQerrorMessage(c))}});
+          drop();
+          continue;
+        }
+        {
+          MutexLock lk(listen_mu_);
+          acked_gen_ = std::max(acked_gen_, gen);
+        }
+        listen_cv_.notify_all();
+        SetListening(true);
+        Dispatch(c);  // PQexec may have read notifications already
+        // A sync asked for since the last one started: one query answers every waiter so far.
+        {
+          MutexLock lk(listen_mu_);
+          if (sync_wanted_ > sync_done_) {
+            sync_for = sync_wanted_;
+            syncing = true;
+          }
+        }
+        if (syncing && PQsendQuery(c, "SELECT 1") == 0) {
+          drop();
+          continue;
+        }
       }
-      if (!ok) {
-        log::WriteLimited("pg_listen", log::kRepeatEvery, log::Level::kWarn, "LISTEN failed; reconnecting",
-                          {{"component", "pg_listen"}, {"error", FirstLine(PQerrorMessage(c))}});
-        drop();
-        continue;
-      }
-      {
-        MutexLock lk(listen_mu_);
-        acked_gen_ = std::max(acked_gen_, gen);
-      }
-      listen_cv_.notify_all();
-      Dispatch(c);  // PQexec may have read notifications already
 
       pollfd fds[2] = {{PQsocket(c), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
       int n = ::poll(fds, 2, 5000);
@@ -511,6 +566,26 @@ class PgDatabase final : public DatabaseImpl {
           drop();
           continue;
         }
+        if (syncing && PQisBusy(c) == 0) {
+          bool ok = true;
+          while (PGresult* r = PQgetResult(c)) {
+            if (PQresultStatus(r) != PGRES_TUPLES_OK) ok = false;
+            PQclear(r);
+          }
+          if (!ok) {
+            drop();
+            continue;
+          }
+          syncing = false;
+          // The server sends the notifications committed before the query ahead of its
+          // answer: delivered now, before the waiters go on.
+          Dispatch(c);
+          {
+            MutexLock lk(listen_mu_);
+            sync_done_ = std::max(sync_done_, sync_for);
+          }
+          listen_cv_.notify_all();
+        }
         Dispatch(c);
       }
       if (PQstatus(c) != CONNECTION_OK) drop();
@@ -527,9 +602,14 @@ class PgDatabase final : public DatabaseImpl {
   std::condition_variable listen_cv_;
   std::uint64_t listen_gen_ GUARDED_BY(listen_mu_) = 0;
   std::uint64_t acked_gen_ GUARDED_BY(listen_mu_) = 0;
+  std::uint64_t sync_wanted_ GUARDED_BY(listen_mu_) = 0;  // AwaitSignals calls so far
+  std::uint64_t sync_done_ GUARDED_BY(listen_mu_) = 0;    // the newest of them answered
   bool stop_ GUARDED_BY(listen_mu_) = false;
   int wake_fd_ = -1;
-  std::thread listener_;  // started by the first Listen()
+  std::thread listener_;                          // started by the first Listen()
+  Mutex state_mu_;                                // serializes the OnListenState calls
+  bool listening_ GUARDED_BY(state_mu_) = false;  // connected, and every channel LISTENed
+  std::vector<std::function<void(bool)>> state_callbacks_ GUARDED_BY(state_mu_);
 };
 
 }  // namespace

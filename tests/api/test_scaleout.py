@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BACKEND, PASSWORD, ROOT, unique
+from conftest import BACKEND, PASSWORD, ROOT, problem, unique
 from event_helpers import API, make_event, make_group, iso, notifications, submit, wait_for
 from group_helpers import db_exec, invite, new_group
 from test_mail import SmtpServer
@@ -317,3 +317,66 @@ def test_a_rate_limit_is_counted_across_processes(make_server):
     # Another account's budget is its own.
     v = b.register()
     assert a.client().post(f"{API}/auth/login", json={"login": v["username"], "password": PASSWORD}).status_code == 200
+
+
+def test_a_logout_through_one_process_ends_the_session_cached_by_the_other_at_once(cluster):
+    """Each process caches the sessions it resolved; the database tells every process when
+    one ends (docs/architecture.md), so the other process refuses it on the next request."""
+    a, b = cluster.a, cluster.b
+    alice = a.user()
+    other = a.login(alice.username)  # a second session of the same user
+    for _ in range(3):  # B resolves (and caches) both sessions
+        assert b.client(alice.token).get(f"{API}/me").status_code == 200
+        assert b.client(other.token).get(f"{API}/me").status_code == 200
+    assert a.client(alice.token).post(f"{API}/auth/logout").status_code == 204
+    problem(b.client(alice.token).get(f"{API}/me"), 401, "unauthenticated")
+    # Only that session ended.
+    assert b.client(other.token).get(f"{API}/me").json()["id"] == alice.id
+
+
+def test_a_password_change_through_one_process_ends_the_other_sessions_on_the_other_at_once(cluster):
+    a, b = cluster.a, cluster.b
+    alice = a.user()
+    second = a.login(alice.username)
+    for token in (alice.token, second.token):
+        assert b.client(token).get(f"{API}/me").status_code == 200
+    r = a.client(alice.token).post(f"{API}/me/password",
+                                   json={"currentPassword": PASSWORD, "newPassword": "another long password"})
+    assert r.status_code == 204, r.text
+    problem(b.client(second.token).get(f"{API}/me"), 401, "unauthenticated")
+    # The session that changed it goes on, on both.
+    for server in (a, b):
+        assert server.client(alice.token).get(f"{API}/me").json()["id"] == alice.id
+    # A reset through B ends that one as well, on A at once.
+    assert a.client(alice.token).get(f"{API}/me").status_code == 200
+    assert b.client().post(f"{API}/auth/password-reset/request", json={"email": alice.user["email"]}).status_code == 202
+    token = a.link_token(alice.user["email"], "/reset-password", "reset")
+    r = b.client().post(f"{API}/auth/password-reset/confirm", json={"token": token, "password": "a third password"})
+    assert r.status_code == 204, r.text
+    problem(a.client(alice.token).get(f"{API}/me"), 401, "unauthenticated")
+
+
+def test_profile_changes_through_one_process_reach_the_session_cached_by_the_other_at_once(cluster):
+    """What a session resolves to (display name, email verification) is read again after a
+    change made through the other process, not served from the cache."""
+    a, b = cluster.a, cluster.b
+    alice, bob = a.user(), a.user()
+    gid = new_group(alice)["id"]
+    # B caches alice's session with her old display name; she renames herself through A.
+    assert b.client(alice.token).get(f"{API}/me").status_code == 200
+    r = a.client(alice.token).patch(f"{API}/me", json={"displayName": "Renamed Through A"})
+    assert r.status_code == 200, r.text
+    # An invitation's message names the inviter as her session resolves on B.
+    r = b.client(alice.token).post(f"{API}/groups/{gid}/invitations", json={"username": bob.username})
+    assert r.status_code == 201, r.text
+    notes = [n for n in notifications(bob, "GROUP_INVITATION") if n["data"]["invitationId"] == r.json()["id"]]
+    assert len(notes) == 1 and notes[0]["message"].startswith("Renamed Through A (@"), notes
+    # Email verification: B caches an unverified session, which may not create a group ...
+    u = a.register()
+    carol = b.login(u["username"])
+    problem(carol.post(f"{API}/groups", json={"name": unique("grp")}), 403, "email_not_verified")
+    # ... until the address is verified through A: then at once.
+    token = a.link_token(u["email"], "/verify-email")
+    assert a.client().post(f"{API}/auth/verify-email", json={"token": token}).status_code == 200
+    r = carol.post(f"{API}/groups", json={"name": unique("grp")})
+    assert r.status_code == 201, r.text
