@@ -16,8 +16,8 @@
 namespace atelier::app {
 
 ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks) {
-  artworks::PrepareImages();  // libvips itself starts at the first upload
-  auto& images = ctx.Own<artworks::ImageStore>(ctx.config.data_dir);
+  artworks::PrepareImages();          // libvips itself starts at the first upload
+  auto& images = OwnImageStore(ctx);  // --images dir|db
   auto& svc = ctx.Own<artworks::ArtworkService>(*ctx.db, ctx.clock, *ctx.notifier, images);
   // Tests only, never set in production: an upload waits between storing its files and
   // inserting its row.
