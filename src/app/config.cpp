@@ -133,12 +133,12 @@ Config ParseConfig(int argc, char** argv) {
         ->check(CLI::Range(0, 86400 * 30));
     sub->add_option("--images", c.images,
                     "dir|db: where image files are kept: in <data-dir>/images (every process must share it) or in "
-                    "the PostgreSQL database, with a local cache in <data-dir>/images (default: dir on SQLite, db on "
+                    "the PostgreSQL database, with a local cache in <data-dir>/image-cache (default: dir on SQLite, db on "
                     "PostgreSQL)")
         ->envname("ATELIER_IMAGES")
         ->check(CLI::IsMember({"dir", "db"}));
     sub->add_option("--image-cache-mb", c.image_cache_mb,
-                    "with --images db: MiB of images each process keeps in <data-dir>/images (least recently used "
+                    "with --images db: MiB of images each process keeps in <data-dir>/image-cache (least recently used "
                     "go first)")
         ->envname("ATELIER_IMAGE_CACHE_MB")
         ->check(CLI::Range(1, 1 << 24));

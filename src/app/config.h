@@ -41,7 +41,7 @@ struct Config {
   int image_collect_interval_s = 3600;
   int image_collect_grace_s = 600;
   // Where image bytes live: "dir" (<data_dir>/images, shared by every process) or "db"
-  // (PostgreSQL, with a cache of image_cache_mb MiB in <data_dir>/images per process).
+  // (PostgreSQL, with a cache of image_cache_mb MiB in <data_dir>/image-cache per process).
   // Default: dir on SQLite, db on PostgreSQL.
   std::string images;
   int image_cache_mb = 512;

@@ -159,7 +159,7 @@ void ImagePins::Release() {
 ImageStore::ImageStore(std::filesystem::path data_dir) : root_(std::move(data_dir) / "images") {}
 
 ImageStore::ImageStore(std::filesystem::path data_dir, ImageBlobBackend& blobs, std::uintmax_t cache_bytes)
-    : root_(std::move(data_dir) / "images"), blobs_(&blobs), cache_limit_(cache_bytes) {
+    : root_(std::move(data_dir) / "image-cache"), blobs_(&blobs), cache_limit_(cache_bytes) {
   // What an earlier run left in the cache counts at once, oldest (by modification) least
   // recently used; temp files are the collector's.
   std::vector<File> files;

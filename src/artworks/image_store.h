@@ -21,7 +21,7 @@
 //
 // With --images db (ImageStore given an ImageBlobBackend: artworks/image_blobs.h) the
 // bytes live in the database, shared by every server process, and the files under
-// <data_dir>/images are only this process's cache of them: Put commits the blob (durably)
+// <data_dir>/image-cache (same layout) are only this process's cache of them: Put commits the blob (durably)
 // before it returns, and LocalFile copies a blob that is not cached into the cache first.
 // The cache is bounded (least recently used files go first). Put pins the blob by a row
 // of image_pins instead of a lock (see image_collector.h).
@@ -87,8 +87,10 @@ class ImageStore {
  public:
   // `data_dir` need not exist yet; directories are made as needed.
   explicit ImageStore(std::filesystem::path data_dir);
-  // --images db: the bytes are in `blobs` (which must outlive the store); <data_dir>/images
-  // caches up to `cache_bytes` of them. Files already in the cache are counted at once.
+  // --images db: the bytes are in `blobs` (which must outlive the store);
+  // <data_dir>/image-cache caches up to `cache_bytes` of them (never <data_dir>/images, so
+  // the files of a dir-mode deployment are not taken for a cache to trim). Files already in the cache are counted at
+  // once.
   ImageStore(std::filesystem::path data_dir, ImageBlobBackend& blobs, std::uintmax_t cache_bytes);
   ~ImageStore();
   ImageStore(const ImageStore&) = delete;
@@ -133,7 +135,7 @@ class ImageStore {
 
   static bool ValidKey(std::string_view key);
 
-  // <data_dir>/images.
+  // <data_dir>/images (dir mode), <data_dir>/image-cache (db mode).
   const std::filesystem::path& Root() const { return root_; }
 
   // ---- for the collector and backups ----
@@ -199,7 +201,7 @@ class ImageStore {
   bool TouchCached(const std::string& key) const;
   void Forget(const std::string& key) const;
 
-  std::filesystem::path root_;  // <data_dir>/images
+  std::filesystem::path root_;  // see Root()
   ImageBlobBackend* blobs_ = nullptr;
   std::uintmax_t cache_limit_ = 0;
   mutable Mutex mu_;

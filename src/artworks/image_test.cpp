@@ -813,7 +813,7 @@ TEST_F(ImageStoreTest, ConcurrentMissesOfOneBlobCopyItWhole) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(whole.load(), 8);
   EXPECT_EQ(store.Cache().bytes, bytes.size());
-  EXPECT_EQ(CountFiles(dir_ / "images"), 1u);  // no temp file left
+  EXPECT_EQ(CountFiles(dir_ / "image-cache"), 1u);  // no temp file left
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import BIN
+from conftest import BACKEND, BIN
 from event_helpers import API, Community, make_event, png, submit, upload, wait_for
 
 # A pass every second, and no grace period: a file is removed at the first pass that finds
@@ -28,8 +28,13 @@ def unique_png():
     return png(40 + n % 50, 30, (n % 256, (n // 256) % 256, 77))
 
 
+# On PostgreSQL (--images db, the default there) the files are the process's cache of the
+# database's blobs, in a directory of their own.
+IMAGES = "image-cache" if BACKEND == "postgres" else "images"
+
+
 def path_of(server, key):
-    return server.data_dir / "images" / key[:2] / key[2:4] / key
+    return server.data_dir / IMAGES / key[:2] / key[2:4] / key
 
 
 def keys_of(client, art):

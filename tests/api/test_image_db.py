@@ -60,12 +60,12 @@ def keys_of(client, art):
 
 
 def cache_bytes(server):
-    root = server.data_dir / "images"
+    root = server.data_dir / "image-cache"
     return sum(p.stat().st_size for p in root.glob("*/*/*") if p.is_file())
 
 
 def cache_keys(server):
-    return {p.name for p in (server.data_dir / "images").glob("*/*/*") if not p.name.startswith(".")}
+    return {p.name for p in (server.data_dir / "image-cache").glob("*/*/*") if not p.name.startswith(".")}
 
 
 # ---- configuration (both backends) --------------------------------------------------------
@@ -176,6 +176,13 @@ def test_images_import_copies_a_dir_mode_data_dir_into_the_database(make_server,
     new = make_server("--rate-limits", "off", db_url=old.db_url, data_dir=tmp_path / "fresh")
     for (art_id, kind), content in before.items():
         assert served(new.client(com.owner.token), art_id, kind).content == content
+    # So does one started on the old data dir with a cache far smaller than its images: the
+    # dir-mode files are not its cache, so it leaves them alone (and warns that they are there).
+    on_old = make_server("--rate-limits", "off", "--image-cache-mb", "1", db_url=old.db_url, data_dir=old.data_dir)
+    for (art_id, kind), content in before.items():
+        assert served(on_old.client(com.owner.token), art_id, kind).content == content
+    assert sorted(p for p in (old.data_dir / "images").glob("*/*/*") if not p.name.startswith(".")) == files
+    assert "atelier images import" in on_old.log_path.read_text(errors="replace")
 
 
 # ---- the cache ------------------------------------------------------------------------------
@@ -224,5 +231,5 @@ def test_cold_and_cached_serving_of_a_large_image(make_server, tmp_path):
     assert r304.status_code == 304
     print(f"\n{len(r.content)} byte image served by a second process: " +
           ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in timings.items()))
-    assert os.path.getsize(b.data_dir / "images" / r.headers["ETag"].strip('"')[:2] /
+    assert os.path.getsize(b.data_dir / "image-cache" / r.headers["ETag"].strip('"')[:2] /
                            r.headers["ETag"].strip('"')[2:4] / r.headers["ETag"].strip('"')) == len(r.content)

@@ -144,7 +144,7 @@ def test_nginx_config_sets_every_temp_path():
 
 
 def cached_files(server):
-    return sorted(p.name for p in (server.data_dir / "images").glob("*/*/*") if not p.name.startswith("."))
+    return sorted(p.name for p in (server.data_dir / "image-cache").glob("*/*/*") if not p.name.startswith("."))
 
 
 def test_an_image_uploaded_through_one_process_is_served_by_the_other(cluster):
