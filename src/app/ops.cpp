@@ -62,8 +62,9 @@ int Fail(const char* command, const std::string& what) {
 std::string SqlitePath(const Config& cfg, const char* command) {
   if (cfg.db.starts_with("postgresql:") || cfg.db.starts_with("postgres:"))
     throw Refusal(std::string(command) +
-                  " works on a SQLite deployment only; for PostgreSQL use pg_dump/pg_restore and copy the data dir, "
-                  "as docs/operations.md (\"Backups\") describes");
+                  " works on a SQLite deployment only; for PostgreSQL use pg_dump/pg_restore (the images are in the "
+                  "dump with --images db; with --images dir copy the data dir too), as docs/operations.md "
+                  "(\"Backups\") describes");
   if (!cfg.db.starts_with("sqlite:") || cfg.db == "sqlite::memory:")
     throw Refusal("--db must be sqlite:PATH, got '" + cfg.db + "'");
   return cfg.db.substr(7);

@@ -69,8 +69,12 @@ ImageCollector::Pass ImageCollector::CollectBlobs() {
   const auto grace_ms = std::chrono::duration_cast<std::chrono::milliseconds>(options_.grace).count();
   const std::int64_t cutoff_ms = DbImageBlobs::NowMs() - grace_ms;
   const std::int64_t now_ms = DbImageBlobs::NowMs();
-  const std::string sql = "DELETE FROM image_blobs WHERE touched_at < $1 AND key NOT IN (" + ReferencedKeysQuery() +
-                          ") AND key NOT IN (SELECT key FROM image_pins WHERE expires_at > $2) RETURNING key, size";
+  // NOT EXISTS, not NOT IN: PostgreSQL plans it as an anti join, which stays linear when the
+  // referenced keys outgrow work_mem (a NOT IN subplan would then be probed row by row).
+  const std::string sql = "DELETE FROM image_blobs b WHERE b.touched_at < $1 AND NOT EXISTS (SELECT 1 FROM (" +
+                          ReferencedKeysQuery() +
+                          ") AS r (k) WHERE r.k = b.key) AND NOT EXISTS (SELECT 1 FROM image_pins p WHERE p.key = "
+                          "b.key AND p.expires_at > $2) RETURNING b.key, b.size";
   std::vector<std::string> removed;
   db_.Write([&](db::Tx& tx) {
     removed.clear();
