@@ -131,10 +131,11 @@ Config ParseConfig(int argc, char** argv) {
                     "image files younger than this (seconds) are never removed")
         ->envname("ATELIER_IMAGE_COLLECT_GRACE_S")
         ->check(CLI::Range(0, 86400 * 30));
-    sub->add_option("--images", c.images,
-                    "dir|db: where image files are kept: in <data-dir>/images (every process must share it) or in "
-                    "the PostgreSQL database, with a local cache in <data-dir>/image-cache (default: dir on SQLite, db on "
-                    "PostgreSQL)")
+    sub->add_option(
+           "--images", c.images,
+           "dir|db: where image files are kept: in <data-dir>/images (every process must share it) or in "
+           "the PostgreSQL database, with a local cache in <data-dir>/image-cache (default: dir on SQLite, db on "
+           "PostgreSQL)")
         ->envname("ATELIER_IMAGES")
         ->check(CLI::IsMember({"dir", "db"}));
     sub->add_option("--image-cache-mb", c.image_cache_mb,
