@@ -131,6 +131,18 @@ Config ParseConfig(int argc, char** argv) {
                     "image files younger than this (seconds) are never removed")
         ->envname("ATELIER_IMAGE_COLLECT_GRACE_S")
         ->check(CLI::Range(0, 86400 * 30));
+    sub->add_option(
+           "--images", c.images,
+           "dir|db: where image files are kept: in <data-dir>/images (every process must share it) or in "
+           "the PostgreSQL database, with a local cache in <data-dir>/image-cache (default: dir on SQLite, db on "
+           "PostgreSQL)")
+        ->envname("ATELIER_IMAGES")
+        ->check(CLI::IsMember({"dir", "db"}));
+    sub->add_option("--image-cache-mb", c.image_cache_mb,
+                    "with --images db: MiB of images each process keeps in <data-dir>/image-cache (least recently used "
+                    "go first)")
+        ->envname("ATELIER_IMAGE_CACHE_MB")
+        ->check(CLI::Range(1, 1 << 24));
   };
   add_common(app.add_subcommand("serve", "run the HTTP server, background jobs and the web UI"));
   add_common(app.add_subcommand("migrate", "apply database migrations and exit"));
@@ -138,6 +150,12 @@ Config ParseConfig(int argc, char** argv) {
   add_common(app.add_subcommand("collect-images",
                                 "remove the image files that no artwork uses any more (one pass, as serve "
                                 "does every --image-collect-interval-s), print what was done and exit"));
+  auto* images = app.add_subcommand("images", "manage where image files are kept");
+  images->require_subcommand(1);
+  add_common(images->add_subcommand(
+      "import",
+      "copy the image files of --data-dir into the PostgreSQL database (for --images db), checking each "
+      "against its SHA-256 name; files already there are skipped, so it may be run again"));
   auto* backup = app.add_subcommand(
       "backup",
       "copy a SQLite deployment, running or not, into the new or empty directory PATH: the database by "
@@ -166,6 +184,7 @@ Config ParseConfig(int argc, char** argv) {
     Fail(e.what());
   }
   for (auto* sub : app.get_subcommands()) c.command = sub->get_name();
+  if (c.command == "images") c.command = "images-import";
   c.rate_limits = rate_limits == "on";
   c.access_log = access_log == "on";
   if (!SplitListen(c.listen, c.host, c.port)) Fail("--listen must be host:port, got '" + c.listen + "'");
@@ -179,6 +198,11 @@ Config ParseConfig(int argc, char** argv) {
   if (c.web_dir.empty()) c.web_dir = FindWebDir(argv[0]);
   if (c.image_decode_mb == 0) c.image_decode_mb = c.image_memory_mb;
   if (c.image_decode_mb > c.image_memory_mb) Fail("--image-decode-mb must not exceed --image-memory-mb");
+  const bool postgres = c.db.starts_with("postgresql:") || c.db.starts_with("postgres:");
+  if (c.images.empty()) c.images = postgres ? "db" : "dir";
+  if (c.images == "db" && !postgres) Fail("--images db needs a PostgreSQL database (--db postgresql://…)");
+  if (c.command == "images-import" && !postgres)
+    Fail("images import needs a PostgreSQL database (--db postgresql://…)");
   return c;
 }
 

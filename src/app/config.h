@@ -7,7 +7,7 @@
 namespace atelier::app {
 
 struct Config {
-  std::string command;  // serve | migrate | demo | collect-images | backup | restore
+  std::string command;  // serve | migrate | demo | collect-images | images-import | backup | restore
   std::string listen = "127.0.0.1:8080";
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -40,6 +40,11 @@ struct Config {
   // passes in serve (0: none), and the age below which a file is never removed.
   int image_collect_interval_s = 3600;
   int image_collect_grace_s = 600;
+  // Where image bytes live: "dir" (<data_dir>/images, shared by every process) or "db"
+  // (PostgreSQL, with a cache of image_cache_mb MiB in <data_dir>/image-cache per process).
+  // Default: dir on SQLite, db on PostgreSQL.
+  std::string images;
+  int image_cache_mb = 512;
   // backup / restore: the backup's directory; restore --force.
   std::string backup_path;
   bool force = false;

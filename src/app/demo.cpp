@@ -9,6 +9,7 @@
 
 #include "accounts/service.h"
 #include "app/context.h"
+#include "app/ops.h"
 #include "artworks/artwork_service.h"
 #include "artworks/image.h"
 #include "artworks/image_store.h"
@@ -67,7 +68,7 @@ int RunDemo(AppContext& ctx, const events::PhaseHooks& phase_hooks) {
   groups::GroupService groups(db, ctx.clock, *ctx.notifier, no_limits);
   events::EventService events(db, ctx.clock, *ctx.notifier, no_limits);
   events.Hooks() = phase_hooks;  // leaving VOTING publishes counts, leaving MATCHING pairs
-  artworks::ImageStore images(ctx.config.data_dir);
+  artworks::ImageStore& images = OwnImageStore(ctx);
   artworks::ArtworkService art(db, ctx.clock, *ctx.notifier, images);
   // The demo acknowledges nothing to a client; closing the database at exit makes it all durable.
   db::CommitToken durable;

@@ -1,4 +1,4 @@
-// atelier: serve | migrate | demo (docs/product.md §1) | collect-images | backup | restore
+// atelier: serve | migrate | demo (docs/product.md §1) | collect-images | images import | backup | restore
 // (docs/operations.md).
 #include <malloc.h>
 #include <sys/resource.h>
@@ -113,6 +113,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cfg.command == "collect-images") return app::RunCollectImages(ctx);
+  if (cfg.command == "images-import") return app::RunImagesImport(ctx);
 
   ctx.trusted_proxies = http::TrustedProxies(cfg.trusted_proxies);
   ctx.auth = std::make_unique<accounts::Authenticator>(*ctx.db, ctx.clock);

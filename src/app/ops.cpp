@@ -17,8 +17,10 @@
 #include <string>
 #include <vector>
 
+#include "artworks/image_blobs.h"
 #include "artworks/image_store.h"
 #include "common/clock.h"
+#include "common/crypto.h"
 #include "common/json_describe.h"
 #include "db/sqlite_backup.h"
 
@@ -60,8 +62,9 @@ int Fail(const char* command, const std::string& what) {
 std::string SqlitePath(const Config& cfg, const char* command) {
   if (cfg.db.starts_with("postgresql:") || cfg.db.starts_with("postgres:"))
     throw Refusal(std::string(command) +
-                  " works on a SQLite deployment only; for PostgreSQL use pg_dump/pg_restore and copy the data dir, "
-                  "as docs/operations.md (\"Backups\") describes");
+                  " works on a SQLite deployment only; for PostgreSQL use pg_dump/pg_restore (the images are in the "
+                  "dump with --images db; with --images dir copy the data dir too), as docs/operations.md "
+                  "(\"Backups\") describes");
   if (!cfg.db.starts_with("sqlite:") || cfg.db == "sqlite::memory:")
     throw Refusal("--db must be sqlite:PATH, got '" + cfg.db + "'");
   return cfg.db.substr(7);
@@ -260,18 +263,63 @@ int RunRestore(const Config& cfg) {
   return Guarded("restore", [&] { return Restore(cfg); });
 }
 
+artworks::ImageStore& OwnImageStore(AppContext& ctx) {
+  if (ctx.config.images != "db") return ctx.Own<artworks::ImageStore>(ctx.config.data_dir);
+  auto& blobs = ctx.Own<artworks::DbImageBlobs>(*ctx.db);
+  return ctx.Own<artworks::ImageStore>(ctx.config.data_dir, blobs,
+                                       static_cast<std::uintmax_t>(ctx.config.image_cache_mb) << 20);
+}
+
+int RunImagesImport(AppContext& ctx) {
+  return Guarded("images import", [&] {
+    artworks::DbImageBlobs blobs(*ctx.db);
+    const artworks::ImageStore files(ctx.config.data_dir);
+    std::vector<artworks::ImageStore::File> found;
+    files.ForEachFile([&found](const artworks::ImageStore::File& f) {
+      if (!f.key.empty()) found.push_back(f);
+    });
+    std::int64_t imported = 0, present = 0;
+    std::uintmax_t bytes_total = 0;
+    std::vector<std::string> damaged;
+    for (const auto& f : found) {
+      if (blobs.Exists(f.key)) {
+        ++present;
+        continue;
+      }
+      auto bytes = ReadWholeFile(f.path);
+      if (!bytes || Sha256Hex(*bytes) != f.key) {
+        damaged.push_back(f.path.string());
+        continue;
+      }
+      blobs.Unpin({blobs.Store(f.key, *bytes)});
+      ++imported;
+      bytes_total += bytes->size();
+    }
+    std::printf("images import: %lld image files (%s) copied into the database, %lld already there, from %s\n",
+                static_cast<long long>(imported), MiB(bytes_total).c_str(), static_cast<long long>(present),
+                files.Root().c_str());
+    for (const auto& path : damaged)
+      std::fprintf(stderr, "atelier: images import: %s is damaged (its bytes do not match its name); skipped\n",
+                   path.c_str());
+    if (!damaged.empty()) return Fail("images import", std::to_string(damaged.size()) + " damaged file(s) skipped");
+    return 0;
+  });
+}
+
 int RunCollectImages(AppContext& ctx) {
   return Guarded("collect-images", [&] {
-    artworks::ImageStore images(ctx.config.data_dir);
+    const artworks::ImageStore& images = OwnImageStore(ctx);
     artworks::ImageCollector collector(*ctx.db, images, CollectorOptions(ctx.config));
     const auto pass = collector.CollectOnce();
     if (!pass.ran) throw Refusal("another collector or a backup is using the image store; try again later");
     std::printf(
-        "collect-images: removed %lld unreferenced image files (%s) and %lld temp files; kept %lld referenced, "
-        "%lld younger than %d s, %lld held by uploads\n",
-        static_cast<long long>(pass.removed), MiB(pass.bytes_removed).c_str(),
-        static_cast<long long>(pass.temp_removed), static_cast<long long>(pass.referenced),
-        static_cast<long long>(pass.young), ctx.config.image_collect_grace_s, static_cast<long long>(pass.pinned));
+        "collect-images: removed %lld unreferenced image %s (%s) and %lld temp files; kept %lld referenced, "
+        "%lld younger than %d s, %lld held by uploads%s\n",
+        static_cast<long long>(pass.removed), images.InDatabase() ? "blobs from the database" : "files",
+        MiB(pass.bytes_removed).c_str(), static_cast<long long>(pass.temp_removed),
+        static_cast<long long>(pass.referenced), static_cast<long long>(pass.young), ctx.config.image_collect_grace_s,
+        static_cast<long long>(pass.pinned),
+        images.InDatabase() ? ("; " + std::to_string(pass.cache_removed) + " cached files removed").c_str() : "");
     return 0;
   });
 }

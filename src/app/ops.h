@@ -26,6 +26,15 @@ int RunRestore(const Config& cfg);
 // One pass of the image collector on the opened database.
 int RunCollectImages(AppContext& ctx);
 
+// `atelier images import`: copies the image files of --data-dir into the database's blobs
+// (artworks/image_blobs.h), each checked against its SHA-256 name; blobs already there are
+// skipped, so a second run copies nothing. Fails (1) when a file is damaged, after
+// copying the others.
+int RunImagesImport(AppContext& ctx);
+
+// The image store --images chooses (with its database blobs for db), owned by ctx.
+artworks::ImageStore& OwnImageStore(AppContext& ctx);
+
 artworks::ImageCollector::Options CollectorOptions(const Config& cfg);
 
 }  // namespace atelier::app

@@ -12,14 +12,27 @@
 #include "artworks/image_collector.h"
 #include "artworks/image_gate.h"
 #include "artworks/image_store.h"
+#include "common/log.h"
 #include "events/event_service.h"
 #include "matching/trade_routes.h"
 
 namespace atelier::app {
 
 ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks, accounts::AccountHooks& account_hooks) {
-  artworks::PrepareImages();  // libvips itself starts at the first upload
-  auto& images = ctx.Own<artworks::ImageStore>(ctx.config.data_dir);
+  artworks::PrepareImages();          // libvips itself starts at the first upload
+  auto& images = OwnImageStore(ctx);  // --images dir|db
+  if (images.InDatabase()) {
+    // Files of --images dir that a db-mode process never serves: say so once.
+    std::int64_t files = 0;
+    artworks::ImageStore(ctx.config.data_dir).ForEachFile([&files](const artworks::ImageStore::File& f) {
+      files += f.key.empty() ? 0 : 1;
+    });
+    if (files > 0)
+      log::Warn(
+          "image files found in the data dir's images/, which --images db does not read; copy them into the "
+          "database with `atelier images import` (docs/operations.md)",
+          {{"component", "image_store"}, {"files", files}});
+  }
   auto& svc = ctx.Own<artworks::ArtworkService>(*ctx.db, ctx.clock, *ctx.notifier, images);
   // Tests only, never set in production: an upload waits between storing its files and
   // inserting its row.

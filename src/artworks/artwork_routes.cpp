@@ -71,7 +71,8 @@ Response ImageFileResponse(const Request& req, const ImageStore& images, const s
   }
   r.status = 200;
   r.content_type = content_type;
-  r.file_path = images.PathOf(key).string();
+  // --images db: copied from the database into the local cache first (on this worker thread).
+  r.file_path = images.LocalFile(key).string();
   return r;
 }
 

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <optional>
 
+#include "artworks/image_blobs.h"
 #include "common/log.h"
 
 namespace atelier::artworks {
@@ -60,7 +61,69 @@ KeySet ReadReferencedKeys(db::Database& db) {
   return keys;
 }
 
+ImageCollector::Pass ImageCollector::CollectBlobs() {
+  Pass pass;
+  auto store_lock = images_.TryLockForCollection();  // the local cache: one pass at a time
+  if (!store_lock) return pass;
+  pass.ran = true;
+  const auto grace_ms = std::chrono::duration_cast<std::chrono::milliseconds>(options_.grace).count();
+  const std::int64_t cutoff_ms = DbImageBlobs::NowMs() - grace_ms;
+  const std::int64_t now_ms = DbImageBlobs::NowMs();
+  // NOT EXISTS, not NOT IN: PostgreSQL plans it as an anti join, which stays linear when the
+  // referenced keys outgrow work_mem (a NOT IN subplan would then be probed row by row).
+  const std::string sql = "DELETE FROM image_blobs b WHERE b.touched_at < $1 AND NOT EXISTS (SELECT 1 FROM (" +
+                          ReferencedKeysQuery() +
+                          ") AS r (k) WHERE r.k = b.key) AND NOT EXISTS (SELECT 1 FROM image_pins p WHERE p.key = "
+                          "b.key AND p.expires_at > $2) RETURNING b.key, b.size";
+  std::vector<std::string> removed;
+  db_.Write([&](db::Tx& tx) {
+    removed.clear();
+    pass.removed = pass.referenced = pass.young = 0;
+    pass.bytes_removed = 0;
+    auto counts = tx.QueryOne("SELECT COUNT(*), COUNT(*) FILTER (WHERE touched_at >= $1) FROM image_blobs", cutoff_ms);
+    pass.files = counts->Int(0);
+    pass.young = counts->Int(1);
+    for (auto& row : tx.Query(sql, cutoff_ms, now_ms)) {
+      removed.push_back(row.Str(0));
+      pass.bytes_removed += static_cast<std::uintmax_t>(row.Int(1));
+    }
+    pass.removed = static_cast<std::int64_t>(removed.size());
+    pass.pinned = tx.QueryOne("SELECT COUNT(DISTINCT key) FROM image_pins WHERE expires_at > $1", now_ms)->Int(0);
+    pass.referenced = std::max<std::int64_t>(0, pass.files - pass.young - pass.removed - pass.pinned);
+    tx.Exec("DELETE FROM image_pins WHERE expires_at <= $1", now_ms);  // their uploads died
+  });
+  for (const auto& key : removed) images_.DropCached(key);
+
+  // The cache: temp files of failed copies, and files of blobs collected by others. Listed
+  // before the blobs are read, so a file is removed only if its blob was gone after it was
+  // listed; young files stay (a copy may be in progress, a blob may be new).
+  const auto cutoff = std::chrono::system_clock::now() - options_.grace;
+  std::vector<std::string> old_files;
+  images_.ForEachFile([&](const ImageStore::File& f) {
+    if (f.modified > cutoff) return;
+    if (f.key.empty()) {
+      if (unlink(f.path.c_str()) == 0) ++pass.temp_removed;
+    } else {
+      old_files.push_back(f.key);
+    }
+  });
+  if (!old_files.empty()) {
+    KeySet blobs;
+    db_.Read([&](db::Tx& tx) {
+      tx.ForEach("SELECT key FROM image_blobs", [&](const db::RowView& row) { blobs.Add(row.Text(0)); });
+    });
+    blobs.Seal();
+    for (const auto& key : old_files) {
+      if (blobs.Contains(key)) continue;
+      images_.DropCached(key);
+      ++pass.cache_removed;
+    }
+  }
+  return pass;
+}
+
 ImageCollector::Pass ImageCollector::CollectOnce() {
+  if (images_.InDatabase()) return CollectBlobs();
   Pass pass;
   auto store_lock = images_.TryLockForCollection();
   if (!store_lock) return pass;
@@ -139,10 +202,11 @@ void ImageCollector::Loop() {
     lock.Unlock();
     try {
       const Pass p = CollectOnce();
-      if (p.removed > 0 || p.temp_removed > 0)
+      if (p.removed > 0 || p.temp_removed > 0 || p.cache_removed > 0)
         log::Info("image files collected", {{"component", "image_collector"},
                                             {"removed", p.removed},
                                             {"temp_removed", p.temp_removed},
+                                            {"cache_removed", p.cache_removed},
                                             {"bytes", static_cast<std::int64_t>(p.bytes_removed)},
                                             {"kept", p.referenced + p.young + p.pinned}});
     } catch (...) {

@@ -19,6 +19,18 @@
 // claim fails, or the upload's row is visible to the second read, or the upload finds the
 // file gone and writes it again (see artworks/image_store.h).
 //
+// With --images db (ImageStore::InDatabase) a pass works on the database's blobs instead
+// (artworks/image_blobs.h): one statement deletes every blob that no row names, that no
+// upload pins and that no upload touched within the grace period. An upload inserts (or
+// touches) its blob and a pin row for it in a transaction that commits before it inserts
+// its row, and ends the pin after that row has committed, so a blob is never deleted under
+// an upload in progress: either the upload's pin is visible to the delete (kept), or the
+// two transactions conflict (SERIALIZABLE: the touch writes the row the delete removes;
+// one is retried and then sees the other). A pin whose upload died expires after an hour. Then the pass removes
+// from this process's cache the files of blobs that are gone (its own deletions at once,
+// other processes' once the file is older than the grace period); each process's
+// background pass cleans its own cache.
+//
 // Thread-safety: CollectOnce may be called from any thread; the background thread is
 // started and stopped from the wiring's thread.
 #include <array>
@@ -88,6 +100,7 @@ class ImageCollector {
     std::int64_t removed = 0;     // unreferenced images removed
     std::int64_t temp_removed = 0;
     std::uintmax_t bytes_removed = 0;
+    std::int64_t cache_removed = 0;  // --images db: cached files of blobs that are gone
   };
 
   ImageCollector(db::Database& db, const ImageStore& images, Options options)
@@ -105,6 +118,7 @@ class ImageCollector {
 
  private:
   void Loop();
+  Pass CollectBlobs();
 
   db::Database& db_;
   const ImageStore& images_;

@@ -5,12 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
 
 #include "common/crypto.h"
+#include "common/log.h"
 
 namespace atelier::artworks {
 namespace {
@@ -39,6 +41,13 @@ class TempFile {
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
 
+  int Fd() const { return fd_; }
+
+  // The descriptor stays open until destruction: an unnamed file is linked through it.
+  void Sync() {
+    if (fsync(fd_) != 0) ThrowErrno("fsync " + Name());
+  }
+
   void WriteAllAndSync(std::string_view bytes) {
     while (!bytes.empty()) {
       const ssize_t n = write(fd_, bytes.data(), bytes.size());
@@ -48,7 +57,7 @@ class TempFile {
       }
       bytes.remove_prefix(static_cast<size_t>(n));
     }
-    if (fsync(fd_) != 0) ThrowErrno("fsync " + Name());
+    Sync();
   }
 
   // Links the file at `target` unless a file is there already (then false: another Put of
@@ -142,12 +151,15 @@ constexpr const char* kStoreLockName = ".collector.lock";
 
 ImagePins::~ImagePins() { Release(); }
 
-ImagePins::ImagePins(ImagePins&& other) noexcept : fds_(std::exchange(other.fds_, {})) {}
+ImagePins::ImagePins(ImagePins&& other) noexcept
+    : fds_(std::exchange(other.fds_, {})), blobs_(other.blobs_), blob_pins_(std::exchange(other.blob_pins_, {})) {}
 
 ImagePins& ImagePins::operator=(ImagePins&& other) noexcept {
   if (this != &other) {
     Release();
     fds_ = std::exchange(other.fds_, {});
+    blobs_ = other.blobs_;
+    blob_pins_ = std::exchange(other.blob_pins_, {});
   }
   return *this;
 }
@@ -155,11 +167,108 @@ ImagePins& ImagePins::operator=(ImagePins&& other) noexcept {
 void ImagePins::Release() {
   for (int fd : fds_) close(fd);  // closing the last descriptor releases the lock
   fds_.clear();
+  if (blobs_ != nullptr && !blob_pins_.empty()) blobs_->Unpin(blob_pins_);
+  blob_pins_.clear();
 }
 
 // ---- ImageStore ----
 
 ImageStore::ImageStore(std::filesystem::path data_dir) : root_(std::move(data_dir) / "images") {}
+
+ImageStore::ImageStore(std::filesystem::path data_dir, ImageBlobBackend& blobs, std::uintmax_t cache_bytes)
+    : root_(std::move(data_dir) / "image-cache"), blobs_(&blobs), cache_limit_(cache_bytes) {
+  // What an earlier run left in the cache counts at once, oldest (by modification) least
+  // recently used; temp files are the collector's.
+  std::vector<File> files;
+  ForEachFile([&files](const File& f) {
+    if (!f.key.empty()) files.push_back(f);
+  });
+  std::sort(files.begin(), files.end(), [](const File& a, const File& b) { return a.modified < b.modified; });
+  for (const auto& f : files) Remember(f.key, f.size);
+}
+
+ImageStore::~ImageStore() = default;
+
+// ---- the cache of --images db ----
+
+void ImageStore::Remember(const std::string& key, std::uintmax_t size) const {
+  std::vector<std::string> evicted;
+  {
+    MutexLock lock(mu_);
+    auto it = cached_.find(key);
+    if (it != cached_.end()) {
+      lru_.splice(lru_.begin(), lru_, it->second.order);
+    } else {
+      lru_.push_front(key);
+      cached_.emplace(key, CacheEntry{size, lru_.begin()});
+      cached_bytes_ += size;
+    }
+    // Least recently used first, never the file just used (it is about to be served).
+    while (cached_bytes_ > cache_limit_ && lru_.size() > 1) {
+      std::string victim = std::move(lru_.back());
+      lru_.pop_back();
+      auto v = cached_.find(victim);
+      cached_bytes_ -= v->second.size;
+      cached_.erase(v);
+      evicted.push_back(std::move(victim));
+    }
+  }
+  // A reader that opened one of these keeps reading it: the file goes with its last descriptor.
+  for (const auto& victim : evicted) unlink(PathOf(victim).c_str());
+}
+
+bool ImageStore::TouchCached(const std::string& key) const {
+  MutexLock lock(mu_);
+  auto it = cached_.find(key);
+  if (it == cached_.end()) return false;
+  lru_.splice(lru_.begin(), lru_, it->second.order);
+  return true;
+}
+
+void ImageStore::Forget(const std::string& key) const {
+  MutexLock lock(mu_);
+  auto it = cached_.find(key);
+  if (it == cached_.end()) return;
+  cached_bytes_ -= it->second.size;
+  lru_.erase(it->second.order);
+  cached_.erase(it);
+}
+
+void ImageStore::DropCached(const std::string& key) const {
+  if (!blobs_ || !ValidKey(key)) return;
+  Forget(key);
+  unlink(PathOf(key).c_str());
+}
+
+ImageStore::CacheStats ImageStore::Cache() const {
+  MutexLock lock(mu_);
+  return {cached_bytes_, cache_limit_, cached_.size()};
+}
+
+std::filesystem::path ImageStore::LocalFile(const std::string& key) const {
+  std::filesystem::path path = PathOf(key);
+  if (!blobs_) return path;
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0) {
+    if (!TouchCached(key)) Remember(key, static_cast<std::uintmax_t>(st.st_size));
+    return path;
+  }
+  Forget(key);  // removed behind our back (`atelier collect-images` on this data dir)
+  // A miss: the blob is copied into a temp file beside its place, a piece at a time, and
+  // linked into place whole (a concurrent miss of the same key links first or finds it).
+  const std::filesystem::path dir = path.parent_path();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::system_error(ec, "create " + dir.string());
+  TempFile temp(dir, key);
+  if (!blobs_->CopyTo(key, temp.Fd())) return path;  // no such image: the caller answers 404
+  if (fstat(temp.Fd(), &st) != 0) ThrowErrno("stat " + path.string());
+  // Synced before it is linked, so a crash never leaves a short file under the key.
+  temp.Sync();
+  temp.LinkTo(path.string());
+  Remember(key, static_cast<std::uintmax_t>(st.st_size));
+  return path;
+}
 
 bool ImageStore::ValidKey(std::string_view key) {
   if (key.size() != 64) return false;
@@ -182,6 +291,21 @@ bool ImageStore::Exists(const std::string& key) const {
 std::string ImageStore::Put(std::string_view bytes, ImagePins& pins) {
   std::string key = Sha256Hex(bytes);
   const std::filesystem::path target = PathOf(key);
+  if (blobs_) {
+    pins.blob_pins_.reserve(pins.blob_pins_.size() + 1);
+    const std::int64_t pin = blobs_->Store(key, bytes);  // committed: the row naming it may commit now
+    pins.blobs_ = blobs_;
+    pins.blob_pins_.push_back(pin);
+    // The uploader (or a viewer of the new artwork) asks for it next: keep a copy. The
+    // cache is only a cache, so a failure here costs a later copy from the database.
+    try {
+      if (!Exists(key)) WriteNew(target, key, bytes);
+      Remember(key, bytes.size());
+    } catch (const std::exception& e) {
+      log::Warn("image cache write failed", {{"component", "image_store"}, {"error", e.what()}});
+    }
+    return key;
+  }
   pins.fds_.reserve(pins.fds_.size() + 1);
   // Same key, same bytes: a file already there was written whole by an earlier Put. Each
   // round either pins the linked file or writes it; a file removed between the two

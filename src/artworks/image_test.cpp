@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -725,6 +726,94 @@ TEST_F(ImageStoreTest, BadKeys) {
     EXPECT_THROW(store.PathOf(key), std::invalid_argument) << key;
   }
   EXPECT_FALSE(store.Exists(std::string(64, 'a')));
+}
+
+// ---- ImageStore over blobs (--images db): the cache ----
+
+// Blobs in memory, for the cache's bookkeeping only (tests/api/test_image_db.py runs the
+// real DbImageBlobs on PostgreSQL).
+class MemoryBlobs : public ImageBlobBackend {
+ public:
+  std::int64_t Store(const std::string& key, std::string_view bytes) override {
+    std::lock_guard lock(mu);
+    blobs.emplace(key, std::string(bytes));
+    ++live_pins;
+    return ++next_pin;
+  }
+  void Unpin(const std::vector<std::int64_t>& pins) noexcept override {
+    std::lock_guard lock(mu);
+    live_pins -= static_cast<int>(pins.size());
+  }
+  bool CopyTo(const std::string& key, int fd) override {
+    std::string bytes;
+    {
+      std::lock_guard lock(mu);
+      auto it = blobs.find(key);
+      if (it == blobs.end()) return false;
+      bytes = it->second;
+      ++copies;
+    }
+    return write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+  }
+  std::mutex mu;
+  std::map<std::string, std::string> blobs;
+  std::int64_t next_pin = 0;
+  int live_pins = 0;
+  int copies = 0;
+};
+
+TEST_F(ImageStoreTest, BlobsArePinnedUntilThePinsGoAndCachedWithinTheBound) {
+  MemoryBlobs blobs;
+  ImageStore store(dir_, blobs, 2500);
+  EXPECT_TRUE(store.InDatabase());
+  std::vector<std::string> keys;
+  {
+    ImagePins pins;
+    for (char c : std::string("abc")) keys.push_back(store.Put(std::string(1000, c), pins));
+    EXPECT_EQ(pins.Size(), 3u);
+    EXPECT_EQ(blobs.live_pins, 3);
+  }
+  EXPECT_EQ(blobs.live_pins, 0);
+  EXPECT_EQ(blobs.blobs.size(), 3u);
+  // 3000 bytes put, 2500 allowed: the least recently used ("a") went.
+  EXPECT_EQ(store.Cache().bytes, 2000u);
+  EXPECT_FALSE(std::filesystem::exists(store.PathOf(keys[0])));
+  EXPECT_TRUE(std::filesystem::exists(store.PathOf(keys[2])));
+  // A miss copies the blob in (and evicts "b", now the least recently used).
+  EXPECT_EQ(ReadFile(store.LocalFile(keys[0])), std::string(1000, 'a'));
+  EXPECT_EQ(blobs.copies, 1);
+  EXPECT_FALSE(std::filesystem::exists(store.PathOf(keys[1])));
+  // A hit copies nothing.
+  EXPECT_EQ(ReadFile(store.LocalFile(keys[0])), std::string(1000, 'a'));
+  EXPECT_EQ(blobs.copies, 1);
+  EXPECT_LE(store.Cache().bytes, 2500u);
+  // No such blob: a path that names no file (the route answers 404).
+  const std::string missing(64, 'e');
+  EXPECT_FALSE(std::filesystem::exists(store.LocalFile(missing)));
+  // A collected blob's file goes.
+  store.DropCached(keys[0]);
+  EXPECT_FALSE(std::filesystem::exists(store.PathOf(keys[0])));
+  EXPECT_EQ(store.Cache().files, 1u);
+  // A new process counts what is cached already.
+  ImageStore again(dir_, blobs, 2500);
+  EXPECT_EQ(again.Cache().bytes, 1000u);
+  EXPECT_EQ(again.Cache().files, 1u);
+}
+
+TEST_F(ImageStoreTest, ConcurrentMissesOfOneBlobCopyItWhole) {
+  MemoryBlobs blobs;
+  std::string bytes(300'000, 'x');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7);
+  const std::string key = Sha256Hex(bytes);
+  blobs.blobs.emplace(key, bytes);
+  ImageStore store(dir_, blobs, 1 << 20);
+  std::vector<std::thread> threads;
+  std::atomic<int> whole{0};
+  for (int i = 0; i < 8; ++i) threads.emplace_back([&] { whole += ReadFile(store.LocalFile(key)) == bytes ? 1 : 0; });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(whole.load(), 8);
+  EXPECT_EQ(store.Cache().bytes, bytes.size());
+  EXPECT_EQ(CountFiles(dir_ / "image-cache"), 1u);  // no temp file left
 }
 
 }  // namespace

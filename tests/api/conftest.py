@@ -9,7 +9,6 @@ import email.policy
 import itertools
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import threading
@@ -100,9 +99,9 @@ class PgCluster:
 class Server:
     """One atelier process with its own database, data dir and mail dir."""
 
-    def __init__(self, db_url, workdir, extra_args=(), env=None, log_name="server.log"):
+    def __init__(self, db_url, workdir, extra_args=(), env=None, log_name="server.log", data_dir=None):
         self.workdir = Path(workdir)
-        self.data_dir = self.workdir / "data"
+        self.data_dir = Path(data_dir) if data_dir else self.workdir / "data"
         self.mail_dir = self.workdir / "mail"
         self.log_path = self.workdir / log_name
         self.db_url = db_url
@@ -281,9 +280,10 @@ def make_server(pg_cluster, tmp_path_factory):
     """Starts a new server with extra flags; all are stopped at the end of the session."""
     servers = []
 
-    def make(*extra_args, env=None, db_url=None, workdir=None):
+    def make(*extra_args, env=None, db_url=None, workdir=None, data_dir=None):
         """workdir: another server's workdir, to share its data dir and mail dir (each
-        process still writes a log of its own there)."""
+        process still writes a log of its own there); data_dir: a data dir of its own
+        instead (the mail dir stays the workdir's)."""
         log_name = "server.log"
         if workdir is None:
             workdir = tmp_path_factory.mktemp("atelier")
@@ -291,7 +291,7 @@ def make_server(pg_cluster, tmp_path_factory):
             log_name = f"server-{uuid.uuid4().hex[:8]}.log"
         if db_url is None:
             db_url = pg_cluster.new_database() if pg_cluster else f"sqlite:{workdir}/atelier.db"
-        s = Server(db_url, workdir, extra_args, env, log_name=log_name)
+        s = Server(db_url, workdir, extra_args, env, log_name=log_name, data_dir=data_dir)
         servers.append(s)
         return s
 

@@ -1,7 +1,8 @@
 """Collection of image files that no artwork references any more (artworks/image_collector.h):
 the files of a deleted artwork go, a file shared with another artwork stays, and the file of
 an upload in progress is never taken. Both backends: the collector reads the references from
-the database, whichever it is."""
+the database, whichever it is. On PostgreSQL the images are in the database (--images db,
+the default there): a blob collected there takes its file in the local cache with it."""
 import hashlib
 import itertools
 import os
@@ -11,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import BIN
+from conftest import BACKEND, BIN
 from event_helpers import API, Community, make_event, png, submit, upload, wait_for
 
 # A pass every second, and no grace period: a file is removed at the first pass that finds
@@ -27,8 +28,13 @@ def unique_png():
     return png(40 + n % 50, 30, (n % 256, (n // 256) % 256, 77))
 
 
+# On PostgreSQL (--images db, the default there) the files are the process's cache of the
+# database's blobs, in a directory of their own.
+IMAGES = "image-cache" if BACKEND == "postgres" else "images"
+
+
 def path_of(server, key):
-    return server.data_dir / "images" / key[:2] / key[2:4] / key
+    return server.data_dir / IMAGES / key[:2] / key[2:4] / key
 
 
 def keys_of(client, art):
@@ -174,7 +180,7 @@ def test_collect_images_runs_one_pass_from_the_command_line(make_server):
                           "--image-collect-grace-s", "600"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     # The deleted artwork's files are older than 600 s? No: just written, so they stay.
-    assert "removed 0 unreferenced image files" in out.stdout, out.stdout
+    assert "removed 0 unreferenced image " in out.stdout, out.stdout
     assert "and 1 temp files" in out.stdout, out.stdout
     assert not old_temp.exists() and new_temp.exists()
     assert all(path_of(server, k).is_file() for k in keys)
@@ -182,7 +188,7 @@ def test_collect_images_runs_one_pass_from_the_command_line(make_server):
     out = subprocess.run([str(BIN), "collect-images", "--db", server.db_url, "--data-dir", str(server.data_dir),
                           "--image-collect-grace-s", "0"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert "removed 2 unreferenced image files" in out.stdout, out.stdout
+    assert "removed 2 unreferenced image " in out.stdout, out.stdout
     assert gone(server, keys)()
     assert keys_of(artist, kept) == kept_keys
     assert all(path_of(server, k).is_file() for k in kept_keys)

@@ -1,12 +1,15 @@
 """docs/product.md §1, §5, §8: several `atelier serve` processes behind a load balancer.
 
 A real nginx (Debian's /usr/sbin/nginx, configured from docs/nginx.conf.example) in front
-of two atelier processes that share one PostgreSQL database, one data dir and one mail
-dir. Sessions work on both, a notification made through one process reaches a stream held
-by the other, a scheduled phase change happens once, and every mail is sent once.
+of two atelier processes that share one PostgreSQL database and one mail dir, each with a
+data dir of its own (images are in the database: --images db, the default on PostgreSQL).
+Sessions work on both, a notification made through one process reaches a stream held by
+the other, a scheduled phase change happens once, every mail is sent once, and an image
+uploaded through one is served by the other.
 PostgreSQL only: on SQLite one process owns the database.
 """
 import copy
+import hashlib
 import json
 import os
 import re
@@ -19,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BACKEND, PASSWORD, ROOT, problem, unique
-from event_helpers import API, make_event, make_group, iso, notifications, submit, wait_for
+from event_helpers import API, make_event, make_group, iso, notifications, png, submit, wait_for
 from group_helpers import db_exec, invite, new_group
 from test_mail import SmtpServer
 from test_notifications import SseReader
@@ -120,8 +123,8 @@ class Cluster:
 @pytest.fixture(scope="module")
 def cluster(make_server, tmp_path_factory):
     a = make_server("--rate-limits", "off")
-    b = make_server("--rate-limits", "off", db_url=a.db_url, workdir=a.workdir)
-    assert a.data_dir == b.data_dir and a.mail_dir == b.mail_dir and a.db_url == b.db_url
+    b = make_server("--rate-limits", "off", db_url=a.db_url, workdir=a.workdir, data_dir=a.workdir / "data-b")
+    assert a.data_dir != b.data_dir and a.mail_dir == b.mail_dir and a.db_url == b.db_url
     nginx = Nginx(tmp_path_factory.mktemp("nginx"), [hostport(a.url), hostport(b.url)])
     try:
         yield Cluster(a, b, nginx)
@@ -138,6 +141,44 @@ def test_nginx_config_sets_every_temp_path():
         assert re.search(rf"^\s*{directive}\s+\S+;", text, re.M), directive
     assert "proxy_buffering off;" in text and "client_max_body_size 21m;" in text
     assert "X-Forwarded-For $proxy_add_x_forwarded_for" in text
+
+
+def cached_files(server):
+    return sorted(p.name for p in (server.data_dir / "image-cache").glob("*/*/*") if not p.name.startswith("."))
+
+
+def test_an_image_uploaded_through_one_process_is_served_by_the_other(cluster):
+    a, b = cluster.a, cluster.b
+    owner, artist = a.user(), a.user()
+    gid = make_group(a, owner, members=[artist])
+    ev = make_event(owner, gid, maxArtworksPerMember=3)
+    data = png(2000, 300, (12, 34, 56))  # longer than 1600 px: a display rendition too
+    art = submit(artist, ev["id"], data)  # through a
+    assert art["displayUrl"]
+    keys = {}
+    for kind in ("image", "display", "thumbnail"):
+        got_a = a.client(owner.token).get(f"{API}/artworks/{art['id']}/{kind}")
+        r = b.client(owner.token).get(f"{API}/artworks/{art['id']}/{kind}")  # not in b's cache: from the database
+        assert r.status_code == 200, r.text
+        assert r.content == got_a.content and r.headers["ETag"] == got_a.headers["ETag"], kind
+        assert hashlib.sha256(r.content).hexdigest() == r.headers["ETag"].strip('"')
+        for h in ("Content-Type", "Cache-Control"):
+            assert r.headers[h] == got_a.headers[h], (kind, h)
+        keys[kind] = r.headers["ETag"].strip('"')
+        # A conditional GET is answered 304 without the bytes, on either process.
+        for server in (a, b):
+            r304 = server.client(owner.token).get(f"{API}/artworks/{art['id']}/{kind}",
+                                                  headers={"If-None-Match": r.headers["ETag"]})
+            assert r304.status_code == 304 and r304.content == b"", r304.status_code
+            assert r304.headers["ETag"] == r.headers["ETag"]
+    # Each process has its own data dir: b now caches what it served, and the two never
+    # shared a file.
+    assert set(keys.values()) <= set(cached_files(b))
+    assert set(keys.values()) <= set(cached_files(a))
+    # Outsiders get 404 from both.
+    stranger = b.user()
+    for server in (a, b):
+        assert server.client(stranger.token).get(f"{API}/artworks/{art['id']}/image").status_code == 404
 
 
 def test_sessions_work_on_every_process(cluster):
