@@ -33,4 +33,13 @@ struct ExportColumn {
 // NULL cell is null; kJson inserts text that is a JSON object as it is, else a string).
 void WriteRows(JsonWriter& w, const std::vector<db::Row>& rows, std::initializer_list<ExportColumn> columns);
 
+// A SQL expression (both dialects) for the name an image gets in the archive:
+// "<folder>/<id>.<extension of its type>", from the columns `id_column` and `type_column`.
+inline std::string ImageFileNameSql(std::string_view folder, std::string_view id_column, std::string_view type_column) {
+  std::string t(type_column);
+  return "'" + std::string(folder) + "/' || CAST(" + std::string(id_column) + " AS TEXT) || CASE " + t +
+         " WHEN 'image/png' THEN '.png' WHEN 'image/jpeg' THEN '.jpg' WHEN 'image/webp' THEN '.webp' "
+         "WHEN 'image/gif' THEN '.gif' ELSE '' END";
+}
+
 }  // namespace atelier::accounts

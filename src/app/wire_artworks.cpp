@@ -70,7 +70,7 @@ ArtworksWiring WireArtworks(AppContext& ctx, events::PhaseHooks& phase_hooks, ac
     artworks::RemoveLeavingUser(tx, svc.Hooks(), user_id);
   });
   account_hooks.AddExport([&images](db::Tx& tx, std::int64_t user_id, accounts::ExportSink& out) {
-    artworks::ExportFor(tx, user_id, out, [&images](const std::string& key) { return images.PathOf(key); });
+    artworks::ExportFor(tx, user_id, out, [&images](const std::string& key) { return images.LocalFile(key); });
   });
   auto& uploads = ctx.Own<matching::UploadTools>(matching::UploadTools{images, limiter, gate, limits});
   return {svc.Hooks(), uploads};

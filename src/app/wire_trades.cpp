@@ -18,10 +18,10 @@ void WireTrades(AppContext& ctx, const ArtworksWiring& artworks, accounts::Accou
   account_hooks.AddBeforeDelete(accounts::AccountHooks::Stage::kRemove, [](db::Tx& tx, std::int64_t user_id) {
     matching::RemoveLeavingUserTrades(tx, user_id);
   });
-  account_hooks.AddExport(
-      [&images = artworks.uploads.images](db::Tx& tx, std::int64_t user_id, accounts::ExportSink& out) {
-        matching::ExportTradesFor(tx, user_id, out, [&images](const std::string& key) { return images.PathOf(key); });
-      });
+  account_hooks.AddExport([&images = artworks.uploads.images](db::Tx& tx, std::int64_t user_id,
+                                                              accounts::ExportSink& out) {
+    matching::ExportTradesFor(tx, user_id, out, [&images](const std::string& key) { return images.LocalFile(key); });
+  });
 }
 
 }  // namespace atelier::app

@@ -22,10 +22,10 @@ void ExportFor(db::Tx& tx, std::int64_t user_id, accounts::ExportSink& out,
   using Kind = accounts::ExportColumn::Kind;
   auto arts = tx.Query(
       "SELECT a.id, a.event_id, e.name, a.title, a.description, a.width, a.height, a.image_type, a.created_at, "
-      "CASE WHEN e.phase IN ('MATCHING', 'CLOSED') THEN a.vote_count END, "
-      "'images/' || CAST(a.id AS TEXT) || CASE a.image_type WHEN 'image/png' THEN '.png' WHEN 'image/jpeg' "
-      "THEN '.jpg' WHEN 'image/webp' THEN '.webp' WHEN 'image/gif' THEN '.gif' ELSE '' END, a.image_key "
-      "FROM artworks a JOIN events e ON e.id = a.event_id WHERE a.artist_id = $1 ORDER BY a.id",
+      "CASE WHEN e.phase IN ('MATCHING', 'CLOSED') THEN a.vote_count END, " +
+          accounts::ImageFileNameSql("images", "a.id", "a.image_type") +
+          ", a.image_key "
+          "FROM artworks a JOIN events e ON e.id = a.event_id WHERE a.artist_id = $1 ORDER BY a.id",
       user_id);
   out.json.Key("artworks");
   accounts::WriteRows(out.json, arts,

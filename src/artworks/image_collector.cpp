@@ -174,47 +174,27 @@ ImageCollector::Pass ImageCollector::CollectOnce() {
   return pass;
 }
 
-void ImageCollector::Start() {
-  if (thread_.joinable()) return;
-  {
-    MutexLock lock(mu_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this] { Loop(); });
-}
+ImageCollector::ImageCollector(db::Database& db, const ImageStore& images, Options options)
+    : db_(db),
+      images_(images),
+      options_(options),
+      loop_({.component = "image_collector",
+             .interval = std::chrono::duration_cast<std::chrono::milliseconds>(options.interval),
+             .first_pass_at_start = false},
+            [this] {
+              CollectAndLog();
+              return false;
+            }) {}
 
-void ImageCollector::Stop() {
-  {
-    MutexLock lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void ImageCollector::Loop() {
-  MutexLock lock(mu_);
-  while (!stopping_) {
-    const auto until = std::chrono::steady_clock::now() + options_.interval;
-    while (!stopping_ && cv_.wait_until(lock.Native(), until) != std::cv_status::timeout) {
-    }
-    if (stopping_) break;
-    lock.Unlock();
-    try {
-      const Pass p = CollectOnce();
-      if (p.removed > 0 || p.temp_removed > 0 || p.cache_removed > 0)
-        log::Info("image files collected", {{"component", "image_collector"},
-                                            {"removed", p.removed},
-                                            {"temp_removed", p.temp_removed},
-                                            {"cache_removed", p.cache_removed},
-                                            {"bytes", static_cast<std::int64_t>(p.bytes_removed)},
-                                            {"kept", p.referenced + p.young + p.pinned}});
-    } catch (...) {
-      log::WriteLimited("image_collector", log::kRepeatEvery, log::Level::kError, "image collection failed",
-                        {{"component", "image_collector"}, {"error", log::CurrentError()}});
-    }
-    lock.Lock();
-  }
+void ImageCollector::CollectAndLog() {
+  const Pass p = CollectOnce();
+  if (p.removed > 0 || p.temp_removed > 0 || p.cache_removed > 0)
+    log::Info("image files collected", {{"component", "image_collector"},
+                                        {"removed", p.removed},
+                                        {"temp_removed", p.temp_removed},
+                                        {"cache_removed", p.cache_removed},
+                                        {"bytes", static_cast<std::int64_t>(p.bytes_removed)},
+                                        {"kept", p.referenced + p.young + p.pinned}});
 }
 
 }  // namespace atelier::artworks

@@ -35,15 +35,13 @@
 // started and stopped from the wiring's thread.
 #include <array>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "artworks/image_store.h"
-#include "common/mutex.h"
+#include "common/background_loop.h"
 #include "db/database.h"
 
 namespace atelier::artworks {
@@ -103,30 +101,24 @@ class ImageCollector {
     std::int64_t cache_removed = 0;  // --images db: cached files of blobs that are gone
   };
 
-  ImageCollector(db::Database& db, const ImageStore& images, Options options)
-      : db_(db), images_(images), options_(options) {}
-  ~ImageCollector() { Stop(); }
-  ImageCollector(const ImageCollector&) = delete;
-  ImageCollector& operator=(const ImageCollector&) = delete;
+  ImageCollector(db::Database& db, const ImageStore& images, Options options);
 
   Pass CollectOnce();
 
   // A pass every interval on a thread of its own (the first one interval after Start);
-  // failures are logged and the next pass tries again.
-  void Start();
-  void Stop();
+  // failures are logged and the next pass tries again (common/background_loop.h).
+  void Start() { loop_.Start(); }
+  void Stop() { loop_.Stop(); }
 
  private:
-  void Loop();
+  // One pass of the background loop, its result logged when it removed anything.
+  void CollectAndLog();
   Pass CollectBlobs();
 
   db::Database& db_;
   const ImageStore& images_;
   const Options options_;
-  Mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  BackgroundLoop loop_;
 };
 
 }  // namespace atelier::artworks

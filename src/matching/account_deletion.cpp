@@ -70,12 +70,11 @@ void ExportTradesFor(db::Tx& tx, std::int64_t user_id, accounts::ExportSink& out
                                "ORDER BY id",
                                user_id),
                       {{"id", Kind::kId}, {"matchId", Kind::kId}, {"text", Kind::kString}, {"createdAt", Kind::kTime}});
-  auto deliveries = tx.Query(
-      "SELECT id, match_id, title, description, width, height, image_type, created_at, "
-      "'deliveries/' || CAST(id AS TEXT) || CASE image_type WHEN 'image/png' THEN '.png' WHEN 'image/jpeg' "
-      "THEN '.jpg' WHEN 'image/webp' THEN '.webp' WHEN 'image/gif' THEN '.gif' ELSE '' END, image_key "
-      "FROM match_deliveries WHERE user_id = $1 ORDER BY id",
-      user_id);
+  auto deliveries = tx.Query("SELECT id, match_id, title, description, width, height, image_type, created_at, " +
+                                 accounts::ImageFileNameSql("deliveries", "id", "image_type") +
+                                 ", image_key "
+                                 "FROM match_deliveries WHERE user_id = $1 ORDER BY id",
+                             user_id);
   out.json.Key("deliveries");
   accounts::WriteRows(out.json, deliveries,
                       {{"id", Kind::kId},
