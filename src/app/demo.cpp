@@ -10,10 +10,10 @@
 #include "accounts/service.h"
 #include "app/context.h"
 #include "app/ops.h"
-#include "artworks/artwork_service.h"
+#include "artworks/service.h"
 #include "artworks/image.h"
 #include "artworks/image_store.h"
-#include "events/event_service.h"
+#include "events/service.h"
 #include "groups/service.h"
 
 namespace atelier::app {

@@ -15,7 +15,7 @@
 #include "app/ops.h"
 #include "common/crypto.h"
 #include "common/log.h"
-#include "events/event_service.h"
+#include "events/service.h"
 #include "groups/service.h"
 #include "http/client_ip.h"
 #include "http/problem.h"

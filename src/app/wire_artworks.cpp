@@ -6,14 +6,14 @@
 #include "app/context.h"
 #include "app/ops.h"
 #include "artworks/account_deletion.h"
-#include "artworks/artwork_routes.h"
-#include "artworks/artwork_service.h"
+#include "artworks/routes.h"
+#include "artworks/service.h"
 #include "artworks/image.h"
 #include "artworks/image_collector.h"
 #include "artworks/image_gate.h"
 #include "artworks/image_store.h"
 #include "common/log.h"
-#include "events/event_service.h"
+#include "events/service.h"
 #include "matching/trade_routes.h"
 
 namespace atelier::app {

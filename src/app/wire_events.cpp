@@ -2,7 +2,7 @@
 #include <chrono>
 
 #include "app/context.h"
-#include "events/event_service.h"
+#include "events/service.h"
 #include "events/reminders.h"
 #include "events/routes.h"
 #include "events/scheduler.h"

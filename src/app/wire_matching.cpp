@@ -1,11 +1,11 @@
 #include "accounts/account_hooks.h"
 #include "app/context.h"
 #include "artworks/artwork_view.h"
-#include "events/event_service.h"
+#include "events/service.h"
 #include "groups/membership_hooks.h"
 #include "matching/account_deletion.h"
 #include "matching/exclusions.h"
-#include "matching/match_service.h"
+#include "matching/service.h"
 #include "matching/routes.h"
 #include "notify/reminders.h"
 

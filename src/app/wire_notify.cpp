@@ -34,7 +34,7 @@ notify::ReminderSweeper& WireNotify(AppContext& ctx) {
     hub_options.max_queued_bytes = static_cast<std::size_t>(std::atoll(bytes));
   auto& hub = ctx.Own<notify::StreamHub>(*ctx.db, hub_options);
   accounts::Authenticator& auth = *ctx.auth;
-  notify::AddRoutes(
+  notify::RegisterRoutes(
       ctx.router, feed, hub, [&auth](const http::Request& req) { return auth.Require(req).id; },
       [&auth](const http::Request& req) {
         auto user = auth.Require(req);
@@ -68,7 +68,7 @@ notify::ReminderSweeper& WireNotify(AppContext& ctx) {
   // One-click unsubscribe links in notification mail, signed with the database's key.
   auto& unsubscribe =
       ctx.Own<notify::UnsubscribeLinks>(notify::UnsubscribeLinks::LoadOrCreateKey(*ctx.db), cfg.public_url);
-  notify::AddUnsubscribeRoute(ctx.router, *ctx.db, unsubscribe);
+  notify::RegisterUnsubscribeRoutes(ctx.router, *ctx.db, unsubscribe);
   auto& sender = ctx.Own<notify::MailSender>(*ctx.db, ctx.clock, std::move(transport), cfg.smtp_from,
                                              HostOf(cfg.public_url), &unsubscribe);
   ctx.starters.push_back([&sender] { sender.Start(); });

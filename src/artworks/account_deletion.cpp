@@ -1,6 +1,6 @@
 #include "artworks/account_deletion.h"
 
-#include "artworks/artwork_store.h"
+#include "artworks/store.h"
 #include "events/event_lookup.h"
 
 namespace atelier::artworks {

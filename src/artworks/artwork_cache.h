@@ -32,7 +32,7 @@
 #include <utility>
 #include <vector>
 
-#include "artworks/artwork_store.h"
+#include "artworks/store.h"
 #include "common/mutex.h"
 
 namespace atelier::artworks {

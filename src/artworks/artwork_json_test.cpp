@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 #include <optional>
 
-#include "artworks/artwork_store.h"
+#include "artworks/store.h"
 #include "artworks/resources.h"
 #include "common/clock.h"
 #include "common/json_describe.h"

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "artworks/artwork_store.h"
+#include "artworks/store.h"
 #include "common/json_util.h"
 
 namespace atelier::artworks {

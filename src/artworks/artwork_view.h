@@ -15,7 +15,7 @@
 
 #include "artworks/resources.h"
 #include "db/database.h"
-#include "events/event_store.h"
+#include "events/store.h"
 #include "events/phase.h"
 
 namespace atelier::artworks {

@@ -11,9 +11,9 @@
 #include <random>
 
 #include "accounts/service.h"
-#include "artworks/artwork_service.h"
+#include "artworks/service.h"
 #include "artworks/image_collector.h"
-#include "events/event_service.h"
+#include "events/service.h"
 #include "testing/service_world.h"
 
 namespace atelier::artworks {

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "db/database.h"
-#include "events/event_store.h"
+#include "events/store.h"
 
 namespace atelier::events {
 

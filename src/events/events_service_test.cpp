@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "events/event_service.h"
+#include "events/service.h"
 #include "testing/service_world.h"
 
 namespace atelier::events {

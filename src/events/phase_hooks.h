@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "db/database.h"
-#include "events/event_store.h"
+#include "events/store.h"
 #include "events/phase.h"
 
 namespace atelier::events {

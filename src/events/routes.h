@@ -1,7 +1,7 @@
 #pragma once
 // HTTP ↔ EventService for the endpoints of docs/product.md §5 under /api/v1.
 #include "accounts/auth.h"
-#include "events/event_service.h"
+#include "events/service.h"
 #include "http/router.h"
 
 namespace atelier::events {

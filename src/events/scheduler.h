@@ -7,7 +7,7 @@
 #include <chrono>
 
 #include "common/background_loop.h"
-#include "events/event_service.h"
+#include "events/service.h"
 
 namespace atelier::events {
 

@@ -5,7 +5,7 @@
 #include "common/error.h"
 #include "common/json_util.h"
 #include "groups/membership.h"
-#include "matching/match_store.h"
+#include "matching/store.h"
 
 namespace atelier::matching {
 

@@ -1,12 +1,12 @@
 #pragma once
 // The Match resource as one viewer sees it (its artworks with the viewer's marks, each
-// participant's delivery), shared by match_service and trade_service. No permission check:
+// participant's delivery), shared by service.h and trade_service.h. No permission check:
 // the caller has made sure the viewer may see the match.
 #include <cstdint>
 
 #include "artworks/artwork_view.h"
 #include "db/database.h"
-#include "matching/match_store.h"
+#include "matching/store.h"
 #include "matching/resources.h"
 #include "matching/trade_store.h"
 

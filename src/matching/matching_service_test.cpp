@@ -5,9 +5,9 @@
 
 #include <filesystem>
 
-#include "artworks/artwork_service.h"
-#include "events/event_service.h"
-#include "matching/match_service.h"
+#include "artworks/service.h"
+#include "events/service.h"
+#include "matching/service.h"
 #include "testing/service_world.h"
 
 namespace atelier::matching {

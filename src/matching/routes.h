@@ -8,7 +8,7 @@
 #include "accounts/auth.h"
 #include "http/router.h"
 #include "matching/exclusions.h"
-#include "matching/match_service.h"
+#include "matching/service.h"
 
 namespace atelier::matching {
 

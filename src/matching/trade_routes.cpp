@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "artworks/artwork_routes.h"
+#include "artworks/routes.h"
 #include "artworks/upload_form.h"
 #include "common/json_util.h"
 #include "http/durable.h"

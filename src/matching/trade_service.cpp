@@ -8,7 +8,7 @@
 #include "events/event_lookup.h"
 #include "events/validate.h"
 #include "groups/membership.h"
-#include "matching/match_store.h"
+#include "matching/store.h"
 #include "matching/match_view.h"
 #include "matching/trade_store.h"
 

@@ -34,8 +34,8 @@ std::optional<std::int64_t> LastEventId(const http::Request& req) {
 
 }  // namespace
 
-void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user,
-               CurrentSession current_session) {
+void RegisterRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user,
+                    CurrentSession current_session) {
   const std::string base = "/api/v1";
   http::RouteOptions opts;
   opts.pool = http::Pool::kWorker;

@@ -23,7 +23,7 @@ struct Caller {
 using CurrentSession = std::function<Caller(const http::Request&)>;
 
 // `feed` and `hub` must outlive the router.
-void AddRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user,
-               CurrentSession current_session);
+void RegisterRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user,
+                    CurrentSession current_session);
 
 }  // namespace atelier::notify

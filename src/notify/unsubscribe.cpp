@@ -55,7 +55,7 @@ std::optional<std::pair<std::int64_t, Type>> UnsubscribeLinks::Verify(std::strin
   return std::make_pair(*id, *type);
 }
 
-void AddUnsubscribeRoute(http::Router& router, db::Database& db, const UnsubscribeLinks& links) {
+void RegisterUnsubscribeRoutes(http::Router& router, db::Database& db, const UnsubscribeLinks& links) {
   router.Add("POST", "/api/v1/unsubscribe", [&db, &links](http::Request& req) {
     // RFC 8058: the body is `List-Unsubscribe=One-Click` (form-encoded) and says nothing
     // more; the token in the URL is what counts.

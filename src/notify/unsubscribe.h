@@ -43,6 +43,6 @@ class UnsubscribeLinks {
 
 // POST /api/v1/unsubscribe?token=T: no session, no CSRF token (the signed token is the
 // authority); 200 {"type","email":false}.
-void AddUnsubscribeRoute(http::Router& router, db::Database& db, const UnsubscribeLinks& links);
+void RegisterUnsubscribeRoutes(http::Router& router, db::Database& db, const UnsubscribeLinks& links);
 
 }  // namespace atelier::notify

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "artworks/artwork_cache.h"
-#include "artworks/artwork_store.h"
+#include "artworks/store.h"
 #include "artworks/artwork_view.h"
 #include "artworks/image.h"
 #include "artworks/image_store.h"
@@ -25,7 +25,7 @@
 #include "common/clock.h"
 #include "common/json_describe.h"
 #include "db/database.h"
-#include "events/event_store.h"
+#include "events/store.h"
 #include "notify/notifier.h"
 
 namespace atelier::artworks {

@@ -1,4 +1,4 @@
-#include "artworks/artwork_service.h"
+#include "artworks/service.h"
 
 #include <algorithm>
 #include <boost/json.hpp>

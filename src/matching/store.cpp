@@ -1,4 +1,4 @@
-#include "matching/match_store.h"
+#include "matching/store.h"
 
 #include <climits>
 

@@ -13,7 +13,7 @@
 #include "accounts/rate_limiter.h"
 #include "common/clock.h"
 #include "db/database.h"
-#include "events/event_store.h"
+#include "events/store.h"
 #include "events/phase.h"
 #include "events/phase_hooks.h"
 #include "events/resources.h"

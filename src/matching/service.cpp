@@ -1,4 +1,4 @@
-#include "matching/match_service.h"
+#include "matching/service.h"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -12,7 +12,7 @@
 #include "events/event_lookup.h"
 #include "events/phase.h"
 #include "groups/membership.h"
-#include "matching/match_store.h"
+#include "matching/store.h"
 #include "matching/match_view.h"
 #include "matching/pairing.h"
 #include "matching/trade_store.h"

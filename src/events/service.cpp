@@ -1,4 +1,4 @@
-#include "events/event_service.h"
+#include "events/service.h"
 
 #include <algorithm>
 #include <boost/json.hpp>

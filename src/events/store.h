@@ -1,6 +1,6 @@
 #pragma once
 // SQL for events (table `events`). Every function runs inside the caller's transaction;
-// nothing here checks permissions or phases — that is event_service's job.
+// nothing here checks permissions or phases — that is service.h's job.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -1,4 +1,4 @@
-#include "artworks/artwork_routes.h"
+#include "artworks/routes.h"
 
 #include <string>
 

@@ -1,6 +1,6 @@
 #pragma once
 // SQL for artworks and votes (tables artworks, votes, vote_budgets). Every function runs
-// inside the caller's transaction; permissions and phases are artwork_service's job. The
+// inside the caller's transaction; permissions and phases are service.h's job. The
 // viewer's likes and matches are matching's (ArtworkHooks, artworks/artwork_view.h).
 #include <cstdint>
 #include <optional>

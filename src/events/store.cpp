@@ -1,4 +1,4 @@
-#include "events/event_store.h"
+#include "events/store.h"
 
 #include "common/error.h"
 #include "events/event_lookup.h"

@@ -24,7 +24,7 @@
 #include "common/clock.h"
 #include "common/json_describe.h"
 #include "db/database.h"
-#include "events/event_store.h"
+#include "events/store.h"
 #include "matching/pairing.h"
 #include "matching/resources.h"
 #include "notify/notifier.h"

@@ -1,7 +1,7 @@
 #pragma once
 // SQL for likes and matches (tables likes, matches, match_participants). Every function
 // runs inside the caller's transaction; permissions, phases and the status rules are
-// match_service's job.
+// service.h's job.
 #include <cstdint>
 #include <functional>
 #include <optional>

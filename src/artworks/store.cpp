@@ -1,4 +1,4 @@
-#include "artworks/artwork_store.h"
+#include "artworks/store.h"
 
 #include <algorithm>
 #include <climits>
