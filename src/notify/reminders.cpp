@@ -15,9 +15,10 @@ bool ClaimReminder(db::Tx& tx, std::string_view kind, std::int64_t user_id, std:
 
 int ReminderSweeper::SweepOnce() {
   int sent = 0;
-  for (const auto& [name, job] : jobs_) {
+  for (const auto& named : jobs_) {
+    const std::string& name = named.name;
     try {
-      sent += db_.Write([&](db::Tx& tx) { return job(tx, clock_.Now()); });
+      sent += db_.Write([&](db::Tx& tx) { return named.job(tx, clock_.Now()); });
     } catch (const std::exception& ex) {
       log::WriteLimited("reminders." + name, log::kRepeatEvery, log::Level::kError, "reminder sweep failed",
                         {{"component", "reminders"}, {"job", name}, {"error", ex.what()}});

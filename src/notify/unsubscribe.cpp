@@ -61,7 +61,9 @@ void RegisterUnsubscribeRoutes(http::Router& router, db::Database& db, const Uns
     // more; the token in the URL is what counts.
     auto named = links.Verify(req.Query("token").value_or(""));
     if (!named) throw InvalidToken();
-    const auto [user_id, type] = *named;
+    // Plain copies, not a structured binding: clang 14 cannot capture one in the lambda.
+    const auto user_id = named->first;
+    const auto type = named->second;
     db::CommitToken durable;
     db.Write(durable, [&](db::Tx& tx) {
       if (!tx.QueryOne("SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL", user_id)) throw InvalidToken();
