@@ -10,9 +10,9 @@
 #include "accounts/service.h"
 #include "app/context.h"
 #include "app/ops.h"
-#include "artworks/service.h"
 #include "artworks/image.h"
 #include "artworks/image_store.h"
+#include "artworks/service.h"
 #include "events/service.h"
 #include "groups/service.h"
 

@@ -2,10 +2,10 @@
 #include <chrono>
 
 #include "app/context.h"
-#include "events/service.h"
 #include "events/reminders.h"
 #include "events/routes.h"
 #include "events/scheduler.h"
+#include "events/service.h"
 
 namespace atelier::app {
 

@@ -5,8 +5,8 @@
 #include "groups/membership_hooks.h"
 #include "matching/account_deletion.h"
 #include "matching/exclusions.h"
-#include "matching/service.h"
 #include "matching/routes.h"
+#include "matching/service.h"
 #include "notify/reminders.h"
 
 namespace atelier::app {

@@ -6,8 +6,8 @@
 #include <boost/json.hpp>
 #include <optional>
 
-#include "artworks/store.h"
 #include "artworks/resources.h"
+#include "artworks/store.h"
 #include "common/clock.h"
 #include "common/json_describe.h"
 

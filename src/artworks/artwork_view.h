@@ -15,8 +15,8 @@
 
 #include "artworks/resources.h"
 #include "db/database.h"
-#include "events/store.h"
 #include "events/phase.h"
+#include "events/store.h"
 
 namespace atelier::artworks {
 

@@ -11,8 +11,8 @@
 #include <random>
 
 #include "accounts/service.h"
-#include "artworks/service.h"
 #include "artworks/image_collector.h"
+#include "artworks/service.h"
 #include "events/service.h"
 #include "testing/service_world.h"
 

@@ -2,10 +2,10 @@
 // HTTP ↔ ArtworkService for the endpoints of docs/product.md §6 under /api/v1.
 #include "accounts/auth.h"
 #include "accounts/rate_limiter.h"
-#include "artworks/service.h"
 #include "artworks/image.h"
 #include "artworks/image_gate.h"
 #include "artworks/image_store.h"
+#include "artworks/service.h"
 #include "http/router.h"
 
 namespace atelier::artworks {

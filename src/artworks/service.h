@@ -17,11 +17,11 @@
 #include <vector>
 
 #include "artworks/artwork_cache.h"
-#include "artworks/store.h"
 #include "artworks/artwork_view.h"
 #include "artworks/image.h"
 #include "artworks/image_store.h"
 #include "artworks/resources.h"
+#include "artworks/store.h"
 #include "common/clock.h"
 #include "common/json_describe.h"
 #include "db/database.h"

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "db/database.h"
-#include "events/store.h"
 #include "events/phase.h"
+#include "events/store.h"
 
 namespace atelier::events {
 

@@ -13,10 +13,10 @@
 #include "accounts/rate_limiter.h"
 #include "common/clock.h"
 #include "db/database.h"
-#include "events/store.h"
 #include "events/phase.h"
 #include "events/phase_hooks.h"
 #include "events/resources.h"
+#include "events/store.h"
 #include "notify/notifier.h"
 
 namespace atelier::events {

@@ -6,8 +6,8 @@
 
 #include "artworks/artwork_view.h"
 #include "db/database.h"
-#include "matching/store.h"
 #include "matching/resources.h"
+#include "matching/store.h"
 #include "matching/trade_store.h"
 
 namespace atelier::matching {

@@ -12,9 +12,9 @@
 #include "events/event_lookup.h"
 #include "events/phase.h"
 #include "groups/membership.h"
-#include "matching/store.h"
 #include "matching/match_view.h"
 #include "matching/pairing.h"
+#include "matching/store.h"
 #include "matching/trade_store.h"
 #include "notify/reminders.h"
 

@@ -8,8 +8,8 @@
 #include "events/event_lookup.h"
 #include "events/validate.h"
 #include "groups/membership.h"
-#include "matching/store.h"
 #include "matching/match_view.h"
+#include "matching/store.h"
 #include "matching/trade_store.h"
 
 namespace atelier::matching {
