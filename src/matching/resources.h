@@ -41,10 +41,13 @@ struct MatchParticipant {
   // Null only if it is gone (deleting an artwork removes its matches first).
   std::optional<Artwork> artwork;
   bool accepted = false;
-  bool received = false;             // this participant marked the other's art received
+  bool received = false;  // this participant marked the other's art received
+  // This participant declined the match; false for both when it ended because an artist
+  // left the group or deleted their account.
+  bool declined = false;
   std::optional<Delivery> delivery;  // what this participant delivered; null: nothing yet
 };
-BOOST_DESCRIBE_STRUCT(MatchParticipant, (), (user, artwork, accepted, received, delivery))
+BOOST_DESCRIBE_STRUCT(MatchParticipant, (), (user, artwork, accepted, received, declined, delivery))
 
 struct Match {
   Id id;

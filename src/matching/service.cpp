@@ -77,8 +77,11 @@ api::Match ViewMatch(db::Tx& tx, const artworks::ArtworkHooks& hooks, const Matc
   const auto deliveries = store::MatchDeliveries(tx, m.id);  // by user id, as the participants
   for (const auto& p : m.participants) {
     api::MatchParticipant mp{api::PublicUser{Id{p.user_id}, p.username, p.display_name},
-                             artworks::ViewArtwork(tx, hooks, p.artwork_id, viewer, Phase::kClosed), p.accepted,
-                             p.received, std::nullopt};
+                             artworks::ViewArtwork(tx, hooks, p.artwork_id, viewer, Phase::kClosed),
+                             p.accepted,
+                             p.received,
+                             p.decliner,
+                             std::nullopt};
     for (const auto& d : deliveries)
       if (d.user_id == p.user_id) mp.delivery = DeliveryOf(d);
     out.participants.push_back(std::move(mp));
@@ -169,6 +172,7 @@ api::Match MatchService::Act(std::int64_t user_id, std::int64_t match_id, MatchA
         if (status == kDeclined) break;
         if (status != kPending) throw WrongPhase("Only a PENDING match can be declined; this one is " + status);
         status = kDeclined;
+        store::SetDecliner(tx, match_id, user_id);
         news = name + " declined your match" + where;
         repair = true;
         break;

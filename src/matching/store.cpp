@@ -81,11 +81,11 @@ std::optional<MatchRow> LoadMatch(db::Tx& tx, std::int64_t id, bool for_update) 
       id);
   if (!row) return std::nullopt;
   MatchRow m{row->Int(0), row->Int(1), row->Int(2), row->Str(3), row->Str(4), row->Int(5), {}};
-  for (const auto& r : tx.Query("SELECT p.user_id, u.username, u.display_name, p.artwork_id, p.accepted, p.received "
-                                "FROM match_participants p JOIN users u ON u.id = p.user_id "
+  for (const auto& r : tx.Query("SELECT p.user_id, u.username, u.display_name, p.artwork_id, p.accepted, p.received, "
+                                "p.decliner FROM match_participants p JOIN users u ON u.id = p.user_id "
                                 "WHERE p.match_id = $1 ORDER BY p.user_id",
                                 id))
-    m.participants.push_back({r.Int(0), r.Str(1), r.Str(2), r.Int(3), r.Bool(4), r.Bool(5)});
+    m.participants.push_back({r.Int(0), r.Str(1), r.Str(2), r.Int(3), r.Bool(4), r.Bool(5), r.Bool(6)});
   return m;
 }
 
@@ -97,6 +97,10 @@ void SetStatus(db::Tx& tx, std::int64_t match_id, const std::string& status) {
 
 void SetAccepted(db::Tx& tx, std::int64_t match_id, std::int64_t user_id) {
   tx.Exec("UPDATE match_participants SET accepted = 1 WHERE match_id = $1 AND user_id = $2", match_id, user_id);
+}
+
+void SetDecliner(db::Tx& tx, std::int64_t match_id, std::int64_t user_id) {
+  tx.Exec("UPDATE match_participants SET decliner = 1 WHERE match_id = $1 AND user_id = $2", match_id, user_id);
 }
 
 void SetReceived(db::Tx& tx, std::int64_t match_id, std::int64_t user_id) {

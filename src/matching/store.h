@@ -49,6 +49,7 @@ struct ParticipantRow {
   std::int64_t artwork_id = 0;
   bool accepted = false;
   bool received = false;
+  bool decliner = false;  // this participant declined the match (POST /matches/{id}/decline)
 };
 
 struct MatchRow {
@@ -68,6 +69,8 @@ std::optional<MatchRow> LoadMatch(db::Tx& tx, std::int64_t id, bool for_update =
 void SetStatus(db::Tx& tx, std::int64_t match_id, const std::string& status);
 void SetAccepted(db::Tx& tx, std::int64_t match_id, std::int64_t user_id);
 void SetReceived(db::Tx& tx, std::int64_t match_id, std::int64_t user_id);
+// Marks the participant who declined the match (with SetStatus(…, "DECLINED")).
+void SetDecliner(db::Tx& tx, std::int64_t match_id, std::int64_t user_id);
 
 // Match ids of an event, ascending, after `after_id`; only those `participant` is in when
 // given.

@@ -177,7 +177,8 @@ def test_path_a_b_c_d_pairs_the_ends_not_the_cheap_middle(com):
         assert m["eventId"] == ev["id"] and m["status"] == "PENDING" and m["createdAt"].endswith("Z")
         assert len(m["participants"]) == 2
         for p in m["participants"]:
-            assert set(p) == {"user", "artwork", "accepted", "received", "delivery"}
+            assert set(p) == {"user", "artwork", "accepted", "received", "declined", "delivery"}
+            assert p["declined"] is False  # nobody declined (test_declined_says_by_whom_…)
             assert p["delivery"] is None  # nothing delivered yet (test_trades.py)
             assert set(p["user"]) == {"id", "username", "displayName"}
             assert p["accepted"] is False and p["received"] is False
@@ -317,6 +318,7 @@ def test_lifecycle_accept_receive_complete_with_updates(com):
     mid = m["id"]
 
     def flags(match):
+        assert [p["declined"] for p in match["participants"]] == [False, False]  # never declined
         return {p["user"]["id"]: (p["accepted"], p["received"]) for p in match["participants"]}
 
     def updates(client):
@@ -343,6 +345,9 @@ def test_lifecycle_accept_receive_complete_with_updates(com):
     assert all(n["data"] == {"matchId": mid, "eventId": ev["id"]} for n in updates(A) + updates(B))
     problem(act(B, mid, "decline"), 409, "wrong_phase")
     assert must_act(B, mid, "accept")["status"] == "COMPLETED"  # already accepted: nothing to do
+    for who in (A, B, com.admin):
+        (y,) = matches_of(who, ev["id"])
+        assert [p["declined"] for p in y["participants"]] == [False, False]
     assert A.get(f"{API}/artworks/{art_of(arts, B)}").json()["isMatched"] is True
     assert [y["status"] for y in matches_of(B, ev["id"])] == ["COMPLETED"]
 
@@ -367,6 +372,39 @@ def test_decline_ends_the_match_and_unmatches_the_artworks(com):
     problem(act(A, m["id"], "complete"), 409, "wrong_phase")
     for art in (art_of(arts, A), art_of(arts, B)):
         assert A.get(f"{API}/artworks/{art}").json()["isMatched"] is False
+
+
+def test_declined_says_by_whom_to_both_artists_and_the_admins(com):
+    A, B, C, D = com.members[:4]
+    ev, arts = matching_event(com, [A, B, C, D])
+    mutual(arts, A, B, 1, 1)
+    mutual(arts, C, D, 1, 1)
+    advance(com.owner, ev["id"], "CLOSED")
+
+    def declined(match):
+        return {p["user"]["id"]: p["declined"] for p in match["participants"]}
+
+    ab = next(m for m in matches_of(A, ev["id"]))
+    cd = next(m for m in matches_of(C, ev["id"]))
+    assert declined(ab) == {A.id: False, B.id: False}  # PENDING: nobody declined
+    must_act(A, ab["id"], "accept")  # the one who accepted first is not the decliner
+    x = must_act(B, ab["id"], "decline")
+    assert x["status"] == "DECLINED" and declined(x) == {A.id: False, B.id: True}
+    # A repeat by the other participant changes nothing: B stays the one who declined.
+    assert declined(must_act(A, ab["id"], "decline")) == {A.id: False, B.id: True}
+    # The same to both artists and to the group's owner and admins, in every list.
+    for who in (A, B, com.admin, com.owner):
+        (seen,) = [m for m in matches_of(who, ev["id"]) if m["id"] == ab["id"]]
+        assert declined(seen) == {A.id: False, B.id: True}, who.username
+    for who in (A, B):
+        (seen,) = [m for m in who.get(f"{API}/me/matches").json()["items"] if m["id"] == ab["id"]]
+        assert declined(seen) == {A.id: False, B.id: True}
+    # The other match of the event is untouched; the first of the two declines it this time.
+    assert declined(next(m for m in matches_of(com.admin, ev["id"]) if m["id"] == cd["id"])) == {
+        C.id: False, D.id: False}
+    x = must_act(C, cd["id"], "decline")
+    assert declined(x) == {C.id: True, D.id: False}
+    assert declined(next(m for m in matches_of(D, ev["id"]) if m["id"] == cd["id"])) == {C.id: True, D.id: False}
 
 
 def test_both_accept_at_once(com):

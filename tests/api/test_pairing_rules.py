@@ -298,7 +298,10 @@ def test_leaving_or_removal_declines_the_match_and_pairs_again(com):
     updates = len(notifications(a, "MATCH_UPDATE"))
     r = b.delete(f"{API}/groups/{com.gid}/members/{b.id}")
     assert r.status_code == 204, r.text
-    assert match_between(com.owner, eid, a, b)["status"] == "DECLINED"
+    ended = match_between(com.owner, eid, a, b)
+    assert ended["status"] == "DECLINED"
+    # Ended by a departure: declined by nobody.
+    assert [p["declined"] for p in ended["participants"]] == [False, False]
     notes = notifications(a, "MATCH_UPDATE")
     assert len(notes) == updates + 1 and notes[0]["data"] == {"matchId": ab["id"], "eventId": eid}
     assert "DECLINED" in notes[0]["message"]

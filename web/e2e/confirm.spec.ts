@@ -37,7 +37,7 @@ test('advancing a phase asks first; Escape and Cancel keep the phase', async ({ 
   await expect(page.getByRole('dialog', { name: 'End voting now?' })).toContainText('results are published');
 });
 
-test('declining a match asks first', async ({ page, loginAs }) => {
+test('declining a match asks first, then says who declined', async ({ page, loginAs }) => {
   const owner = await createUser('cfd');
   const bea = await createUser('cfb');
   const group = await createGroup(owner);
@@ -66,4 +66,18 @@ test('declining a match asks first', async ({ page, loginAs }) => {
   await match.getByRole('button', { name: /^Decline/ }).click();
   await dialog.getByRole('button', { name: 'Decline match' }).click();
   await expect(match).toContainText('DECLINED');
+
+  // Issue 18: the match says who declined, to each viewer, from the API (after a reload too).
+  await expect(match.getByTestId('match-status')).toHaveText('You declined this match');
+  await page.reload();
+  await expect(page.getByTestId('match').first().getByTestId('match-status')).toHaveText('You declined this match');
+  await loginAs(page, owner);
+  await page.goto('/matches');
+  await expect(page.getByTestId('match').first().getByTestId('match-status')).toHaveText(`${bea.username} declined this match`);
+  // An admin looking at others' match.
+  const adm = await createUser('cfa');
+  await addMember(owner, group, adm, 'admin');
+  await loginAs(page, adm);
+  await page.goto(`/events/${ev.id}`);
+  await expect(page.getByTestId('match').first().getByTestId('match-status')).toHaveText(`Declined by ${bea.username}`);
 });

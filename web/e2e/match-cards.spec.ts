@@ -4,7 +4,8 @@ import { addMember, advance, createEvent, createGroup, createUser, like, ok, upl
 import { expect, expectNoAxeViolations, screenshots, test } from './fixtures';
 
 async function matchedEvent(owner: TestUser, group: Group, a: TestUser, b: TestUser): Promise<{ id: string; name: string }> {
-  const ev = await createEvent(owner, group);
+  // The same two are paired in each event: repeat partners allowed.
+  const ev = await createEvent(owner, group, { avoidRepeatPartners: false });
   const x = await uploadArtwork(a, ev.id, 'Moth', 1);
   const y = await uploadArtwork(b, ev.id, 'Newt', 2);
   await advance(owner, ev.id, 'VOTING');

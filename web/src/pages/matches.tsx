@@ -13,7 +13,7 @@ import { useConfirm } from '../components/Confirm';
 import { Conversation, DeliveryForm, DeliveryView } from './trade';
 
 /** What the match waits for, said to whoever looks: a participant, or an admin looking on. */
-function statusText(match: Match, meId: string | undefined, declinedHere: boolean): string {
+function statusText(match: Match, meId: string | undefined): string {
   const me = match.participants.find((p) => p.user.id === meId);
   const other = match.participants.find((p) => p.user.id !== meId) ?? match.participants[1];
   const [a, b] = match.participants;
@@ -29,10 +29,13 @@ function statusText(match: Match, meId: string | undefined, declinedHere: boolea
       if (!me) return `Accepted — ${userName(a.user)} and ${userName(b.user)} are trading art`;
       if (me.received) return `You marked the art received — waiting for ${userName(other.user)} to receive yours`;
       return 'Accepted — trade your art, then mark it received';
-    case 'DECLINED':
-      // The API does not say who declined; this browser knows only its own decline.
-      if (declinedHere) return 'You declined this match';
-      return me ? 'Declined — one of you declined, so the trade is off' : 'Declined by one of the two artists';
+    case 'DECLINED': {
+      const decliner = match.participants.find((p) => p.declined);
+      // No decliner: the match ended because an artist left the group or deleted their account.
+      if (!decliner) return me ? 'Declined — the match ended, so the trade is off' : 'Declined — the match ended';
+      if (!me) return `Declined by ${userName(decliner.user)}`;
+      return decliner === me ? 'You declined this match' : `${userName(decliner.user)} declined this match`;
+    }
     case 'COMPLETED':
       return 'Completed — both pieces received';
   }
@@ -68,7 +71,6 @@ export function MatchCard({ match, onChange }: { match: Match; onChange: (m: Mat
   const other = match.participants.find((p) => p.user.id !== user?.id) ?? match.participants[1];
   const { confirm, dialog } = useConfirm();
   const where = useAsync(() => whereOf(match.eventId), [match.eventId]);
-  const [declinedHere, setDeclinedHere] = useState(false);
   const decline = async () => {
     const ok = await confirm({
       title: `Decline the match with ${userName(other.user)}?`,
@@ -76,10 +78,7 @@ export function MatchCard({ match, onChange }: { match: Match; onChange: (m: Mat
       confirmLabel: 'Decline match',
       danger: true,
     });
-    if (ok) {
-      setDeclinedHere(true);
-      await run(matchesApi.declineMatch);
-    }
+    if (ok) await run(matchesApi.declineMatch);
   };
   const run = async (fn: (id: string) => Promise<Match>) => {
     const m = await act.run(() => fn(match.id));
@@ -91,7 +90,7 @@ export function MatchCard({ match, onChange }: { match: Match; onChange: (m: Mat
       <div className="match__head">
         <span className={`badge badge--${match.status.toLowerCase()}`}>{match.status}</span>
         <span className="small" data-testid="match-status">
-          {statusText(match, user?.id, declinedHere)}
+          {statusText(match, user?.id)}
         </span>
       </div>
       <div className="match__pair">
