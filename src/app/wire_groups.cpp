@@ -20,7 +20,7 @@ groups::GroupService& WireGroups(AppContext& ctx, accounts::AccountService& acco
       [&service](db::Tx& tx, std::int64_t user_id) { service.RemoveLeavingUser(tx, user_id); });
   accounts.Hooks().AddExport(
       [&service](db::Tx& tx, std::int64_t user_id, accounts::ExportSink& out) { service.ExportFor(tx, user_id, out); });
-  groups::RegisterRoutes(ctx.router, service, *ctx.auth, ctx.clock);
+  groups::RegisterRoutes(ctx.router, service, *ctx.auth, ctx.clock, ctx.trusted_proxies);
   return service;
 }
 

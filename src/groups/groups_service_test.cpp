@@ -2,6 +2,7 @@
 // invitation lifecycle, with the notifications and mail they write.
 #include <gtest/gtest.h>
 
+#include "common/crypto.h"
 #include "groups/service.h"
 #include "testing/service_world.h"
 
@@ -22,6 +23,8 @@ GroupPatch Patch(std::optional<std::string> name, std::optional<std::string> des
 
 class GroupServiceTest : public ::testing::Test {
  protected:
+  // Invitations get random preview tokens (libsodium).
+  static void SetUpTestSuite() { InitCrypto(); }
   World w;
   GroupService svc{*w.db, w.clock, w.notifier, w.no_limits};
   accounts::AuthUser owner = w.AddUser("owner");
@@ -198,6 +201,61 @@ TEST_F(GroupServiceTest, AnInvitationExpiresWithTheClock) {
   EXPECT_API_ERROR(svc.Get(outsider, group), 404, "not_found");
   // An expired invitation does not block a new one.
   EXPECT_NO_THROW(InviteUser(owner, outsider));
+}
+
+// The token of the preview link in the newest invitation mail to `to`.
+std::string PreviewToken(World& w, const std::string& to) {
+  auto mail = w.MailTo(to);
+  EXPECT_FALSE(mail.empty());
+  if (mail.empty()) return {};
+  const std::string& body = mail.back().second;
+  const std::string marker = "https://atelier.test/invitations?preview=";
+  auto at = body.find(marker);
+  EXPECT_NE(at, std::string::npos) << body;
+  if (at == std::string::npos) return {};
+  at += marker.size();
+  return body.substr(at, body.find_first_of(" \n", at) - at);
+}
+
+TEST_F(GroupServiceTest, TheMailedPreviewLinkShowsTheInvitationAndNothingElse) {
+  InviteInput in;
+  in.email = "newcomer@example.test";
+  InvitationRow by_mail = svc.Invite(admin, group, in, w.durable);
+  InvitationRow by_name = InviteUser(owner, outsider);
+  const std::string mail_token = PreviewToken(w, "newcomer@example.test");
+  const std::string name_token = PreviewToken(w, outsider.email);
+  ASSERT_EQ(mail_token.size(), 43u);
+  ASSERT_EQ(name_token.size(), 43u);
+  ASSERT_NE(mail_token, name_token);
+
+  InvitationPreviewRow p = svc.Preview(mail_token, "198.51.100.7");
+  EXPECT_EQ(p.invitation.id, by_mail.id);
+  EXPECT_EQ(p.invitation.invited_by.id, admin.id);
+  EXPECT_EQ(p.invitation.email, "newcomer@example.test");
+  EXPECT_EQ(svc.Preview(name_token, "198.51.100.7").invitation.id, by_name.id);
+
+  // Only the hash is stored; the hash, an altered token or none is no token.
+  EXPECT_API_ERROR(svc.Preview(Sha256Hex(mail_token), "x"), 400, "invalid_token");
+  std::string altered = mail_token;
+  altered.back() = altered.back() == 'A' ? 'B' : 'A';
+  EXPECT_API_ERROR(svc.Preview(altered, "x"), 400, "invalid_token");
+  EXPECT_API_ERROR(svc.Preview("", "x"), 400, "invalid_token");
+  EXPECT_API_ERROR(svc.Preview(std::string(129, 'a'), "x"), 400, "invalid_token");
+
+  // Reading the preview changes nothing, and the status follows the invitation.
+  svc.Revoke(owner, by_mail.id, w.durable);
+  EXPECT_EQ(svc.Preview(mail_token, "x").invitation.status, "revoked");
+  w.clock.Advance(169 * kHourMs);
+  EXPECT_EQ(svc.Preview(name_token, "x").invitation.EffectiveStatus(w.clock.Now()), "expired");
+  EXPECT_EQ(StoredStatus(by_name.id), "pending");
+}
+
+TEST_F(GroupServiceTest, PreviewsAreRateLimitedPerClient) {
+  accounts::RateLimiter limits{w.clock, true};
+  GroupService limited{*w.db, w.clock, w.notifier, limits};
+  for (int i = 0; i < 30; ++i) EXPECT_API_ERROR(limited.Preview("nope", "203.0.113.1"), 400, "invalid_token");
+  EXPECT_API_ERROR(limited.Preview("nope", "203.0.113.1"), 429, "rate_limited");
+  EXPECT_API_ERROR(limited.Preview("nope", "203.0.113.2"), 400, "invalid_token");
 }
 
 TEST_F(GroupServiceTest, AnEmailInvitationIsMailedThenWaitsForTheVerifiedAddress) {

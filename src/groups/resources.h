@@ -55,4 +55,22 @@ struct Invitation {
 };
 BOOST_DESCRIBE_STRUCT(Invitation, (), (id, group, invitee, email, invitedBy, status, createdAt, expiresAt))
 
+// GET /invitations/preview: what the link in an invitation's email shows before any login,
+// to whoever holds it. No ids: the token answers nothing else.
+struct InvitationPreviewGroup {
+  std::string name;
+  std::string description;
+};
+BOOST_DESCRIBE_STRUCT(InvitationPreviewGroup, (), (name, description))
+
+struct InvitationPreview {
+  InvitationPreviewGroup group;
+  PublicUser invitedBy;
+  std::optional<PublicUser> invitee;  // as in Invitation
+  std::optional<std::string> email;   // as in Invitation
+  std::string status;
+  Time expiresAt;
+};
+BOOST_DESCRIBE_STRUCT(InvitationPreview, (), (group, invitedBy, invitee, email, status, expiresAt))
+
 }  // namespace atelier::api

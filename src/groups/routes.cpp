@@ -48,6 +48,18 @@ api::Invitation ToResource(InvitationRow&& i, Millis now) {
           .expiresAt = {i.expires_at}};
 }
 
+api::InvitationPreview ToResource(InvitationPreviewRow&& p, Millis now) {
+  InvitationRow& i = p.invitation;
+  std::optional<api::PublicUser> invitee;
+  if (i.invitee) invitee = ToResource(std::move(*i.invitee));
+  return {.group = {std::move(i.group_name), std::move(p.group_description)},
+          .invitedBy = ToResource(std::move(i.invited_by)),
+          .invitee = std::move(invitee),
+          .email = std::move(i.email),
+          .status = i.EffectiveStatus(now),
+          .expiresAt = {i.expires_at}};
+}
+
 // The list page of docs/product.md §2, each row converted by `convert`.
 template <typename Row, typename F>
 http::Response PageResponse(PageOf<Row>&& page, F convert) {
@@ -109,7 +121,7 @@ InviteInput ReadInviteBody(const json::object& body) {
 }  // namespace
 
 void RegisterRoutes(http::Router& router, GroupService& service, const accounts::Authenticator& auth,
-                    const Clock& clock) {
+                    const Clock& clock, const http::TrustedProxies& proxies) {
   const std::string base = "/api/v1";
   http::RouteOptions opts;
   opts.pool = http::Pool::kWorker;
@@ -241,6 +253,16 @@ void RegisterRoutes(http::Router& router, GroupService& service, const accounts:
         Millis now = c.Now();
         return PageResponse(s.MyInvitations(me, limit, req.Query("cursor")),
                             [now](InvitationRow&& i) { return ToResource(std::move(i), now); });
+      },
+      opts);
+  // No session: the token from the invitation's email is the only authority, and it
+  // shows the invitation, nothing more (app/wire_guards.cpp lists the route as public).
+  router.Add(
+      "GET", base + "/invitations/preview",
+      [&s, &c, &proxies](http::Request& req) {
+        const std::string client = proxies.ClientIp(req);
+        auto preview = s.Preview(req.Query("token").value_or(""), client.empty() ? "unknown" : client);
+        return http::JsonResponse(200, ToResource(std::move(preview), c.Now()));
       },
       opts);
   router.Add(

@@ -4,12 +4,14 @@
 // service's rows. Routes are added under /api/v1.
 #include "accounts/auth.h"
 #include "groups/service.h"
+#include "http/client_ip.h"
 #include "http/router.h"
 
 namespace atelier::groups {
 
-// `service` and `auth` must outlive the router.
+// `service`, `auth` and `proxies` (who the client is, for the preview's rate limit) must
+// outlive the router.
 void RegisterRoutes(http::Router& router, GroupService& service, const accounts::Authenticator& auth,
-                    const Clock& clock);
+                    const Clock& clock, const http::TrustedProxies& proxies);
 
 }  // namespace atelier::groups

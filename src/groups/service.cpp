@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "common/crypto.h"
 #include "common/error.h"
 #include "common/human_time.h"
 #include "common/json_util.h"
@@ -26,6 +27,12 @@ constexpr int kInvitesPerUserHour = 50;
 constexpr int kInvitesPerGroupHour = 100;
 // Mails to addresses without an account carry text the inviter chose to a stranger.
 constexpr int kOutsideMailsPerUserDay = 20;
+
+// Anyone with the link may look: a page load or two per visit, far below guessing speed
+// (the token has 256 bits anyway).
+constexpr int kPreviewsPerAddressMinute = 30;
+// Tokens are 43 characters (RandomToken(32)); anything much longer is not one of ours.
+constexpr std::size_t kMaxPreviewToken = 128;
 
 ApiError NameTaken() { return Conflict("group_name_taken", "A group with this name exists already"); }
 ApiError NotPending() { return Conflict("invitation_not_pending", "The invitation was answered or revoked already"); }
@@ -286,24 +293,27 @@ InvitationRow GroupService::Invite(const accounts::AuthUser& me, std::int64_t gr
         limiter_.Require("invite-mail:user:" + std::to_string(me.id), kOutsideMailsPerUserDay, 24 * kHour,
                          "Too many invitations to addresses without an account today; try again later");
 
+      // The email's link shows the invitation before any login (Preview); only the
+      // token's hash is kept, so the database alone cannot make the link.
+      const std::string preview_token = RandomToken(32);
       std::int64_t id =
           tx.QueryOne(
-                "INSERT INTO invitations (group_id, invitee_id, email, invited_by, status, created_at, expires_at) "
-                "VALUES ($1, $2, $3, $4, 'pending', $5, $6) RETURNING id",
-                group_id, invitee_id, in.email, me.id, now, now + in.expires_in_hours * kHour)
+                "INSERT INTO invitations (group_id, invitee_id, email, invited_by, status, created_at, "
+                "expires_at, preview_hash) VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7) RETURNING id",
+                group_id, invitee_id, in.email, me.id, now, now + in.expires_in_hours * kHour, Sha256Hex(preview_token))
               ->Int(0);
       auto inv = *store::Invitation(tx, id);
       std::string message = InvitationMessage(me.display_name, me.username, inv.group_name);
+      const std::string link = notifier_.PublicUrl() + "/invitations?preview=" + preview_token;
       if (invitee_id) {
         notifier_.Notify(tx, *invitee_id, notify::Type::kGroupInvitation, message,
-                         {{"invitationId", IdStr(id)}, {"groupId", IdStr(group_id)}});
+                         {{"invitationId", IdStr(id)}, {"groupId", IdStr(group_id)}}, /*may_email=*/true, link);
       } else {
         // No account has verified this address yet: always mailed (docs/product.md §8).
-        notifier_.QueueMail(
-            tx, {*in.email, "You are invited to join \"" + inv.group_name + "\" on Atelier",
-                 message + ".\n\nCreate an account with this email address (" + *in.email +
-                     "), verify it, and the invitation will be waiting for you:\n" + notifier_.PublicUrl() +
-                     "/invitations\n\nThe invitation expires on " + FormatHumanTime(inv.expires_at) + ".\n"});
+        notifier_.QueueMail(tx, {*in.email, "You are invited to join \"" + inv.group_name + "\" on Atelier",
+                                 message + ".\n\nSee the invitation, then create an account with this email address (" +
+                                     *in.email + ") and verify it; the invitation will be waiting for you:\n" + link +
+                                     "\n\nThe invitation expires on " + FormatHumanTime(inv.expires_at) + ".\n"});
       }
       return inv;
     });
@@ -344,6 +354,16 @@ void GroupService::NotifyEmailInvitations(db::Tx& tx, std::int64_t user_id, cons
     notifier_.Notify(tx, user_id, notify::Type::kGroupInvitation, InvitationMessage(r.Str(3), r.Str(4), r.Str(2)),
                      {{"invitationId", IdStr(r.Int(0))}, {"groupId", IdStr(r.Int(1))}}, /*may_email=*/false);
   }
+}
+
+InvitationPreviewRow GroupService::Preview(const std::string& token, const std::string& client) {
+  limiter_.Require("invite-preview:ip:" + client, kPreviewsPerAddressMinute, 60 * 1000,
+                   "Too many invitation previews; try again later");
+  auto invalid = [] { return ApiError(400, "invalid_token", "This invitation link is not valid"); };
+  if (token.empty() || token.size() > kMaxPreviewToken) throw invalid();
+  auto found = db_.Read([&](db::Tx& tx) { return store::InvitationByPreview(tx, Sha256Hex(token)); });
+  if (!found) throw invalid();
+  return std::move(*found);
 }
 
 PageOf<InvitationRow> GroupService::GroupInvitations(const accounts::AuthUser& me, std::int64_t group_id, int limit,

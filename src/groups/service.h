@@ -95,6 +95,10 @@ class GroupService {
   // GROUP_INVITATION notifications in the app. One that duplicates a pending invitation
   // of the user to the same group, or is for a group the user is in, is revoked.
   void NotifyEmailInvitations(db::Tx& tx, std::int64_t user_id, const std::string& email) const;
+  // The invitation a preview token names, for whoever holds the link from its email: no
+  // session, read only (the token cannot answer it). `client` keys a per-address rate
+  // limit (429). A token that names no invitation → 400 invalid_token.
+  InvitationPreviewRow Preview(const std::string& token, const std::string& client);
   PageOf<InvitationRow> GroupInvitations(const accounts::AuthUser& me, std::int64_t group_id, int limit,
                                          const std::optional<std::string>& cursor);
   PageOf<InvitationRow> MyInvitations(const accounts::AuthUser& me, int limit,

@@ -121,6 +121,17 @@ std::optional<InvitationRow> Invitation(db::Tx& tx, std::int64_t id) {
   return ToInvitation(*row);
 }
 
+std::optional<InvitationPreviewRow> InvitationByPreview(db::Tx& tx, const std::string& preview_hash) {
+  auto found = tx.QueryOne(
+      "SELECT i.id, g.description FROM invitations i JOIN art_groups g ON g.id = i.group_id "
+      "WHERE i.preview_hash = $1",
+      preview_hash);
+  if (!found) return std::nullopt;
+  auto inv = Invitation(tx, found->Int(0));
+  if (!inv) return std::nullopt;
+  return InvitationPreviewRow{std::move(*inv), found->Str(1)};
+}
+
 std::vector<InvitationRow> GroupInvitations(db::Tx& tx, std::int64_t group_id, std::int64_t before, int limit) {
   return ToInvitations(
       tx.Query(std::string(kInvitationSelect) + "WHERE i.group_id = $1 AND i.id < $2 ORDER BY i.id DESC LIMIT $3",

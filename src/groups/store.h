@@ -52,6 +52,12 @@ struct InvitationRow {
   }
 };
 
+// What the link in an invitation's email shows before any login (docs/product.md §4).
+struct InvitationPreviewRow {
+  InvitationRow invitation;
+  std::string group_description;
+};
+
 namespace store {
 
 std::optional<GroupRow> GroupFor(db::Tx& tx, std::int64_t group_id, std::int64_t user_id);
@@ -69,6 +75,8 @@ bool AddMember(db::Tx& tx, std::int64_t group_id, std::int64_t user_id, Role rol
 bool RemoveMember(db::Tx& tx, std::int64_t group_id, std::int64_t user_id);
 
 std::optional<InvitationRow> Invitation(db::Tx& tx, std::int64_t id);
+// The invitation whose preview token hashes to `preview_hash` (Sha256Hex).
+std::optional<InvitationPreviewRow> InvitationByPreview(db::Tx& tx, const std::string& preview_hash);
 // Newest first, id < before.
 std::vector<InvitationRow> GroupInvitations(db::Tx& tx, std::int64_t group_id, std::int64_t before, int limit);
 // Pending, unexpired invitations addressed to the user (by id, or by `verified_email`

@@ -12,8 +12,11 @@ constexpr std::string_view kNames[] = {"GROUP_INVITATION", "EVENT_STATUS_UPDATE"
                                        "MATCH_UPDATE",     "MATCH_MESSAGE",       "TRADE_DELIVERED",   "NO_MATCH",
                                        "TRADE_REMINDER",   "DEADLINE_REMINDER"};
 
-std::string MailBody(const std::string& message, const std::string& public_url, Type type) {
-  std::string link = public_url + (type == Type::kGroupInvitation ? "/invitations" : "/notifications");
+std::string MailBody(const std::string& message, const std::string& public_url, Type type,
+                     const std::string& mail_link = {}) {
+  std::string link = !mail_link.empty()
+                         ? mail_link
+                         : public_url + (type == Type::kGroupInvitation ? "/invitations" : "/notifications");
   return message + "\n\nOpen Atelier: " + link +
          "\n\nYou can choose which notifications reach you by email in your notification settings.\n";
 }
@@ -54,7 +57,7 @@ void Notifier::QueueMail(db::Tx& tx, const Mail& mail) const {
 }
 
 std::int64_t Notifier::Notify(db::Tx& tx, std::int64_t user_id, Type type, const std::string& message,
-                              const boost::json::object& data, bool may_email) const {
+                              const boost::json::object& data, bool may_email, const std::string& mail_link) const {
   Millis now = clock_.Now();
   const std::string data_json = boost::json::serialize(data);
   auto row = tx.QueryOne(
@@ -72,7 +75,7 @@ std::int64_t Notifier::Notify(db::Tx& tx, std::int64_t user_id, Type type, const
       "ON s.user_id = u.id AND s.type = $2 WHERE u.id = $1 AND u.deleted_at IS NULL",
       user_id, TypeName(type), EmailedByDefault(type));
   if (wants && wants->Bool(1))
-    QueueMail(tx, {wants->Str(0), message, MailBody(message, public_url_, type),
+    QueueMail(tx, {wants->Str(0), message, MailBody(message, public_url_, type, mail_link),
                    std::to_string(user_id) + ":" + std::string(TypeName(type))});
   Signal(tx, id, id);
   return id;

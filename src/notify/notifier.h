@@ -67,9 +67,11 @@ class Notifier {
   void QueueMail(db::Tx& tx, const Mail& mail) const;
 
   // One in-app notification for one user, also emailed when the user's settings say so
-  // (never when `may_email` is false: the news was mailed already). Returns its id.
+  // (never when `may_email` is false: the news was mailed already). The mail links to
+  // `mail_link` when given (an invitation's preview link), else to the type's page.
+  // Returns its id.
   std::int64_t Notify(db::Tx& tx, std::int64_t user_id, Type type, const std::string& message,
-                      const boost::json::object& data, bool may_email = true) const;
+                      const boost::json::object& data, bool may_email = true, const std::string& mail_link = {}) const;
 
   // One notification for every member of a group (owner and admins included), inserted
   // with one statement whatever the group's size, plus mail for those whose settings ask.

@@ -93,7 +93,8 @@ test.describe('groups and invitations', () => {
     await page.getByLabel('Username or email').fill(guest.email);
     await page.getByLabel('Password').fill(guest.password);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await expect(page).toHaveURL(/\/invitations$/);
+    // The link carries the invitation's preview token (invite-link.spec.ts).
+    await expect(page).toHaveURL(/\/invitations\?preview=[\w-]+$/);
     // The guest declines.
     const card = page.getByTestId('invitation').filter({ hasText: group.name });
     await expect(card).toBeVisible();

@@ -20,6 +20,7 @@ export type Member = S['Member'];
 export type Invitation = S['Invitation'];
 export type InvitationCreate = S['InvitationCreate'];
 export type InvitationStatus = S['InvitationStatus'];
+export type InvitationPreview = S['InvitationPreview'];
 export type Phase = S['Phase'];
 export type Event = S['Event'];
 export type EventCreate = S['EventCreate'];

@@ -3,6 +3,7 @@ import * as auth from '../api/auth';
 import * as notificationsApi from '../api/notifications';
 import { isApiError } from '../api/client';
 import type { User } from '../api/types';
+import { InvitationPreviewNotice, previewTokenOf, useInvitationPreview } from '../components/InvitationPreview';
 import { ErrorBox, FormError, Loading, Notice, TextField } from '../components/ui';
 import { errorMessage } from '../errors';
 import { useAction, useTitle } from '../hooks';
@@ -39,8 +40,8 @@ export function HomePage() {
 }
 
 /**
- * For someone who followed an invitation email's link. Invitations are private, so
- * nothing about the group can be shown before logging in (the API has no public view).
+ * For someone who followed a link to the Invitations page without a preview token (emails
+ * sent before invitations had one): nothing about the group can be shown before logging in.
  */
 function InvitedNotice() {
   return (
@@ -53,10 +54,17 @@ function InvitedNotice() {
   );
 }
 
+/** What a login or sign-up reached from an invitation's link says about it. */
+function InvitedBy({ next, preview, on }: { next: string | null; preview: ReturnType<typeof useInvitationPreview>; on: 'login' | 'register' }) {
+  if (!next || !safeNext(next).startsWith('/invitations')) return null;
+  return previewTokenOf(safeNext(next)) ? <InvitationPreviewNotice preview={preview} on={on} /> : <InvitedNotice />;
+}
+
 export function LoginPage() {
   useTitle('Log in');
   const { setUser } = useSession();
   const { search } = useLocation();
+  const preview = useInvitationPreview(previewTokenOf(safeNext(search.get('next'))));
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
   const act = useAction();
@@ -76,7 +84,7 @@ export function LoginPage() {
   return (
     <section className="narrow">
       <h1>Log in</h1>
-      {next && safeNext(next).startsWith('/invitations') && <InvitedNotice />}
+      <InvitedBy next={next} preview={preview} on="login" />
       {search.get('deleted') === '1' && (
         <Notice kind="success">
           <p data-testid="deleted-notice">Your account was deleted. Thank you for the art you shared.</p>
@@ -117,6 +125,13 @@ export function RegisterPage() {
   const [f, setF] = useState({ username: '', email: '', password: '' });
   const [done, setDone] = useState<User | null>(null);
   const act = useAction();
+  const preview = useInvitationPreview(previewTokenOf(safeNext(next)));
+  // The address the invitation went to is the one to sign up with: it must be verified
+  // before the invitation reaches the account.
+  const invited = preview.data?.status === 'pending' && !preview.data.invitee ? preview.data.email : null;
+  useEffect(() => {
+    if (invited) setF((cur) => (cur.email ? cur : { ...cur, email: invited }));
+  }, [invited]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -146,9 +161,18 @@ export function RegisterPage() {
             address.
           </p>
           <p data-testid="invitation-after-verify">
-            Invitations sent to this address appear on your Invitations page once the address is verified.
+            {preview.data?.status === 'pending' ? `The invitation to ${preview.data.group.name} and other invitations` : 'Invitations'} sent
+            to this address appear on your Invitations page once the address is verified.
           </p>
         </Notice>
+        {invited && invited !== done.email.toLowerCase() && (
+          <Notice kind="warning">
+            <p data-testid="invitation-other-address">
+              The invitation was sent to {invited}, not to {done.email}: it reaches you only once an account of yours has verified {invited}.
+              Ask the person who invited you to invite {done.email} instead.
+            </p>
+          </Notice>
+        )}
         <p className="actions">
           <Link to={safeNext(next)} className="btn btn--primary">
             Continue to Atelier
@@ -162,7 +186,7 @@ export function RegisterPage() {
   return (
     <section className="narrow">
       <h1>Create your account</h1>
-      {next && safeNext(next).startsWith('/invitations') && <InvitedNotice />}
+      <InvitedBy next={next} preview={preview} on="register" />
       {search.get('deleted') === '1' && (
         <Notice kind="success">
           <p data-testid="deleted-notice">Your account was deleted. Thank you for the art you shared.</p>

@@ -2,12 +2,13 @@ import { useState, type FormEvent } from 'react';
 import { allPages, isApiError } from '../api/client';
 import * as groupsApi from '../api/groups';
 import { acceptInvitation, declineInvitation, listMyInvitations, revokeInvitation } from '../api/invitations';
-import type { Event, EventCreate, Exclusion, Group, Invitation, Member } from '../api/types';
+import type { Event, EventCreate, Exclusion, Group, Invitation, InvitationPreview, Member, User } from '../api/types';
 import { useConfirm } from '../components/Confirm';
+import { InvitationPreviewNotice, useInvitationPreview } from '../components/InvitationPreview';
 import { AnonymousVotingField, Empty, ErrorBox, FormError, LoadMore, Loading, Notice, PhaseBadge, SelectField, TextArea, TextField, Time, UserLink, userName, RichText } from '../components/ui';
 import { errorMessage } from '../errors';
-import { useAction, useAsync, usePaged, useRefreshWhileVisible, useTitle } from '../hooks';
-import { Link, navigate } from '../router';
+import { useAction, useAsync, usePaged, useRefreshWhileVisible, useTitle, type Async } from '../hooks';
+import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 
 const isAdmin = (g: Group) => g.myRole === 'owner' || g.myRole === 'admin';
@@ -630,9 +631,32 @@ function GroupAdminSection({ group, onSaved }: { group: Group; onSaved: (g: Grou
   );
 }
 
+/**
+ * The invitation of the email link this page was opened from (`?preview=T`), when the list
+ * cannot show it: it has ended, or it was sent to another address or account.
+ */
+function LinkedInvitation({ preview, listed, user }: { preview: Async<InvitationPreview | null>; listed: Invitation[] | undefined; user: User | null }) {
+  if (preview.loading || listed === undefined) return null;
+  const p = preview.data;
+  if (preview.error || (p && p.status !== 'pending')) return <InvitationPreviewNotice preview={preview} on="invitations" />;
+  if (!p || !user?.emailVerified || listed.some((i) => i.group.name === p.group.name)) return null;
+  const to = p.email ?? (p.invitee ? `@${p.invitee.username}` : 'someone else');
+  return (
+    <Notice kind="warning">
+      <p data-testid="invitation-elsewhere">
+        The invitation to <strong>{p.group.name}</strong> from {userName(p.invitedBy)} was sent to {to}, not to this account (@{user.username},{' '}
+        {user.email}). Log in with the account that has that address verified, or ask {userName(p.invitedBy)} to invite you here.
+      </p>
+    </Notice>
+  );
+}
+
 export function InvitationsPage() {
   useTitle('Invitations');
   const { user } = useSession();
+  const { search } = useLocation();
+  const previewToken = search.get('preview');
+  const preview = useInvitationPreview(previewToken);
   const list = usePaged((cursor) => listMyInvitations({ cursor }), []);
   const act = useAction();
   const [msg, setMsg] = useState('');
@@ -661,6 +685,8 @@ export function InvitationsPage() {
           </span>
         </Notice>
       )}
+      {/* Once the person answered an invitation here, the link's state is old news. */}
+      {previewToken && !msg && <LinkedInvitation preview={preview} listed={list.loading ? undefined : (list.items ?? [])} user={user ?? null} />}
       <FormError error={act.error} />
       {msg && <Notice>{msg}</Notice>}
       {list.loading ? (
