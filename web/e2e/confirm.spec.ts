@@ -60,6 +60,7 @@ test('declining a match asks first, then says who declined', async ({ page, logi
   const dialog = page.getByRole('dialog', { name: /Decline the match with/ });
   await expect(dialog).toContainText('cannot be undone');
   await expectNoAxeViolations(page, 'decline confirmation');
+  await screenshots(page, 'confirm-decline');
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   await expect(match).toContainText('PENDING');
@@ -69,6 +70,7 @@ test('declining a match asks first, then says who declined', async ({ page, logi
 
   // Issue 18: the match says who declined, to each viewer, from the API (after a reload too).
   await expect(match.getByTestId('match-status')).toHaveText('You declined this match');
+  await screenshots(page, 'match-declined');
   await page.reload();
   await expect(page.getByTestId('match').first().getByTestId('match-status')).toHaveText('You declined this match');
   await loginAs(page, owner);

@@ -48,3 +48,18 @@ test('an event without dates says nothing about admins once CLOSED', async ({ pa
   await expect(page.locator('main')).not.toContainText('when an admin');
   await expect(page.getByTestId('next-deadline')).toHaveCount(0);
 });
+
+test('a planned change that is due says "any moment now", not "ago"', async ({ page, loginAs }) => {
+  const owner = await createUser('schd');
+  const group = await createGroup(owner);
+  const ev = await createEvent(owner, group, { votingStartsAt: '2099-01-01T15:00:00Z' });
+  // The viewer's clock is past the planned start; the server has not moved the phase yet.
+  await page.clock.setFixedTime(new Date('2099-01-01T15:03:00Z'));
+  await loginAs(page, owner);
+  await page.goto(`/events/${ev.id}`);
+  await expect(page.getByTestId('next-deadline')).toContainText('Voting starts any moment now (Jan 1, 2099, 10:00 AM EST)');
+  await expect(page.getByTestId('next-deadline')).not.toContainText('ago');
+  await page.goto('/');
+  const running = page.getByTestId('active-event').filter({ hasText: ev.name });
+  await expect(running).toContainText('voting starts any moment now');
+});
