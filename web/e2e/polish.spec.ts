@@ -29,6 +29,8 @@ test('a session that ends mid-form keeps what was typed', async ({ page, loginAs
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(new RegExp(`/events/${ev.id}$`));
   await expect(page.getByTestId('draft-restored')).toBeVisible();
+  // The picked image cannot come back; the notice names it so it is chosen again.
+  await expect(page.getByTestId('draft-restored')).toContainText('Files cannot be kept: choose “k.png” again.');
   await expect(page.getByLabel('Title')).toHaveValue('Kept title');
   await expect(page.getByLabel('Description (optional)')).toHaveValue('Two\nlines');
   await screenshots(page, 'draft-restored');
@@ -60,6 +62,12 @@ test('long display name, focus on form errors, notifications layout, role confir
   await page.getByLabel(`Role of ${bea.username}`).selectOption('admin');
   await expect(page.getByTestId('members-status')).toContainText(`${bea.username} is now admin.`);
   await expect(page.getByTestId('members-status').locator('.alert')).toBeVisible();
+  // On a phone the member's buttons wrap as whole words ("Remove" never as "Remo-ve").
+  await page.setViewportSize({ width: 375, height: 812 });
+  for (const b of await page.getByTestId(`member-${bea.username}`).getByRole('button').all()) {
+    expect((await b.boundingBox())!.height, `${await b.textContent()} wraps`).toBeLessThan(48);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
   await screenshots(page, 'role-changed');
 
   // Notifications: full width, and marking one read moves nothing.
@@ -74,6 +82,11 @@ test('long display name, focus on form errors, notifications layout, role confir
   await expect(item.getByText('Read', { exact: true })).toBeVisible();
   const after = (await item.locator('a, span').first().boundingBox())!;
   expect(Math.abs(after.width - before.width)).toBeLessThan(1);
+  // On a phone the slot wraps to its own row, and "Read" starts where the text does.
+  await page.setViewportSize({ width: 375, height: 812 });
+  const textLeft = (await item.locator('> div').first().boundingBox())!.x;
+  expect(Math.abs((await item.getByText('Read', { exact: true }).boundingBox())!.x - textLeft)).toBeLessThan(8);
+  await page.setViewportSize({ width: 1280, height: 800 });
   await expectNoAxeViolations(page, 'notifications');
   await screenshots(page, 'notifications-read');
 
