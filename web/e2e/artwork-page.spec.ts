@@ -37,14 +37,16 @@ test('artwork page: full size on demand, previous/next, vote, group in the bread
 
   // Newest first, as in the gallery: Gamma, Beta, Alpha.
   const pager = page.getByRole('navigation', { name: 'Artworks of this event' });
-  await pager.getByRole('link', { name: /Next/ }).click();
+  await pager.getByRole('link', { name: /Next/ }).focus();
+  await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/artworks/${a.id}$`));
   await expect(page.getByRole('heading', { level: 1, name: 'Alpha' })).toBeVisible();
   await pager.getByRole('link', { name: /Previous/ }).click();
   await pager.getByRole('link', { name: /Previous/ }).click();
   await expect(page).toHaveURL(new RegExp(`/artworks/${c.id}$`));
 
-  await page.getByRole('button', { name: 'Vote for Gamma' }).click();
+  await page.getByRole('button', { name: 'Vote for Gamma' }).focus();
+  await page.keyboard.press('Space');
   await expect(page.getByRole('button', { name: /Voted/ })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('votes-left')).toContainText('1 of 2 votes left');
 });

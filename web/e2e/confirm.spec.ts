@@ -64,8 +64,13 @@ test('declining a match asks first, then says who declined', async ({ page, logi
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   await expect(match).toContainText('PENDING');
-  await match.getByRole('button', { name: /^Decline/ }).click();
-  await dialog.getByRole('button', { name: 'Decline match' }).click();
+  // Keyboard only: Enter opens the dialog on Cancel, Tab reaches "Decline match".
+  await match.getByRole('button', { name: /^Decline/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(dialog.getByRole('button', { name: 'Decline match' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(match).toContainText('DECLINED');
 
   // Issue 18: the match says who declined, to each viewer, from the API (after a reload too).

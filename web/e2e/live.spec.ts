@@ -54,5 +54,6 @@ test('new gallery entries and new members appear without a reload', async ({ pag
   await expect(page.getByTestId(`member-${bea.username}`)).toBeVisible();
   await addMember(owner, group, cal);
   await expect(page.getByTestId(`member-${cal.username}`)).toBeVisible({ timeout: 40_000 });
+  await expectNoAxeViolations(page, 'members, live');
   await screenshots(page, 'live-members');
 });

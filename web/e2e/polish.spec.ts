@@ -33,6 +33,7 @@ test('a session that ends mid-form keeps what was typed', async ({ page, loginAs
   await expect(page.getByTestId('draft-restored')).toContainText('Files cannot be kept: choose “k.png” again.');
   await expect(page.getByLabel('Title')).toHaveValue('Kept title');
   await expect(page.getByLabel('Description (optional)')).toHaveValue('Two\nlines');
+  await expectNoAxeViolations(page, 'restored draft');
   await screenshots(page, 'draft-restored');
 });
 
