@@ -45,6 +45,9 @@ test('artwork page: full size on demand, previous/next, vote, group in the bread
   await pager.getByRole('link', { name: /Previous/ }).click();
   await expect(page).toHaveURL(new RegExp(`/artworks/${c.id}$`));
 
+  // The description belongs to the picture: right under it, above the vote.
+  const descY = (await page.getByText('Gamma, made for the tests').boundingBox())!.y;
+  expect(descY).toBeLessThan((await page.getByRole('button', { name: 'Vote for Gamma' }).boundingBox())!.y);
   await page.getByRole('button', { name: 'Vote for Gamma' }).focus();
   await page.keyboard.press('Space');
   await expect(page.getByRole('button', { name: /Voted/ })).toHaveAttribute('aria-pressed', 'true');

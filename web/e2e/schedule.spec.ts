@@ -48,6 +48,7 @@ test('an event without dates says nothing about admins once CLOSED', async ({ pa
   await expect(page.getByTestId('schedule')).toContainText('closed');
   await expect(page.locator('main')).not.toContainText('when an admin');
   await expect(page.getByTestId('next-deadline')).toHaveCount(0);
+  await expectNoAxeViolations(page, 'closed schedule');
   await screenshots(page, 'schedule-closed');
 });
 
@@ -61,6 +62,7 @@ test('a planned change that is due says "any moment now", not "ago"', async ({ p
   await page.goto(`/events/${ev.id}`);
   await expect(page.getByTestId('next-deadline')).toContainText('Voting starts any moment now (Jan 1, 2099, 10:00 AM EST)');
   await expect(page.getByTestId('next-deadline')).not.toContainText('ago');
+  await expectNoAxeViolations(page, 'due schedule');
   await screenshots(page, 'schedule-due');
   await page.goto('/');
   const running = page.getByTestId('active-event').filter({ hasText: ev.name });
