@@ -118,6 +118,8 @@ test('full size: fitted to the screen, "Actual size" shows every pixel and scrol
   await actual.focus();
   await page.keyboard.press('Space');
   await expect(actual).toHaveAttribute('aria-pressed', 'true');
+  // Pressed shows, not only to screen readers.
+  await expect(actual).toHaveClass(/btn--primary/);
   box = (await img.boundingBox())!;
   expect(Math.round(box.width)).toBe(2400);
   const view = dialog.getByTestId('full-view');

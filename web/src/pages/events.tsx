@@ -813,7 +813,7 @@ function FullSize({ artwork: a, onClose }: { artwork: Artwork; onClose: () => vo
           Open the original in a new tab
         </a>
         <div className="actions">
-          <button type="button" className="btn btn--small" aria-pressed={actual} onClick={() => setActual(!actual)} data-testid="actual-size">
+          <button type="button" className={`btn btn--small${actual ? ' btn--primary' : ''}`} aria-pressed={actual} onClick={() => setActual(!actual)} data-testid="actual-size">
             Actual size ({a.width}×{a.height})
           </button>
           <button type="button" className="btn btn--small" autoFocus onClick={onClose}>
