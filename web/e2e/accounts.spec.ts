@@ -1,6 +1,6 @@
 import { anon, createUser, uniq } from './support/api';
 import { linkIn, waitForMail } from './support/mail';
-import { expect, test } from './fixtures';
+import { expect, expectNoAxeViolations, screenshots, test } from './fixtures';
 
 test.describe('accounts', () => {
   test('sign up, verify by the email link, edit the profile, log out and in', async ({ page }) => {
@@ -118,6 +118,8 @@ test.describe('accounts', () => {
     await page.getByLabel('Username or email').fill(u.username);
     await page.getByRole('button', { name: 'Send reset link' }).click();
     await expect(page.getByText(/we sent a link to reset the password/)).toBeVisible();
+    await expectNoAxeViolations(page, 'reset link sent');
+    await screenshots(page, 'forgot-password-sent');
 
     const mail = await waitForMail(u.email, '/reset-password');
     const path = linkIn(mail.text, '/reset-password').replace(/^https?:\/\/[^/]+/, '');

@@ -60,15 +60,22 @@ test('declining a match asks first, then says who declined', async ({ page, logi
   const dialog = page.getByRole('dialog', { name: /Decline the match with/ });
   await expect(dialog).toContainText('cannot be undone');
   await expectNoAxeViolations(page, 'decline confirmation');
+  await screenshots(page, 'confirm-decline');
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   await expect(match).toContainText('PENDING');
-  await match.getByRole('button', { name: /^Decline/ }).click();
-  await dialog.getByRole('button', { name: 'Decline match' }).click();
+  // Keyboard only: Enter opens the dialog on Cancel, Tab reaches "Decline match".
+  await match.getByRole('button', { name: /^Decline/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(dialog.getByRole('button', { name: 'Decline match' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(match).toContainText('DECLINED');
 
   // Issue 18: the match says who declined, to each viewer, from the API (after a reload too).
   await expect(match.getByTestId('match-status')).toHaveText('You declined this match');
+  await screenshots(page, 'match-declined');
   await page.reload();
   await expect(page.getByTestId('match').first().getByTestId('match-status')).toHaveText('You declined this match');
   await loginAs(page, owner);

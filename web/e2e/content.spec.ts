@@ -17,6 +17,7 @@ test('descriptions keep line breaks and safe links; a non-image is refused befor
   await expect(link).toHaveAttribute('href', 'https://example.com/brief');
   await expect(link).toHaveAttribute('rel', /noopener noreferrer/);
   await expect(desc.getByRole('link')).toHaveCount(1);
+  await screenshots(page, 'description-links');
 
   await page.getByLabel('Title').fill('Notes');
   await page.getByLabel('Image').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
@@ -24,6 +25,7 @@ test('descriptions keep line breaks and safe links; a non-image is refused befor
   await expect(page.locator('.field-error')).toContainText('“notes.txt” is not an image');
   await expect(page.getByTestId('upload-preview')).toHaveCount(0);
   await expectNoAxeViolations(page, 'upload file error');
+  await screenshots(page, 'upload-not-an-image');
 });
 
 test('results show thumbnails, say ties, and headers stay whole on a phone', async ({ page, loginAs }) => {
@@ -59,4 +61,29 @@ test('results show thumbnails, say ties, and headers stay whole on a phone', asy
   }
   await expectNoAxeViolations(page, 'results');
   await screenshots(page, 'results-ties');
+});
+
+test('a too-large image is refused before the upload, with its size and the limit', async ({ page, loginAs }) => {
+  const owner = await createUser('ctb');
+  const group = await createGroup(owner);
+  const ev = await createEvent(owner, group);
+  const posts: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().includes('/artworks')) posts.push(r.url());
+  });
+  await loginAs(page, owner);
+  await page.goto(`/events/${ev.id}`);
+  await page.getByLabel('Title').fill('Huge');
+  const image = page.getByLabel('Image');
+  await image.setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(25 * 1024 * 1024) });
+  await expect(image).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('.field-error')).toContainText('“huge.png” is 25.0 MiB, too large: the limit is 20 MiB per image');
+  await expect(page.getByTestId('upload-preview')).toHaveCount(0);
+  // The refused file does not stay picked in the field.
+  expect(await image.evaluate((i: HTMLInputElement) => i.files?.length ?? 0)).toBe(0);
+  await page.getByRole('button', { name: 'Submit artwork' }).click();
+  await expect(page.locator('.field-error')).toContainText('Choose an image to upload');
+  expect(posts).toEqual([]);
+  await expectNoAxeViolations(page, 'upload too large');
+  await screenshots(page, 'upload-too-large');
 });

@@ -2,7 +2,7 @@
 // a changed rank of a liked piece is saved when the field is left, ranks beyond the number
 // of artworks are refused with a message, and the page says what a rank does.
 import { addMember, advance, createEvent, createGroup, createUser, ok, uploadArtwork } from './support/api';
-import { expect, expectNoAxeViolations, test } from './fixtures';
+import { expect, expectNoAxeViolations, screenshots, test } from './fixtures';
 
 test('ranks are kept, saved when changed, limited and explained', async ({ page, loginAs }) => {
   const owner = await createUser('rko');
@@ -49,6 +49,7 @@ test('ranks are kept, saved when changed, limited and explained', async ({ page,
   await expect(frog.getByRole('alert')).toContainText('from 1 to 3');
   await expect(frog.getByLabel('Rank')).toHaveAttribute('aria-invalid', 'true');
   await expectNoAxeViolations(page, 'rank error');
+  await screenshots(page, 'likes-rank-error');
   expect(await likes()).toEqual({ [heronArt.id]: 1 });
   expect(frogArt.id).toBeTruthy();
 });

@@ -1,7 +1,7 @@
 // Issue 18: what changes elsewhere shows without a reload — matches live, gallery and
 // members soon after — and a live notification shows as a toast that does not take focus.
 import { addMember, advance, createEvent, createGroup, createUser, like, ok, uploadArtwork } from './support/api';
-import { expect, expectNoAxeViolations, test } from './fixtures';
+import { expect, expectNoAxeViolations, screenshots, test } from './fixtures';
 
 test('a live notification shows a toast without taking focus; matches update live', async ({ page, loginAs }) => {
   const owner = await createUser('lvo');
@@ -29,6 +29,7 @@ test('a live notification shows a toast without taking focus; matches update liv
   const card = page.getByTestId('match').first();
   await expect(card.getByTestId('match-status')).toHaveText('Waiting for both of you to accept');
   await expectNoAxeViolations(page, 'toast');
+  await screenshots(page, 'live-toast');
 
   const m = (await ok<{ items: { id: string }[] }>(await owner.api.get('/api/v1/me/matches'), 'matches')).items[0];
   await ok(await owner.api.post(`/api/v1/matches/${m.id}/accept`), 'accept');
@@ -53,4 +54,6 @@ test('new gallery entries and new members appear without a reload', async ({ pag
   await expect(page.getByTestId(`member-${bea.username}`)).toBeVisible();
   await addMember(owner, group, cal);
   await expect(page.getByTestId(`member-${cal.username}`)).toBeVisible({ timeout: 40_000 });
+  await expectNoAxeViolations(page, 'members, live');
+  await screenshots(page, 'live-members');
 });

@@ -1,7 +1,7 @@
 // Issue 18: the lockout message says more than "Try again later": what the lock means,
 // until when (from Retry-After when the server sends it) and the way in now.
 import { createUser } from './support/api';
-import { expect, expectNoAxeViolations, test } from './fixtures';
+import { expect, expectNoAxeViolations, screenshots, test } from './fixtures';
 
 test('a locked account is explained, with the end of the lock when known', async ({ page }) => {
   const u = await createUser('lkm');
@@ -23,6 +23,7 @@ test('a locked account is explained, with the end of the lock when known', async
   await expect(err).toContainText(/The lock ends at [^(]*\d{1,2}:\d{2}/);
   await expect(err).not.toContainText(/\d{4}-\d{2}-\d{2}T/);
   await expectNoAxeViolations(page, 'lockout');
+  await screenshots(page, 'lockout');
 
   // With Retry-After, the message says until when.
   await page.route('**/api/v1/auth/login', (route) =>

@@ -2,7 +2,7 @@
 // thumbnail (480 w) and the display copy (1600 w) through srcset/sizes; on a phone the
 // artwork page never downloads the original, which only "View full size" loads.
 import { addMember, createEvent, createGroup, createUser, uploadArtwork } from './support/api';
-import { expect, test } from './fixtures';
+import { expect, expectNoAxeViolations, screenshots, test } from './fixtures';
 
 test('a phone loads screen-sized images, never the original, until "View full size"', async ({ page, loginAs }) => {
   test.setTimeout(120_000);
@@ -39,6 +39,9 @@ test('a phone loads screen-sized images, never the original, until "View full si
   expect(current).toMatch(/\/(thumbnail|display)\?v=/);
   expect(requested).not.toContain('image');
   expect(requested.length).toBeGreaterThan(0);
+  await expectNoAxeViolations(page, 'artwork page on a phone');
+  await screenshots(page, 'screen-images-artwork');
+  expect(requested, 'the desktop size takes the display copy, not the original').not.toContain('image');
 
   // Only the full-size view fetches the original.
   await page.getByRole('button', { name: /View full size/ }).click();

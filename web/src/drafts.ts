@@ -1,7 +1,7 @@
 // Keeps what the user typed when the session ends mid-form: the 401 handler saves the
 // page's text fields (by their label, since React's generated ids are not stable) to
 // sessionStorage, and after logging in the same page gets them back. Passwords and files
-// are never kept.
+// are never kept; the names of chosen files are, so the page can ask for them again.
 const KEY = 'atelier:draft';
 const MAX_AGE_MS = 60 * 60 * 1000;
 
@@ -9,6 +9,7 @@ interface Draft {
   path: string;
   at: number;
   fields: { label: string; value: string }[];
+  files?: string[];
 }
 
 type Field = HTMLInputElement | HTMLTextAreaElement;
@@ -29,8 +30,9 @@ export function saveDraft(): void {
   const fields = textFields()
     .map((el) => ({ label: labelOf(el), value: el.value }))
     .filter((f): f is { label: string; value: string } => !!f.label && f.value !== '');
-  if (fields.length === 0) return;
-  const d: Draft = { path: window.location.pathname + window.location.search, at: Date.now(), fields };
+  const files = Array.from(document.querySelectorAll<HTMLInputElement>('main form input[type="file"]')).flatMap((el) => Array.from(el.files ?? []).map((f) => f.name));
+  if (fields.length === 0 && files.length === 0) return;
+  const d: Draft = { path: window.location.pathname + window.location.search, at: Date.now(), fields, files };
   try {
     sessionStorage.setItem(KEY, JSON.stringify(d));
   } catch {
@@ -49,7 +51,7 @@ function setValue(el: Field, value: string) {
  * If a draft was saved for `path`, fills it in once its fields are on the page (they may
  * appear only after data loads) and forgets it. Returns a cleanup.
  */
-export function restoreDraft(path: string, onRestored: () => void): () => void {
+export function restoreDraft(path: string, onRestored: (lostFiles: string[]) => void): () => void {
   let d: Draft | null = null;
   try {
     d = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Draft | null;
@@ -69,7 +71,7 @@ export function restoreDraft(path: string, onRestored: () => void): () => void {
         if (el && el.isConnected) setValue(el, f.value);
       }
       sessionStorage.removeItem(KEY);
-      onRestored();
+      onRestored(draft.files ?? []);
     }, 300);
     return true;
   };

@@ -129,13 +129,14 @@ export function Layout({ children }: { children: ReactNode }) {
   }, [pathname]);
 
   const close = () => setMenuOpen(false);
-  const [restored, setRestored] = useState(false);
+  // null: nothing restored; otherwise the names of the files that must be chosen again.
+  const [restored, setRestored] = useState<string[] | null>(null);
   const signedIn = !!user;
   // After a session ended mid-form and the user logged in again, the form gets its text back.
   useEffect(() => {
-    setRestored(false);
+    setRestored(null);
     if (!signedIn) return;
-    return restoreDraft(new URL(href, window.location.origin).pathname + new URL(href, window.location.origin).search, () => setRestored(true));
+    return restoreDraft(new URL(href, window.location.origin).pathname + new URL(href, window.location.origin).search, (files) => setRestored(files));
   }, [href, signedIn]);
   const invitations = usePendingInvitations(!!user, pathname);
 
@@ -229,6 +230,7 @@ export function Layout({ children }: { children: ReactNode }) {
         {restored && (
           <div className="alert alert--info" role="status" data-testid="draft-restored">
             Your session had ended; what you typed before logging in again is back in the form.
+            {restored.length > 0 && <> Files cannot be kept: choose {restored.map((f) => `“${f}”`).join(', ')} again.</>}
           </div>
         )}
         {children}

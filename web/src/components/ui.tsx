@@ -95,10 +95,14 @@ export function FormError({ error, shown = [] }: { error: unknown; shown?: strin
   );
 }
 
-export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/**
+ * An error from the API. `page` marks the error that stands for the whole page (what was
+ * asked for could not be shown), which then has its own level-one heading.
+ */
+export function ErrorBox({ error, onRetry, page = false }: { error: unknown; onRetry?: () => void; page?: boolean }) {
   // Trying again cannot find what is not there: offer the way back instead.
   const missing = isApiError(error) && (error.status === 404 || error.status === 403);
-  return (
+  const box = (
     <div className="alert alert--error" role="alert">
       <p>{errorMessage(error)}</p>
       {missing && (
@@ -112,6 +116,13 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
         </button>
       )}
     </div>
+  );
+  if (!page) return box;
+  return (
+    <section>
+      <h1>{missing ? 'Not found' : 'This page could not be loaded'}</h1>
+      {box}
+    </section>
   );
 }
 

@@ -44,7 +44,7 @@ export function EventPage({ id }: { id: string }) {
   );
 
   if (ev.loading && !ev.data) return <Loading />;
-  if (ev.error || !ev.data) return <ErrorBox error={ev.error} onRetry={ev.reload} />;
+  if (ev.error || !ev.data) return <ErrorBox error={ev.error} onRetry={ev.reload} page />;
   const event = ev.data;
   const group = grp.data;
   const admin = group?.myRole === 'owner' || group?.myRole === 'admin';
@@ -121,7 +121,9 @@ function EventFacts({ event }: { event: Event }) {
     <>
       {next && nextAt && (
         <p className="countdown" data-testid="next-deadline">
-          {next === 'CLOSED' ? 'The event closes' : `${PHASE_WORD[next]} starts`} {countdown(new Date(nextAt), now)} (<ZonedTime value={nextAt} />)
+          {next === 'CLOSED' ? 'The event closes' : `${PHASE_WORD[next]} starts`}{' '}
+          {/* The scheduler moves the phase within a minute or so of its time; until then no "3 minutes ago". */}
+          {Date.parse(nextAt) > now ? countdown(new Date(nextAt), now) : 'any moment now'} (<ZonedTime value={nextAt} />)
         </p>
       )}
       {event.tradesDueAt && (
@@ -332,11 +334,7 @@ function EventBody({ event, group, onEvent }: { event: Event; group: Group | und
         </p>
       )}
       {event.phase === 'MATCHING' && participant && (
-        <p className="hint rank-help" id={RANK_HELP_ID} data-testid="rank-help">
-          Like the pieces you would trade for. A rank is optional: 1 is your favourite, up to {Math.max(1, event.artworkCount)}. When
-          several artists like you back, Atelier pairs you with the one you ranked best; unranked likes count after ranked ones.
-          Press Enter or leave the field to save a rank.
-        </p>
+        <RankHelp maxRank={Math.max(1, event.artworkCount)} />
       )}
       {event.phase === 'MATCHING' && !participant && list.items && (
         <Notice kind="warning">Only artists who submitted to this event can like. You can still browse.</Notice>
@@ -437,8 +435,9 @@ function UploadSection({ event, myCount, onUploaded }: { event: Event; myCount: 
       return;
     }
     if (f && f.size > MAX_UPLOAD) {
-      setFileError(`“${f.name}” is ${formatBytes(f.size)}; the limit is 20 MiB per image.`);
+      setFileError(`“${f.name}” is ${formatBytes(f.size)}, too large: the limit is 20 MiB per image. Choose a smaller file or export it at a lower size.`);
       setFile(null);
+      if (fileRef.current) fileRef.current.value = '';
       return;
     }
     setFile(f);
@@ -616,6 +615,17 @@ function ArtworkCard({ artwork: a, event, own, admin, votesLeft, participant, on
 
 const RANK_HELP_ID = 'rank-help';
 
+/** What a like and its rank do, the same words in the gallery and on the artwork page. */
+function RankHelp({ maxRank }: { maxRank: number }) {
+  return (
+    <p className="hint rank-help" id={RANK_HELP_ID} data-testid="rank-help">
+      Like the pieces you would trade for. A rank is optional: 1 is your favourite, up to {maxRank}. When several artists like you
+      back, Atelier pairs you with the one you ranked best; unranked likes count after ranked ones. Press Enter or leave the field
+      to save a rank.
+    </p>
+  );
+}
+
 /**
  * Like and rank one artwork. The rank typed is the draft: Enter likes with it, and on a
  * piece already liked a changed rank is saved when the field is left or Enter is pressed.
@@ -780,13 +790,18 @@ function ResultsSection({ eventId }: { eventId: string }) {
   );
 }
 
-/** The original image in a modal dialog; Escape or the button closes it. */
+/**
+ * The original image in a modal dialog, fitted to the screen first; "Actual size" (or a click
+ * on the image) shows it pixel for pixel in a region the arrow keys scroll. Escape or Close
+ * ends it.
+ */
 function FullSize({ artwork: a, onClose }: { artwork: Artwork; onClose: () => void }) {
   const ref = useModalDialog();
+  const [actual, setActual] = useState(false);
   return (
     <dialog
       ref={ref}
-      className="fullsize"
+      className={`fullsize${actual ? ' fullsize--actual' : ''}`}
       aria-label={`${a.title}, full size`}
       onCancel={(e) => {
         e.preventDefault();
@@ -797,11 +812,18 @@ function FullSize({ artwork: a, onClose }: { artwork: Artwork; onClose: () => vo
         <a href={a.imageUrl} target="_blank" rel="noopener noreferrer">
           Open the original in a new tab
         </a>
-        <button type="button" className="btn btn--small" autoFocus onClick={onClose}>
-          Close
-        </button>
+        <div className="actions">
+          <button type="button" className={`btn btn--small${actual ? ' btn--primary' : ''}`} aria-pressed={actual} onClick={() => setActual(!actual)} data-testid="actual-size">
+            Actual size ({a.width}×{a.height})
+          </button>
+          <button type="button" className="btn btn--small" autoFocus onClick={onClose}>
+            Close
+          </button>
+        </div>
       </div>
-      <img src={a.imageUrl} alt={a.title} width={a.width} height={a.height} data-testid="full-image" />
+      <div className="fullsize__view" tabIndex={0} role="region" aria-label={`${a.title}; the arrow keys scroll the image`} data-testid="full-view">
+        <img src={a.imageUrl} alt={a.title} width={a.width} height={a.height} data-testid="full-image" onClick={() => setActual(!actual)} />
+      </div>
     </dialog>
   );
 }
@@ -823,9 +845,16 @@ export function ArtworkPage({ id }: { id: string }) {
   const [editing, setEditing] = useState(false);
   const [f, setF] = useState({ title: '', description: '' });
   const act = useAction();
+  // Keyboard users land back on the button that opened the form once it closes.
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+  useEffect(() => {
+    if (wasEditing.current && !editing) editButton.current?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
   useTitle(art.data?.title ?? 'Artwork');
   if (art.loading && !art.data) return <Loading />;
-  if (art.error || !art.data) return <ErrorBox error={art.error} onRetry={art.reload} />;
+  if (art.error || !art.data) return <ErrorBox error={art.error} onRetry={art.reload} page />;
   const a = art.data;
   const own = !!user && a.artist?.id === user.id;
   const event = ev.data;
@@ -889,6 +918,7 @@ export function ArtworkPage({ id }: { id: string }) {
         </figcaption>
       </figure>
       {full && <FullSize artwork={a} onClose={() => setFull(false)} />}
+      {a.description && <RichText text={a.description} />}
       {event?.phase === 'VOTING' && !own && (
         <div className="actions">
           <button type="button" className={`btn${a.myVote ? ' btn--primary' : ''}`} aria-pressed={a.myVote} onClick={() => void toggleVote()} disabled={act.busy || (!a.myVote && left <= 0)}>
@@ -902,9 +932,7 @@ export function ArtworkPage({ id }: { id: string }) {
       )}
       {event?.phase === 'MATCHING' && !own && participant && (
         <>
-          <p className="hint" id={RANK_HELP_ID}>
-            A rank is optional: 1 is your favourite. Press Enter or leave the field to save it.
-          </p>
+          <RankHelp maxRank={Math.max(1, event.artworkCount)} />
           <LikeControl artwork={a} maxRank={Math.max(1, event.artworkCount)} onChange={(na) => art.setData(() => na)} />
         </>
       )}
@@ -914,12 +942,19 @@ export function ArtworkPage({ id }: { id: string }) {
           {errorMessage(act.error)}
         </p>
       )}
-      {a.description && <RichText text={a.description} />}
       {canEdit &&
         (editing ? (
           <form onSubmit={save} noValidate className="narrow">
             <FormError error={act.error} shown={['title', 'description']} />
-            <TextField label="Title" required maxLength={120} value={f.title} onChange={(e) => setF({ ...f, title: e.target.value })} error={act.fields.title} />
+            <TextField
+              label="Title"
+              required
+              maxLength={120}
+              autoFocus
+              value={f.title}
+              onChange={(e) => setF({ ...f, title: e.target.value })}
+              error={act.fields.title}
+            />
             <TextArea label="Description" rows={3} maxLength={2000} value={f.description} onChange={(e) => setF({ ...f, description: e.target.value })} error={act.fields.description} />
             <div className="actions">
               <button type="submit" className="btn btn--primary" disabled={act.busy}>
@@ -932,6 +967,7 @@ export function ArtworkPage({ id }: { id: string }) {
           </form>
         ) : (
           <button
+            ref={editButton}
             type="button"
             className="btn"
             onClick={() => {

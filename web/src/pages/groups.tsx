@@ -91,7 +91,7 @@ export function GroupPage({ id }: { id: string }) {
   const g = useAsync(() => groupsApi.getGroup(id), [id]);
   useTitle(g.data?.name ?? 'Group');
   if (g.loading && !g.data) return <Loading />;
-  if (g.error || !g.data) return <ErrorBox error={g.error} onRetry={g.reload} />;
+  if (g.error || !g.data) return <ErrorBox error={g.error} onRetry={g.reload} page />;
   const group = g.data;
   return (
     <section>

@@ -5,7 +5,7 @@ import { allPages } from '../api/client';
 import * as groupsApi from '../api/groups';
 import { listMyInvitations, listMyMatches } from '../api/me';
 import type { Event, Group, Invitation, Match } from '../api/types';
-import { Empty, ErrorBox, Loading, ZonedTime, countdown, useNow, userName } from '../components/ui';
+import { Empty, ErrorBox, Loading, PhaseBadge, ZonedTime, countdown, useNow, userName } from '../components/ui';
 import { useAsync, useTitle } from '../hooks';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -17,7 +17,7 @@ interface Todo {
   node: ReactNode;
 }
 
-async function loadTodos(meId: string): Promise<{ events: { e: Event; g: Group }[]; invitations: Invitation[]; matches: Match[] }> {
+async function loadTodos(meId: string): Promise<{ events: { e: Event; g: Group }[]; active: { e: Event; g: Group }[]; invitations: Invitation[]; matches: Match[] }> {
   const [groups, invitations, matches] = await Promise.all([
     allPages((cursor) => groupsApi.listGroups({ cursor, limit: 100 })),
     listMyInvitations({ limit: 100 }).then((p) => p.items),
@@ -25,8 +25,22 @@ async function loadTodos(meId: string): Promise<{ events: { e: Event; g: Group }
   ]);
   // The newest events of each group are the ones that can still be running.
   const perGroup = await Promise.all(groups.map((g) => groupsApi.listEvents(g.id, { limit: 20 }).then((p) => p.items.map((e) => ({ e, g })))));
-  const events = perGroup.flat().filter(({ e }) => e.phase === 'VOTING' && e.myVotesRemaining > 0);
-  return { events, invitations, matches };
+  const active = perGroup.flat().filter(({ e }) => e.phase !== 'CLOSED');
+  const events = active.filter(({ e }) => e.phase === 'VOTING' && e.myVotesRemaining > 0);
+  return { events, active, invitations, matches };
+}
+
+// What members can do in each running phase, and what comes next.
+const PHASE_NOW: Record<Event['phase'], string> = {
+  OPEN: 'Submissions are open',
+  VOTING: 'Voting is open',
+  MATCHING: 'Artists like and rank pieces for trades',
+  CLOSED: '',
+};
+const NEXT_WORDS: Record<Event['phase'], string> = { OPEN: 'voting starts', VOTING: 'matching starts', MATCHING: 'the event closes', CLOSED: '' };
+
+function nextChange(e: Event): string | null {
+  return e.phase === 'OPEN' ? e.votingStartsAt : e.phase === 'VOTING' ? e.matchingStartsAt : e.phase === 'MATCHING' ? e.endsAt : null;
 }
 
 export function Dashboard() {
@@ -35,8 +49,8 @@ export function Dashboard() {
   const now = useNow(60_000);
   const data = useAsync(() => loadTodos(user!.id), [user?.id]);
   if (data.loading && !data.data) return <Loading />;
-  if (data.error || !data.data) return <ErrorBox error={data.error} onRetry={data.reload} />;
-  const { events, invitations, matches } = data.data;
+  if (data.error || !data.data) return <ErrorBox error={data.error} onRetry={data.reload} page />;
+  const { events, active, invitations, matches } = data.data;
   const when = (t: string | null) =>
     t ? (
       <span className="muted small">
@@ -99,6 +113,35 @@ export function Dashboard() {
               <div>{t.node}</div>
             </li>
           ))}
+        </ul>
+      )}
+      <h2 id="active-h">Happening in your groups</h2>
+      {active.length === 0 ? (
+        <Empty>No event is running in your groups.</Empty>
+      ) : (
+        <ul className="list" aria-labelledby="active-h">
+          {[...active]
+            .sort((a, b) => (nextChange(a.e) ? Date.parse(nextChange(a.e)!) : Infinity) - (nextChange(b.e) ? Date.parse(nextChange(b.e)!) : Infinity))
+            .map(({ e, g }) => {
+              const at = nextChange(e);
+              return (
+                <li key={e.id} className="list__item" data-testid="active-event">
+                  <div>
+                    <Link to={`/events/${e.id}`}>{e.name}</Link> <span className="muted">({g.name})</span> <PhaseBadge phase={e.phase} />
+                    <p className="muted small running__when">
+                      {PHASE_NOW[e.phase]} · {NEXT_WORDS[e.phase]}{' '}
+                      {at ? (
+                        <>
+                          {Date.parse(at) > now ? countdown(new Date(at), now) : 'any moment now'} (<ZonedTime value={at} />)
+                        </>
+                      ) : (
+                        'when an admin moves it on'
+                      )}
+                    </p>
+                  </div>
+                </li>
+              );
+            })}
         </ul>
       )}
       <p>

@@ -290,7 +290,7 @@ export function UserPage({ username }: { username: string }) {
   const u = useAsync(() => getUser(username), [username]);
   useTitle(u.data ? u.data.displayName || u.data.username : 'Artist');
   if (u.loading) return <Loading />;
-  if (u.error || !u.data) return <ErrorBox error={u.error} onRetry={u.reload} />;
+  if (u.error || !u.data) return <ErrorBox error={u.error} onRetry={u.reload} page />;
   const p = u.data;
   return (
     <section className="narrow">
