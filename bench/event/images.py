@@ -3,8 +3,7 @@
 Even-numbered images are PNGs written here (zlib, Debian's python3 only); odd-numbered
 ones are JPEGs converted from such PNGs by one `vipsthumbnail` process (libvips-tools, in
 scripts/install-deps), so the server decodes both formats. Sizes vary between 320 and
-1,279 px on the long side: most are larger than the 480 px thumbnail, some are not, and
-a few are larger than the display rendition. Each image's rows are slices of a wavy
+1,279 px on the long side: most are larger than the 480 px thumbnail, some are not. Each image's rows are slices of a wavy
 colour band at offsets that depend on the image's number, so no two images have the same
 pixels (the server stores images by the hash of their bytes).
 """
