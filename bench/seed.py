@@ -3,7 +3,7 @@
 
     bench/seed.py --db sqlite:/tmp/x.db --out DIR [--data-dir DIR] [--users 10000]
                   [--artworks 100000] [--votes 1000000] [--notifications 50]
-                  [--small-artworks 1000] [--bin build/atelier]
+                  [--small-artworks 1000] [--events bench|none] [--bin build/atelier]
 
 Runs `atelier migrate --db URL` first, then bulk-inserts (SQLite: the sqlite3 module,
 one transaction; PostgreSQL: psql with COPY FROM STDIN, one transaction). Debian's
@@ -24,6 +24,8 @@ What it makes (all consistent with the invariants the server keeps):
   * --notifications notifications per user (EVENT_STATUS_UPDATE and VOTE_NOTIFICATION,
     half of them read);
   * all artworks share one tiny PNG (written into --data-dir/images when given).
+With --events none only the users, their sessions and notifications and the group are made
+(bench/event/run creates its event through the API, with the streams listening).
 
 Writes OUT/tokens.txt (line i = the token of user i) and OUT/bench-data.lua, which the
 wrk scripts load (event ids, user count, password, and per user an artwork of event 1
@@ -87,7 +89,7 @@ class Plan:
         # Events: (id, name, phase, votes_per_member, artwork count, per-user vote quota).
         self.events = [(1, "Bench Event", "VOTING", 50, a.artworks, 45),
                        (2, "Small Event", "VOTING", 50, a.small_artworks, 5),
-                       (3, "Last Season", "CLOSED", 50, U, 50)]
+                       (3, "Last Season", "CLOSED", 50, U, 50)] if a.events == "bench" else []
         first = 1
         self.first_art = {}
         for e in self.events:
@@ -288,8 +290,10 @@ def main():
     ap.add_argument("--small-artworks", type=int, default=1000)
     ap.add_argument("--votes", type=int, default=1000000)
     ap.add_argument("--notifications", type=int, default=50)
+    ap.add_argument("--events", choices=["bench", "none"], default="bench",
+                    help="none: users, sessions, notifications and the group only")
     a = ap.parse_args()
-    if a.users < 2 or a.artworks < 2 or a.small_artworks < 2:
+    if a.users < 2 or (a.events == "bench" and (a.artworks < 2 or a.small_artworks < 2)):
         raise SystemExit("seed: need at least 2 users and 2 artworks per event")
     start = time.time()
     mig = [a.bin, "migrate", "--db", a.db] + (["--data-dir", a.data_dir] if a.data_dir else [])
@@ -300,7 +304,7 @@ def main():
         load_sqlite(a.db[len("sqlite:"):], plan)
     else:
         load_postgres(a.db, plan)
-    if a.data_dir:
+    if a.data_dir and plan.events:
         key = plan.image_key
         d = Path(a.data_dir) / "images" / key[:2] / key[2:4]
         d.mkdir(parents=True, exist_ok=True)
