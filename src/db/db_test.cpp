@@ -405,6 +405,76 @@ TEST_P(DbTest, RollbackOnThrow) {
   EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_rb")->Int(0); }), 1);
 }
 
+// One connection, reused by every kind of transaction in turn: reads whose COMMIT is still
+// on its way when the next transaction starts, transactions that run no statement, and
+// first statements that fail (on PostgreSQL each of those travels with its BEGIN).
+TEST_P(DbTest, OneConnectionServesEveryKindOfTransactionInTurn) {
+  Options options;
+  options.pool_size = 1;
+  auto db = OpenDb(options);
+  Scratch(*db, "t_turns", "id INTEGER PRIMARY KEY, v TEXT NOT NULL");
+  auto count = [&] { return db->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_turns")->Int(0); }); };
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_EQ(count(), i - 1);
+    db->Write([&](Tx& tx) { tx.Exec("INSERT INTO t_turns (id, v) VALUES ($1, 'x')", i); });
+  }
+  // No statement at all, read or write.
+  db->Read([](Tx&) {});
+  db->Write([](Tx&) {});
+  EXPECT_EQ(count(), 3);
+  // A first statement that fails: the error is the statement's, and nothing stays open.
+  EXPECT_THROW(db->Read([](Tx& tx) { tx.Query("SELECT nope FROM t_turns"); }), Error);
+  EXPECT_THROW(db->Write([](Tx& tx) { tx.Exec("INSERT INTO t_turns (id, v) VALUES (1, 'dup')"); }), ConstraintError);
+  EXPECT_THROW(db->Write([](Tx& tx) { tx.Exec("INSERT INTO t_turns (id, v) VALUES (9, NULL)"); }), ConstraintError);
+  EXPECT_EQ(count(), 3);
+  if (IsPg()) {
+    // A read that swallows its statement's error cannot pass for a good one (PostgreSQL
+    // aborts the transaction; SQLite goes on).
+    EXPECT_THROW(db->Read([](Tx& tx) {
+      try {
+        tx.Query("SELECT nope FROM t_turns");
+      } catch (const Error&) {
+      }
+    }),
+                 Error);
+  }
+  // A write after a failed first statement commits normally.
+  db->Write([](Tx& tx) { tx.Exec("INSERT INTO t_turns (id, v) VALUES (4, 'y')"); });
+  EXPECT_EQ(count(), 4);
+  if (IsPg()) {
+    // The reads' COMMITs were not waited for, yet no transaction is left open: the
+    // connection is idle, not "idle in transaction", once its last COMMIT has arrived.
+    auto other = OpenDb();
+    const auto pid = db->Read([](Tx& tx) { return tx.QueryOne("SELECT pg_backend_pid()")->Int(0); });
+    std::string state;
+    for (int i = 0; i < 100 && state != "idle"; ++i) {
+      state = other->Read([&](Tx& tx) {
+        auto row = tx.QueryOne("SELECT state FROM pg_stat_activity WHERE pid = $1", pid);
+        return row ? row->Str(0) : std::string("gone");
+      });
+      if (state != "idle") std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_EQ(state, "idle");
+  }
+}
+
+// A read transaction sees one snapshot from its first statement on, also when a write
+// commits between its statements.
+TEST_P(DbTest, AReadSeesOneSnapshot) {
+  Scratch(*db_, "t_snap", "id INTEGER PRIMARY KEY");
+  db_->Write([](Tx& tx) { tx.Exec("INSERT INTO t_snap (id) VALUES (1)"); });
+  auto writer = OpenDb();
+  auto [first, second] = db_->Read([&](Tx& tx) {
+    const auto a = tx.QueryOne("SELECT COUNT(*) FROM t_snap")->Int(0);
+    writer->Write([](Tx& w) { w.Exec("INSERT INTO t_snap (id) VALUES (2)"); });
+    const auto b = tx.QueryOne("SELECT COUNT(*) FROM t_snap")->Int(0);
+    return std::make_pair(a, b);
+  });
+  EXPECT_EQ(first, 1);
+  EXPECT_EQ(second, 1);
+  EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_snap")->Int(0); }), 2);
+}
+
 TEST_P(DbTest, WriteRetriesOnSerializationConflicts) {
   Options options;
   options.write_retries = 1000;

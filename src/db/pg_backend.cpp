@@ -4,6 +4,12 @@
 // rollbacks, so the cache stays valid). LISTEN runs on one extra connection owned by a
 // background thread.
 //
+// Round trips: a transaction's BEGIN travels with its first statement (one pipeline, one
+// wait), and a read's COMMIT is sent without waiting for its answer, which the
+// connection's next user reads first. So a read of one statement costs one round trip, a
+// write of n statements n + 1. The snapshot is the same as with a separate BEGIN: PostgreSQL
+// takes it at a transaction's first statement either way.
+//
 // Thread-safety: PgDatabase is safe from any thread. A PgConn is used by one thread at a
 // time (while lent out of the pool); the listener connection only by the listener thread.
 #include <libpq-fe.h>
@@ -71,6 +77,28 @@ class PgConn {
   bool Broken() const { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
   void MarkBroken() { broken_ = true; }
 
+  // Sends COMMIT of a read transaction without waiting for the answer (Settle reads it).
+  void SendCommit() {
+    if (PQsendQuery(conn_, "COMMIT") == 0) {
+      broken_ = true;
+      return;
+    }
+    commit_in_flight_ = true;
+  }
+  bool CommitInFlight() const { return commit_in_flight_; }
+  // Reads the answer of a COMMIT sent by SendCommit, if any; a connection whose COMMIT
+  // failed is marked broken (what its transaction read was already consistent).
+  void Settle() {
+    if (!commit_in_flight_) return;
+    commit_in_flight_ = false;
+    bool ok = true;
+    while (PGresult* r = PQgetResult(conn_)) {
+      if (PQresultStatus(r) != PGRES_COMMAND_OK) ok = false;
+      PQclear(r);
+    }
+    if (!ok || PQtransactionStatus(conn_) != PQTRANS_IDLE) broken_ = true;
+  }
+
   // Classifies a failed result (or a failed send when r is null) and throws.
   [[noreturn]] void Fail(const PGresult* r, std::string_view what, bool* serialization = nullptr) {
     const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
@@ -125,6 +153,7 @@ class PgConn {
   bool broken_ = false;
   std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> stmts_;
   std::uint64_t next_stmt_ = 0;
+  bool commit_in_flight_ = false;
 };
 
 std::string DoubleText(double d) {
@@ -166,12 +195,17 @@ Value CellValue(const PGresult* r, int row, int col) {
 
 class PgTx final : public ScriptTx {
  public:
-  PgTx(PgConn& conn, bool write) : conn_(conn), write_(write) {}
+  // `begin` (a static string) is sent with the first statement, not before.
+  PgTx(PgConn& conn, bool write, const char* begin) : conn_(conn), write_(write), begin_(begin) {}
   Dialect GetDialect() const override { return Dialect::kPostgres; }
   std::int64_t Changes() const override { return changes_; }
   bool IsWrite() const { return write_; }
   bool SawSerializationFailure() const { return serialization_; }
   bool* SerializationFlag() { return &serialization_; }
+  // False until a statement has run (then the transaction is open on the server).
+  bool Begun() const { return begin_ == nullptr; }
+  // A statement failed (its error was thrown to fn): the transaction must not commit.
+  bool Failed() const { return failed_; }
 
   std::vector<Row> Run(std::string_view sql, std::span<const Value> params) override {
     ResultPtr r = Execute(sql, params);
@@ -195,7 +229,10 @@ class PgTx final : public ScriptTx {
     for (int i = 0; i < nrows; ++i) fn(ResultRow(r.get(), i));
   }
 
-  void ExecScript(std::string_view sql) override { conn_.Command(std::string(sql).c_str(), &serialization_); }
+  void ExecScript(std::string_view sql) override {
+    if (begin_ != nullptr) conn_.Command(std::exchange(begin_, nullptr));
+    conn_.Command(std::string(sql).c_str(), &serialization_);
+  }
 
  private:
   class ResultRow final : public RowView {
@@ -221,6 +258,16 @@ class PgTx final : public ScriptTx {
 
   // Runs the statement (prepared once per connection); throws on failure.
   ResultPtr Execute(std::string_view sql, std::span<const Value> params) {
+    // As on the server once a transaction is open: after a failed statement, nothing more
+    // runs and the transaction cannot commit (also when it failed before BEGIN was sent).
+    if (failed_) throw Error("current transaction is aborted after an earlier error");
+    failed_ = true;
+    ResultPtr r = ExecuteOnce(sql, params);
+    failed_ = false;
+    return r;
+  }
+
+  ResultPtr ExecuteOnce(std::string_view sql, std::span<const Value> params) {
     const std::string& name = conn_.Prepared(sql);
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size(), nullptr);
@@ -236,8 +283,10 @@ class PgTx final : public ScriptTx {
         values[i] = s->c_str();
       }
     }
-    ResultPtr r(PQexecPrepared(conn_.Handle(), name.c_str(), static_cast<int>(params.size()), values.data(), nullptr,
-                               nullptr, 0));
+    ResultPtr r = begin_ != nullptr
+                      ? BeginAndExecute(name, values)
+                      : ResultPtr(PQexecPrepared(conn_.Handle(), name.c_str(), static_cast<int>(values.size()),
+                                                 values.data(), nullptr, nullptr, 0));
     const auto st = PQresultStatus(r.get());
     if (r == nullptr || (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)) {
       conn_.Fail(r.get(), FirstLine(sql.substr(0, 80)), &serialization_);
@@ -247,8 +296,47 @@ class PgTx final : public ScriptTx {
     return r;
   }
 
+  // BEGIN and the first statement in one pipeline; returns the statement's result (or
+  // BEGIN's, when BEGIN failed) for Execute to check.
+  ResultPtr BeginAndExecute(const std::string& name, const std::vector<const char*>& values) {
+    PGconn* c = conn_.Handle();
+    const char* begin = std::exchange(begin_, nullptr);
+    if (PQenterPipelineMode(c) == 0 || PQsendQueryParams(c, begin, 0, nullptr, nullptr, nullptr, nullptr, 0) == 0 ||
+        PQsendQueryPrepared(c, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0) ==
+            0 ||
+        PQpipelineSync(c) == 0) {
+      conn_.MarkBroken();
+      throw Unavailable("PostgreSQL pipeline: " + FirstLine(PQerrorMessage(c)));
+    }
+    // Each query's results end with a null; the sync's result ends the pipeline.
+    ResultPtr results[2];
+    for (auto& slot : results) {
+      for (PGresult* r = PQgetResult(c); r != nullptr; r = PQgetResult(c)) {
+        if (slot == nullptr) {
+          slot.reset(r);
+        } else {
+          PQclear(r);
+        }
+      }
+    }
+    bool synced = false;
+    while (PGresult* r = PQgetResult(c)) {
+      if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) synced = true;
+      PQclear(r);
+      if (synced) break;
+    }
+    if (!synced || PQexitPipelineMode(c) == 0) {
+      conn_.MarkBroken();
+      throw Unavailable("PostgreSQL pipeline: " + FirstLine(PQerrorMessage(c)));
+    }
+    if (PQresultStatus(results[0].get()) != PGRES_COMMAND_OK) return std::move(results[0]);
+    return std::move(results[1]);
+  }
+
   PgConn& conn_;
   bool write_;
+  const char* begin_;
+  bool failed_ = false;
   bool serialization_ = false;
   std::int64_t changes_ = 0;
 };
@@ -263,8 +351,10 @@ class PgDatabase final : public DatabaseImpl {
         pool_(
             std::max(1, options.pool_size), [this] { return std::make_unique<PgConn>(conninfo_); },
             // A broken connection, or one left inside a transaction, is dropped; a fresh one
-            // is made on the next Acquire.
-            [](const PgConn& c) { return !c.Broken() && PQtransactionStatus(c.Handle()) == PQTRANS_IDLE; }) {
+            // is made on the next Acquire. One whose read's COMMIT is on its way is kept.
+            [](const PgConn& c) {
+              return !c.Broken() && (c.CommitInFlight() || PQtransactionStatus(c.Handle()) == PQTRANS_IDLE);
+            }) {
     // Connect once now so Open() reports an unreachable server (the pool then keeps it).
     Acquire(std::chrono::seconds(10));
   }
@@ -366,12 +456,22 @@ class PgDatabase final : public DatabaseImpl {
     thread_local std::mt19937 rng{std::random_device{}()};
     for (int attempt = 0;; ++attempt) {
       Pool::Lease conn = Acquire(std::chrono::seconds(30));
-      PgTx tx(*conn, write);
+      PgTx tx(*conn, write, begin);
       bool retry = false;
       std::string last_error;
       try {
-        conn->Command(begin);
         fn(tx);
+        if (tx.Failed()) {
+          // fn swallowed a statement's error. A serialization failure is still retried.
+          if (tx.SawSerializationFailure()) throw SerializationError("transaction failed a serialization check");
+          throw Error("transaction rolled back after an earlier error");
+        }
+        if (!tx.Begun()) return;  // no statement ran: nothing was begun on the server
+        if (!write) {
+          // A read-only transaction's COMMIT cannot fail in a way that changes what it read.
+          conn->SendCommit();
+          return;
+        }
         ResultPtr r = conn->Command("COMMIT", tx.SerializationFlag());
         // COMMIT of a transaction that already failed (fn swallowed an error) answers
         // ROLLBACK instead of an error.
@@ -404,11 +504,16 @@ class PgDatabase final : public DatabaseImpl {
   // A connection made on demand, waiting at most `wait` while all are lent: then the pool
   // is exhausted, and the request gets 503 rather than queueing without bound.
   Pool::Lease Acquire(Clock::duration wait) {
-    Pool::Lease conn = pool_.Acquire(Clock::now() + wait);
-    if (!conn) {
-      throw Unavailable("PostgreSQL pool exhausted: all " + std::to_string(pool_.Capacity()) + " connections busy");
+    const auto deadline = Clock::now() + wait;
+    for (;;) {
+      Pool::Lease conn = pool_.Acquire(deadline);
+      if (!conn) {
+        throw Unavailable("PostgreSQL pool exhausted: all " + std::to_string(pool_.Capacity()) + " connections busy");
+      }
+      conn->Settle();
+      if (!conn->Broken()) return conn;
+      // Its last COMMIT failed: the pool drops it and the next turn opens a fresh one.
     }
-    return conn;
   }
 
   // SELECT 1 with a deadline, so a hung server makes Ping() false instead of blocking.
