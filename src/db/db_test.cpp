@@ -647,6 +647,8 @@ TEST_P(DbTest, ConcurrentReadersAndWriter) {
   std::atomic<int> reads{0};
   std::atomic<int> bad{0};
   std::thread writer([&] {
+    // Readers must be reading while this writes: wait until each has read once.
+    while (reads < 4) std::this_thread::yield();
     for (int i = 0; i < 200; ++i) {
       // Two rows per transaction: a reader's snapshot must always see an even count.
       db_->Write([&](Tx& tx) {
@@ -659,20 +661,20 @@ TEST_P(DbTest, ConcurrentReadersAndWriter) {
   std::vector<std::thread> readers;
   for (int r = 0; r < 4; ++r) {
     readers.emplace_back([&] {
-      while (!done) {
+      do {
         db_->Read([&](Tx& tx) {
           auto a = tx.QueryOne("SELECT COUNT(*) FROM t_pairs")->Int(0);
           auto b = tx.QueryOne("SELECT COUNT(*) FROM t_pairs")->Int(0);
           if (a != b || a % 2 != 0) ++bad;
         });
         ++reads;
-      }
+      } while (!done);
     });
   }
   writer.join();
   for (auto& t : readers) t.join();
   EXPECT_EQ(bad, 0);
-  EXPECT_GT(reads, 0);
+  EXPECT_GE(reads, 4);  // every reader read at least once before the writer began
   EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_pairs")->Int(0); }), 400);
   EXPECT_TRUE(db_->Ping());
   auto stats = db_->Stats();
