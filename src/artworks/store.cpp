@@ -1,6 +1,7 @@
 #include "artworks/store.h"
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
 #include <stdexcept>
 #include <string>
@@ -60,6 +61,38 @@ std::vector<ArtworkRow> Keys(db::Tx& tx, int limit, std::string_view sql, A&&...
   return out;
 }
 
+// LoadPageContext's statement, with the dialect's aggregate of ids as text.
+std::string PageContextSql(std::string_view votes_agg, std::string_view own_agg) {
+  std::string sql =
+      "SELECT e.phase, EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = e.group_id AND m.user_id = $2), "
+      "(SELECT n FROM content_epoch WHERE id = 1), e.artwork_count, e.anonymous_voting, "
+      "CASE WHEN e.phase <> 'OPEN' THEN (SELECT ";
+  sql += votes_agg;
+  sql +=
+      " FROM votes v WHERE v.event_id = e.id AND v.voter_id = $2) END, CASE WHEN e.anonymous_voting = 1 THEN (SELECT ";
+  sql += own_agg;
+  sql += " FROM artworks a WHERE a.artist_id = $2 AND a.event_id = e.id) END FROM events e WHERE e.id = $1";
+  return sql;
+}
+
+// "12,40,41" (ids as an aggregate wrote them, in any order) as sorted ids.
+std::vector<std::int64_t> ParseIdList(std::string_view text) {
+  std::vector<std::int64_t> ids;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    std::int64_t id = 0;
+    auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
+    if (ec != std::errc() || end != item.data() + item.size())
+      throw std::runtime_error("an id list of the page context is malformed");
+    ids.push_back(id);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 }  // namespace
 
 std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_id) {
@@ -75,10 +108,13 @@ std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_
 }
 
 std::optional<PageContext> LoadPageContext(db::Tx& tx, std::int64_t event_id, std::int64_t viewer_id) {
+  // The viewer's votes and own artworks come as lists ("12,40,41") so that a page needs no
+  // statement of its own for them: on PostgreSQL each statement is a round trip.
+  static const std::string kPg = PageContextSql("string_agg(v.artwork_id::text, ',')", "string_agg(a.id::text, ',')");
+  static const std::string kSqlite = PageContextSql("group_concat(v.artwork_id)", "group_concat(a.id)");
   std::optional<PageContext> out;
   tx.ForEach(
-      "SELECT e.phase, EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = e.group_id AND m.user_id = $2), "
-      "(SELECT n FROM content_epoch WHERE id = 1), e.artwork_count, e.anonymous_voting FROM events e WHERE e.id = $1",
+      tx.GetDialect() == db::Dialect::kPostgres ? kPg : kSqlite,
       [&out](const db::RowView& r) {
         auto phase = events::ParsePhase(std::get<std::string>(r.Cell(0)));
         if (!phase) throw std::runtime_error("events.phase holds an unknown phase");
@@ -86,7 +122,9 @@ std::optional<PageContext> LoadPageContext(db::Tx& tx, std::int64_t event_id, st
                           .member = r.Bool(1),
                           .epoch = r.Int(2),
                           .artwork_count = r.Int(3),
-                          .anonymous_voting = r.Bool(4)};
+                          .anonymous_voting = r.Bool(4),
+                          .my_votes = r.IsNull(5) ? std::vector<std::int64_t>{} : ParseIdList(r.Text(5)),
+                          .my_artworks = r.IsNull(6) ? std::vector<std::int64_t>{} : ParseIdList(r.Text(6))};
       },
       event_id, viewer_id);
   return out;
@@ -102,14 +140,6 @@ void AllKeys(db::Tx& tx, std::int64_t event_id, bool with_counts, std::vector<st
         if (with_counts) votes.push_back(r.Int(1));
       },
       event_id);
-}
-
-std::vector<std::int64_t> OwnIds(db::Tx& tx, std::int64_t event_id, std::int64_t artist_id) {
-  std::vector<std::int64_t> ids;
-  tx.ForEach(
-      "SELECT id FROM artworks WHERE artist_id = $1 AND event_id = $2",
-      [&ids](const db::RowView& r) { ids.push_back(r.Int(0)); }, artist_id, event_id);
-  return ids;
 }
 
 std::optional<ArtworkRow> FindHead(db::Tx& tx, std::int64_t id) {
@@ -169,16 +199,6 @@ RowsById::RowsById(std::vector<ArtworkRow>& rows) : rows_(rows) {
 ArtworkRow* RowsById::Find(std::int64_t id) const {
   auto it = std::lower_bound(by_id_.begin(), by_id_.end(), std::make_pair(id, size_t{0}));
   return it != by_id_.end() && it->first == id ? &rows_[it->second] : nullptr;
-}
-
-void FillMyVotes(db::Tx& tx, const RowsById& rows, std::int64_t viewer_id) {
-  if (rows.Empty()) return;
-  tx.ForEach(
-      "SELECT artwork_id FROM votes WHERE voter_id = $1 AND artwork_id >= $2 AND artwork_id <= $3",
-      [&rows](const db::RowView& r) {
-        if (ArtworkRow* a = rows.Find(r.Int(0))) a->my_vote = true;
-      },
-      viewer_id, rows.Lo(), rows.Hi());
 }
 
 void FillRanks(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t event_id) {
