@@ -70,9 +70,14 @@ void ArtworkService::FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::
                                 const store::PageContext& page) const {
   if (rows.empty()) return;
   const store::RowsById by_id(rows);
-  // The page context was read in the snapshot of the rows.
-  for (std::int64_t id : page.my_votes) {
-    if (ArtworkRow* a = by_id.Find(id)) a->my_vote = true;
+  // The page context was read in the snapshot of the rows. Votes are inserted only while
+  // VOTING and phases only move forward (events::NextPhase): while OPEN there are none.
+  if (page.votes_listed) {
+    for (std::int64_t id : page.my_votes) {
+      if (ArtworkRow* a = by_id.Find(id)) a->my_vote = true;
+    }
+  } else if (page.phase != Phase::kOpen) {
+    store::FillMyVotes(tx, by_id, viewer_id);
   }
   hooks_.Mark(tx, page.phase, viewer_id, by_id.Lo(), by_id.Hi(), [&by_id](std::int64_t id) -> ViewerMarks* {
     ArtworkRow* a = by_id.Find(id);

@@ -61,15 +61,14 @@ std::vector<ArtworkRow> Keys(db::Tx& tx, int limit, std::string_view sql, A&&...
   return out;
 }
 
-// LoadPageContext's statement, with the dialect's aggregate of ids as text.
-std::string PageContextSql(std::string_view votes_agg, std::string_view own_agg) {
+// LoadPageContext's statement. `my_votes`: an expression of the viewer's votes as an id
+// list, or NULL; `own_agg`: the dialect's aggregate of ids as text.
+std::string PageContextSql(std::string_view my_votes, std::string_view own_agg) {
   std::string sql =
       "SELECT e.phase, EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = e.group_id AND m.user_id = $2), "
-      "(SELECT n FROM content_epoch WHERE id = 1), e.artwork_count, e.anonymous_voting, "
-      "CASE WHEN e.phase <> 'OPEN' THEN (SELECT ";
-  sql += votes_agg;
-  sql +=
-      " FROM votes v WHERE v.event_id = e.id AND v.voter_id = $2) END, CASE WHEN e.anonymous_voting = 1 THEN (SELECT ";
+      "(SELECT n FROM content_epoch WHERE id = 1), e.artwork_count, e.anonymous_voting, ";
+  sql += my_votes;
+  sql += ", CASE WHEN e.anonymous_voting = 1 THEN (SELECT ";
   sql += own_agg;
   sql += " FROM artworks a WHERE a.artist_id = $2 AND a.event_id = e.id) END FROM events e WHERE e.id = $1";
   return sql;
@@ -108,14 +107,20 @@ std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_
 }
 
 std::optional<PageContext> LoadPageContext(db::Tx& tx, std::int64_t event_id, std::int64_t viewer_id) {
-  // The viewer's votes and own artworks come as lists ("12,40,41") so that a page needs no
-  // statement of its own for them: on PostgreSQL each statement is a round trip.
-  static const std::string kPg = PageContextSql("string_agg(v.artwork_id::text, ',')", "string_agg(a.id::text, ',')");
-  static const std::string kSqlite = PageContextSql("group_concat(v.artwork_id)", "group_concat(a.id)");
+  // The viewer's own artworks (with anonymous voting), and on PostgreSQL their votes, come
+  // as lists ("12,40,41") so that a page needs no statement of its own for them: there each
+  // statement is a round trip. SQLite reads a page's votes by FillMyVotes, one range of an
+  // index, cheaper than listing all of them (up to votesPerMember).
+  static const std::string kPg = PageContextSql(
+      "CASE WHEN e.phase <> 'OPEN' THEN (SELECT string_agg(v.artwork_id::text, ',') FROM votes v "
+      "WHERE v.event_id = e.id AND v.voter_id = $2) END",
+      "string_agg(a.id::text, ',')");
+  static const std::string kSqlite = PageContextSql("NULL", "group_concat(a.id)");
+  const bool pg = tx.GetDialect() == db::Dialect::kPostgres;
   std::optional<PageContext> out;
   tx.ForEach(
-      tx.GetDialect() == db::Dialect::kPostgres ? kPg : kSqlite,
-      [&out](const db::RowView& r) {
+      pg ? kPg : kSqlite,
+      [&out, pg](const db::RowView& r) {
         auto phase = events::ParsePhase(std::get<std::string>(r.Cell(0)));
         if (!phase) throw std::runtime_error("events.phase holds an unknown phase");
         out = PageContext{.phase = *phase,
@@ -123,6 +128,7 @@ std::optional<PageContext> LoadPageContext(db::Tx& tx, std::int64_t event_id, st
                           .epoch = r.Int(2),
                           .artwork_count = r.Int(3),
                           .anonymous_voting = r.Bool(4),
+                          .votes_listed = pg,
                           .my_votes = r.IsNull(5) ? std::vector<std::int64_t>{} : ParseIdList(r.Text(5)),
                           .my_artworks = r.IsNull(6) ? std::vector<std::int64_t>{} : ParseIdList(r.Text(6))};
       },
@@ -199,6 +205,16 @@ RowsById::RowsById(std::vector<ArtworkRow>& rows) : rows_(rows) {
 ArtworkRow* RowsById::Find(std::int64_t id) const {
   auto it = std::lower_bound(by_id_.begin(), by_id_.end(), std::make_pair(id, size_t{0}));
   return it != by_id_.end() && it->first == id ? &rows_[it->second] : nullptr;
+}
+
+void FillMyVotes(db::Tx& tx, const RowsById& rows, std::int64_t viewer_id) {
+  if (rows.Empty()) return;
+  tx.ForEach(
+      "SELECT artwork_id FROM votes WHERE voter_id = $1 AND artwork_id >= $2 AND artwork_id <= $3",
+      [&rows](const db::RowView& r) {
+        if (ArtworkRow* a = rows.Find(r.Int(0))) a->my_vote = true;
+      },
+      viewer_id, rows.Lo(), rows.Hi());
 }
 
 void FillRanks(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t event_id) {

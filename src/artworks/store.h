@@ -62,16 +62,17 @@ std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_
 
 // What a page of an event's artworks needs to know besides its rows, read in one
 // statement: the event's phase, whether the viewer is a member of its group, the content
-// epoch (db/content_epoch.h), whether the event votes anonymously, the artworks the viewer
-// voted for in it (at most votesPerMember; none while OPEN) and, when it votes anonymously,
-// the viewer's own artworks in it (at most maxArtworksPerMember). nullopt when the event
-// does not exist.
+// epoch (db/content_epoch.h), whether the event votes anonymously, on PostgreSQL the
+// artworks the viewer voted for in it (at most votesPerMember; none while OPEN) and, when
+// it votes anonymously, the viewer's own artworks in it (at most maxArtworksPerMember).
+// nullopt when the event does not exist.
 struct PageContext {
   events::Phase phase = events::Phase::kOpen;
   bool member = false;
   std::int64_t epoch = 0;
   std::int64_t artwork_count = 0;
   bool anonymous_voting = false;
+  bool votes_listed = false;              // my_votes was read (else FillMyVotes reads them)
   std::vector<std::int64_t> my_votes;     // sorted
   std::vector<std::int64_t> my_artworks;  // sorted; empty unless anonymous_voting
 };
@@ -86,7 +87,7 @@ void AllKeys(db::Tx& tx, std::int64_t event_id, bool with_counts, std::vector<st
 std::optional<ArtworkRow> FindHead(db::Tx& tx, std::int64_t id);
 
 // Pages, as keys: only id and vote_count are set (FindHead or a cache gives the rest);
-// the viewer's fields are left false/empty (PageContext::my_votes, ArtworkHooks::Mark) and rank 0
+// the viewer's fields are left false/empty (PageContext::my_votes or FillMyVotes, ArtworkHooks::Mark) and rank 0
 // (FillRanks).
 //
 // Newest first, ids below `before_id` (all when nullopt); vote_count is 0 unless
@@ -113,6 +114,9 @@ class RowsById {
   std::vector<ArtworkRow>& rows_;
   std::vector<std::pair<std::int64_t, size_t>> by_id_;  // (id, index in rows), by id
 };
+// Sets my_vote on the rows with one range query through votes' primary key
+// (voter_id, artwork_id).
+void FillMyVotes(db::Tx& tx, const RowsById& rows, std::int64_t viewer_id);
 // Sets rank (competition ranking over the whole event: 1 + the number of its artworks with
 // strictly more votes) on rows that are consecutive items of ListByVotes's order: one
 // COUNT for the first item, the others from the page itself.
