@@ -91,7 +91,7 @@ std::optional<AuthUser> Authenticator::Lookup(db::Tx* tx, const http::Request& r
       found = Read(*tx, std::move(hash));
     } else {
       const std::uint64_t generation = cache_ ? cache_->Generation() : 0;
-      found = db_.Read([&](db::Tx& own) { return Read(own, hash); });
+      found = db_.ReadSingle([&](db::Tx& own) { return Read(own, hash); });
       if (found && cache_) cache_->Insert(found->first, found->second, generation);
     }
     if (!found) return std::nullopt;

@@ -325,7 +325,7 @@ void AccountService::ConfirmPasswordReset(const std::string& token, const std::s
 }
 
 api::User AccountService::Me(std::int64_t user_id) {
-  return db_.Read([&](db::Tx& tx) { return LoadUser(tx, user_id); });
+  return db_.ReadSingle([&](db::Tx& tx) { return LoadUser(tx, user_id); });
 }
 
 api::User AccountService::UpdateProfile(std::int64_t user_id, const std::optional<std::string>& display_name,

@@ -151,6 +151,13 @@ EventKeysCache::Ptr EventKeysCache::Find(std::int64_t event_id, std::int64_t epo
   return it->second.keys;
 }
 
+std::optional<bool> EventKeysCache::StoredWithCounts(std::int64_t event_id) const {
+  MutexLock lock(mu_);
+  auto it = entries_.find(event_id);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second.keys->WithCounts();
+}
+
 bool EventKeysCache::BeginLoad(std::int64_t event_id, std::size_t artworks, bool with_counts) {
   if (Cost(artworks, with_counts) > max_bytes_ / 2) return false;
   MutexLock lock(mu_);

@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -129,6 +130,10 @@ class EventKeysCache {
 
   // The keys of the event read under `epoch` (with counts when with_counts), or null.
   Ptr Find(std::int64_t event_id, std::int64_t epoch, bool with_counts);
+  // Whether the keys stored for the event hold vote counts; nullopt when none are stored.
+  // A hint only (the keys may be replaced at any time): ArtworkService::List reads a
+  // page in one statement when keys without counts are there (the event is VOTING).
+  std::optional<bool> StoredWithCounts(std::int64_t event_id) const;
   // True when the caller should read the event's keys and Store() them (or EndLoad() on
   // failure); false while another caller does, or when `artworks` keys would not fit.
   bool BeginLoad(std::int64_t event_id, std::size_t artworks, bool with_counts);

@@ -66,14 +66,20 @@ store::VoteTarget MustLoadVoteTarget(db::Tx& tx, std::int64_t artwork_id, std::i
 
 }  // namespace
 
-void ArtworkService::FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t viewer_id, Phase phase) const {
+void ArtworkService::FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t viewer_id,
+                                const store::PageContext& page) const {
   if (rows.empty()) return;
   const store::RowsById by_id(rows);
-  // Votes are inserted only while VOTING (Vote below) and phases only move forward
-  // (events::NextPhase; ChangePhase is the only writer of events.phase): while OPEN there
-  // are none to read. A page reads the event and its rows in one snapshot.
-  if (phase != Phase::kOpen) store::FillMyVotes(tx, by_id, viewer_id);
-  hooks_.Mark(tx, phase, viewer_id, by_id.Lo(), by_id.Hi(), [&by_id](std::int64_t id) -> ViewerMarks* {
+  // The page context was read in the snapshot of the rows. Votes are inserted only while
+  // VOTING and phases only move forward (events::NextPhase): while OPEN there are none.
+  if (page.votes_listed) {
+    for (std::int64_t id : page.my_votes) {
+      if (ArtworkRow* a = by_id.Find(id)) a->my_vote = true;
+    }
+  } else if (page.phase != Phase::kOpen) {
+    store::FillMyVotes(tx, by_id, viewer_id);
+  }
+  hooks_.Mark(tx, page.phase, viewer_id, by_id.Lo(), by_id.Hi(), [&by_id](std::int64_t id) -> ViewerMarks* {
     ArtworkRow* a = by_id.Find(id);
     return a ? &a->marks : nullptr;
   });
@@ -180,22 +186,21 @@ void ArtworkService::FillHeads(db::Tx& tx, ArtworkHeadCache& cache, bool hide_ar
   for (size_t k = 0; k < n; ++k) items[row_of(k)].head = std::move(heads[k]);
 }
 
-std::vector<api::ListedArtwork> ArtworkService::Listed(db::Tx& tx, std::int64_t epoch,
-                                                       const std::vector<ArtworkRow>& rows, bool counts_visible,
-                                                       std::int64_t event_id, std::int64_t viewer_id,
-                                                       bool hide_artists) {
+std::vector<api::ListedArtwork> ArtworkService::Listed(db::Tx& tx, const store::PageContext& page,
+                                                       const std::vector<ArtworkRow>& rows) {
+  const bool counts_visible = events::CountsVisible(page.phase);
   std::vector<api::ListedArtwork> items(rows.size());
-  if (!hide_artists) {
-    FillHeads(tx, heads_, false, epoch, rows, nullptr, items);
+  if (!ArtistHidden(page.anonymous_voting, page.phase)) {
+    FillHeads(tx, heads_, false, page.epoch, rows, nullptr, items);
   } else if (!rows.empty()) {
     // The viewer's own artworks (a few at most) keep their artist; every other row takes a
     // head written without it.
-    const auto own = store::OwnIds(tx, event_id, viewer_id);
+    const auto& own = page.my_artworks;
     std::vector<std::size_t> named, hidden;
     for (size_t i = 0; i < rows.size(); ++i)
-      (std::find(own.begin(), own.end(), rows[i].id) != own.end() ? named : hidden).push_back(i);
-    if (!named.empty()) FillHeads(tx, heads_, false, epoch, rows, &named, items);
-    if (!hidden.empty()) FillHeads(tx, anonymous_heads_, true, epoch, rows, &hidden, items);
+      (std::binary_search(own.begin(), own.end(), rows[i].id) ? named : hidden).push_back(i);
+    if (!named.empty()) FillHeads(tx, heads_, false, page.epoch, rows, &named, items);
+    if (!hidden.empty()) FillHeads(tx, anonymous_heads_, true, page.epoch, rows, &hidden, items);
   }
   for (size_t i = 0; i < rows.size(); ++i) items[i].viewer = ViewerOf(rows[i], counts_visible);
   return items;
@@ -211,9 +216,8 @@ ArtworkService::ArtworkPage ArtworkService::List(std::int64_t user_id, std::int6
     if (keys[0] < 0 || keys[0] > INT_MAX) throw BadRequest("cursor is not one this server issued");
     after = std::make_pair(keys[0], keys[1]);
   }
-  return db_.Read([&](db::Tx& tx) {
+  auto list = [&](db::Tx& tx) {
     const auto page = MustLoadPageContext(tx, event_id, user_id);
-    const std::int64_t epoch = page.epoch;
     bool visible = events::CountsVisible(page.phase);
     if (sort == Sort::kVotes && !visible)
       throw WrongPhase("Vote counts are hidden until voting ends; sort=votes works from MATCHING on");
@@ -229,11 +233,14 @@ ArtworkService::ArtworkPage ArtworkService::List(std::int64_t user_id, std::int6
       next =
           sort == Sort::kNew ? EncodeCursor({rows.back().id}) : EncodeCursor({rows.back().vote_count, rows.back().id});
     }
-    FillViewer(tx, rows, user_id, page.phase);
-    return ArtworkPage{
-        Listed(tx, epoch, rows, visible, event_id, user_id, ArtistHidden(page.anonymous_voting, page.phase)),
-        std::move(next)};
-  });
+    FillViewer(tx, rows, user_id, page);
+    return ArtworkPage{Listed(tx, page, rows), std::move(next)};
+  };
+  // While VOTING, with the event's keys and the page's heads cached, a page is the page
+  // context alone: one statement. Otherwise (counts or likes to read, keys or heads to
+  // load) a transaction from the start saves running the page context twice.
+  if (keys_.StoredWithCounts(event_id) == false) return db_.ReadSingle(list);
+  return db_.Read(list);
 }
 
 api::Artwork ArtworkService::Get(std::int64_t user_id, std::int64_t artwork_id) {
@@ -332,7 +339,6 @@ ArtworkService::ResultPage ArtworkService::Results(std::int64_t user_id, std::in
   }
   return db_.Read([&](db::Tx& tx) {
     const auto page = MustLoadPageContext(tx, event_id, user_id);
-    const std::int64_t epoch = page.epoch;
     if (!events::CountsVisible(page.phase)) throw WrongPhase("Results are published when voting ends");
     auto keys = Keys(tx, event_id, page);
     auto rows = keys ? keys->ByVotes(after, limit + 1) : store::ListByVotes(tx, event_id, after, limit + 1);
@@ -346,8 +352,8 @@ ArtworkService::ResultPage ArtworkService::Results(std::int64_t user_id, std::in
     } else {
       store::FillRanks(tx, rows, event_id);
     }
-    FillViewer(tx, rows, user_id, page.phase);
-    auto listed = Listed(tx, epoch, rows, true, event_id, user_id, ArtistHidden(page.anonymous_voting, page.phase));
+    FillViewer(tx, rows, user_id, page);
+    auto listed = Listed(tx, page, rows);
     ResultPage out;
     out.items.resize(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) {

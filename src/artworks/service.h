@@ -107,16 +107,16 @@ class ArtworkService {
   // per event); null while the event is OPEN, or while another request reads them, or
   // when they would not fit: then the page reads its rows from the index.
   EventKeysCache::Ptr Keys(db::Tx& tx, std::int64_t event_id, const store::PageContext& page);
-  // The caller's vote and the hooks' marks on rows of an event in `phase`.
-  void FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t viewer_id, events::Phase phase) const;
-  // The page's items: heads from the cache when it holds them under `epoch`
-  // (db::ReadContentEpoch of tx), else read in tx, written and stored. With hide_artists
-  // (ArtistHidden for the page's event) every row but the viewer's own takes its head
-  // without the artist, from a cache of its own: the text of such a head never holds the
-  // name, so no mix-up of caches can show it.
-  std::vector<api::ListedArtwork> Listed(db::Tx& tx, std::int64_t epoch, const std::vector<ArtworkRow>& rows,
-                                         bool counts_visible, std::int64_t event_id, std::int64_t viewer_id,
-                                         bool hide_artists);
+  // The caller's votes (from the page context) and the hooks' marks on rows of the page's
+  // event.
+  void FillViewer(db::Tx& tx, std::vector<ArtworkRow>& rows, std::int64_t viewer_id,
+                  const store::PageContext& page) const;
+  // The page's items: heads from the cache when it holds them under the page's epoch, else
+  // read in tx, written and stored. Where the page's event hides its artists (ArtistHidden)
+  // every row but the viewer's own takes its head without the artist, from a cache of its
+  // own: the text of such a head never holds the name, so no mix-up of caches can show it.
+  std::vector<api::ListedArtwork> Listed(db::Tx& tx, const store::PageContext& page,
+                                         const std::vector<ArtworkRow>& rows);
   // The heads of rows[which[k]] (all rows when which is null) into items, from `cache`,
   // else read in tx and written with the artist or without (hide_artist).
   void FillHeads(db::Tx& tx, ArtworkHeadCache& cache, bool hide_artist, std::int64_t epoch,

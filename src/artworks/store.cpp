@@ -1,6 +1,7 @@
 #include "artworks/store.h"
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
 #include <stdexcept>
 #include <string>
@@ -60,6 +61,37 @@ std::vector<ArtworkRow> Keys(db::Tx& tx, int limit, std::string_view sql, A&&...
   return out;
 }
 
+// LoadPageContext's statement. `my_votes`: an expression of the viewer's votes as an id
+// list, or NULL; `own_agg`: the dialect's aggregate of ids as text.
+std::string PageContextSql(std::string_view my_votes, std::string_view own_agg) {
+  std::string sql =
+      "SELECT e.phase, EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = e.group_id AND m.user_id = $2), "
+      "(SELECT n FROM content_epoch WHERE id = 1), e.artwork_count, e.anonymous_voting, ";
+  sql += my_votes;
+  sql += ", CASE WHEN e.anonymous_voting = 1 THEN (SELECT ";
+  sql += own_agg;
+  sql += " FROM artworks a WHERE a.artist_id = $2 AND a.event_id = e.id) END FROM events e WHERE e.id = $1";
+  return sql;
+}
+
+// "12,40,41" (ids as an aggregate wrote them, in any order) as sorted ids.
+std::vector<std::int64_t> ParseIdList(std::string_view text) {
+  std::vector<std::int64_t> ids;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    std::int64_t id = 0;
+    auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
+    if (ec != std::errc() || end != item.data() + item.size())
+      throw std::runtime_error("an id list of the page context is malformed");
+    ids.push_back(id);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 }  // namespace
 
 std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_id) {
@@ -75,18 +107,30 @@ std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_
 }
 
 std::optional<PageContext> LoadPageContext(db::Tx& tx, std::int64_t event_id, std::int64_t viewer_id) {
+  // The viewer's own artworks (with anonymous voting), and on PostgreSQL their votes, come
+  // as lists ("12,40,41") so that a page needs no statement of its own for them: there each
+  // statement is a round trip. SQLite reads a page's votes by FillMyVotes, one range of an
+  // index, cheaper than listing all of them (up to votesPerMember).
+  static const std::string kPg = PageContextSql(
+      "CASE WHEN e.phase <> 'OPEN' THEN (SELECT string_agg(v.artwork_id::text, ',') FROM votes v "
+      "WHERE v.event_id = e.id AND v.voter_id = $2) END",
+      "string_agg(a.id::text, ',')");
+  static const std::string kSqlite = PageContextSql("NULL", "group_concat(a.id)");
+  const bool pg = tx.GetDialect() == db::Dialect::kPostgres;
   std::optional<PageContext> out;
   tx.ForEach(
-      "SELECT e.phase, EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = e.group_id AND m.user_id = $2), "
-      "(SELECT n FROM content_epoch WHERE id = 1), e.artwork_count, e.anonymous_voting FROM events e WHERE e.id = $1",
-      [&out](const db::RowView& r) {
+      pg ? kPg : kSqlite,
+      [&out, pg](const db::RowView& r) {
         auto phase = events::ParsePhase(std::get<std::string>(r.Cell(0)));
         if (!phase) throw std::runtime_error("events.phase holds an unknown phase");
         out = PageContext{.phase = *phase,
                           .member = r.Bool(1),
                           .epoch = r.Int(2),
                           .artwork_count = r.Int(3),
-                          .anonymous_voting = r.Bool(4)};
+                          .anonymous_voting = r.Bool(4),
+                          .votes_listed = pg,
+                          .my_votes = r.IsNull(5) ? std::vector<std::int64_t>{} : ParseIdList(r.Text(5)),
+                          .my_artworks = r.IsNull(6) ? std::vector<std::int64_t>{} : ParseIdList(r.Text(6))};
       },
       event_id, viewer_id);
   return out;
@@ -102,14 +146,6 @@ void AllKeys(db::Tx& tx, std::int64_t event_id, bool with_counts, std::vector<st
         if (with_counts) votes.push_back(r.Int(1));
       },
       event_id);
-}
-
-std::vector<std::int64_t> OwnIds(db::Tx& tx, std::int64_t event_id, std::int64_t artist_id) {
-  std::vector<std::int64_t> ids;
-  tx.ForEach(
-      "SELECT id FROM artworks WHERE artist_id = $1 AND event_id = $2",
-      [&ids](const db::RowView& r) { ids.push_back(r.Int(0)); }, artist_id, event_id);
-  return ids;
 }
 
 std::optional<ArtworkRow> FindHead(db::Tx& tx, std::int64_t id) {

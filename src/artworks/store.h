@@ -60,16 +60,21 @@ namespace store {
 // The artwork with the viewer's vote, in one statement (marks are left empty).
 std::optional<ArtworkRow> Find(db::Tx& tx, std::int64_t id, std::int64_t viewer_id);
 
-// What a page of an event's artworks needs to know before its rows, read in one statement:
-// the event's phase, whether the viewer is a member of its group, and the content epoch
-// (db/content_epoch.h), whether the event votes anonymously. nullopt when the event does
-// not exist.
+// What a page of an event's artworks needs to know besides its rows, read in one
+// statement: the event's phase, whether the viewer is a member of its group, the content
+// epoch (db/content_epoch.h), whether the event votes anonymously, on PostgreSQL the
+// artworks the viewer voted for in it (at most votesPerMember; none while OPEN) and, when
+// it votes anonymously, the viewer's own artworks in it (at most maxArtworksPerMember).
+// nullopt when the event does not exist.
 struct PageContext {
   events::Phase phase = events::Phase::kOpen;
   bool member = false;
   std::int64_t epoch = 0;
   std::int64_t artwork_count = 0;
   bool anonymous_voting = false;
+  bool votes_listed = false;              // my_votes was read (else FillMyVotes reads them)
+  std::vector<std::int64_t> my_votes;     // sorted
+  std::vector<std::int64_t> my_artworks;  // sorted; empty unless anonymous_voting
 };
 std::optional<PageContext> LoadPageContext(db::Tx& tx, std::int64_t event_id, std::int64_t viewer_id);
 
@@ -77,16 +82,12 @@ std::optional<PageContext> LoadPageContext(db::Tx& tx, std::int64_t event_id, st
 void AllKeys(db::Tx& tx, std::int64_t event_id, bool with_counts, std::vector<std::int64_t>& ids,
              std::vector<std::int64_t>& votes);
 
-// The ids of the viewer's own artworks in the event (at most maxArtworksPerMember), through
-// the index artworks_artist (artist_id, event_id).
-std::vector<std::int64_t> OwnIds(db::Tx& tx, std::int64_t event_id, std::int64_t artist_id);
-
 // The artwork with its artist (what ArtworkService writes as an artwork's head); the
 // viewer's fields are left false/empty.
 std::optional<ArtworkRow> FindHead(db::Tx& tx, std::int64_t id);
 
 // Pages, as keys: only id and vote_count are set (FindHead or a cache gives the rest);
-// the viewer's fields are left false/empty (FillMyVotes, ArtworkHooks::Mark) and rank 0
+// the viewer's fields are left false/empty (PageContext::my_votes or FillMyVotes, ArtworkHooks::Mark) and rank 0
 // (FillRanks).
 //
 // Newest first, ids below `before_id` (all when nullopt); vote_count is 0 unless

@@ -187,7 +187,17 @@ class Database {
   template <typename F>
   auto Read(F&& fn) -> decltype(fn(std::declval<Tx&>())) {
     CommitToken none;
-    return Invoke(false, none, std::forward<F>(fn));
+    return Invoke(Kind::kRead, none, std::forward<F>(fn));
+  }
+  // Read() for a function that usually runs one statement. On PostgreSQL that statement
+  // runs on its own, without BEGIN and COMMIT (one message each way, and it is its own
+  // snapshot); should fn run a second statement, that statement is refused inside fn and fn
+  // is run again as a Read(), so fn always sees one consistent snapshot and must have no
+  // effects outside the database until it returns. SQLite runs it as a Read().
+  template <typename F>
+  auto ReadSingle(F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+    CommitToken none;
+    return Invoke(Kind::kSingleRead, none, std::forward<F>(fn));
   }
   // Runs fn in a write transaction: committed when fn returns, rolled back when it
   // throws (the exception goes on). On PostgreSQL (SERIALIZABLE) fn may run more than
@@ -196,14 +206,14 @@ class Database {
   template <typename F>
   auto Write(F&& fn) -> decltype(fn(std::declval<Tx&>())) {
     CommitToken ignored;
-    return Invoke(true, ignored, std::forward<F>(fn));
+    return Invoke(Kind::kWrite, ignored, std::forward<F>(fn));
   }
   // Write() that also names its commit in `token`, for whoever acknowledges the write to a
   // client (see WhenDurable). A token already naming a commit keeps the newer of the two,
   // so one token can collect every write of a request. Untouched when fn throws.
   template <typename F>
   auto Write(CommitToken& token, F&& fn) -> decltype(fn(std::declval<Tx&>())) {
-    return Invoke(true, token, std::forward<F>(fn));
+    return Invoke(Kind::kWrite, token, std::forward<F>(fn));
   }
 
   // Durable acknowledgements (group commit, db/group_commit.h). A write transaction's
@@ -239,18 +249,33 @@ class Database {
   // Runs fn in a transaction and commits it; a write's commit is named in `token` (kept
   // when it is newer than what the token names already).
   virtual void RunTransaction(bool write, const std::function<void(Tx&)>& fn, CommitToken& token) = 0;
+  // ReadSingle(); a backend without a cheaper way runs a read transaction.
+  virtual void RunSingleRead(const std::function<void(Tx&)>& fn) {
+    CommitToken none;
+    RunTransaction(false, fn, none);
+  }
 
  private:
+  enum class Kind { kRead, kSingleRead, kWrite };
+  void Run(Kind kind, const std::function<void(Tx&)>& fn, CommitToken& token) {
+    if (kind == Kind::kSingleRead) {
+      RunSingleRead(fn);
+    } else {
+      RunTransaction(kind == Kind::kWrite, fn, token);
+    }
+  }
   template <typename F>
-  auto Invoke(bool write, CommitToken& token, F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+  auto Invoke(Kind kind, CommitToken& token, F&& fn) -> decltype(fn(std::declval<Tx&>())) {
     using R = decltype(fn(std::declval<Tx&>()));
     if constexpr (std::is_void_v<R>) {
-      RunTransaction(
-          write, [&](Tx& tx) { fn(tx); }, token);
+      Run(
+          kind, [&](Tx& tx) { fn(tx); }, token);
     } else {
       std::optional<R> result;
-      RunTransaction(
-          write, [&](Tx& tx) { result.emplace(fn(tx)); }, token);
+      // A function run again (a retried write, a single read that needed a transaction)
+      // replaces what its earlier run returned.
+      Run(
+          kind, [&](Tx& tx) { result.emplace(fn(tx)); }, token);
       return std::move(*result);
     }
   }

@@ -475,6 +475,61 @@ TEST_P(DbTest, AReadSeesOneSnapshot) {
   EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_snap")->Int(0); }), 2);
 }
 
+// ReadSingle: one statement runs once (on PostgreSQL on its own, without a transaction); a
+// function that runs a second statement is run again in a read transaction, so what it
+// returns comes from one snapshot, also when it swallows the refusal of that statement.
+TEST_P(DbTest, ASingleStatementReadRunsOnceAndALongerOneAgainInOneSnapshot) {
+  Options options;
+  options.pool_size = 1;  // every call below on the same connection
+  auto db = OpenDb(options);
+  Scratch(*db, "t_single", "id INTEGER PRIMARY KEY");
+  db->Write([](Tx& tx) { tx.Exec("INSERT INTO t_single (id) VALUES (1)"); });
+  auto writer = OpenDb();
+  auto count = [](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_single")->Int(0); };
+
+  int runs = 0;
+  EXPECT_EQ(db->ReadSingle([&](Tx& tx) {
+    ++runs;
+    return count(tx);
+  }),
+            1);
+  EXPECT_EQ(runs, 1);
+
+  runs = 0;
+  auto [before, after] = db->ReadSingle([&](Tx& tx) {
+    ++runs;
+    const auto a = count(tx);
+    writer->Write([&](Tx& w) { w.Exec("INSERT INTO t_single (id) VALUES ($1)", 10 + runs); });
+    const auto b = count(tx);
+    return std::make_pair(a, b);
+  });
+  EXPECT_EQ(runs, IsPg() ? 2 : 1);
+  EXPECT_EQ(before, after);  // one snapshot: the write of the last run is not seen
+  EXPECT_EQ(after, IsPg() ? 2 : 1);
+
+  runs = 0;
+  const auto swallowed = db->ReadSingle([&](Tx& tx) {
+    ++runs;
+    const auto a = count(tx);
+    writer->Write([&](Tx& w) { w.Exec("INSERT INTO t_single (id) VALUES ($1)", 20 + runs); });
+    try {
+      return count(tx) - a;
+    } catch (const std::exception&) {
+      return std::int64_t{-1};  // refused and swallowed: this run's answer is not used
+    }
+  });
+  EXPECT_EQ(runs, IsPg() ? 2 : 1);
+  EXPECT_EQ(swallowed, 0);
+
+  // Nothing written through a read, single or not; a failed statement leaves the
+  // connection usable for a write.
+  EXPECT_THROW(db->ReadSingle([](Tx& tx) { tx.Exec("INSERT INTO t_single (id) VALUES (99)"); }), Error);
+  EXPECT_THROW(db->Read([](Tx& tx) { tx.Exec("INSERT INTO t_single (id) VALUES (98)"); }), Error);
+  EXPECT_THROW(db->ReadSingle([](Tx& tx) { tx.Query("SELECT nope FROM t_single"); }), Error);
+  db->Write([](Tx& tx) { tx.Exec("INSERT INTO t_single (id) VALUES (2)"); });
+  EXPECT_EQ(db->ReadSingle(count), IsPg() ? 6 : 4);
+}
+
 TEST_P(DbTest, WriteRetriesOnSerializationConflicts) {
   Options options;
   options.write_retries = 1000;

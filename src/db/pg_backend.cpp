@@ -8,7 +8,13 @@
 // wait), and a read's COMMIT is sent without waiting for its answer, which the
 // connection's next user reads first. So a read of one statement costs one round trip, a
 // write of n statements n + 1. The snapshot is the same as with a separate BEGIN: PostgreSQL
-// takes it at a transaction's first statement either way.
+// takes it at a transaction's first statement either way. A single read
+// (Database::ReadSingle) sends no BEGIN or COMMIT at all: its one statement is its own
+// transaction.
+//
+// Pooled connections are read-only by default (default_transaction_read_only), and a
+// write transaction's BEGIN says READ WRITE: a statement that runs outside BEGIN, as a
+// single read's does, cannot change anything.
 //
 // Thread-safety: PgDatabase is safe from any thread. A PgConn is used by one thread at a
 // time (while lent out of the pool); the listener connection only by the listener thread.
@@ -68,6 +74,13 @@ class PgConn {
       throw Unavailable(msg);
     }
     SilenceNotices(conn_);
+    ResultPtr r(PQexec(conn_, "SET default_transaction_read_only = on"));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+      std::string msg = "cannot set up a PostgreSQL connection: " + FirstLine(PQerrorMessage(conn_));
+      r.reset();
+      PQfinish(conn_);
+      throw Unavailable(msg);
+    }
   }
   ~PgConn() { PQfinish(conn_); }
   PgConn(const PgConn&) = delete;
@@ -193,10 +206,19 @@ Value CellValue(const PGresult* r, int row, int col) {
   return std::string(p, len);
 }
 
+// What a single read's second statement throws (after setting PgTx::NeedsTransaction):
+// the function is run again in a transaction.
+class NeedsTransactionError : public Error {
+ public:
+  NeedsTransactionError() : Error("a single read ran a second statement; it is run again in a transaction") {}
+};
+
 class PgTx final : public ScriptTx {
  public:
-  // `begin` (a static string) is sent with the first statement, not before.
-  PgTx(PgConn& conn, bool write, const char* begin) : conn_(conn), write_(write), begin_(begin) {}
+  // `begin` (a static string) is sent with the first statement, not before. A single read
+  // (begin null, single true) runs its first statement on its own and refuses a second.
+  PgTx(PgConn& conn, bool write, const char* begin, bool single = false)
+      : conn_(conn), write_(write), begin_(begin), single_(single) {}
   Dialect GetDialect() const override { return Dialect::kPostgres; }
   std::int64_t Changes() const override { return changes_; }
   bool IsWrite() const { return write_; }
@@ -206,6 +228,8 @@ class PgTx final : public ScriptTx {
   bool Begun() const { return begin_ == nullptr; }
   // A statement failed (its error was thrown to fn): the transaction must not commit.
   bool Failed() const { return failed_; }
+  // A single read whose function ran (or tried to run) a second statement.
+  bool NeedsTransaction() const { return needs_tx_; }
 
   std::vector<Row> Run(std::string_view sql, std::span<const Value> params) override {
     ResultPtr r = Execute(sql, params);
@@ -230,6 +254,7 @@ class PgTx final : public ScriptTx {
   }
 
   void ExecScript(std::string_view sql) override {
+    if (single_) throw Error("a single read cannot run a script");
     if (begin_ != nullptr) conn_.Command(std::exchange(begin_, nullptr));
     conn_.Command(std::string(sql).c_str(), &serialization_);
   }
@@ -268,6 +293,13 @@ class PgTx final : public ScriptTx {
   }
 
   ResultPtr ExecuteOnce(std::string_view sql, std::span<const Value> params) {
+    if (single_) {
+      if (single_ran_) {
+        needs_tx_ = true;
+        throw NeedsTransactionError();
+      }
+      single_ran_ = true;
+    }
     const std::string& name = conn_.Prepared(sql);
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size(), nullptr);
@@ -336,6 +368,9 @@ class PgTx final : public ScriptTx {
   PgConn& conn_;
   bool write_;
   const char* begin_;
+  const bool single_;
+  bool single_ran_ = false;
+  bool needs_tx_ = false;
   bool failed_ = false;
   bool serialization_ = false;
   std::int64_t changes_ = 0;
@@ -437,13 +472,17 @@ class PgDatabase final : public DatabaseImpl {
   }
 
   void RunMigrationTransaction(const std::function<void(ScriptTx&)>& fn) override {
-    RunTx("BEGIN ISOLATION LEVEL READ COMMITTED", true, [&](PgTx& tx) { fn(tx); });
+    RunTx("BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE", true, [&](PgTx& tx) { fn(tx); });
   }
 
  protected:
   void RunTransaction(bool write, const std::function<void(Tx&)>& fn, CommitToken& /*token*/) override {
-    RunTx(write ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", write,
-          [&](PgTx& tx) { fn(tx); });
+    RunTx(write ? "BEGIN ISOLATION LEVEL SERIALIZABLE READ WRITE" : kReadBegin, write, [&](PgTx& tx) { fn(tx); });
+  }
+
+  void RunSingleRead(const std::function<void(Tx&)>& fn) override {
+    RunTx(
+        kReadBegin, false, [&](PgTx& tx) { fn(tx); }, true);
   }
 
  private:
@@ -452,15 +491,25 @@ class PgDatabase final : public DatabaseImpl {
     return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=3";
   }
 
-  void RunTx(const char* begin, bool write, const std::function<void(PgTx&)>& fn) {
+  static constexpr const char* kReadBegin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+  // Runs fn in a transaction begun by `begin`, or, when single, fn's first statement on its
+  // own (a single read); a single read whose fn needs a second statement is run again as a
+  // read transaction.
+  void RunTx(const char* begin, bool write, const std::function<void(PgTx&)>& fn, bool single = false) {
     thread_local std::mt19937 rng{std::random_device{}()};
     for (int attempt = 0;; ++attempt) {
       Pool::Lease conn = Acquire(std::chrono::seconds(30));
-      PgTx tx(*conn, write, begin);
+      PgTx tx(*conn, write, single ? nullptr : begin, single);
       bool retry = false;
       std::string last_error;
       try {
         fn(tx);
+        if (tx.NeedsTransaction()) throw NeedsTransactionError();  // fn swallowed the refusal
+        if (single) {
+          if (tx.Failed()) throw Error("statement failed and its error was swallowed");
+          return;  // the statement was its own transaction: nothing to commit
+        }
         if (tx.Failed()) {
           // fn swallowed a statement's error. A serialization failure is still retried.
           if (tx.SawSerializationFailure()) throw SerializationError("transaction failed a serialization check");
@@ -483,6 +532,12 @@ class PgDatabase final : public DatabaseImpl {
       } catch (const std::exception& e) {
         conn->RollbackQuietly();
         conn.Return();
+        if (tx.NeedsTransaction()) {
+          // Not a failure: fn is run again, at once, in a read transaction.
+          single = false;
+          --attempt;
+          continue;
+        }
         // fn may have caught the SerializationError and thrown something else: the
         // transaction is still the loser of a conflict, so it is still retried.
         if (!tx.SawSerializationFailure() && dynamic_cast<const SerializationError*>(&e) == nullptr) throw;

@@ -33,10 +33,12 @@ std::string SseEvent(std::int64_t id, std::string_view notification_json);
 std::map<Type, bool> ParseSettingsPatch(const boost::json::object& body);
 
 // The statements of a feed page ($1 user, $2 the id to start below, $3 the limit + 1; it
-// reads id, is_read, rendered_version and rendered) and of its unread count ($1 user). On SQLite each is
-// answered from one index alone (migrations 003 and 007; feed_test checks the plans).
+// reads id, is_read, rendered_version and rendered) and of its unread count ($1 user, as
+// column n). On SQLite each is answered from one index alone (migrations 003 and 007;
+// feed_test checks the plans); PostgreSQL runs the two as one statement.
 std::string FeedPageSql(bool unread_only);
-inline constexpr const char* kUnreadCountSql = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND is_read = 0";
+inline constexpr const char* kUnreadCountSql =
+    "SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND is_read = 0";
 
 // Methods that write take `durable`: they name their commit in it (db::CommitToken), and the
 // route puts it on its response (http::Durable) so the answer waits for the disk.
