@@ -652,9 +652,20 @@ TEST_P(DbTest, ListenStateGoesFalseWhenTheListenerIsLostAndTrueWhenItIsBack) {
     states.push_back(on);
     cv.notify_all();
   });
+  // Waits until `on` is reported after the state reported last time (the listener may be
+  // lost and back before a wait for false begins: then the false is already there).
+  size_t seen = 0;
   auto wait_for = [&](bool on) {
     std::unique_lock lk(mu);
-    return cv.wait_for(lk, 15s, [&] { return !states.empty() && states.back() == on; });
+    return cv.wait_for(lk, 15s, [&] {
+      for (; seen < states.size(); ++seen) {
+        if (states[seen] == on) {
+          ++seen;
+          return true;
+        }
+      }
+      return false;
+    });
   };
   ASSERT_TRUE(wait_for(true));
   db_->Write([](Tx& tx) {
