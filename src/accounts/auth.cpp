@@ -106,6 +106,30 @@ std::optional<AuthUser> Authenticator::Lookup(db::Tx* tx, const http::Request& r
   return user;
 }
 
+Authenticator::PendingRead Authenticator::BeginRead(const http::Request& req) const {
+  auto token = UsableToken(req);
+  if (!token) throw Unauthenticated();
+  if (cache_ && !ChangesState(req.method)) {
+    std::string hash = Sha256Hex(token->text);
+    if (auto user = cache_->Find(hash, clock_.Now())) {
+      // 0: nothing listens now (the cache is being dropped); the usual lookup below.
+      if (const std::uint64_t ticket = db::RequestSignals(db_); ticket != 0)
+        return PendingRead{.user = std::move(*user), .hash = std::move(hash), .ticket = ticket};
+    }
+  }
+  auto user = Lookup(nullptr, req, *token);
+  if (!user) throw Unauthenticated();
+  return PendingRead{.user = std::move(*user), .hash = {}, .ticket = 0};
+}
+
+void Authenticator::Confirm(const PendingRead& pending) const {
+  if (pending.ticket == 0) return;
+  if (db::WaitForSignals(db_, pending.ticket) && cache_->Find(pending.hash, clock_.Now())) return;
+  // Dropped meanwhile, or the signals did not come in time: the database decides.
+  auto found = db_.ReadSingle([&](db::Tx& tx) { return Read(tx, pending.hash); });
+  if (!found || found->first.id != pending.user.id) throw Unauthenticated();
+}
+
 AuthUser Authenticator::Require(const http::Request& req) const {
   auto u = Optional(req);
   if (!u) throw Unauthenticated();

@@ -106,8 +106,7 @@ void RegisterRoutes(http::Router& router, AccountService& svc, const Authenticat
              },
              {.pool = Pool::kCrypto});
   router.Add("GET", base + "/me", [&svc, &auth](Request& req) {
-    auto user = auth.Require(req);
-    return http::JsonResponse(200, svc.Me(user.id));
+    return auth.RequireForRead(req, [&](const AuthUser& user) { return http::JsonResponse(200, svc.Me(user.id)); });
   });
   router.Add("PATCH", base + "/me", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);

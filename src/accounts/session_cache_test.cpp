@@ -194,6 +194,54 @@ TEST_F(PgSessionCache, ADeletedSessionIsDroppedAtOnce) {
   EXPECT_FALSE(Resolve());
 }
 
+// RequireForRead serves a cached session while it reads, and confirms the session before
+// it answers: a session that ended meanwhile (its signal in, its cache entry dropped) gets
+// 401 for the answer and for an error alike; a session that stands gets read's answer.
+TEST_F(PgSessionCache, AReadAsACachedSessionIsConfirmedBeforeItsAnswer) {
+  http::Request req;
+  req.method = "GET";
+  req.headers.emplace_back("authorization", "Bearer " + token);
+  auto status_of = [&](const auto& read) {
+    try {
+      auth->RequireForRead(req, read);
+      return 200;
+    } catch (const ApiError& e) {
+      return e.Status();
+    }
+  };
+  int runs = 0;
+  EXPECT_EQ(auth->RequireForRead(req,
+                                 [&](const AuthUser& u) {
+                                   ++runs;
+                                   return u.id;
+                                 }),
+            user_id);
+  EXPECT_EQ(runs, 1);
+  // Read's own error, for a session that stands.
+  EXPECT_EQ(status_of([](const AuthUser&) -> int { throw NotFound(); }), 404);
+  ASSERT_TRUE(Cached());
+
+  // The session ends while the read runs: as if its signal came in during the read.
+  auto end_session = [&] {
+    writer->Write([&](db::Tx& tx) { tx.Exec("DELETE FROM sessions WHERE user_id = $1", user_id); });
+    auth->Cache()->DropUser(user_id);
+  };
+  EXPECT_EQ(status_of([&](const AuthUser&) {
+              end_session();
+              return 1;
+            }),
+            401);
+  ASSERT_TRUE(Login());
+  req.headers.back().second = "Bearer " + token;
+  EXPECT_EQ(status_of([&](const AuthUser&) -> int {
+              end_session();
+              throw NotFound();
+            }),
+            401);
+  // Not cached: the session is looked up first, as Require does.
+  EXPECT_EQ(status_of([](const AuthUser&) { return 1; }), 401);
+}
+
 TEST_F(PgSessionCache, AChangedDisplayNameIsReadAgain) {
   writer->Write([&](db::Tx& tx) { tx.Exec("UPDATE users SET display_name = 'Renamed' WHERE id = $1", user_id); });
   // Once the signals committed so far are in, the entry is gone: no waiting.

@@ -39,6 +39,9 @@ notify::ReminderSweeper& WireNotify(AppContext& ctx) {
       [&auth](const http::Request& req) {
         auto user = auth.Require(req);
         return notify::Caller{user.id, std::move(user.session_hash)};
+      },
+      [&auth](const http::Request& req, const std::function<http::Response(std::int64_t)>& read) {
+        return auth.RequireForRead(req, [&](const accounts::AuthUser& user) { return read(user.id); });
       });
   ctx.metrics.AddGauge("atelier_streams_open", "Notification streams open in this process.",
                        [&hub] { return static_cast<double>(hub.OpenStreams()); });

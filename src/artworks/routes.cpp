@@ -136,13 +136,14 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
       },
       {.pool = http::Pool::kImage, .max_body = kMaxUploadBody});
   router.Add("GET", base + "/events/{id}/artworks", [&svc, &auth](Request& req) {
-    auto user = auth.Require(req);
-    auto event_id = http::PathId(req);
-    auto sort_name = req.Query("sort").value_or("new");
-    if (sort_name != "new" && sort_name != "votes") throw BadRequest("sort must be new or votes");
-    const Sort sort = sort_name == "new" ? Sort::kNew : Sort::kVotes;
-    int limit = ParseLimit(req.Query("limit"));
-    return PageResponse(svc.List(user.id, event_id, sort, limit, req.Query("cursor")));
+    return auth.RequireForRead(req, [&](const accounts::AuthUser& user) {
+      auto event_id = http::PathId(req);
+      auto sort_name = req.Query("sort").value_or("new");
+      if (sort_name != "new" && sort_name != "votes") throw BadRequest("sort must be new or votes");
+      const Sort sort = sort_name == "new" ? Sort::kNew : Sort::kVotes;
+      int limit = ParseLimit(req.Query("limit"));
+      return PageResponse(svc.List(user.id, event_id, sort, limit, req.Query("cursor")));
+    });
   });
   router.Add("GET", base + "/events/{id}/results", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);

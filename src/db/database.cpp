@@ -74,9 +74,18 @@ void OnListenState(Database& db, std::function<void(bool listening)> callback) {
   impl->OnListenState(std::move(callback));
 }
 
-bool AwaitSignals(Database& db, std::chrono::milliseconds timeout) {
+std::uint64_t RequestSignals(Database& db) {
   auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db);
-  return impl != nullptr && impl->AwaitSignals(timeout);
+  return impl != nullptr ? impl->RequestSignals() : 0;
+}
+
+bool WaitForSignals(Database& db, std::uint64_t ticket, std::chrono::milliseconds timeout) {
+  auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db);
+  return impl != nullptr && impl->WaitForSignals(ticket, timeout);
+}
+
+bool AwaitSignals(Database& db, std::chrono::milliseconds timeout) {
+  return WaitForSignals(db, RequestSignals(db), timeout);
 }
 
 void Migrate(Database& db) {

@@ -36,8 +36,10 @@ class DatabaseImpl : public Database {
   virtual void RunMigrationTransaction(const std::function<void(ScriptTx&)>& fn) = 0;
   // db::OnListenState (db/listen_state.h). SQLite's signals are never missed.
   virtual void OnListenState(std::function<void(bool listening)> callback) { callback(true); }
-  // db::AwaitSignals. SQLite delivers a signal before its commit returns.
-  virtual bool AwaitSignals(std::chrono::milliseconds /*timeout*/) { return true; }
+  // db::RequestSignals and db::WaitForSignals. SQLite delivers a signal before its commit
+  // returns.
+  virtual std::uint64_t RequestSignals() { return 1; }
+  virtual bool WaitForSignals(std::uint64_t ticket, std::chrono::milliseconds /*timeout*/) { return ticket != 0; }
 };
 
 std::unique_ptr<DatabaseImpl> OpenSqlite(const std::string& path, bool memory, const Options& options);

@@ -3,6 +3,7 @@
 // (accounts/session_cache.h). A free function beside database.h rather than a member of it:
 // only a cache needs it.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 
 #include "db/database.h"
@@ -24,5 +25,11 @@ void OnListenState(Database& db, std::function<void(bool listening)> callback);
 // notifications committed before it: one query at a time, answering every caller that came
 // before it started, so concurrent callers share round trips. SQLite: true at once.
 bool AwaitSignals(Database& db, std::chrono::milliseconds timeout = std::chrono::seconds(2));
+
+// AwaitSignals in two halves, so that the wait can overlap other work: RequestSignals names
+// every signal committed before the call (0 when nothing listens), and WaitForSignals
+// returns true once those have been delivered, as AwaitSignals does.
+std::uint64_t RequestSignals(Database& db);
+bool WaitForSignals(Database& db, std::uint64_t ticket, std::chrono::milliseconds timeout = std::chrono::seconds(2));
 
 }  // namespace atelier::db

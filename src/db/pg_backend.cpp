@@ -452,13 +452,20 @@ class PgDatabase final : public DatabaseImpl {
     }
   }
 
-  bool AwaitSignals(std::chrono::milliseconds timeout) override {
-    MutexLock lk(listen_mu_);
-    if (!listener_.joinable() || stop_) return false;
-    const std::uint64_t want = ++sync_wanted_;
-    lk.Unlock();
+  std::uint64_t RequestSignals() override {
+    std::uint64_t want = 0;
+    {
+      MutexLock lk(listen_mu_);
+      if (!listener_.joinable() || stop_) return 0;
+      want = ++sync_wanted_;
+    }
     Wake();
-    lk.Lock();
+    return want;
+  }
+
+  bool WaitForSignals(std::uint64_t want, std::chrono::milliseconds timeout) override {
+    if (want == 0) return false;
+    MutexLock lk(listen_mu_);
     const auto until = Clock::now() + timeout;
     while (sync_done_ < want && !stop_ && listen_cv_.wait_until(lk.Native(), until) != std::cv_status::timeout) {
     }

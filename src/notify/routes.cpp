@@ -35,7 +35,7 @@ std::optional<std::int64_t> LastEventId(const http::Request& req) {
 }  // namespace
 
 void RegisterRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user,
-                    CurrentSession current_session) {
+                    CurrentSession current_session, ReadAsCaller read_as_caller) {
   const std::string base = "/api/v1";
   http::RouteOptions opts;
   opts.pool = http::Pool::kWorker;
@@ -43,19 +43,21 @@ void RegisterRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUse
 
   router.Add(
       "GET", base + "/notifications",
-      [&feed, user](http::Request& req) {
-        const auto me = user(req);  // first: 401 before any 400 about the parameters
-        const bool unread_only = ParseUnread(req.Query("unread"));
-        const int limit = ParseLimit(req.Query("limit"));
-        std::optional<std::int64_t> before;
-        if (auto cursor = req.Query("cursor")) before = DecodeCursor(*cursor, 1)[0];
-        const auto page = feed.List(me, unread_only, limit, before);
-        // One string of the page's size: a page is written without growing it.
-        std::string body;
-        body.reserve(static_cast<size_t>(limit) * kPageItemReserve + 128);
-        JsonWriter w(body);
-        WriteJson(w, page);
-        return http::Response::JsonText(200, std::move(body));
+      [&feed, read_as_caller](http::Request& req) {
+        // The caller first: 401 before any 400 about the parameters.
+        return read_as_caller(req, [&](std::int64_t me) {
+          const bool unread_only = ParseUnread(req.Query("unread"));
+          const int limit = ParseLimit(req.Query("limit"));
+          std::optional<std::int64_t> before;
+          if (auto cursor = req.Query("cursor")) before = DecodeCursor(*cursor, 1)[0];
+          const auto page = feed.List(me, unread_only, limit, before);
+          // One string of the page's size: a page is written without growing it.
+          std::string body;
+          body.reserve(static_cast<size_t>(limit) * kPageItemReserve + 128);
+          JsonWriter w(body);
+          WriteJson(w, page);
+          return http::Response::JsonText(200, std::move(body));
+        });
       },
       opts);
   router.Add(

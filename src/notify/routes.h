@@ -22,8 +22,13 @@ struct Caller {
 };
 using CurrentSession = std::function<Caller(const http::Request&)>;
 
+// Runs a handler that only reads as the caller, and returns its answer (as
+// Authenticator::RequireForRead does).
+using ReadAsCaller =
+    std::function<http::Response(const http::Request&, const std::function<http::Response(std::int64_t)>&)>;
+
 // `feed` and `hub` must outlive the router.
 void RegisterRoutes(http::Router& router, Feed& feed, StreamHub& hub, CurrentUser current_user,
-                    CurrentSession current_session);
+                    CurrentSession current_session, ReadAsCaller read_as_caller);
 
 }  // namespace atelier::notify

@@ -375,6 +375,30 @@ def test_a_logout_through_one_process_ends_the_session_cached_by_the_other_at_on
     assert b.client(other.token).get(f"{API}/me").json()["id"] == alice.id
 
 
+def test_pages_read_through_the_other_process_refuse_a_session_ended_a_moment_ago(cluster):
+    """The gallery, the feed and /me read while the session cache confirms the session
+    (Authenticator::RequireForRead): their answers, errors included, are still refused at
+    once after a logout through the other process."""
+    a, b = cluster.a, cluster.b
+    owner = a.user()
+    gid = make_group(a, owner)
+    ev = make_event(owner, gid)
+    submit(owner, ev["id"], title="Mine")
+    other = a.login(owner.username)  # a second session of the same user
+    reads = [f"{API}/events/{ev['id']}/artworks", f"{API}/notifications", f"{API}/me"]
+    missing = f"{API}/events/999999999/artworks"
+    for _ in range(3):  # B resolves (and caches) the session
+        for url in reads:
+            assert b.client(owner.token).get(url).status_code == 200, url
+        assert b.client(owner.token).get(missing).status_code == 404
+    assert a.client(owner.token).post(f"{API}/auth/logout").status_code == 204
+    for url in reads + [missing]:
+        problem(b.client(owner.token).get(url), 401, "unauthenticated")
+    # The other session of the same user still reads.
+    for url in reads:
+        assert b.client(other.token).get(url).status_code == 200, url
+
+
 def test_a_password_change_through_one_process_ends_the_other_sessions_on_the_other_at_once(cluster):
     a, b = cluster.a, cluster.b
     alice = a.user()
