@@ -159,7 +159,8 @@ class Server:
         out = []
         if not self.mail_dir.exists():
             return out
-        for p in sorted(self.mail_dir.glob("*.eml")):
+        # Files are named by outbox id: oldest first means numeric order ("100" after "99").
+        for p in sorted(self.mail_dir.glob("*.eml"), key=lambda f: (len(f.stem), f.stem)):
             msg = email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
             if to is None or to.lower() in str(msg["To"]).lower():
                 out.append(msg)
