@@ -34,6 +34,9 @@ Authenticator::Authenticator(db::Database& db, const Clock& clock) : db_(db), cl
   cache_ = std::make_shared<SessionCache>();
   db.Listen(std::string(kSessionCacheChannel),
             [cache = cache_](std::string_view payload) { cache->OnSignal(payload); });
+  // Also on the connections that run reads, so a read's own answer brings the logouts
+  // committed before it (RequireForRead). A signal handled twice drops a user twice.
+  db::ListenOnEveryConnection(db, std::string(kSessionCacheChannel));
   // After Listen: the cache turns on only once its channel is listened to.
   db::OnListenState(db, [cache = cache_](bool listening) { cache->SetListening(listening); });
 }
@@ -112,19 +115,24 @@ Authenticator::PendingRead Authenticator::BeginRead(const http::Request& req) co
   if (cache_ && !ChangesState(req.method)) {
     std::string hash = Sha256Hex(token->text);
     if (auto user = cache_->Find(hash, clock_.Now())) {
+      // The read's own statements usually bring the signals; else Confirm asks for them.
+      if (const std::uint64_t stamp = db::SignalStamp(db_); stamp != 0)
+        return PendingRead{.user = std::move(*user), .hash = std::move(hash), .ticket = 0, .stamp = stamp};
       // 0: nothing listens now (the cache is being dropped); the usual lookup below.
       if (const std::uint64_t ticket = db::RequestSignals(db_); ticket != 0)
-        return PendingRead{.user = std::move(*user), .hash = std::move(hash), .ticket = ticket};
+        return PendingRead{.user = std::move(*user), .hash = std::move(hash), .ticket = ticket, .stamp = 0};
     }
   }
   auto user = Lookup(nullptr, req, *token);
   if (!user) throw Unauthenticated();
-  return PendingRead{.user = std::move(*user), .hash = {}, .ticket = 0};
+  return PendingRead{.user = std::move(*user), .hash = {}, .ticket = 0, .stamp = 0};
 }
 
 void Authenticator::Confirm(const PendingRead& pending) const {
-  if (pending.ticket == 0) return;
-  if (db::WaitForSignals(db_, pending.ticket) && cache_->Find(pending.hash, clock_.Now())) return;
+  if (pending.ticket == 0 && pending.stamp == 0) return;
+  const bool signals_in =
+      pending.stamp != 0 ? db::SyncSignals(db_, pending.stamp) : db::WaitForSignals(db_, pending.ticket);
+  if (signals_in && cache_->Find(pending.hash, clock_.Now())) return;
   // Dropped meanwhile, or the signals did not come in time: the database decides.
   auto found = db_.ReadSingle([&](db::Tx& tx) { return Read(tx, pending.hash); });
   if (!found || found->first.id != pending.user.id) throw Unauthenticated();

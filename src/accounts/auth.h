@@ -49,9 +49,10 @@ class Authenticator {
   // Require() for a handler that only reads (it changes nothing, in the database or
   // elsewhere): read(user) runs and its answer is returned. A session found in the cache is
   // not first checked against the signals of other processes (a logout there a moment ago):
-  // that wait (db::RequestSignals) runs while read does, and read's answer, or its error,
-  // is given only once those signals are in and the session still stands; else 401. So a
-  // cached session costs a page no round trip of its own before its statements.
+  // read's answer, or its error, is given only once those signals are in and the session
+  // still stands; else 401. The signals come with read's own statements (the connections
+  // that run reads listen too: db::SignalsDelivered), else one round trip after read. So a
+  // cached session usually costs a page no round trip of its own.
   template <typename F>
   auto RequireForRead(const http::Request& req, F&& read) const -> decltype(read(std::declval<const AuthUser&>())) {
     const PendingRead pending = BeginRead(req);
@@ -80,11 +81,15 @@ class Authenticator {
   // the cache, else read in `tx` when given, else in a read transaction of its own (the
   // only reads the cache keeps: their snapshot is known to start after Generation()).
   std::optional<AuthUser> Lookup(db::Tx* tx, const http::Request& req, const Token& token) const;
-  // A session RequireForRead has served from the cache before confirming it (ticket != 0).
+  // A session RequireForRead has served from the cache before confirming it (stamp or
+  // ticket != 0): confirmed once the signals from before `stamp` are in (db::SyncSignals;
+  // usually the read's own statement brought them) or those of `ticket` (the listening
+  // connection's wait).
   struct PendingRead {
     AuthUser user;
     std::string hash;
     std::uint64_t ticket = 0;
+    std::uint64_t stamp = 0;
   };
   PendingRead BeginRead(const http::Request& req) const;
   // Throws 401 unless the pending session still stands once the signals are in.

@@ -144,7 +144,9 @@ class PgSessionCache : public ::testing::Test {
     if (PgUrl() == nullptr) GTEST_SKIP() << "ATELIER_TEST_PG_URL not set";
     writer = db::Open(PgUrl());
     db::Migrate(*writer);
-    reader = db::Open(PgUrl());
+    // Named, so a test can find the reader's own connections among those of other tests.
+    const std::string url = PgUrl();
+    reader = db::Open(url + (url.find('?') == std::string::npos ? "?" : "&") + "application_name=" + ReaderName());
     auth = std::make_unique<Authenticator>(*reader, clock);
     ASSERT_NE(auth->Cache(), nullptr);
     // The first Listen of this Database starts its listener; wait until it listens.
@@ -175,6 +177,7 @@ class PgSessionCache : public ::testing::Test {
     return auth->Optional(req);
   }
   bool Cached() const { return Find().has_value(); }
+  static std::string ReaderName() { return "session_cache_test_" + std::to_string(::getpid()); }
   // Through the cache alone.
   std::optional<AuthUser> Find() const { return auth->Cache()->Find(Sha256Hex(token), clock.now); }
 
@@ -278,12 +281,14 @@ TEST_F(PgSessionCache, ExpiresWithoutTheDatabase) {
 }
 
 TEST_F(PgSessionCache, ALostListenerEmptiesTheCacheUntilItIsBack) {
-  // Kill the reader's listener connection (the only one on this channel: other test
-  // programs sharing the database listen to channels of their own).
+  // Kill the reader's listener connection: the reader's connection whose last query was a
+  // LISTEN or the listener's SELECT 1 (the pooled ones, which listen too, have run a
+  // statement since their LISTEN).
   writer->Write([&](db::Tx& tx) {
     tx.Query(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND "
-        "query = 'LISTEN \"atelier_session_cache\"'");
+        "application_name = $1 AND query IN ('SELECT 1', 'LISTEN \"atelier_session_cache\"')",
+        ReaderName());
   });
   EXPECT_TRUE(WaitUntil([&] { return !Find(); }));
   // Back: sessions are cached again (and a deletion is still seen).

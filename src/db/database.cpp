@@ -88,6 +88,25 @@ bool AwaitSignals(Database& db, std::chrono::milliseconds timeout) {
   return WaitForSignals(db, RequestSignals(db), timeout);
 }
 
+void ListenOnEveryConnection(Database& db, std::string channel) {
+  if (auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db)) impl->ListenOnEveryConnection(std::move(channel));
+}
+
+std::uint64_t SignalStamp(Database& db) {
+  auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db);
+  return impl != nullptr ? impl->SignalStamp() : 0;
+}
+
+bool SignalsDelivered(Database& db, std::uint64_t stamp) {
+  auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db);
+  return impl != nullptr && impl->SignalsDelivered(stamp);
+}
+
+bool SyncSignals(Database& db, std::uint64_t stamp, std::chrono::milliseconds timeout) {
+  auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db);
+  return impl != nullptr && impl->SyncSignals(stamp, timeout);
+}
+
 void Migrate(Database& db) {
   auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db);
   if (impl == nullptr) throw Error("Migrate: the database was not opened by db::Open");

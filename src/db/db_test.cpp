@@ -639,6 +639,77 @@ TEST_P(DbTest, AwaitSignalsReturnsOnceEverySignalCommittedBeforeIsDelivered) {
   EXPECT_TRUE(states.back());
 }
 
+// A channel listened to on every connection: a signal committed before a stamp comes with
+// the answer of the next statement that ends a transaction (delivered by the thread that
+// ran it), or with SyncSignals; other channels only through the listener.
+TEST_P(DbTest, SignalsOfAChannelOnEveryConnectionComeWithTheReadersOwnStatements) {
+  auto reader = IsPg() ? OpenDb() : nullptr;
+  Database& db = IsPg() ? *reader : *db_;
+  std::mutex mu;
+  std::vector<std::pair<std::string, std::thread::id>> got;
+  auto record = [&](std::string_view payload) {
+    std::lock_guard lk(mu);
+    got.emplace_back(std::string(payload), std::this_thread::get_id());
+  };
+  db.Listen("t_every", record);
+  db.Listen("t_listener_only", record);
+  ListenOnEveryConnection(db, "t_every");
+  // Delivered to a callback by this thread (SQLite: by the committing thread, also this one).
+  auto delivered_here = [&](const std::string& payload) {
+    std::lock_guard lk(mu);
+    return std::any_of(got.begin(), got.end(),
+                       [&](const auto& g) { return g.first == payload && g.second == std::this_thread::get_id(); });
+  };
+  auto notify = [&](const char* channel, const std::string& payload) {
+    db_->Write([&](Tx& tx) { db_->Notify(tx, channel, payload); });
+  };
+  auto select_one = [](Tx& tx) { tx.QueryOne("SELECT 1"); };
+  db.ReadSingle(select_one);  // the connection LISTENs (and waits for the listener) first
+  for (int i = 0; i < 10; ++i) {
+    const std::string payload = "single " + std::to_string(i);
+    notify("t_every", payload);
+    const std::uint64_t stamp = SignalStamp(db);
+    ASSERT_NE(stamp, 0u);
+    // Nothing has run since the stamp (SQLite: delivered at commit).
+    EXPECT_EQ(SignalsDelivered(db, stamp), !IsPg());
+    db.ReadSingle(select_one);
+    EXPECT_TRUE(SignalsDelivered(db, stamp));
+    EXPECT_TRUE(delivered_here(payload)) << payload;
+  }
+  // A read transaction's COMMIT is answered when its connection is next used: SyncSignals.
+  notify("t_every", "read");
+  std::uint64_t stamp = SignalStamp(db);
+  db.Read([](Tx& tx) {
+    tx.QueryOne("SELECT 1");
+    tx.QueryOne("SELECT 2");
+  });
+  EXPECT_TRUE(SyncSignals(db, stamp));
+  EXPECT_TRUE(delivered_here("read"));
+  // A write's COMMIT brings them at once.
+  notify("t_every", "write");
+  stamp = SignalStamp(db);
+  db.Write(select_one);
+  EXPECT_TRUE(SignalsDelivered(db, stamp));
+  EXPECT_TRUE(delivered_here("write"));
+  // Nothing run since the stamp: SyncSignals asks (an empty query).
+  notify("t_every", "sync");
+  stamp = SignalStamp(db);
+  EXPECT_TRUE(SyncSignals(db, stamp));
+  EXPECT_TRUE(delivered_here("sync"));
+  // A channel not listened to on every connection comes through the listener only.
+  if (IsPg()) {
+    notify("t_listener_only", "elsewhere");
+    ASSERT_TRUE(AwaitSignals(db));
+    db.ReadSingle(select_one);
+    std::lock_guard lk(mu);
+    const auto n = std::count_if(got.begin(), got.end(), [](const auto& g) { return g.first == "elsewhere"; });
+    EXPECT_EQ(n, 1);
+    EXPECT_FALSE(std::any_of(got.begin(), got.end(), [](const auto& g) {
+      return g.first == "elsewhere" && g.second == std::this_thread::get_id();
+    }));
+  }
+}
+
 TEST_P(DbTest, ListenStateGoesFalseWhenTheListenerIsLostAndTrueWhenItIsBack) {
   if (!IsPg()) GTEST_SKIP() << "PostgreSQL only";
   auto listener = OpenDb();

@@ -40,6 +40,13 @@ class DatabaseImpl : public Database {
   // returns.
   virtual std::uint64_t RequestSignals() { return 1; }
   virtual bool WaitForSignals(std::uint64_t ticket, std::chrono::milliseconds /*timeout*/) { return ticket != 0; }
+  // db::ListenOnEveryConnection, db::SignalStamp, db::SignalsDelivered, db::SyncSignals.
+  // SQLite has no connections to listen on and delivers every signal before its commit
+  // returns.
+  virtual void ListenOnEveryConnection(std::string /*channel*/) {}
+  virtual std::uint64_t SignalStamp() { return 1; }
+  virtual bool SignalsDelivered(std::uint64_t stamp) { return stamp != 0; }
+  virtual bool SyncSignals(std::uint64_t stamp, std::chrono::milliseconds /*timeout*/) { return stamp != 0; }
 };
 
 std::unique_ptr<DatabaseImpl> OpenSqlite(const std::string& path, bool memory, const Options& options);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "db/database.h"
 
@@ -31,5 +32,25 @@ bool AwaitSignals(Database& db, std::chrono::milliseconds timeout = std::chrono:
 // returns true once those have been delivered, as AwaitSignals does.
 std::uint64_t RequestSignals(Database& db);
 bool WaitForSignals(Database& db, std::uint64_t ticket, std::chrono::milliseconds timeout = std::chrono::seconds(2));
+
+// Signals without a round trip of their own. ListenOnEveryConnection(db, channel) (a
+// channel already Listen()ed; call it while the program is wired, before serving) has every
+// pooled connection LISTEN it as well, and a thread that ends a transaction on one delivers
+// what that connection brought, before the transaction's function returns. So a read learns
+// of the signals committed before its own statement from its statement's answer. A signal
+// of such a channel may reach its callbacks twice: they must not mind.
+void ListenOnEveryConnection(Database& db, std::string channel);
+// A point in time for SignalsDelivered and SyncSignals; 0 when signals come only through
+// the listening connection (PostgreSQL without ListenOnEveryConnection; a Database not
+// opened by db::Open). SQLite: 1.
+std::uint64_t SignalStamp(Database& db);
+// True once every signal (of the channels listened to on every connection) committed before
+// SignalStamp returned `stamp` has been delivered: after any transaction or single read that
+// began after the stamp, in any thread, has ended. Never blocks.
+bool SignalsDelivered(Database& db, std::uint64_t stamp);
+// SignalsDelivered, else one round trip on a pooled connection (an empty query), else the
+// listening connection's wait: false when the signals cannot be known to be in within
+// `timeout` (then the caller must not rely on them).
+bool SyncSignals(Database& db, std::uint64_t stamp, std::chrono::milliseconds timeout = std::chrono::seconds(2));
 
 }  // namespace atelier::db

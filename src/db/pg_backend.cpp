@@ -16,6 +16,14 @@
 // write transaction's BEGIN says READ WRITE: a statement that runs outside BEGIN, as a
 // single read's does, cannot change anything.
 //
+// Signals on every connection (db::ListenOnEveryConnection): pooled connections LISTEN
+// such channels too, and whoever ends a transaction on one delivers what it brought. The
+// server sends a listening connection the notifications it has been signalled of before the
+// ReadyForQuery that ends a transaction, so once a statement sent after stamp S has been
+// answered outside a transaction, every signal committed before S is in (those committed
+// before the connection's LISTEN were awaited through the listener connection when it
+// LISTENed). `delivered_` keeps the newest such S.
+//
 // Thread-safety: PgDatabase is safe from any thread. A PgConn is used by one thread at a
 // time (while lent out of the pool); the listener connection only by the listener thread.
 #include <libpq-fe.h>
@@ -99,10 +107,21 @@ class PgConn {
     commit_in_flight_ = true;
   }
   bool CommitInFlight() const { return commit_in_flight_; }
+  // The stamp taken before the COMMIT in flight was sent (see PgDatabase::Stamp).
+  std::uint64_t CommitStamp() const { return commit_stamp_; }
+  void SetCommitStamp(std::uint64_t stamp) { commit_stamp_ = stamp; }
+
+  // How many of the channels listened to on every connection this one LISTENs (they are
+  // only ever added to), and whether the signals from before its LISTEN were awaited.
+  std::size_t Listened() const { return listened_; }
+  void SetListened(std::size_t n) { listened_ = n; }
+  bool SignalsReady() const { return signals_ready_; }
+  void SetSignalsReady(bool ready) { signals_ready_ = ready; }
   // Reads the answer of a COMMIT sent by SendCommit, if any; a connection whose COMMIT
   // failed is marked broken (what its transaction read was already consistent).
-  void Settle() {
-    if (!commit_in_flight_) return;
+  // Returns whether a COMMIT was read.
+  bool Settle() {
+    if (!commit_in_flight_) return false;
     commit_in_flight_ = false;
     bool ok = true;
     while (PGresult* r = PQgetResult(conn_)) {
@@ -110,6 +129,7 @@ class PgConn {
       PQclear(r);
     }
     if (!ok || PQtransactionStatus(conn_) != PQTRANS_IDLE) broken_ = true;
+    return !broken_;
   }
 
   // Classifies a failed result (or a failed send when r is null) and throws.
@@ -167,6 +187,9 @@ class PgConn {
   std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> stmts_;
   std::uint64_t next_stmt_ = 0;
   bool commit_in_flight_ = false;
+  std::uint64_t commit_stamp_ = 0;
+  std::size_t listened_ = 0;
+  bool signals_ready_ = false;
 };
 
 std::string DoubleText(double d) {
@@ -230,6 +253,8 @@ class PgTx final : public ScriptTx {
   bool Failed() const { return failed_; }
   // A single read whose function ran (or tried to run) a second statement.
   bool NeedsTransaction() const { return needs_tx_; }
+  // A single read whose statement was sent.
+  bool SingleRan() const { return single_ran_; }
 
   std::vector<Row> Run(std::string_view sql, std::span<const Value> params) override {
     ResultPtr r = Execute(sql, params);
@@ -472,6 +497,44 @@ class PgDatabase final : public DatabaseImpl {
     return sync_done_ >= want;
   }
 
+  void ListenOnEveryConnection(std::string channel) override {
+    MutexLock lk(everywhere_mu_);
+    if (std::find(everywhere_.begin(), everywhere_.end(), channel) != everywhere_.end()) return;
+    everywhere_.push_back(std::move(channel));
+    everywhere_count_.store(everywhere_.size());
+  }
+
+  std::uint64_t SignalStamp() override { return everywhere_count_.load() == 0 ? 0 : Stamp(); }
+
+  bool SignalsDelivered(std::uint64_t stamp) override { return stamp != 0 && delivered_.load() >= stamp; }
+
+  bool SyncSignals(std::uint64_t stamp, std::chrono::milliseconds timeout) override {
+    if (stamp == 0) return false;
+    if (SignalsDelivered(stamp)) return true;
+    {
+      Pool::Lease conn;
+      try {
+        conn = Acquire(timeout);
+      } catch (const std::exception&) {
+        return false;
+      }
+      // Acquire may have read the answer of a COMMIT sent after the stamp.
+      if (SignalsDelivered(stamp)) return true;
+      if (conn->SignalsReady()) {
+        // An empty query: its ReadyForQuery comes after the signals sent before it.
+        const std::uint64_t sent = Stamp();
+        ResultPtr r(PQexec(conn->Handle(), ""));
+        if (PQresultStatus(r.get()) == PGRES_EMPTY_QUERY && PQtransactionStatus(conn->Handle()) == PQTRANS_IDLE) {
+          Deliver(*conn, sent);
+          if (SignalsDelivered(stamp)) return true;
+        } else {
+          conn->MarkBroken();
+        }
+      }
+    }
+    return WaitForSignals(RequestSignals(), timeout);
+  }
+
   void OnListenState(std::function<void(bool listening)> callback) override {
     MutexLock lk(state_mu_);
     callback(listening_);
@@ -507,6 +570,9 @@ class PgDatabase final : public DatabaseImpl {
     thread_local std::mt19937 rng{std::random_device{}()};
     for (int attempt = 0;; ++attempt) {
       Pool::Lease conn = Acquire(std::chrono::seconds(30));
+      // Taken before any statement is sent: a single read's answer brings every signal
+      // committed before it (Deliver).
+      const std::uint64_t sent = single ? Stamp() : 0;
       PgTx tx(*conn, write, single ? nullptr : begin, single);
       bool retry = false;
       std::string last_error;
@@ -515,6 +581,7 @@ class PgDatabase final : public DatabaseImpl {
         if (tx.NeedsTransaction()) throw NeedsTransactionError();  // fn swallowed the refusal
         if (single) {
           if (tx.Failed()) throw Error("statement failed and its error was swallowed");
+          if (tx.SingleRan()) Deliver(*conn, sent);
           return;  // the statement was its own transaction: nothing to commit
         }
         if (tx.Failed()) {
@@ -525,10 +592,13 @@ class PgDatabase final : public DatabaseImpl {
         if (!tx.Begun()) return;  // no statement ran: nothing was begun on the server
         if (!write) {
           // A read-only transaction's COMMIT cannot fail in a way that changes what it read.
+          conn->SetCommitStamp(Stamp());
           conn->SendCommit();
           return;
         }
+        const std::uint64_t commit_sent = Stamp();
         ResultPtr r = conn->Command("COMMIT", tx.SerializationFlag());
+        Deliver(*conn, commit_sent);
         // COMMIT of a transaction that already failed (fn swallowed an error) answers
         // ROLLBACK instead of an error.
         if (std::strcmp(PQcmdStatus(r.get()), "ROLLBACK") == 0) {
@@ -572,10 +642,66 @@ class PgDatabase final : public DatabaseImpl {
       if (!conn) {
         throw Unavailable("PostgreSQL pool exhausted: all " + std::to_string(pool_.Capacity()) + " connections busy");
       }
-      conn->Settle();
+      const std::uint64_t commit_sent = conn->CommitStamp();
+      if (conn->Settle()) Deliver(*conn, commit_sent);
+      if (!conn->Broken()) ListenEverywhere(*conn);
       if (!conn->Broken()) return conn;
-      // Its last COMMIT failed: the pool drops it and the next turn opens a fresh one.
+      // Its last COMMIT (or a LISTEN) failed: the pool drops it and the next turn opens a
+      // fresh one.
     }
+  }
+
+  std::uint64_t Stamp() { return stamps_.fetch_add(1) + 1; }
+
+  // Delivers the signals `conn` has brought. Called once it has answered, outside a
+  // transaction, a statement sent after `sent` was stamped: then, if it LISTENs every
+  // channel listened to on every connection and the signals from before its LISTEN were
+  // awaited, every signal committed before `sent` is in.
+  void Deliver(PgConn& conn, std::uint64_t sent) {
+    Dispatch(conn.Handle());
+    if (sent == 0 || !conn.SignalsReady() || conn.Listened() != everywhere_count_.load()) return;
+    std::uint64_t cur = delivered_.load();
+    while (cur < sent && !delivered_.compare_exchange_weak(cur, sent)) {
+    }
+  }
+
+  // LISTENs on `conn` what it does not yet (ListenOnEveryConnection), then awaits, through
+  // the listener connection, the signals committed before that LISTEN: from then on the
+  // connection's own answers bring the rest. While the listener is not listening the
+  // connection stays not ready and is tried again on its next Acquire.
+  void ListenEverywhere(PgConn& conn) {
+    const std::size_t want = everywhere_count_.load();
+    if (want == 0 || (conn.Listened() == want && conn.SignalsReady())) return;
+    if (conn.Listened() < want) {
+      std::vector<std::string> channels;
+      {
+        MutexLock lk(everywhere_mu_);
+        channels.assign(everywhere_.begin() + static_cast<std::ptrdiff_t>(conn.Listened()),
+                        everywhere_.begin() + static_cast<std::ptrdiff_t>(want));
+      }
+      conn.SetSignalsReady(false);
+      for (const auto& ch : channels) {
+        char* quoted = PQescapeIdentifier(conn.Handle(), ch.c_str(), ch.size());
+        if (quoted == nullptr) {
+          conn.MarkBroken();
+          return;
+        }
+        const std::string sql = std::string("LISTEN ") + quoted;
+        PQfreemem(quoted);
+        ResultPtr r(PQexec(conn.Handle(), sql.c_str()));
+        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+          conn.MarkBroken();
+          return;
+        }
+      }
+      conn.SetListened(want);
+    }
+    bool up = false;
+    {
+      MutexLock lk(state_mu_);
+      up = listening_;
+    }
+    if (up && WaitForSignals(RequestSignals(), std::chrono::seconds(2))) conn.SetSignalsReady(true);
   }
 
   // SELECT 1 with a deadline, so a hung server makes Ping() false instead of blocking.
@@ -765,7 +891,13 @@ class PgDatabase final : public DatabaseImpl {
   Pool pool_;  // connections made on demand, up to Options::pool_size
 
   Listeners listeners_{"pg_listen"};
-  Mutex listen_mu_;  // the LISTEN thread's state below
+  // Signals on every connection (the top of this file).
+  Mutex everywhere_mu_;
+  std::vector<std::string> everywhere_ GUARDED_BY(everywhere_mu_);  // only ever appended to
+  std::atomic<std::size_t> everywhere_count_{0};                    // everywhere_.size()
+  std::atomic<std::uint64_t> stamps_{0};                            // the last stamp taken
+  std::atomic<std::uint64_t> delivered_{0};                         // every signal committed before this stamp is in
+  Mutex listen_mu_;                                                 // the LISTEN thread's state below
   std::condition_variable listen_cv_;
   std::uint64_t listen_gen_ GUARDED_BY(listen_mu_) = 0;
   std::uint64_t acked_gen_ GUARDED_BY(listen_mu_) = 0;
