@@ -5,8 +5,9 @@
 // feature code: the triggers of migration 016 signal kSessionCacheChannel with the user's
 // id whenever a session is deleted or changed, or a user's row is deleted or changes in a
 // column a session resolves to; each process drops that user's entries (DropUser). The
-// Authenticator serves a hit only after db::AwaitSignals, so a change committed before the
-// request has dropped it by then. While the signals cannot arrive (the listening connection
+// Authenticator serves a hit only once the signals committed before the request are in
+// (db::AwaitSignals, or for reads db::SyncSignals after the read's own statement), so a
+// change committed before the request has dropped it by then. While the signals cannot arrive (the listening connection
 // is lost) the cache is off and empty (SetListening).
 //
 // Races: an entry read from a snapshot older than an invalidation must not be inserted after
