@@ -117,6 +117,9 @@ class PgConn {
   void SetListened(std::size_t n) { listened_ = n; }
   bool SignalsReady() const { return signals_ready_; }
   void SetSignalsReady(bool ready) { signals_ready_ = ready; }
+  // Not ready: when to await the listener for it again.
+  std::chrono::steady_clock::time_point ReadyRetryAt() const { return ready_retry_at_; }
+  void SetReadyRetryAt(std::chrono::steady_clock::time_point at) { ready_retry_at_ = at; }
   // Reads the answer of a COMMIT sent by SendCommit, if any; a connection whose COMMIT
   // failed is marked broken (what its transaction read was already consistent).
   // Returns whether a COMMIT was read.
@@ -190,6 +193,7 @@ class PgConn {
   std::uint64_t commit_stamp_ = 0;
   std::size_t listened_ = 0;
   bool signals_ready_ = false;
+  std::chrono::steady_clock::time_point ready_retry_at_{};
 };
 
 std::string DoubleText(double d) {
@@ -668,7 +672,9 @@ class PgDatabase final : public DatabaseImpl {
   // LISTENs on `conn` what it does not yet (ListenOnEveryConnection), then awaits, through
   // the listener connection, the signals committed before that LISTEN: from then on the
   // connection's own answers bring the rest. While the listener is not listening the
-  // connection stays not ready and is tried again on its next Acquire.
+  // connection stays not ready (its answers bring signals, but SignalsDelivered does not
+  // count on them) and is tried again on an Acquire a second later: a listener that does
+  // not answer costs a request half a second at most once a second per connection.
   void ListenEverywhere(PgConn& conn) {
     const std::size_t want = everywhere_count_.load();
     if (want == 0 || (conn.Listened() == want && conn.SignalsReady())) return;
@@ -696,12 +702,18 @@ class PgDatabase final : public DatabaseImpl {
       }
       conn.SetListened(want);
     }
+    const auto now = Clock::now();
+    if (now < conn.ReadyRetryAt()) return;
     bool up = false;
     {
       MutexLock lk(state_mu_);
       up = listening_;
     }
-    if (up && WaitForSignals(RequestSignals(), std::chrono::seconds(2))) conn.SetSignalsReady(true);
+    if (up && WaitForSignals(RequestSignals(), std::chrono::milliseconds(500))) {
+      conn.SetSignalsReady(true);
+    } else {
+      conn.SetReadyRetryAt(now + std::chrono::seconds(1));
+    }
   }
 
   // SELECT 1 with a deadline, so a hung server makes Ping() false instead of blocking.
