@@ -100,21 +100,25 @@ std::optional<AuthUser> Authenticator::Lookup(db::Tx* tx, const http::Request& r
     if (!found) return std::nullopt;
     user = std::move(found->first);
   }
-  if (token.via_cookie && ChangesState(req.method)) {
-    auto cookie = req.Cookie("atelier_csrf");
-    std::string_view header = req.Header("x-csrf-token");
-    if (!cookie || cookie->empty() || !ConstantTimeEquals(*cookie, header))
-      throw ApiError(403, "csrf_failed", "The X-CSRF-Token header must match the atelier_csrf cookie");
-  }
+  CheckCsrf(req, token);
   return user;
+}
+
+void Authenticator::CheckCsrf(const http::Request& req, const Token& token) {
+  if (!token.via_cookie || !ChangesState(req.method)) return;
+  auto cookie = req.Cookie("atelier_csrf");
+  std::string_view header = req.Header("x-csrf-token");
+  if (!cookie || cookie->empty() || !ConstantTimeEquals(*cookie, header))
+    throw ApiError(403, "csrf_failed", "The X-CSRF-Token header must match the atelier_csrf cookie");
 }
 
 Authenticator::PendingRead Authenticator::BeginRead(const http::Request& req) const {
   auto token = UsableToken(req);
   if (!token) throw Unauthenticated();
-  if (cache_ && !ChangesState(req.method)) {
+  if (cache_) {
     std::string hash = Sha256Hex(token->text);
     if (auto user = cache_->Find(hash, clock_.Now())) {
+      CheckCsrf(req, *token);
       // The read's own statements usually bring the signals; else Confirm asks for them.
       if (const std::uint64_t stamp = db::SignalStamp(db_); stamp != 0)
         return PendingRead{.user = std::move(*user), .hash = std::move(hash), .ticket = 0, .stamp = stamp};
@@ -135,6 +139,14 @@ void Authenticator::Confirm(const PendingRead& pending) const {
   if (signals_in && cache_->Find(pending.hash, clock_.Now())) return;
   // Dropped meanwhile, or the signals did not come in time: the database decides.
   auto found = db_.ReadSingle([&](db::Tx& tx) { return Read(tx, pending.hash); });
+  if (!found || found->first.id != pending.user.id) throw Unauthenticated();
+}
+
+void Authenticator::ConfirmIn(db::Tx& tx, const PendingRead& pending) const {
+  const bool signals_in =
+      pending.stamp != 0 ? db::SignalsDelivered(db_, pending.stamp) : db::WaitForSignals(db_, pending.ticket);
+  if (signals_in && cache_->Find(pending.hash, clock_.Now())) return;
+  auto found = Read(tx, pending.hash);
   if (!found || found->first.id != pending.user.id) throw Unauthenticated();
 }
 

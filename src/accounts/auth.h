@@ -65,6 +65,27 @@ class Authenticator {
       throw;
     }
   }
+  // Require() for a handler whose effects are its write transactions on this database (it
+  // changes nothing elsewhere before they commit): write(user) runs at once for a session
+  // found in the cache, and each of its write transactions confirms the session before it
+  // commits (db::CommitCheck): from the cache once the signals from before the request are
+  // in (on PostgreSQL the transaction's first message brings them), else from the database
+  // in the same transaction; 401 rolls it back. An answer or an error that no transaction
+  // confirmed is confirmed as RequireForRead does.
+  template <typename F>
+  auto RequireForWrite(const http::Request& req, F&& write) const -> decltype(write(std::declval<const AuthUser&>())) {
+    const PendingRead pending = BeginRead(req);
+    if (pending.ticket == 0 && pending.stamp == 0) return write(pending.user);
+    db::CommitCheck check(db_, [this, &pending](db::Tx& tx) { ConfirmIn(tx, pending); });
+    try {
+      auto answer = write(pending.user);
+      if (!check.Ran()) Confirm(pending);
+      return answer;
+    } catch (...) {
+      if (!check.Ran()) Confirm(pending);
+      throw;
+    }
+  }
   // Throws 403 email_not_verified unless the user's email is verified.
   static void RequireVerified(const AuthUser& user);
   // The session cache (for tests); null on SQLite.
@@ -91,9 +112,16 @@ class Authenticator {
     std::uint64_t ticket = 0;
     std::uint64_t stamp = 0;
   };
+  // The session for RequireForRead and RequireForWrite (with the CSRF check of a
+  // cookie-authenticated state change).
   PendingRead BeginRead(const http::Request& req) const;
   // Throws 401 unless the pending session still stands once the signals are in.
   void Confirm(const PendingRead& pending) const;
+  // The same inside a write transaction: the database is read in `tx` when the cache
+  // cannot tell.
+  void ConfirmIn(db::Tx& tx, const PendingRead& pending) const;
+  // Throws 403 csrf_failed when a cookie authenticates a state change without the header.
+  static void CheckCsrf(const http::Request& req, const Token& token);
   // The session's user and expiry as the database has them now.
   std::optional<std::pair<AuthUser, Millis>> Read(db::Tx& tx, std::string hash) const;
 

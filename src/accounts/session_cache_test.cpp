@@ -245,6 +245,70 @@ TEST_F(PgSessionCache, AReadAsACachedSessionIsConfirmedBeforeItsAnswer) {
   EXPECT_EQ(status_of([](const AuthUser&) { return 1; }), 401);
 }
 
+// RequireForWrite writes at once as a cached session and confirms it inside each write
+// transaction, before the commit: a session that ended before the transaction began gets
+// 401 and its write is rolled back; an error goes only to a session that stands. (One that
+// ends while the transaction runs is ordered after it, as a logout answered later.)
+TEST_F(PgSessionCache, AWriteAsACachedSessionIsConfirmedBeforeItCommits) {
+  writer->Write([](db::Tx& tx) { tx.Exec("CREATE TABLE IF NOT EXISTS session_cache_test_writes (user_id BIGINT)"); });
+  http::Request req;
+  req.method = "PUT";
+  req.headers.emplace_back("authorization", "Bearer " + token);
+  auto rows = [&] {
+    return writer->Read([&](db::Tx& tx) {
+      return tx.QueryOne("SELECT COUNT(*) FROM session_cache_test_writes WHERE user_id = $1", user_id)->Int(0);
+    });
+  };
+  auto end_session = [&] {
+    writer->Write([&](db::Tx& tx) { tx.Exec("DELETE FROM sessions WHERE user_id = $1", user_id); });
+  };
+  // A handler's write: `before` runs in the handler before its transaction, then the
+  // transaction inserts a row and, with `fail`, throws 404.
+  auto write = [&](const std::function<void()>& before, bool fail = false) {
+    try {
+      auth->RequireForWrite(req, [&](const AuthUser& u) {
+        if (before) before();
+        reader->Write([&](db::Tx& tx) {
+          tx.Exec("INSERT INTO session_cache_test_writes (user_id) VALUES ($1)", u.id);
+          if (fail) throw NotFound();
+        });
+        return 0;
+      });
+      return 200;
+    } catch (const ApiError& e) {
+      return e.Status();
+    }
+  };
+  auto relogin = [&] {
+    ASSERT_TRUE(Login());
+    req.headers.back().second = "Bearer " + token;
+  };
+  ASSERT_TRUE(Cached());
+  EXPECT_EQ(write(nullptr), 200);
+  EXPECT_EQ(rows(), 1);
+  EXPECT_EQ(write(nullptr, true), 404);
+  EXPECT_EQ(rows(), 1);
+  // Ended after the session was served from the cache, before the transaction: the check
+  // finds it dropped and reads the database in the transaction.
+  auto end_and_drop = [&] {
+    end_session();
+    auth->Cache()->DropUser(user_id);
+  };
+  EXPECT_EQ(write(end_and_drop), 401);
+  EXPECT_EQ(rows(), 1);
+  relogin();
+  EXPECT_EQ(write(end_and_drop, true), 401);
+  EXPECT_EQ(rows(), 0);
+  // Ended through another connection just before the request: the write's own first
+  // message brings the signal when the listener has not delivered it yet.
+  for (int i = 0; i < 20; ++i) {
+    relogin();
+    end_session();
+    EXPECT_EQ(write(nullptr), 401);
+    EXPECT_EQ(rows(), 0);
+  }
+}
+
 TEST_F(PgSessionCache, AChangedDisplayNameIsReadAgain) {
   writer->Write([&](db::Tx& tx) { tx.Exec("UPDATE users SET display_name = 'Renamed' WHERE id = $1", user_id); });
   // Once the signals committed so far are in, the entry is gone: no waiting.

@@ -182,15 +182,18 @@ void RegisterRoutes(http::Router& router, ArtworkService& svc, const ImageStore&
              [&svc, &images, &auth](Request& req) { return ServeImage(svc, images, auth, req, Kind::kDisplay); });
   router.Add("GET", base + "/artworks/{id}/thumbnail",
              [&svc, &images, &auth](Request& req) { return ServeImage(svc, images, auth, req, Kind::kThumbnail); });
+  // A vote is its write transaction: the session is confirmed inside it, before it commits.
   router.Add("PUT", base + "/artworks/{id}/vote", [&svc, &auth](Request& req) {
-    auto user = auth.Require(req);
-    db::CommitToken durable;
-    return http::Durable(VotesRemaining(svc.Vote(user.id, http::PathId(req), durable)), durable);
+    return auth.RequireForWrite(req, [&](const accounts::AuthUser& user) {
+      db::CommitToken durable;
+      return http::Durable(VotesRemaining(svc.Vote(user.id, http::PathId(req), durable)), durable);
+    });
   });
   router.Add("DELETE", base + "/artworks/{id}/vote", [&svc, &auth](Request& req) {
-    auto user = auth.Require(req);
-    db::CommitToken durable;
-    return http::Durable(VotesRemaining(svc.Unvote(user.id, http::PathId(req), durable)), durable);
+    return auth.RequireForWrite(req, [&](const accounts::AuthUser& user) {
+      db::CommitToken durable;
+      return http::Durable(VotesRemaining(svc.Unvote(user.id, http::PathId(req), durable)), durable);
+    });
   });
 }
 

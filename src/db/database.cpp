@@ -88,6 +88,29 @@ bool AwaitSignals(Database& db, std::chrono::milliseconds timeout) {
   return WaitForSignals(db, RequestSignals(db), timeout);
 }
 
+namespace {
+thread_local CommitCheck* tl_commit_check = nullptr;
+}  // namespace
+
+CommitCheck::CommitCheck(Database& db, std::function<void(Tx&)> fn)
+    : db_(db), fn_(std::move(fn)), outer_(tl_commit_check) {
+  tl_commit_check = this;
+}
+
+CommitCheck::~CommitCheck() { tl_commit_check = outer_; }
+
+CommitCheck* CommitCheck::ActiveFor(const Database& db) {
+  for (CommitCheck* c = tl_commit_check; c != nullptr; c = c->outer_) {
+    if (&c->db_ == &db) return c;
+  }
+  return nullptr;
+}
+
+void CommitCheck::Run(Tx& tx) {
+  ran_ = true;
+  fn_(tx);
+}
+
 void ListenOnEveryConnection(Database& db, std::string channel) {
   if (auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db)) impl->ListenOnEveryConnection(std::move(channel));
 }

@@ -172,6 +172,34 @@ struct CommitToken {
   bool Empty() const { return seq == 0; }
 };
 
+class Database;
+
+// A check every write transaction of one database run by this thread makes before it
+// commits, while the CommitCheck is alive: fn(tx) runs inside the transaction after the
+// transaction's function returned; should it throw, the transaction rolls back and the
+// exception goes on. For a request whose caller is confirmed only as its write commits
+// (Authenticator::RequireForWrite). Checks nest (the innermost one runs). Not copyable;
+// construct and destroy it on one thread.
+class CommitCheck {
+ public:
+  CommitCheck(Database& db, std::function<void(Tx&)> fn);
+  ~CommitCheck();
+  CommitCheck(const CommitCheck&) = delete;
+  CommitCheck& operator=(const CommitCheck&) = delete;
+  // Whether a write transaction has run the check (it may have rolled back since).
+  bool Ran() const { return ran_; }
+  // The check this thread runs for db's writes, or null.
+  static CommitCheck* ActiveFor(const Database& db);
+  // Runs it (the database's write path, at the end of a transaction's function).
+  void Run(Tx& tx);
+
+ private:
+  Database& db_;
+  std::function<void(Tx&)> fn_;
+  CommitCheck* outer_;
+  bool ran_ = false;
+};
+
 struct PoolStats {
   int size = 0;    // connections the pool may hold
   int in_use = 0;  // connections lent out now
@@ -260,6 +288,14 @@ class Database {
   void Run(Kind kind, const std::function<void(Tx&)>& fn, CommitToken& token) {
     if (kind == Kind::kSingleRead) {
       RunSingleRead(fn);
+    } else if (CommitCheck* check = kind == Kind::kWrite ? CommitCheck::ActiveFor(*this) : nullptr) {
+      RunTransaction(
+          true,
+          [&](Tx& tx) {
+            fn(tx);
+            check->Run(tx);
+          },
+          token);
     } else {
       RunTransaction(kind == Kind::kWrite, fn, token);
     }

@@ -696,6 +696,15 @@ TEST_P(DbTest, SignalsOfAChannelOnEveryConnectionComeWithTheReadersOwnStatements
   stamp = SignalStamp(db);
   EXPECT_TRUE(SyncSignals(db, stamp));
   EXPECT_TRUE(delivered_here("sync"));
+  // A write under a CommitCheck asks for them ahead of its BEGIN: in by its check.
+  notify("t_every", "check");
+  stamp = SignalStamp(db);
+  bool in_by_check = false;
+  {
+    CommitCheck check(db, [&](Tx&) { in_by_check = SignalsDelivered(db, stamp) && delivered_here("check"); });
+    db.Write(select_one);
+  }
+  EXPECT_TRUE(in_by_check);
   // A channel not listened to on every connection comes through the listener only.
   if (IsPg()) {
     notify("t_listener_only", "elsewhere");
@@ -708,6 +717,38 @@ TEST_P(DbTest, SignalsOfAChannelOnEveryConnectionComeWithTheReadersOwnStatements
       return g.first == "elsewhere" && g.second == std::this_thread::get_id();
     }));
   }
+}
+
+// A CommitCheck runs inside each write of its database on its thread, after the write's
+// function and before the commit; a throw rolls the write back.
+TEST_P(DbTest, ACommitCheckRunsInsideEveryWriteBeforeItCommits) {
+  Scratch(*db_, "t_check", "id INTEGER PRIMARY KEY");
+  auto count = [&](Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM t_check")->Int(0); };
+  std::vector<std::int64_t> seen;  // what each check saw in its transaction
+  auto other = OpenDb();
+  {
+    CommitCheck check(*db_, [&](Tx& tx) { seen.push_back(count(tx)); });
+    EXPECT_FALSE(check.Ran());
+    db_->Read(count);
+    db_->ReadSingle(count);
+    EXPECT_FALSE(check.Ran());
+    db_->Write([](Tx& tx) { tx.Exec("INSERT INTO t_check (id) VALUES (1)"); });
+    EXPECT_TRUE(check.Ran());
+    EXPECT_EQ(seen, std::vector<std::int64_t>{1});  // inside, after the insert
+    // Another database's writes and another thread's are not checked.
+    other->Write([](Tx& tx) { tx.Exec("INSERT INTO t_check (id) VALUES (2)"); });
+    std::thread([&] { db_->Write([](Tx& tx) { tx.Exec("INSERT INTO t_check (id) VALUES (3)"); }); }).join();
+    EXPECT_EQ(seen.size(), 1u);
+  }
+  {
+    CommitCheck check(*db_, [](Tx&) { throw std::runtime_error("refused"); });
+    EXPECT_THROW(db_->Write([](Tx& tx) { tx.Exec("INSERT INTO t_check (id) VALUES (4)"); }), std::runtime_error);
+  }
+  // Rolled back; and once the check is gone, writes commit unchecked.
+  db_->Write([](Tx& tx) { tx.Exec("INSERT INTO t_check (id) VALUES (5)"); });
+  EXPECT_EQ(db_->Read(count), 4);
+  EXPECT_FALSE(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT id FROM t_check WHERE id = 4").has_value(); }));
+  EXPECT_EQ(seen.size(), 1u);
 }
 
 TEST_P(DbTest, ListenStateGoesFalseWhenTheListenerIsLostAndTrueWhenItIsBack) {

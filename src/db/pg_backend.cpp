@@ -233,6 +233,17 @@ Value CellValue(const PGresult* r, int row, int col) {
   return std::string(p, len);
 }
 
+// Where a write's first pipeline reports that it asked for the signals first (a Sync
+// before its BEGIN): the stamp taken before it was sent, and the delivery once answered.
+class SignalSink {
+ public:
+  virtual std::uint64_t Stamp() = 0;
+  virtual void Deliver(PgConn& conn, std::uint64_t sent) = 0;
+
+ protected:
+  ~SignalSink() = default;
+};
+
 // What a single read's second statement throws (after setting PgTx::NeedsTransaction):
 // the function is run again in a transaction.
 class NeedsTransactionError : public Error {
@@ -244,8 +255,10 @@ class PgTx final : public ScriptTx {
  public:
   // `begin` (a static string) is sent with the first statement, not before. A single read
   // (begin null, single true) runs its first statement on its own and refuses a second.
-  PgTx(PgConn& conn, bool write, const char* begin, bool single = false)
-      : conn_(conn), write_(write), begin_(begin), single_(single) {}
+  // With `presync`, a Sync goes ahead of BEGIN in the first pipeline, and what it brought is
+  // delivered there (a write run under a db::CommitCheck, which wants the signals).
+  PgTx(PgConn& conn, bool write, const char* begin, bool single = false, SignalSink* presync = nullptr)
+      : conn_(conn), write_(write), begin_(begin), single_(single), presync_(presync) {}
   Dialect GetDialect() const override { return Dialect::kPostgres; }
   std::int64_t Changes() const override { return changes_; }
   bool IsWrite() const { return write_; }
@@ -362,12 +375,22 @@ class PgTx final : public ScriptTx {
   ResultPtr BeginAndExecute(const std::string& name, const std::vector<const char*>& values) {
     PGconn* c = conn_.Handle();
     const char* begin = std::exchange(begin_, nullptr);
-    if (PQenterPipelineMode(c) == 0 || PQsendQueryParams(c, begin, 0, nullptr, nullptr, nullptr, nullptr, 0) == 0 ||
+    const std::uint64_t sent = presync_ != nullptr ? presync_->Stamp() : 0;
+    if (PQenterPipelineMode(c) == 0 || (presync_ != nullptr && PQpipelineSync(c) == 0) ||
+        PQsendQueryParams(c, begin, 0, nullptr, nullptr, nullptr, nullptr, 0) == 0 ||
         PQsendQueryPrepared(c, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0) ==
             0 ||
         PQpipelineSync(c) == 0) {
       conn_.MarkBroken();
       throw Unavailable("PostgreSQL pipeline: " + FirstLine(PQerrorMessage(c)));
+    }
+    if (presync_ != nullptr) {
+      // Its ReadyForQuery, outside a transaction, came after the signals sent before it.
+      ResultPtr first(PQgetResult(c));
+      if (PQresultStatus(first.get()) != PGRES_PIPELINE_SYNC) {
+        conn_.MarkBroken();
+        throw Unavailable("PostgreSQL pipeline: " + FirstLine(PQerrorMessage(c)));
+      }
     }
     // Each query's results end with a null; the sync's result ends the pipeline.
     ResultPtr results[2];
@@ -390,6 +413,7 @@ class PgTx final : public ScriptTx {
       conn_.MarkBroken();
       throw Unavailable("PostgreSQL pipeline: " + FirstLine(PQerrorMessage(c)));
     }
+    if (presync_ != nullptr) presync_->Deliver(conn_, sent);
     if (PQresultStatus(results[0].get()) != PGRES_COMMAND_OK) return std::move(results[0]);
     return std::move(results[1]);
   }
@@ -398,6 +422,7 @@ class PgTx final : public ScriptTx {
   bool write_;
   const char* begin_;
   const bool single_;
+  SignalSink* const presync_;
   bool single_ran_ = false;
   bool needs_tx_ = false;
   bool failed_ = false;
@@ -405,7 +430,7 @@ class PgTx final : public ScriptTx {
   std::int64_t changes_ = 0;
 };
 
-class PgDatabase final : public DatabaseImpl {
+class PgDatabase final : public DatabaseImpl, public SignalSink {
   using Pool = ConnectionPool<PgConn>;
 
  public:
@@ -577,7 +602,8 @@ class PgDatabase final : public DatabaseImpl {
       // Taken before any statement is sent: a single read's answer brings every signal
       // committed before it (Deliver).
       const std::uint64_t sent = single ? Stamp() : 0;
-      PgTx tx(*conn, write, single ? nullptr : begin, single);
+      const bool presync = write && CommitCheck::ActiveFor(*this) != nullptr;
+      PgTx tx(*conn, write, single ? nullptr : begin, single, presync ? this : nullptr);
       bool retry = false;
       std::string last_error;
       try {
@@ -655,13 +681,13 @@ class PgDatabase final : public DatabaseImpl {
     }
   }
 
-  std::uint64_t Stamp() { return stamps_.fetch_add(1) + 1; }
+  std::uint64_t Stamp() override { return stamps_.fetch_add(1) + 1; }
 
   // Delivers the signals `conn` has brought. Called once it has answered, outside a
   // transaction, a statement sent after `sent` was stamped: then, if it LISTENs every
   // channel listened to on every connection and the signals from before its LISTEN were
   // awaited, every signal committed before `sent` is in.
-  void Deliver(PgConn& conn, std::uint64_t sent) {
+  void Deliver(PgConn& conn, std::uint64_t sent) override {
     Dispatch(conn.Handle());
     if (sent == 0 || !conn.SignalsReady() || conn.Listened() != everywhere_count_.load()) return;
     std::uint64_t cur = delivered_.load();

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BACKEND, PASSWORD, ROOT, problem, unique
-from event_helpers import API, make_event, make_group, iso, notifications, png, submit, wait_for
+from event_helpers import API, advance, make_event, make_group, iso, notifications, png, submit, wait_for
 from group_helpers import db_exec, invite, new_group
 from test_mail import SmtpServer
 from test_notifications import SseReader
@@ -397,6 +397,41 @@ def test_pages_read_through_the_other_process_refuse_a_session_ended_a_moment_ag
     # The other session of the same user still reads.
     for url in reads:
         assert b.client(other.token).get(url).status_code == 200, url
+
+
+def test_votes_through_the_other_process_refuse_a_session_ended_a_moment_ago(cluster):
+    """A vote writes as soon as its session is found in the cache and confirms the session
+    inside its transaction (Authenticator::RequireForWrite): right after a logout through
+    the other process, a vote and a withdrawal are refused and change nothing."""
+    a, b = cluster.a, cluster.b
+    owner, voter = a.user(), a.user()
+    gid = make_group(a, owner, members=[voter])
+    ev = make_event(owner, gid)
+    art = submit(owner, ev["id"], title="Vote for me")
+    mine = submit(voter, ev["id"], title="Not this one")
+    assert mine["id"] != art["id"]
+    advance(owner, ev["id"], "VOTING")
+    other = a.login(voter.username)  # a second session of the voter
+    url = f"{API}/artworks/{art['id']}/vote"
+
+    def votes():  # the voter's votes on it, as the voter's other session sees them
+        return int(a.client(other.token).get(f"{API}/artworks/{art['id']}").json()["myVote"])
+
+    for _ in range(3):  # B resolves (and caches) the session, and the vote goes both ways
+        assert b.client(voter.token).put(url).status_code == 200
+        assert b.client(voter.token).delete(url).status_code == 200
+    assert b.client(voter.token).put(url).status_code == 200
+    assert votes() == 1
+    assert a.client(voter.token).post(f"{API}/auth/logout").status_code == 204
+    problem(b.client(voter.token).delete(url), 401, "unauthenticated")
+    assert votes() == 1
+    assert b.client(other.token).delete(url).status_code == 200
+    assert votes() == 0
+    problem(b.client(voter.token).put(url), 401, "unauthenticated")
+    assert votes() == 0
+    # An error goes only to a session that stands: voting for one's own artwork.
+    problem(b.client(voter.token).put(f"{API}/artworks/{mine['id']}/vote"), 401, "unauthenticated")
+    problem(b.client(other.token).put(f"{API}/artworks/{mine['id']}/vote"), 403, "cannot_vote_own")
 
 
 def test_a_password_change_through_one_process_ends_the_other_sessions_on_the_other_at_once(cluster):
