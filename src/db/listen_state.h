@@ -45,8 +45,10 @@ void ListenOnEveryConnection(Database& db, std::string channel);
 // opened by db::Open). SQLite: 1.
 std::uint64_t SignalStamp(Database& db);
 // True once every signal (of the channels listened to on every connection) committed before
-// SignalStamp returned `stamp` has been delivered: after any transaction or single read that
-// began after the stamp, in any thread, has ended. Never blocks.
+// SignalStamp returned `stamp` has been delivered: once, in any thread, a statement sent
+// after the stamp has been answered outside a transaction (a single read's statement or a
+// write's COMMIT at once; a read transaction's COMMIT when its connection is next lent; a
+// write's first statement under a CommitCheck). Never blocks.
 bool SignalsDelivered(Database& db, std::uint64_t stamp);
 // SignalsDelivered, else one round trip on a pooled connection (an empty query), else the
 // listening connection's wait: false when the signals cannot be known to be in within
