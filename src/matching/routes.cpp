@@ -35,20 +35,23 @@ std::optional<std::int64_t> ReadRank(const boost::json::object& body) {
 
 void RegisterRoutes(http::Router& router, MatchService& svc, const accounts::Authenticator& auth) {
   const std::string base = "/api/v1";
+  // A like is its write transaction: the session is confirmed inside it, before it commits.
   router.Add("PUT", base + "/artworks/{id}/like", [&svc, &auth](Request& req) {
-    auto user = auth.Require(req);
-    auto artwork_id = http::PathId(req);
-    // The body is optional: no body is an unranked like.
-    std::optional<std::int64_t> rank;
-    if (!req.body.empty()) rank = ReadRank(req.JsonBody());
-    db::CommitToken durable;
-    return http::Durable(http::JsonResponse(200, svc.Like(user.id, artwork_id, rank, durable)), durable);
+    return auth.RequireForWrite(req, [&](const accounts::AuthUser& user) {
+      auto artwork_id = http::PathId(req);
+      // The body is optional: no body is an unranked like.
+      std::optional<std::int64_t> rank;
+      if (!req.body.empty()) rank = ReadRank(req.JsonBody());
+      db::CommitToken durable;
+      return http::Durable(http::JsonResponse(200, svc.Like(user.id, artwork_id, rank, durable)), durable);
+    });
   });
   router.Add("DELETE", base + "/artworks/{id}/like", [&svc, &auth](Request& req) {
-    auto user = auth.Require(req);
-    db::CommitToken durable;
-    svc.Unlike(user.id, http::PathId(req), durable);
-    return http::Durable(Response::NoContent(), durable);
+    return auth.RequireForWrite(req, [&](const accounts::AuthUser& user) {
+      db::CommitToken durable;
+      svc.Unlike(user.id, http::PathId(req), durable);
+      return http::Durable(Response::NoContent(), durable);
+    });
   });
   router.Add("GET", base + "/events/{id}/likes", [&svc, &auth](Request& req) {
     auto user = auth.Require(req);

@@ -432,6 +432,19 @@ def test_votes_through_the_other_process_refuse_a_session_ended_a_moment_ago(clu
     # An error goes only to a session that stands: voting for one's own artwork.
     problem(b.client(voter.token).put(f"{API}/artworks/{mine['id']}/vote"), 401, "unauthenticated")
     problem(b.client(other.token).put(f"{API}/artworks/{mine['id']}/vote"), 403, "cannot_vote_own")
+    # Likes confirm their session the same way.
+    advance(owner, ev["id"], "MATCHING")
+    like = f"{API}/artworks/{art['id']}/like"
+    for _ in range(3):  # the other session, cached by B, likes and unlikes
+        assert b.client(other.token).put(like, json={"rank": 1}).status_code == 200
+        assert b.client(other.token).delete(like).status_code == 204
+    assert b.client(other.token).put(like).status_code == 200
+    assert a.client(other.token).post(f"{API}/auth/logout").status_code == 204
+    problem(b.client(other.token).delete(like), 401, "unauthenticated")
+    problem(b.client(other.token).put(like, json={"rank": 0}), 401, "unauthenticated")
+    assert a.client(owner.token).get(f"{API}/artworks/{art['id']}").status_code == 200
+    third = a.login(voter.username)
+    assert third.get(f"{API}/artworks/{art['id']}").json()["myLike"] is not None  # still liked
 
 
 def test_a_password_change_through_one_process_ends_the_other_sessions_on_the_other_at_once(cluster):
