@@ -119,34 +119,26 @@ Authenticator::PendingRead Authenticator::BeginRead(const http::Request& req) co
     std::string hash = Sha256Hex(token->text);
     if (auto user = cache_->Find(hash, clock_.Now())) {
       CheckCsrf(req, *token);
-      // The read's own statements usually bring the signals; else Confirm asks for them.
+      // The handler's own statements usually bring the signals; else Confirm asks for them.
+      // A stamp is 0 only where signals come through the listener alone (the constructor
+      // listens on every connection): then the usual lookup below.
       if (const std::uint64_t stamp = db::SignalStamp(db_); stamp != 0)
-        return PendingRead{.user = std::move(*user), .hash = std::move(hash), .ticket = 0, .stamp = stamp};
-      // 0: nothing listens now (the cache is being dropped); the usual lookup below.
-      if (const std::uint64_t ticket = db::RequestSignals(db_); ticket != 0)
-        return PendingRead{.user = std::move(*user), .hash = std::move(hash), .ticket = ticket, .stamp = 0};
+        return PendingRead{.user = std::move(*user), .hash = std::move(hash), .stamp = stamp};
     }
   }
   auto user = Lookup(nullptr, req, *token);
   if (!user) throw Unauthenticated();
-  return PendingRead{.user = std::move(*user), .hash = {}, .ticket = 0, .stamp = 0};
+  return PendingRead{.user = std::move(*user), .hash = {}, .stamp = 0};
 }
 
-void Authenticator::Confirm(const PendingRead& pending) const {
-  if (pending.ticket == 0 && pending.stamp == 0) return;
+void Authenticator::Confirm(const PendingRead& pending, db::Tx* tx) const {
+  if (pending.stamp == 0) return;
   const bool signals_in =
-      pending.stamp != 0 ? db::SyncSignals(db_, pending.stamp) : db::WaitForSignals(db_, pending.ticket);
+      tx != nullptr ? db::SignalsDelivered(db_, pending.stamp) : db::SyncSignals(db_, pending.stamp);
   if (signals_in && cache_->Find(pending.hash, clock_.Now())) return;
   // Dropped meanwhile, or the signals did not come in time: the database decides.
-  auto found = db_.ReadSingle([&](db::Tx& tx) { return Read(tx, pending.hash); });
-  if (!found || found->first.id != pending.user.id) throw Unauthenticated();
-}
-
-void Authenticator::ConfirmIn(db::Tx& tx, const PendingRead& pending) const {
-  const bool signals_in =
-      pending.stamp != 0 ? db::SignalsDelivered(db_, pending.stamp) : db::WaitForSignals(db_, pending.ticket);
-  if (signals_in && cache_->Find(pending.hash, clock_.Now())) return;
-  auto found = Read(tx, pending.hash);
+  auto found =
+      tx != nullptr ? Read(*tx, pending.hash) : db_.ReadSingle([&](db::Tx& own) { return Read(own, pending.hash); });
   if (!found || found->first.id != pending.user.id) throw Unauthenticated();
 }
 

@@ -75,8 +75,8 @@ class Authenticator {
   template <typename F>
   auto RequireForWrite(const http::Request& req, F&& write) const -> decltype(write(std::declval<const AuthUser&>())) {
     const PendingRead pending = BeginRead(req);
-    if (pending.ticket == 0 && pending.stamp == 0) return write(pending.user);
-    db::CommitCheck check(db_, [this, &pending](db::Tx& tx) { ConfirmIn(tx, pending); });
+    if (pending.stamp == 0) return write(pending.user);
+    db::CommitCheck check(db_, [this, &pending](db::Tx& tx) { Confirm(pending, &tx); });
     try {
       auto answer = write(pending.user);
       if (!check.Ran()) Confirm(pending);
@@ -102,24 +102,21 @@ class Authenticator {
   // the cache, else read in `tx` when given, else in a read transaction of its own (the
   // only reads the cache keeps: their snapshot is known to start after Generation()).
   std::optional<AuthUser> Lookup(db::Tx* tx, const http::Request& req, const Token& token) const;
-  // A session RequireForRead has served from the cache before confirming it (stamp or
-  // ticket != 0): confirmed once the signals from before `stamp` are in (db::SyncSignals;
-  // usually the read's own statement brought them) or those of `ticket` (the listening
-  // connection's wait).
+  // A session RequireForRead or RequireForWrite has served from the cache before confirming
+  // it (stamp != 0): confirmed once the signals from before `stamp` are in (usually the
+  // handler's own statements brought them).
   struct PendingRead {
     AuthUser user;
     std::string hash;
-    std::uint64_t ticket = 0;
     std::uint64_t stamp = 0;
   };
   // The session for RequireForRead and RequireForWrite (with the CSRF check of a
   // cookie-authenticated state change).
   PendingRead BeginRead(const http::Request& req) const;
-  // Throws 401 unless the pending session still stands once the signals are in.
-  void Confirm(const PendingRead& pending) const;
-  // The same inside a write transaction: the database is read in `tx` when the cache
-  // cannot tell.
-  void ConfirmIn(db::Tx& tx, const PendingRead& pending) const;
+  // Throws 401 unless the pending session still stands once the signals are in
+  // (db::SyncSignals). Inside a write transaction `tx` (where no signal can come in) only
+  // those already in count, and the database is read in `tx` when the cache cannot tell.
+  void Confirm(const PendingRead& pending, db::Tx* tx = nullptr) const;
   // Throws 403 csrf_failed when a cookie authenticates a state change without the header.
   static void CheckCsrf(const http::Request& req, const Token& token);
   // The session's user and expiry as the database has them now.

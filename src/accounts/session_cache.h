@@ -6,9 +6,9 @@
 // id whenever a session is deleted or changed, or a user's row is deleted or changes in a
 // column a session resolves to; each process drops that user's entries (DropUser). The
 // Authenticator serves a hit only once the signals committed before the request are in
-// (db::AwaitSignals, or for reads db::SyncSignals after the read's own statement), so a
-// change committed before the request has dropped it by then. While the signals cannot arrive (the listening connection
-// is lost) the cache is off and empty (SetListening).
+// (db::AwaitSignals, or db::SyncSignals after the handler's own statements), so a change
+// committed before the request has dropped it by then. While the signals cannot arrive (the
+// listening connection is lost) the cache is off and empty (SetListening).
 //
 // Races: an entry read from a snapshot older than an invalidation must not be inserted after
 // that invalidation has passed. Readers take Generation() before their snapshot and Insert()

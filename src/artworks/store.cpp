@@ -1,11 +1,12 @@
 #include "artworks/store.h"
 
 #include <algorithm>
-#include <charconv>
 #include <climits>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "common/text.h"
 
 namespace atelier::artworks::store {
 
@@ -79,12 +80,9 @@ std::vector<std::int64_t> ParseIdList(std::string_view text) {
   std::vector<std::int64_t> ids;
   while (!text.empty()) {
     const size_t comma = text.find(',');
-    const std::string_view item = text.substr(0, comma);
-    std::int64_t id = 0;
-    auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
-    if (ec != std::errc() || end != item.data() + item.size())
-      throw std::runtime_error("an id list of the page context is malformed");
-    ids.push_back(id);
+    const auto id = ParseInt(text.substr(0, comma));
+    if (!id) throw std::runtime_error("an id list of the page context is malformed");
+    ids.push_back(*id);
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }

@@ -87,8 +87,8 @@ void AllKeys(db::Tx& tx, std::int64_t event_id, bool with_counts, std::vector<st
 std::optional<ArtworkRow> FindHead(db::Tx& tx, std::int64_t id);
 
 // Pages, as keys: only id and vote_count are set (FindHead or a cache gives the rest);
-// the viewer's fields are left false/empty (PageContext::my_votes or FillMyVotes, ArtworkHooks::Mark) and rank 0
-// (FillRanks).
+// the viewer's fields are left false/empty (PageContext::my_votes or FillMyVotes,
+// ArtworkHooks::Mark) and rank 0 (FillRanks).
 //
 // Newest first, ids below `before_id` (all when nullopt); vote_count is 0 unless
 // with_counts (reading it costs a table lookup per row).

@@ -74,18 +74,9 @@ void OnListenState(Database& db, std::function<void(bool listening)> callback) {
   impl->OnListenState(std::move(callback));
 }
 
-std::uint64_t RequestSignals(Database& db) {
-  auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db);
-  return impl != nullptr ? impl->RequestSignals() : 0;
-}
-
-bool WaitForSignals(Database& db, std::uint64_t ticket, std::chrono::milliseconds timeout) {
-  auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db);
-  return impl != nullptr && impl->WaitForSignals(ticket, timeout);
-}
-
 bool AwaitSignals(Database& db, std::chrono::milliseconds timeout) {
-  return WaitForSignals(db, RequestSignals(db), timeout);
+  auto* impl = dynamic_cast<internal::DatabaseImpl*>(&db);
+  return impl != nullptr && impl->WaitForSignals(impl->RequestSignals(), timeout);
 }
 
 namespace {

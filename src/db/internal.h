@@ -36,8 +36,9 @@ class DatabaseImpl : public Database {
   virtual void RunMigrationTransaction(const std::function<void(ScriptTx&)>& fn) = 0;
   // db::OnListenState (db/listen_state.h). SQLite's signals are never missed.
   virtual void OnListenState(std::function<void(bool listening)> callback) { callback(true); }
-  // db::RequestSignals and db::WaitForSignals. SQLite delivers a signal before its commit
-  // returns.
+  // db::AwaitSignals in two halves: RequestSignals names every signal committed before the
+  // call (0 when nothing listens), WaitForSignals returns true once those are delivered.
+  // SQLite delivers a signal before its commit returns.
   virtual std::uint64_t RequestSignals() { return 1; }
   virtual bool WaitForSignals(std::uint64_t ticket, std::chrono::milliseconds /*timeout*/) { return ticket != 0; }
   // db::ListenOnEveryConnection, db::SignalStamp, db::SignalsDelivered, db::SyncSignals.

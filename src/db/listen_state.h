@@ -27,12 +27,6 @@ void OnListenState(Database& db, std::function<void(bool listening)> callback);
 // before it started, so concurrent callers share round trips. SQLite: true at once.
 bool AwaitSignals(Database& db, std::chrono::milliseconds timeout = std::chrono::seconds(2));
 
-// AwaitSignals in two halves, so that the wait can overlap other work: RequestSignals names
-// every signal committed before the call (0 when nothing listens), and WaitForSignals
-// returns true once those have been delivered, as AwaitSignals does.
-std::uint64_t RequestSignals(Database& db);
-bool WaitForSignals(Database& db, std::uint64_t ticket, std::chrono::milliseconds timeout = std::chrono::seconds(2));
-
 // Signals without a round trip of their own. ListenOnEveryConnection(db, channel) (a
 // channel already Listen()ed; call it while the program is wired, before serving) has every
 // pooled connection LISTEN it as well, and a thread that ends a transaction on one delivers
